@@ -1,0 +1,68 @@
+"""Benchlearn: standardized satisfaction surveys and benchmark reports for networks of schools."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from survey.config import PROJECT_ROOT, Config, check_production_safety
+from survey.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app: settings from the environment, then `config` on top. Only wires things together."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.update(Config().as_mapping())
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'benchlearn.db'}"
+    check_production_safety(app.config)
+    _configure_logging(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from survey import models  # noqa: F401  (registers every table on the metadata)
+    from survey.admin import bp as admin_bp
+    from survey.api import bp as api_bp
+    from survey.auth import bp as auth_bp
+    from survey.errors import register_error_handlers
+    from survey.respond import bp as respond_bp
+    from survey.school import bp as school_bp
+
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(school_bp, url_prefix="/school")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    register_error_handlers(app)
+
+    from survey.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    logging.getLogger("survey").setLevel(app.config["LOG_LEVEL"])
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_enforces_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless asked per connection; the constraints must hold on both databases."""
+    if type(dbapi_connection).__module__ == "sqlite3":
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

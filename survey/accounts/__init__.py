@@ -1,0 +1,1 @@
+"""User accounts: network admins and school staff."""

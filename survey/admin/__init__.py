@@ -1,0 +1,15 @@
+"""Pages for network admins: the catalog, schools, users. Every view requires the network_admin role."""
+from flask import Blueprint
+
+from survey.accounts.models import Role
+from survey.auth.access import require_role
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+def _network_admins_only() -> None:
+    require_role(Role.NETWORK_ADMIN)
+
+
+from survey.admin import views  # noqa: E402,F401

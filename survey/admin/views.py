@@ -1,0 +1,161 @@
+"""Admin views stay thin: parse the request, call the catalog's operations, render."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from survey.accounts.models import User
+from survey.admin import bp
+from survey.admin.forms import PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
+from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, checksum
+from survey.catalog.diff import diff_definitions, format_diff
+from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, latest_version, version_by_label
+from survey.catalog.operations import PublishError, definition_of, publish_definition, validate_source, withdraw_version
+from survey.extensions import db
+from survey.network.models import School
+from survey.rounds.models import SurveyRound, rounds_using
+
+
+@bp.get("/")
+def index():
+    network = current_user.network
+    counts = {
+        "schools": db.session.scalar(select(func.count(School.id)).where(School.network_id == network.id)),
+        "users": db.session.scalar(select(func.count(User.id)).where(User.network_id == network.id)),
+        "versions": db.session.scalar(select(func.count(QuestionnaireVersion.id))),
+        "rounds": db.session.scalar(select(func.count(SurveyRound.id)).where(SurveyRound.network_id == network.id)),
+    }
+    return render_template("admin/index.html", network=network, counts=counts)
+
+
+@bp.get("/schools")
+def schools():
+    rows = db.session.scalars(select(School).where(School.network_id == current_user.network_id).order_by(School.code))
+    staff = db.session.execute(
+        select(User.school_id, func.count(User.id)).where(User.school_id.is_not(None)).group_by(User.school_id)
+    ).all()
+    return render_template("admin/schools.html", schools=rows.all(), staff=dict(staff))
+
+
+@bp.get("/questionnaires")
+def questionnaires():
+    families = db.session.scalars(select(QuestionnaireFamily).order_by(QuestionnaireFamily.key)).all()
+    used = {
+        version_id
+        for (version_id,) in db.session.execute(select(SurveyRound.version_id).distinct())
+    }
+    return render_template("admin/questionnaires.html", families=families, used=used, withdraw_form=WithdrawForm())
+
+
+def _diff_against_previous(definition: QuestionnaireDefinition) -> tuple[QuestionnaireVersion | None, str | None]:
+    """The diff against the published version this one follows (lineage is stated relative to it)."""
+    if definition.previous is None:
+        return None, None
+    previous = db.session.scalar(version_by_label(definition.family, definition.previous))
+    if previous is None:
+        return None, None
+    return previous, format_diff(diff_definitions(definition_of(previous), definition))
+
+
+@bp.route("/questionnaires/upload", methods=["GET", "POST"])
+def upload_questionnaire():
+    form = UploadQuestionnaireForm()
+    if not form.validate_on_submit():
+        return render_template("admin/upload.html", form=form), (422 if form.errors else 200)
+    upload = form.definition.data
+    filename = upload.filename or "upload.yaml"
+    raw = upload.read()
+    try:
+        source = raw.decode("utf-8")
+        definition = validate_source(source, filename)
+    except UnicodeDecodeError as error:
+        problems = [f"{filename}:1: the file is not UTF-8 text ({error.reason} at byte {error.start})"]
+        return render_template("admin/upload.html", form=form, problems=problems), 422
+    except DefinitionError as error:
+        return render_template("admin/upload.html", form=form, problems=[str(p) for p in error.problems]), 422
+    previous, diff_text = _diff_against_previous(definition)
+    digest = checksum(definition)
+    existing = db.session.scalar(version_by_label(definition.family, definition.version))
+    latest = db.session.scalar(latest_version(definition.family))
+    publish_form = PublishQuestionnaireForm(source=source, filename=filename, checksum=digest)
+    return render_template(
+        "admin/preview.html",
+        definition=definition,
+        checksum=digest,
+        previous=previous,
+        diff_text=diff_text,
+        existing=existing,
+        latest=latest,
+        publish_form=publish_form,
+    )
+
+
+@bp.post("/questionnaires/publish")
+def publish_questionnaire():
+    form = PublishQuestionnaireForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        definition = validate_source(form.source.data, form.filename.data)
+        if checksum(definition) != form.checksum.data:
+            abort(400)
+        result = publish_definition(definition, form.source.data, current_user.email)
+    except DefinitionError as error:
+        return render_template("admin/upload.html", form=UploadQuestionnaireForm(), problems=[str(p) for p in error.problems]), 422
+    except PublishError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.upload_questionnaire"))
+    db.session.commit()
+    version = result.version
+    if result.created:
+        flash(f"Published {version.label}.", "success")
+    else:
+        flash(f"{version.label} is already published with identical content: nothing changed.", "info")
+    return redirect(url_for("admin.questionnaire_version", version_id=version.id))
+
+
+def _version_or_404(version_id: int) -> QuestionnaireVersion:
+    return db.get_or_404(QuestionnaireVersion, version_id)
+
+
+@bp.get("/questionnaires/<int:version_id>")
+def questionnaire_version(version_id: int):
+    version = _version_or_404(version_id)
+    definition = definition_of(version)
+    diff_text = format_diff(diff_definitions(definition_of(version.previous), definition)) if version.previous else None
+    rounds = db.session.scalars(rounds_using(version.id)).all()
+    return render_template(
+        "admin/version.html",
+        version=version,
+        definition=definition,
+        diff_text=diff_text,
+        rounds=rounds,
+        withdraw_form=WithdrawForm(),
+    )
+
+
+@bp.get("/questionnaires/<int:version_id>/source")
+def questionnaire_source(version_id: int):
+    version = _version_or_404(version_id)
+    filename = f"{version.family.key}-{version.version}.yaml"
+    return Response(
+        version.source,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/questionnaires/<int:version_id>/withdraw")
+def withdraw_questionnaire(version_id: int):
+    version = _version_or_404(version_id)
+    if not WithdrawForm().validate_on_submit():
+        abort(400)
+    try:
+        withdraw_version(version)
+    except PublishError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.questionnaire_version", version_id=version.id))
+    db.session.commit()
+    flash(f"Withdrew {version.label}: no new round can use it.", "success")
+    return redirect(url_for("admin.questionnaires"))

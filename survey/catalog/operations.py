@@ -1,0 +1,155 @@
+"""Publishing and withdrawing questionnaire versions: the one path, used by both the CLI and the admin UI.
+
+Functions flush, never commit; the caller (request or CLI command) commits once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from survey.catalog.definition import QuestionnaireDefinition, checksum, canonical_json, parse_definition
+from survey.catalog.models import (
+    BackgroundQuestion,
+    Dimension,
+    FreeTextQuestion,
+    Item,
+    QuestionnaireFamily,
+    QuestionnaireVersion,
+    family_by_key,
+    version_by_label,
+)
+from survey.extensions import db
+from survey.rounds.models import rounds_using
+
+Lookup = Callable[[str, str], QuestionnaireDefinition | None]
+
+
+class PublishError(ValueError):
+    """Publishing was refused; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    version: QuestionnaireVersion
+    created: bool
+
+
+def definition_of(version: QuestionnaireVersion) -> QuestionnaireDefinition:
+    return QuestionnaireDefinition.model_validate_json(version.content)
+
+
+def published_definition(family: str, version: str) -> QuestionnaireDefinition | None:
+    """A previous_lookup that knows only published versions: what a new version may follow."""
+    found = db.session.scalar(version_by_label(family, version))
+    return definition_of(found) if found else None
+
+
+def chained_lookup(*lookups: Lookup | None) -> Lookup:
+    def lookup(family: str, version: str) -> QuestionnaireDefinition | None:
+        for each in lookups:
+            found = each(family, version) if each else None
+            if found is not None:
+                return found
+        return None
+
+    return lookup
+
+
+def validate_source(text: str, filename: str, fallback: Lookup | None = None) -> QuestionnaireDefinition:
+    """Parse and validate a definition; a previous version is looked up among published ones, then `fallback`."""
+    return parse_definition(text, filename, chained_lookup(published_definition, fallback))
+
+
+def publish_definition(definition: QuestionnaireDefinition, source: str, published_by: str) -> PublishResult:
+    """Publish a validated definition. Identical content again changes nothing; different content is refused."""
+    digest = checksum(definition)
+    existing = db.session.scalar(version_by_label(definition.family, definition.version))
+    if existing is not None:
+        if existing.checksum == digest:
+            return PublishResult(existing, created=False)
+        raise PublishError(
+            f"{definition.family} {definition.version} is already published with different content "
+            f"(checksum {existing.checksum[:12]}, published {existing.published_at:%Y-%m-%d} by {existing.published_by}). "
+            "A published version never changes: give the new content a new version and set `previous` to "
+            f"'{definition.version}'."
+        )
+    previous = None
+    if definition.previous is not None:
+        previous = db.session.scalar(version_by_label(definition.family, definition.previous))
+        if previous is None:
+            raise PublishError(
+                f"{definition.family} {definition.version} follows version {definition.previous}, "
+                "which is not published: publish it first."
+            )
+    family = db.session.scalar(family_by_key(definition.family)) or QuestionnaireFamily(key=definition.family)
+    version = QuestionnaireVersion(
+        family=family,
+        version=definition.version,
+        previous=previous,
+        title=dict(definition.title),
+        languages=list(definition.languages),
+        scale_points=definition.scale.points,
+        content=canonical_json(definition),
+        source=source,
+        checksum=digest,
+        published_at=datetime.now(timezone.utc),
+        published_by=published_by,
+    )
+    db.session.add(version)
+    _add_content(version, definition, previous)
+    db.session.flush()
+    return PublishResult(version, created=True)
+
+
+def _add_content(version: QuestionnaireVersion, definition: QuestionnaireDefinition, previous) -> None:
+    previous_lineage = {item.key: item.lineage for item in previous.items} if previous else {}
+    position = 0
+    for dim_position, dim in enumerate(definition.dimensions):
+        dimension = Dimension(
+            version=version, key=dim.key, position=dim_position, title=dict(dim.title), is_overall=dim.key == definition.overall
+        )
+        for item in dim.items:
+            Item(
+                version=version,
+                dimension=dimension,
+                key=item.key,
+                position=position,
+                text=dict(item.text),
+                reverse=item.reverse,
+                required=item.required,
+                lineage=item_lineage(definition, item.key, item.lineage, previous_lineage),
+            )
+            position += 1
+    for q_position, question in enumerate(definition.background):
+        version.background_questions.append(
+            BackgroundQuestion(
+                key=question.key,
+                position=q_position,
+                text=dict(question.text),
+                source=question.source,
+                options=[option.model_dump(mode="json") for option in question.options] if question.options else None,
+                required=question.required,
+            )
+        )
+    for q_position, question in enumerate(definition.free_text):
+        version.free_text_questions.append(FreeTextQuestion(key=question.key, position=q_position, text=dict(question.text)))
+
+
+def item_lineage(definition: QuestionnaireDefinition, key: str, lineage: str | None, previous: dict[str, str]) -> str:
+    """The lineage id an item carries: inherited from the previous version, or a new one born here."""
+    if lineage is None or lineage == "new":
+        return f"{definition.family}/{definition.version}/{key}"
+    return previous[key if lineage == "same" else lineage]
+
+
+def withdraw_version(version: QuestionnaireVersion) -> None:
+    """Hide a version from new rounds. Its content stays, unchanged, for the record."""
+    if version.is_withdrawn:
+        return
+    used_by = db.session.scalars(rounds_using(version.id)).all()
+    if used_by:
+        names = ", ".join(r.name for r in used_by)
+        raise PublishError(f"{version.label} is used by round(s) {names} and cannot be withdrawn.")
+    version.withdrawn_at = datetime.now(timezone.utc)
+    db.session.flush()

@@ -1,0 +1,24 @@
+"""The `benchlearn` command: the Flask CLI bound to the app, so it works from any folder."""
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register_commands(app: Flask) -> None:
+    from survey.accounts.cli import user_cli
+    from survey.catalog.cli import questionnaire_cli
+    from survey.demo.cli import demo_cli
+    from survey.network.cli import network_cli, school_cli
+
+    for group in (questionnaire_cli, user_cli, network_cli, school_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def _create_app() -> Flask:
+    from survey import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Benchlearn: run the server, manage the database and the catalog.")

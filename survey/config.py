@@ -1,0 +1,58 @@
+"""Configuration from the environment.
+
+One class holds the defaults, read from environment variables so that the same code runs the demo, the
+tests and production; tests hand their overrides to `create_app` as a mapping.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "benchlearn-development-only-secret"
+
+
+def database_url_from_env() -> str | None:
+    """`DATABASE_URL` as SQLAlchemy wants it: `postgresql://` URLs are served by psycopg 3."""
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    """Defaults for every setting; each can be set in the environment under the same name."""
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.ENVIRONMENT = env.get("BENCHLEARN_ENV", "development")
+        self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        # None means: the embedded SQLite database in the instance folder (set by create_app).
+        self.SQLALCHEMY_DATABASE_URI = database_url_from_env()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.K_MIN = int(env.get("K_MIN", "5"))
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = env.get("RATELIMIT_ENABLED", "1") != "0"
+        self.LOGIN_RATE_LIMIT = env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.ENVIRONMENT == "production"
+        self.REMEMBER_COOKIE_SECURE = self.ENVIRONMENT == "production"
+        self.WTF_CSRF_TIME_LIMIT = None  # a form left open over a break must still submit
+
+    def as_mapping(self) -> dict[str, object]:
+        return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the settings would make the app unsafe to run."""
+
+
+def check_production_safety(config: dict) -> None:
+    if config.get("ENVIRONMENT") == "production" and config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise ConfigurationError(
+            "BENCHLEARN_ENV=production but SECRET_KEY is not set: set SECRET_KEY to a long random value "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )

@@ -1,0 +1,1 @@
+"""Demo data: a realistic network to try Benchlearn on."""

@@ -1,0 +1,48 @@
+"""Friendly error pages with the right status codes; JSON for the API."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from survey.extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You do not have access to this page.",
+    404: "This page does not exist.",
+    405: "This address does not accept that kind of request.",
+    413: "The file is too large.",
+    422: "The submitted data could not be processed.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. The error has been logged; please try again later.",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _render(code: int, description: str | None = None):
+    message = MESSAGES.get(code, "An error occurred.")
+    if _wants_json():
+        return jsonify(error=message, status=code), code
+    return render_template("error.html", code=code, message=message, description=description), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, "The form had expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return _render(InternalServerError.code)

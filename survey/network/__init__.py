@@ -1,0 +1,1 @@
+"""The network of schools: its settings, its schools and their programs."""

@@ -1,0 +1,65 @@
+"""`benchlearn network ...` and `benchlearn school import`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.network.importer import SchoolImportError, import_schools, parse_school_csv
+from survey.network.models import Network
+
+network_cli = click.Group("network", help="Create and configure the network.")
+school_cli = click.Group("school", help="Manage the network's schools.")
+
+
+def resolve_network(name: str | None) -> Network:
+    """The named network, or the only one when no name is given."""
+    if name:
+        network = db.session.scalar(select(Network).where(Network.name == name))
+        if network is None:
+            raise click.ClickException(f"no network named '{name}'")
+        return network
+    networks = db.session.scalars(select(Network)).all()
+    if len(networks) != 1:
+        raise click.ClickException(
+            "no network exists yet: run `benchlearn network create NAME`" if not networks
+            else "there are several networks: give --network NAME"
+        )
+    return networks[0]
+
+
+@network_cli.command("create")
+@click.argument("name")
+@click.option("--k-min", default=5, show_default=True, type=click.IntRange(min=2), help="Minimum group size shown.")
+@click.option("--share-names/--anonymise", default=False, help="Whether schools see each other's names in benchmarks.")
+def create_network(name: str, k_min: int, share_names: bool) -> None:
+    if db.session.scalar(select(Network).where(Network.name == name)) is not None:
+        raise click.ClickException(f"network '{name}' already exists")
+    db.session.add(Network(name=name, k_min=k_min, share_school_names=share_names))
+    db.session.commit()
+    click.echo(f"created network '{name}' (k_min={k_min}, school names {'shared' if share_names else 'anonymised'})")
+
+
+@school_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def import_command(file: Path, network_name: str | None) -> None:
+    """Import schools from FILE.csv (columns code, name, type, region, programs as CODE=Name;CODE=Name)."""
+    network = resolve_network(network_name)
+    try:
+        rows = parse_school_csv(file.read_text(encoding="utf-8"), str(file))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except SchoolImportError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    summary = import_schools(network, rows)
+    db.session.commit()
+    click.echo(
+        f"imported {len(rows)} schools: {summary.schools_created} new, {summary.schools_updated} updated, "
+        f"{summary.programs_created} new programs"
+    )

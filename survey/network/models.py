@@ -1,0 +1,91 @@
+"""A network, its schools and the programs within them."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.extensions import db
+
+
+class SchoolType(StrEnum):
+    """The Danish school types the networks hold (see ../shared/DOMAIN.md)."""
+
+    EUD = "EUD"
+    HHX = "hhx"
+    HTX = "htx"
+    STX = "stx"
+    HF = "hf"
+    AMU = "AMU"
+    VUC = "VUC"
+
+
+SCHOOL_TYPE_VALUES = tuple(t.value for t in SchoolType)
+
+
+class Network(db.Model):
+    __tablename__ = "network"
+    __table_args__ = (
+        CheckConstraint("k_min >= 2", name="k_min_at_least_two"),
+        CheckConstraint("driver_min_cases >= 10", name="driver_min_cases_sane"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    k_min: Mapped[int] = mapped_column(default=5)
+    share_school_names: Mapped[bool] = mapped_column(default=False)
+    driver_min_cases: Mapped[int] = mapped_column(default=100)
+
+    schools: Mapped[list[School]] = relationship(back_populates="network", order_by="School.code")
+
+    def __repr__(self) -> str:
+        return f"<Network {self.name!r} k_min={self.k_min}>"
+
+
+class School(db.Model):
+    __tablename__ = "school"
+    __table_args__ = (
+        UniqueConstraint("network_id", "code"),
+        CheckConstraint(f"type IN {SCHOOL_TYPE_VALUES!r}", name="known_type"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(100))
+
+    network: Mapped[Network] = relationship(back_populates="schools")
+    programs: Mapped[list[Program]] = relationship(
+        back_populates="school", order_by="Program.code", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<School {self.code} {self.name!r} ({self.type})>"
+
+
+class Program(db.Model):
+    """An education program within a school (e.g. electrician, hhx); responses are broken down by it."""
+
+    __tablename__ = "program"
+    __table_args__ = (
+        UniqueConstraint("school_id", "code"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+    school: Mapped[School] = relationship(back_populates="programs")
+
+    def __repr__(self) -> str:
+        return f"<Program {self.code} {self.name!r}>"
+
+
+def school_by_code(network_id: int, code: str):
+    return select(School).where(School.network_id == network_id, School.code == code)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from survey.catalog.models import QuestionnaireVersion
+from survey.extensions import db
+from survey.rounds.models import SurveyRound, round_school
+from survey.school import bp
+
+
+@bp.get("/")
+def index():
+    school = current_user.school
+    rounds = db.session.scalars(
+        select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id).order_by(SurveyRound.opens_on.desc())
+    ).all()
+    versions = db.session.scalars(
+        select(QuestionnaireVersion).where(QuestionnaireVersion.withdrawn_at.is_(None)).order_by(QuestionnaireVersion.published_at)
+    ).all()
+    return render_template("school/index.html", school=school, rounds=rounds, versions=versions)

@@ -1,0 +1,84 @@
+"""Importing schools and programs from CSV, with row-numbered errors."""
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.network.models import Program, School
+
+GOOD = """code,name,type,region,programs
+NTS,Nordkystens Tekniske Skole,EUD,Nordjylland,EL=Elektriker;SMED=Smed
+KHG,Kystbyens Handelsgymnasium,hhx,Hovedstaden,HHX=Hhx
+"""
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "schools.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_creates_schools_and_programs(cli, network, tmp_path):
+    result = cli("school", "import", str(write(tmp_path, GOOD)))
+    assert result.exit_code == 0, result.stderr
+    assert "2 new, 0 updated, 3 new programs" in result.stdout
+    nts = db.session.scalar(select(School).where(School.code == "NTS"))
+    assert (nts.name, nts.type, nts.region) == ("Nordkystens Tekniske Skole", "EUD", "Nordjylland")
+    assert [p.code for p in nts.programs] == ["EL", "SMED"]
+
+
+def test_import_again_updates_and_keeps_programs(cli, network, tmp_path):
+    cli("school", "import", str(write(tmp_path, GOOD)))
+    changed = GOOD.replace("Nordkystens Tekniske Skole", "Nordkysten Tech").replace("EL=Elektriker;SMED=Smed", "DATA=Datatekniker")
+    result = cli("school", "import", str(write(tmp_path, changed)))
+    assert "0 new, 2 updated, 1 new programs" in result.stdout
+    nts = db.session.scalar(select(School).where(School.code == "NTS"))
+    db.session.refresh(nts)
+    assert nts.name == "Nordkysten Tech"
+    assert [p.code for p in nts.programs] == ["DATA", "EL", "SMED"]
+
+
+def test_every_bad_row_is_reported_by_line_and_nothing_is_imported(cli, network, tmp_path):
+    bad = (
+        "code,name,type,region,programs\n"
+        "NTS,Nordkysten,EUD,Nordjylland,EL=Elektriker\n"
+        "XYZ,Skolen,gym,Sjælland,\n"
+        ",Uden kode,stx,Sjælland,STX=Stx\n"
+        "NTS,Igen,EUD,Nordjylland,EL\n"
+    )
+    path = write(tmp_path, bad)
+    result = cli("school", "import", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:3: type 'gym' is not one of EUD, hhx, htx, stx, hf, AMU, VUC" in result.stderr
+    assert f"{path}:4: code is empty" in result.stderr
+    assert f"{path}:5: school code 'NTS' is used twice (first at line 2)" in result.stderr
+    assert f"{path}:5: program 'EL' is not written as CODE=Name" in result.stderr
+    assert db.session.scalar(select(sa.func.count(School.id))) == 0
+
+
+def test_missing_columns_are_named(cli, network, tmp_path):
+    path = write(tmp_path, "code,name\nNTS,Nordkysten\n")
+    result = cli("school", "import", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:1: missing column(s): type, region, programs" in result.stderr
+
+
+def test_the_database_refuses_an_unknown_school_type(db_session, network):
+    db_session.add(School(network=network, code="X", name="X", type="gym", region="Sjælland"))
+    with pytest.raises(sa.exc.IntegrityError):
+        db_session.flush()
+    db_session.rollback()
+
+
+def test_program_codes_are_unique_per_school(db_session, make_school):
+    school = make_school("NTS", programs=("EL",))
+    db_session.add(Program(school=school, code="EL", name="Igen"))
+    with pytest.raises(sa.exc.IntegrityError):
+        db_session.flush()
+    db_session.rollback()
+
+
+def test_admin_sees_the_schools(client, admin, login, make_school):
+    make_school("NTS", name="Nordkystens Tekniske Skole")
+    login(admin)
+    assert "Nordkystens Tekniske Skole" in client.get("/admin/schools").text
