@@ -60,9 +60,17 @@ def _configure_logging(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked per connection; the constraints must hold on both databases."""
+def _sqlite_behaves_like_a_real_database(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless asked per connection, and Python's driver starts transactions late,
+    which breaks SAVEPOINTs; both must behave as on PostgreSQL (SQLAlchemy's documented pysqlite recipe)."""
     if type(dbapi_connection).__module__ == "sqlite3":
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begins_explicitly(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -53,16 +53,16 @@ def validate_command(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def _validated_or_report(path: Path) -> QuestionnaireDefinition:
-    """Validate a file; a previous version may be published or lie beside the file."""
-    return validate_source(_source(path), str(path), sibling_lookup(path))
+def _validated_or_report(path: Path, *lookups) -> QuestionnaireDefinition:
+    """Validate a file; a previous version may be published, given in `lookups`, or lie beside the file."""
+    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path))
 
 
-def _definition_from(arg: str) -> QuestionnaireDefinition:
+def _definition_from(arg: str, *lookups) -> QuestionnaireDefinition:
     """A file path, or FAMILY:VERSION of a published version."""
     path = Path(arg)
     if path.exists():
-        return _validated_or_report(path)
+        return _validated_or_report(path, *lookups)
     family, _, version = arg.partition(":")
     found = db.session.scalar(version_by_label(family, version)) if version else None
     if found is None:
@@ -76,7 +76,12 @@ def _definition_from(arg: str) -> QuestionnaireDefinition:
 def diff_command(old: str, new: str) -> None:
     """Show what changed from OLD to NEW (files, or FAMILY:VERSION of published versions)."""
     try:
-        old_definition, new_definition = _definition_from(old), _definition_from(new)
+        old_definition = _definition_from(old)
+
+        def follows_old(family: str, version: str) -> QuestionnaireDefinition | None:
+            return old_definition if (family, version) == (old_definition.family, old_definition.version) else None
+
+        new_definition = _definition_from(new, follows_old)
         click.echo(format_diff(diff_definitions(old_definition, new_definition)))
     except DefinitionError as error:
         click.echo(str(error), err=True)

@@ -19,6 +19,8 @@ from survey.catalog.models import (
     family_by_key,
     version_by_label,
 )
+import sqlalchemy as sa
+
 from survey.extensions import db
 from survey.rounds.models import rounds_using
 
@@ -56,9 +58,15 @@ def chained_lookup(*lookups: Lookup | None) -> Lookup:
     return lookup
 
 
-def validate_source(text: str, filename: str, fallback: Lookup | None = None) -> QuestionnaireDefinition:
-    """Parse and validate a definition; a previous version is looked up among published ones, then `fallback`."""
-    return parse_definition(text, filename, chained_lookup(published_definition, fallback))
+def catalog_exists() -> bool:
+    """Whether the database has been migrated: files can be validated and compared before it is."""
+    return sa.inspect(db.engine).has_table(QuestionnaireVersion.__tablename__)
+
+
+def validate_source(text: str, filename: str, *fallbacks: Lookup) -> QuestionnaireDefinition:
+    """Parse and validate a definition; a previous version is looked up among published ones, then `fallbacks`."""
+    published = published_definition if catalog_exists() else None
+    return parse_definition(text, filename, chained_lookup(published, *fallbacks))
 
 
 def publish_definition(definition: QuestionnaireDefinition, source: str, published_by: str) -> PublishResult:
@@ -97,7 +105,8 @@ def publish_definition(definition: QuestionnaireDefinition, source: str, publish
         published_by=published_by,
     )
     db.session.add(version)
-    _add_content(version, definition, previous)
+    with db.session.no_autoflush:  # rows are complete only once attached to both version and dimension
+        _add_content(version, definition, previous)
     db.session.flush()
     return PublishResult(version, created=True)
 
@@ -106,13 +115,10 @@ def _add_content(version: QuestionnaireVersion, definition: QuestionnaireDefinit
     previous_lineage = {item.key: item.lineage for item in previous.items} if previous else {}
     position = 0
     for dim_position, dim in enumerate(definition.dimensions):
-        dimension = Dimension(
-            version=version, key=dim.key, position=dim_position, title=dict(dim.title), is_overall=dim.key == definition.overall
-        )
+        dimension = Dimension(key=dim.key, position=dim_position, title=dict(dim.title), is_overall=dim.key == definition.overall)
+        version.dimensions.append(dimension)
         for item in dim.items:
-            Item(
-                version=version,
-                dimension=dimension,
+            row = Item(
                 key=item.key,
                 position=position,
                 text=dict(item.text),
@@ -120,6 +126,8 @@ def _add_content(version: QuestionnaireVersion, definition: QuestionnaireDefinit
                 required=item.required,
                 lineage=item_lineage(definition, item.key, item.lineage, previous_lineage),
             )
+            version.items.append(row)
+            dimension.items.append(row)
             position += 1
     for q_position, question in enumerate(definition.background):
         version.background_questions.append(

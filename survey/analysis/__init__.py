@@ -1,0 +1,74 @@
+"""Benchlearn's numbers: pure functions over numpy/pandas, following shared/METHOD.md exactly.
+
+Nothing here knows of Flask or the database: callers load a round's responses into a frame, call
+these functions and present the tables they return.
+
+Data contract
+-------------
+- `QuestionnaireSpec` (spec.py): k = `points`, the `dimensions` in order (each a `DimensionSpec`
+  with its item keys), the `overall` satisfaction dimension's key, the `reverse`-worded item keys,
+  and each item's `lineage` id (for trends; default: the item key itself).
+- A responses frame: one row per submitted response; columns `school` (code), `program` (code or
+  missing), any background question columns (categorical/string), and one column per item key
+  holding the answer code as given: 1..k before the reverse flip, NaN for no answer or
+  "don't know" (float or nullable integer dtype).
+
+Pipeline
+--------
+    scores = respondent_dimension_scores(frame, spec)        # once per round, reused everywhere
+    network = dimension_index(scores)                        # all respondents pooled
+    schools = suppress_small_groups(dimension_index(scores, frame["school"]), k_min)
+    programs = suppress_small_groups(dimension_index(scores, frame[["school", "program"]]), k_min,
+                                     parent_cells=schools)
+    benchmark = network_benchmark(schools, network)
+    drivers = driver_importance(scores, spec)
+
+Result tables are long ("tidy"): the group label columns first, then the cell key (`dimension`
+or `item`), `n` and the statistics. `mean` is the index (0-100). Respondents with a missing
+label (e.g. no program) are in no group of that breakdown but still count for their school and
+the network. For repeated breakdowns over a million rows, encode labels once with `group_codes`
+and pass the `GroupCodes` (a list of them is crossed).
+"""
+from survey.analysis.benchmark import NetworkBenchmark, network_benchmark
+from survey.analysis.drivers import (
+    DriverImportance,
+    driver_importance,
+    lmg_shares,
+    school_driver_importance,
+    subset_r_squared,
+)
+from survey.analysis.groups import GroupCodes, group_codes
+from survey.analysis.indices import dimension_index
+from survey.analysis.items import item_results
+from survey.analysis.partners import anonymous_label, benchmark_partners
+from survey.analysis.priority import (
+    IMPROVE_FIRST,
+    KEEP_UP,
+    MAINTAIN,
+    WATCH,
+    mean_of_dimension_indices,
+    priority_quadrants,
+)
+from survey.analysis.rates import response_rate
+from survey.analysis.reliability import cronbach_alpha
+from survey.analysis.scores import (
+    answer_matrix,
+    dimension_scores_from_items,
+    item_score_matrix,
+    item_scores,
+    respondent_dimension_scores,
+)
+from survey.analysis.spec import DimensionSpec, QuestionnaireSpec
+from survey.analysis.suppression import K_MIN, displayed_n, suppress_small_groups
+from survey.analysis.trends import comparable_dimensions, compare_rounds, trend
+
+__all__ = [
+    "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "WATCH",
+    "DimensionSpec", "DriverImportance", "GroupCodes", "NetworkBenchmark", "QuestionnaireSpec",
+    "anonymous_label", "answer_matrix", "benchmark_partners", "comparable_dimensions",
+    "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_items",
+    "displayed_n", "driver_importance", "group_codes", "item_results", "item_score_matrix",
+    "item_scores", "lmg_shares", "mean_of_dimension_indices", "network_benchmark",
+    "priority_quadrants", "respondent_dimension_scores", "response_rate",
+    "school_driver_importance", "subset_r_squared", "suppress_small_groups", "trend",
+]

@@ -1,0 +1,1 @@
+"""The questionnaire catalog: versioned questionnaire definitions, how they are validated, compared and published."""

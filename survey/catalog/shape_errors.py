@@ -1,0 +1,74 @@
+"""Pydantic's validation errors, retold for the admin who edits a questionnaire's YAML.
+
+Each error becomes a finding at the line of the offending key (for a missing field: the mapping lacking it),
+in YAML words: "mapping", "list", "true or false", never Python type names.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+from survey.catalog.yaml_lines import Finding, LineIndex, Path, describe
+
+_EXPECTED = {
+    "string_type": "expected a string",
+    "string_too_short": "must not be empty",
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping (key: value lines)",
+    "model_type": "expected a mapping of fields",
+}
+
+
+def explain(error: ErrorDetails, lines: LineIndex, field_names: Collection[str]) -> Finding:
+    """One pydantic error as (line, message); `field_names` are the known fields, to suggest for a typo."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        return lines.line(loc[:-1]), _at(loc[:-1], f"field '{loc[-1]}' is required")
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        close = difflib.get_close_matches(name, field_names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return lines.line(loc), _at(loc[:-1], f"unknown field '{name}'{hint}")
+    if loc and loc[-1] == "[key]":
+        return lines.line(loc[:-1]), _at(loc[:-1], f"this key {_expectation(error)}")
+    return lines.line(loc), _at(loc, _expectation(error))
+
+
+def _at(path: Path, message: str) -> str:
+    where = describe(path)
+    return f"{where}: {message}" if where else message
+
+
+def _expectation(error: ErrorDetails) -> str:
+    value = error["input"]
+    if value is None:
+        return "has no value"
+    if error["type"] == "literal_error":
+        return f"expected {error.get('ctx', {}).get('expected')}, got {_shown(value)}"
+    expected = _EXPECTED.get(error["type"])
+    if expected is None:
+        return error["msg"]
+    if error["type"] == "string_too_short":
+        return expected
+    if error["type"] == "string_type" and not isinstance(value, dict | list):
+        return f"{expected}, got {_shown(value)} (put it in quotes)"  # YAML read a number, date or boolean
+    return f"{expected}, got {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    """A YAML value described briefly, as written: strings quoted and cut short, containers by kind."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    return str(value)

@@ -1,0 +1,142 @@
+"""Reading definitions: the model, the lookups of previous versions, and problems reported all at once."""
+from pathlib import Path
+
+import pytest
+
+from survey.catalog.definition import (
+    DefinitionError,
+    Problem,
+    QuestionnaireDefinition,
+    canonical_json,
+    load_definition,
+    parse_definition,
+    sibling_lookup,
+)
+
+VALID = Path(__file__).parent / "valid"
+FIRST = VALID / "2026.yaml"
+SECOND = VALID / "2027.yaml"
+
+
+def problems_of(text: str, lookup=None) -> list[str]:
+    with pytest.raises(DefinitionError) as raised:
+        parse_definition(text, "q.yaml", lookup)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_a_valid_definition_loads_with_defaults_filled_in():
+    definition = load_definition(FIRST)
+    assert (definition.family, definition.version, definition.previous) == ("student", "2026", None)
+    assert [dimension.key for dimension, _ in definition.items()] == ["teaching"] * 3 + ["overall"]
+    assert definition.item("teaching.boring").reverse is True
+    assert definition.item("teaching.explains").reverse is False
+    assert definition.item("teaching.explains").required is True
+    assert definition.dimension("overall").items[0].key == "overall.satisfied"
+    assert definition.background[1].required is False
+    assert definition.background[0].options is None
+
+
+def test_unknown_keys_raise_key_error():
+    definition = load_definition(FIRST)
+    with pytest.raises(KeyError, match="teaching.nothing"):
+        definition.item("teaching.nothing")
+    with pytest.raises(KeyError, match="nothing"):
+        definition.dimension("nothing")
+
+
+def test_definitions_are_frozen():
+    definition = load_definition(FIRST)
+    with pytest.raises(ValueError):
+        definition.version = "2030"
+
+
+def test_previous_item_keys_follow_lineage():
+    definition = load_definition(SECOND, sibling_lookup(SECOND))
+    assert definition.item("teaching.explains").previous_key() == "teaching.explains"
+    assert definition.item("teaching.workload").previous_key() is None
+
+
+def test_canonical_json_reads_back_as_the_same_definition():
+    definition = load_definition(SECOND, sibling_lookup(SECOND))
+    assert QuestionnaireDefinition.model_validate_json(canonical_json(definition)) == definition
+
+
+def test_problem_and_error_read_as_file_line_message():
+    error = DefinitionError([Problem("a.yaml", 3, "first"), Problem("a.yaml", 9, "second")])
+    assert str(error) == "a.yaml:3: first\na.yaml:9: second"
+
+
+def test_shape_problems_are_all_reported_sorted_by_line():
+    text = FIRST.read_text(encoding="utf-8")
+    text = text.replace('version: "2026"', 'version: "2026"\nversion: "2027"')
+    text = text.replace("        reverse: true", "        reverse: yes")
+    text = text.replace("      - key: teaching.feedback\n", "      - key: teaching.feedback\n        revers: true\n")
+    text = text.replace("        text: {da: Jeg er glad for min skole, en: I am happy with my school}\n", "")
+    assert problems_of(text) == [
+        "q.yaml:4: key 'version' is used twice in this mapping (first at line 3)",
+        "q.yaml:24: dimensions[0].items[1]: unknown field 'revers' (did you mean 'reverse'?)",
+        "q.yaml:28: dimensions[0].items[2].reverse: expected true or false, got 'yes'",
+        "q.yaml:32: dimensions[1].items[0]: field 'text' is required",
+    ]
+
+
+def test_rule_problems_are_all_reported_sorted_by_line():
+    text = FIRST.read_text(encoding="utf-8")
+    text = text.replace("overall: overall", "overall: total")
+    text = text.replace("key: teaching.feedback", "key: teaching.explains")
+    text = text.replace("labels:\n    da: [Helt uenig, Uenig, Enig, Helt enig]", "labels:\n    da: [Uenig, Enig]")
+    text = text.replace("label: {da: Mand, en: Man}", "label: {da: Mand}")
+    assert problems_of(text) == [
+        "q.yaml:12: scale.labels.da: 2 labels for 4 points (one per point, least positive first)",
+        "q.yaml:15: overall 'total' names no dimension (the dimensions are teaching, overall)",
+        "q.yaml:22: item key 'teaching.explains' is used twice (first at line 20)",
+        "q.yaml:42: background[1].options[1].label: no text in 'en'",
+    ]
+
+
+def test_a_yaml_list_is_not_a_definition():
+    assert problems_of("- family: student\n") == ["q.yaml:1: expected a mapping of fields, got a list"]
+
+
+def test_without_a_lookup_the_checks_across_versions_are_skipped():
+    text = SECOND.read_text(encoding="utf-8").replace("lineage: same", "lineage: teaching.gone", 1)
+    assert parse_definition(text, "q.yaml").item("teaching.explains").lineage == "teaching.gone"
+    assert problems_of(text, sibling_lookup(SECOND)) == [
+        "q.yaml:23: item 'teaching.explains' has lineage 'teaching.gone', "
+        "but version '2026' has no item 'teaching.gone'"
+    ]
+
+
+def test_sibling_lookup_finds_and_checks_the_previous_file():
+    lookup = sibling_lookup(SECOND)
+    assert lookup("student", "2026") == load_definition(FIRST)
+    assert lookup("student", "2020") is None
+
+
+def test_a_previous_version_that_does_not_validate_is_reported_with_its_problems(tmp_path: Path):
+    broken = FIRST.read_text(encoding="utf-8").replace("overall: overall", "overall: total")
+    (tmp_path / "2026.yaml").write_text(broken, encoding="utf-8")
+    (tmp_path / "2027.yaml").write_text(SECOND.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DefinitionError) as raised:
+        load_definition(tmp_path / "2027.yaml", sibling_lookup(tmp_path / "2027.yaml"))
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{tmp_path / '2027.yaml'}:4: previous version '2026' of family 'student' does not validate: "
+        f"fix {tmp_path / '2026.yaml'} first",
+        f"{tmp_path / '2026.yaml'}:15: overall 'total' names no dimension (the dimensions are teaching, overall)",
+    ]
+
+
+def test_a_cycle_of_previous_versions_is_reported(tmp_path: Path):
+    first = SECOND.read_text(encoding="utf-8").replace('version: "2027"', 'version: "2025"')
+    first = first.replace('previous: "2026"', 'previous: "2024"')
+    second = first.replace('version: "2025"', 'version: "2024"').replace('previous: "2024"', 'previous: "2025"')
+    (tmp_path / "2025.yaml").write_text(first, encoding="utf-8")
+    (tmp_path / "2024.yaml").write_text(second, encoding="utf-8")
+    with pytest.raises(DefinitionError) as raised:
+        load_definition(tmp_path / "2025.yaml", sibling_lookup(tmp_path / "2025.yaml"))
+    assert [problem.file for problem in raised.value.problems] == [
+        str(tmp_path / name) for name in ("2025.yaml", "2024.yaml", "2025.yaml")
+    ]
+    assert raised.value.problems[-1].message == (
+        "the previous versions of family 'student' form a cycle back to version '2025'"
+    )
