@@ -9,9 +9,19 @@ from survey.catalog.models import (
     QuestionnaireVersion,
 )
 from survey.network.models import Network, Program, School
-from survey.rounds.models import SurveyRound
+from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
+from survey.results.models import ApiToken, RoundResult
+from survey.rounds.models import PersonalInvitation, Population, SurveyLink, SurveyRound
 
 __all__ = [
+    "ApiToken",
+    "FreeTextAnswer",
+    "PersonalInvitation",
+    "Population",
+    "Response",
+    "ResponseDraft",
+    "RoundResult",
+    "SurveyLink",
     "BackgroundQuestion",
     "Dimension",
     "FreeTextQuestion",

@@ -1,14 +1,20 @@
-"""A survey round. The round's version is fixed once it opens; a version that a round uses cannot be withdrawn."""
+"""Survey rounds and how respondents reach them: links, personal invitations, populations.
+
+A round is a questionnaire version run over a period at a set of schools. Its state (draft, open, closed) is
+computed from its dates; the version is fixed once the round opens, and a version a round uses cannot be
+withdrawn.
+"""
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
-from survey.network.models import Network, School
+from survey.network.models import Network, Program, School
 
 round_school = Table(
     "round_school",
@@ -16,6 +22,12 @@ round_school = Table(
     Column("round_id", ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True),
     Column("school_id", ForeignKey("school.id", ondelete="RESTRICT"), primary_key=True),
 )
+
+
+class RoundState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class SurveyRound(db.Model):
@@ -36,8 +48,68 @@ class SurveyRound(db.Model):
     version: Mapped[QuestionnaireVersion] = relationship()
     schools: Mapped[list[School]] = relationship(secondary=round_school, order_by="School.code")
 
+    def state_on(self, day: date) -> RoundState:
+        if day < self.opens_on:
+            return RoundState.DRAFT
+        if day > self.closes_on:
+            return RoundState.CLOSED
+        return RoundState.OPEN
+
     def __repr__(self) -> str:
         return f"<SurveyRound {self.name!r} {self.opens_on}..{self.closes_on}>"
+
+
+class SurveyLink(db.Model):
+    """An anonymous link `/s/<token>` for one school of a round, or one program of it (then the program is
+    known without asking). The token is shown to the school's staff, so it is stored as it is."""
+
+    __tablename__ = "survey_link"
+    __table_args__ = (
+        UniqueConstraint("round_id", "school_id", "program_id"),
+        CheckConstraint("length(token) >= 22", name="token_at_least_128_bits"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id", ondelete="RESTRICT"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+
+    round: Mapped[SurveyRound] = relationship()
+    school: Mapped[School] = relationship()
+    program: Mapped[Program | None] = relationship()
+
+
+class PersonalInvitation(db.Model):
+    """A single-use personal token sent by e-mail (staff and company rounds). Only the token's hash is kept;
+    once used it is marked used, and nothing links it to the answers given."""
+
+    __tablename__ = "personal_invitation"
+    __table_args__ = (UniqueConstraint("round_id", "school_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_on: Mapped[date | None]
+    used_on: Mapped[date | None]
+
+    round: Mapped[SurveyRound] = relationship()
+    school: Mapped[School] = relationship()
+
+
+class Population(db.Model):
+    """How many could answer, per program, as the school gives it for the round: the response rate's base."""
+
+    __tablename__ = "population"
+    __table_args__ = (CheckConstraint("size >= 0", name="size_not_negative"),)
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="RESTRICT"), primary_key=True)
+    size: Mapped[int]
+
+    program: Mapped[Program] = relationship()
 
 
 def rounds_using(version_id: int):

@@ -1,0 +1,1 @@
+"""Responses: the answers being given (drafts) and the submitted, anonymous responses."""
