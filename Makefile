@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install serve clean
+.PHONY: demo test install system clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,17 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+# Debian packages beyond Python (chromium, poppler-utils, pango, fonts); installs only what is missing.
+system:
+	bash scripts/system-packages
+
+demo: system install
 	$(BIN)/benchlearn db upgrade
 	$(BIN)/benchlearn demo seed
 	@echo "Serving Benchlearn on http://127.0.0.1:5000 (Ctrl-C to stop)"
 	$(BIN)/benchlearn run --host 127.0.0.1 --port 5000
 
-test: install
+test: system install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
