@@ -54,7 +54,7 @@ def check_against_previous(
     if definition.scale.points != previous.scale.points:
         yield line(("scale", "points")), (
             f"scale points changed from {previous.scale.points} to {definition.scale.points}: "
-            "write a new family instead"
+            "no item would stay comparable with earlier rounds; keep the previous version's scale"
         )
     old_keys = {item.key for _, item in previous.items()}
     was = f"version {previous.version!r}"
