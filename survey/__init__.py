@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from survey.config import PROJECT_ROOT, Config, check_production_safety
-from survey.extensions import csrf, db, limiter, login_manager, migrate
+from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -30,6 +30,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    from survey.respond.language import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
 
     from survey import models  # noqa: F401  (registers every table on the metadata)
     from survey.admin import bp as admin_bp

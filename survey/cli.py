@@ -7,11 +7,17 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     from survey.accounts.cli import user_cli
+    from survey.api.cli import token_cli
     from survey.catalog.cli import questionnaire_cli
     from survey.demo.cli import demo_cli
     from survey.network.cli import network_cli, school_cli
+    from survey.reporting.cli import report_cli
+    from survey.results.cli import results_cli
+    from survey.rounds.cli import round_cli
 
-    for group in (questionnaire_cli, user_cli, network_cli, school_cli, demo_cli):
+    for group in (
+        questionnaire_cli, user_cli, network_cli, school_cli, round_cli, results_cli, report_cli, token_cli, demo_cli
+    ):
         app.cli.add_command(group)
 
 

@@ -41,6 +41,20 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.ENVIRONMENT == "production"
         self.REMEMBER_COOKIE_SECURE = self.ENVIRONMENT == "production"
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over a break must still submit
+        # Where respondents reach the survey, for links printed outside a request (CLI, demo, e-mails).
+        self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        # Outgoing e-mail (personal invitations). Without a server, development writes .eml files to
+        # MAIL_OUTBOX (default: instance/outbox); production insists on SMTP.
+        self.MAIL_SERVER = env.get("MAIL_SERVER")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = env.get("MAIL_USE_TLS", "1").lower() not in ("0", "false", "no")
+        self.MAIL_FROM = env.get("MAIL_FROM", "Benchlearn <noreply@benchlearn.example>")
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND") or (
+            "smtp" if self.MAIL_SERVER or self.ENVIRONMENT == "production" else "file"
+        )
+        self.MAIL_OUTBOX = env.get("MAIL_OUTBOX")
 
     def as_mapping(self) -> dict[str, object]:
         return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -149,7 +149,7 @@ def school_driver_importance(scores: pd.DataFrame, schools: GroupsLike, spec: Qu
     p = len(spec.predictors)
     result = codes.labels.iloc[np.repeat(np.arange(codes.count), p)].reset_index(drop=True)
     result["dimension"] = pd.Series(list(spec.predictors) * codes.count, dtype="str")
-    result["importance"] = np.concatenate([fit.importance.to_numpy() for fit in fits])
+    result["importance"] = np.concatenate([np.empty(0)] + [fit.importance.to_numpy() for fit in fits])
     result["r_squared"] = np.repeat([fit.r_squared for fit in fits], p)
     result["n"] = np.repeat([fit.n for fit in fits], p)
     result["source"] = pd.Series(np.repeat([fit.source for fit in fits], p), dtype="str")

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import click
 
+from survey.demo.rounds import example_links
 from survey.demo.seed import seed_demo, staff_email
 from survey.extensions import db
+from survey.rounds.operations import link_url
 
 demo_cli = click.Group("demo", help="Demo data.")
 
 
 @demo_cli.command("seed")
 def seed_command() -> None:
-    """Create (or complete) the demo network, its users and the published questionnaires."""
+    """Create (or complete) the demo network, its users, the published questionnaires and the rounds."""
     summary = seed_demo()
     db.session.commit()
     first_school = summary.network.schools[0].code
@@ -21,3 +23,11 @@ def seed_command() -> None:
     )
     click.echo(f"  admin login:  {summary.admin_email} / {summary.password}")
     click.echo(f"  school staff: {staff_email(first_school)} / {summary.password} (one per school: staff.<code>@...)")
+    rounds = summary.rounds
+    click.echo(
+        f"  rounds: {', '.join(r.name for r in rounds.open_rounds)} open; {rounds.closed_round.name} closed"
+        + (f" ({rounds.responses_added} synthetic responses added)" if rounds.responses_added else "")
+    )
+    click.echo(f"  try the survey of {rounds.open_rounds[0].name} as a respondent:")
+    for link in example_links(rounds):
+        click.echo(f"    {link_url(link.token)}  ({link.school.code}{' ' + link.program.code if link.program else ''})")

@@ -1,4 +1,5 @@
-"""Seed the demo network: schools with programs, an admin, one staff user per school, the questionnaires.
+"""Seed the demo network: schools with programs, an admin, one staff user per school, the questionnaires,
+and rounds (open ones with links, a closed one with synthetic responses: see `survey/demo/rounds.py`).
 
 Seeding is idempotent: running it again leaves existing data as it is and adds only what is missing, so
 `make demo` can run it every time.
@@ -14,6 +15,7 @@ from survey.accounts.models import Role, User
 from survey.accounts.operations import add_user
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
+from survey.demo.rounds import DemoRounds, seed_rounds
 from survey.extensions import db
 from survey.network.importer import import_schools, parse_school_csv
 from survey.network.models import Network
@@ -34,6 +36,7 @@ class SeedSummary:
     schools: int
     users_created: int
     versions_published: int
+    rounds: DemoRounds
 
 
 def staff_email(school_code: str) -> str:
@@ -66,4 +69,5 @@ def seed_demo(questionnaire_dir: Path = PROJECT_ROOT / "questionnaires") -> Seed
         result = publish_definition(validate_source(source, str(path)), source, "demo seed")
         published += result.created
     db.session.flush()
-    return SeedSummary(network, ADMIN_EMAIL, DEMO_PASSWORD, len(network.schools), created, published)
+    rounds = seed_rounds(network)
+    return SeedSummary(network, ADMIN_EMAIL, DEMO_PASSWORD, len(network.schools), created, published, rounds)

@@ -140,3 +140,11 @@ def test_lmg_is_the_shapley_value_and_sums_to_100(seed, p, n):
     shares = lmg_shares(correlation)
     assert shares == pytest.approx(brute_force_shapley(y, x), abs=1e-9)
     assert (shares / shares.sum() * 100).sum() == pytest.approx(100)
+
+
+def test_a_round_without_responses_has_no_school_fits(make_spec):
+    """A closed round nobody answered still gets results (all suppressed), so no school means no rows."""
+    spec = make_spec({"a": 1, "b": 1, "overall": 1})
+    scores = pd.DataFrame({"a": [], "b": [], "overall": []}, dtype=float)
+    result = school_driver_importance(scores, pd.Series([], dtype=str, name="school"), spec)
+    assert result.empty and {"school", "dimension", "importance", "source"} <= set(result.columns)

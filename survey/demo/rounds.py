@@ -1,0 +1,149 @@
+"""Demo rounds: an open round per family, with links, and a closed student round full of synthetic answers.
+
+The answers come from a latent model, so results have something real to show: each school has its own level
+on each dimension, each respondent a general satisfaction, items are noisy ordinal cuts of their dimension's
+latent score (stored "as given", so reverse-worded items are flipped back), a few answers are "don't know" or
+missing, and overall satisfaction is a weighted sum of the other dimensions, so the structural analysis finds
+its drivers. Everything is drawn from a fixed seed: the same demo every time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import func, insert, select
+
+from survey.catalog.models import QuestionnaireVersion, version_by_label
+from survey.extensions import db
+from survey.network.models import Network
+from survey.responses.models import DONT_KNOW, NOT_ANSWERED, Response
+from survey.rounds.models import SurveyLink, SurveyRound
+from survey.rounds.operations import create_round, ensure_links, set_population
+
+CLOSED_ROUND = ("Elevtrivsel 2026", "student", "2026", date(2026, 2, 1), date(2026, 3, 15))
+OPEN_ROUNDS = (
+    ("Elevtrivsel 2027", "student", "2027"),
+    ("Medarbejdertrivsel 2026", "staff", "2026"),
+    ("Virksomhedstilfredshed 2026", "company", "2026"),
+)
+SEED = 2026
+# How much each dimension drives overall satisfaction (relative weights; unnamed dimensions get 0.5).
+DRIVER_WEIGHTS = {"teaching": 3.0, "learning_environment": 2.0, "wellbeing": 2.5, "motivation": 1.0,
+                  "surroundings": 0.5, "abilities": 1.0, "placement": 0.7}
+THRESHOLDS = np.array([-1.9, -1.0, -0.15, 0.75])  # latent -> codes 1..5; the mean answer lands near 3.7
+
+
+@dataclass(frozen=True)
+class DemoRounds:
+    open_rounds: list[SurveyRound]
+    closed_round: SurveyRound
+    responses_added: int
+
+
+def seed_rounds(network: Network, today: date | None = None) -> DemoRounds:
+    """Add what is missing: the closed round with its responses and populations, the open rounds with links."""
+    today = today or date.today()
+    name, family, label, opens_on, closes_on = CLOSED_ROUND
+    closed = _round(network, name, family, label, opens_on, closes_on)
+    added = 0
+    if not db.session.scalar(select(func.count()).select_from(Response).where(Response.round_id == closed.id)):
+        added = _add_synthetic_responses(closed)
+    open_rounds = []
+    for name, family, label in OPEN_ROUNDS:
+        survey_round = _round(network, name, family, label, today - timedelta(days=7), today + timedelta(days=45))
+        if not db.session.scalar(select(func.count()).select_from(SurveyLink).where(SurveyLink.round_id == survey_round.id)):
+            ensure_links(survey_round)
+            if family == "student":  # the first school shows per-program links too
+                ensure_links(survey_round, network.schools[0], per_program=True)
+        open_rounds.append(survey_round)
+    db.session.flush()
+    return DemoRounds(open_rounds, closed, added)
+
+
+def example_links(demo: DemoRounds, how_many: int = 3) -> list[SurveyLink]:
+    """A few links of the open student round, to try the respondent form."""
+    student = demo.open_rounds[0]
+    return list(
+        db.session.scalars(select(SurveyLink).where(SurveyLink.round_id == student.id).order_by(SurveyLink.id).limit(how_many))
+    )
+
+
+def _round(network: Network, name: str, family: str, label: str, opens_on: date, closes_on: date) -> SurveyRound:
+    existing = db.session.scalar(select(SurveyRound).where(SurveyRound.network_id == network.id, SurveyRound.name == name))
+    if existing is not None:
+        return existing
+    version: QuestionnaireVersion = db.session.scalar(version_by_label(family, label))
+    return create_round(network, version, name, opens_on, closes_on, list(network.schools))
+
+
+def _add_synthetic_responses(survey_round: SurveyRound) -> int:
+    rng = np.random.default_rng(SEED)
+    version = survey_round.version
+    k = version.scale_points
+    dimensions = [d for d in version.dimensions if not d.is_overall]
+    overall = next(d for d in version.dimensions if d.is_overall)
+    dim_index = {d.id: i for i, d in enumerate(dimensions)}
+    items = version.items
+    reverse = np.array([item.reverse for item in items])
+    loading = rng.uniform(0.75, 1.1, len(items))
+    weights = np.array([DRIVER_WEIGHTS.get(d.key, 0.5) for d in dimensions])
+    weights = weights / weights.sum()
+    dimension_level = rng.normal(0.2, 0.35, len(dimensions))  # some dimensions score higher everywhere
+    background = version.background_questions
+    days = (survey_round.closes_on - survey_round.opens_on).days + 1
+
+    rows: list[dict] = []
+    for school in survey_round.schools:
+        n = int(rng.integers(80, 501))
+        school_general = rng.normal(0, 0.3)
+        school_dims = rng.normal(0, 0.3, len(dimensions))
+        general = rng.normal(0, 1, n)[:, None]
+        latent = dimension_level + school_general + school_dims + 0.65 * general + 0.75 * rng.normal(0, 1, (n, len(dimensions)))
+        overall_latent = latent @ weights * 1.4 + 0.45 * rng.normal(0, 1, n) - 0.1
+        columns = []
+        for item in items:
+            base = overall_latent if item.dimension_id == overall.id else latent[:, dim_index[item.dimension_id]]
+            columns.append(base)
+        item_latent = np.column_stack(columns) * loading + 0.6 * rng.normal(0, 1, (n, len(items)))
+        codes = (np.searchsorted(THRESHOLDS, item_latent) + 1).astype(np.int16)
+        codes = np.where(reverse, k + 1 - codes, codes)  # stored as given
+        shape = codes.shape
+        codes[rng.random(shape) < 0.03] = DONT_KNOW
+        codes[rng.random(shape) < 0.015] = NOT_ANSWERED
+        placement = [i for i, item in enumerate(items) if item.dimension.key == "placement"]
+        if placement:  # students without a placement answer "don't know" there
+            no_placement = rng.random(n) < 0.35
+            codes[np.ix_(no_placement, placement)] = DONT_KNOW
+        answers = codes.astype(np.uint8)
+
+        background_codes = np.zeros((n, len(background)), dtype=np.uint8)
+        for j, question in enumerate(background):
+            if question.options:
+                options = len(question.options)
+                drawn = rng.integers(1, options + 1, n)
+                drawn[rng.random(n) < (0.08 if not question.required else 0.0)] = NOT_ANSWERED
+                background_codes[:, j] = drawn
+        programs = school.programs
+        program_share = rng.dirichlet(np.full(len(programs), 3.0)) if programs else None
+        program_pick = rng.choice(len(programs), n, p=program_share) if programs else None
+        day_offsets = np.sort(rng.integers(0, days, n))
+        languages = rng.choice(["da", "en"], n, p=[0.93, 0.07])
+        for r in range(n):
+            rows.append(
+                {
+                    "round_id": survey_round.id,
+                    "school_id": school.id,
+                    "program_id": programs[program_pick[r]].id if programs else None,
+                    "version_id": version.id,
+                    "language": str(languages[r]),
+                    "submitted_on": survey_round.opens_on + timedelta(days=int(day_offsets[r])),
+                    "answers": answers[r].tobytes(),
+                    "background": background_codes[r].tobytes(),
+                }
+            )
+        for index, program in enumerate(programs):
+            answered = int(np.sum(program_pick == index))
+            set_population(survey_round, program, int(round(answered / rng.uniform(0.6, 0.85))))
+    db.session.execute(insert(Response), rows)
+    return len(rows)

@@ -1,0 +1,46 @@
+"""How numbers are written. One function per kind of number, used by the PDF, the dashboard and the exports,
+so that the PDF read back holds the same numbers as the aggregates export."""
+from __future__ import annotations
+
+import math
+
+DECIMAL_COMMA = {"da", "sv"}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value, language: str = "da", decimals: int = 1) -> str:
+    """72.44 -> "72,4" in Danish and Swedish, "72.4" in English; missing -> "–"."""
+    if _missing(value):
+        return "–"
+    text = f"{float(value):.{decimals}f}"
+    if text in ("-0.0", "-0"):
+        text = text[1:]
+    return text.replace(".", ",") if language in DECIMAL_COMMA else text
+
+
+def format_index(value, language: str = "da") -> str:
+    """An index 0-100 as displayed everywhere: one decimal."""
+    return format_number(value, language, 1)
+
+
+def format_interval(low, high, language: str = "da") -> str:
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"{format_index(low, language)}–{format_index(high, language)}"
+
+
+def format_percent(share, language: str = "da") -> str:
+    """A share 0-1 as a whole percent: 0.634 -> "63 %" (Danish/Swedish spacing) or "63%"."""
+    if _missing(share):
+        return "–"
+    number = f"{round(float(share) * 100):d}"
+    return f"{number} %" if language in DECIMAL_COMMA else f"{number}%"
+
+
+def format_n(n, suppressed: bool = False, k_min: int = 5) -> str:
+    if suppressed:
+        return f"< {k_min}"
+    return "–" if _missing(n) else str(int(n))

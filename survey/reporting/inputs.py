@@ -1,0 +1,95 @@
+"""What a report is built from: plain, picklable data (so a process pool can build reports in parallel).
+
+`SchoolReportInputs` holds one school's slice of a round's results plus the labels to print. The loader
+that fills it from the database (`load_round_inputs`) is the only part that touches the ORM.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+NETWORK = "NETWORK"
+LANGUAGES = ("da", "en", "sv")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str
+    is_overall: bool = False
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    round_id: int
+    name: str
+    version_label: str
+    k_min: int = 5
+    share_names: bool = False
+    scale_points: int = 5
+    results_hash: str = ""
+
+
+@dataclass
+class SchoolReportInputs:
+    round: RoundInfo
+    school_code: str
+    school_name: str
+    language: str
+    dimensions: list[Dimension]                 # in questionnaire order
+    items: dict[str, tuple[str, str]]           # item key -> (dimension key, text)
+    aggregates: pd.DataFrame                    # this school's rows and the NETWORK rows
+    item_results: pd.DataFrame                  # this school's items and the NETWORK items
+    scale_labels: list[str] = field(default_factory=list)   # answer options 1..k in the report language
+    group_labels: dict[str, str] = field(default_factory=dict)  # breakdown key -> heading
+    partners: pd.DataFrame | None = None        # dimension, partner, mean, difference
+    comments: list[str] = field(default_factory=list)  # free text, only when the school's n >= k_min
+    alpha: dict[str, float] = field(default_factory=dict)
+    response_rate: float | None = None
+    respondents: int | None = None
+
+    def content_hash(self, templates_digest: str) -> str:
+        """Hash of everything the PDF depends on: data, labels, language and the templates' own digest."""
+        digest = hashlib.sha256()
+        digest.update(templates_digest.encode())
+        meta = {
+            "round": vars(self.round), "school": [self.school_code, self.school_name, self.language],
+            "dimensions": [vars(d) for d in self.dimensions], "items": self.items,
+            "scale": self.scale_labels, "groups": self.group_labels, "comments": self.comments,
+            "alpha": self.alpha, "rate": self.response_rate, "respondents": self.respondents,
+        }
+        digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
+        for frame in (self.aggregates, self.item_results, self.partners):
+            if frame is not None:
+                digest.update(frame.to_csv(index=False).encode())
+        return digest.hexdigest()
+
+
+@dataclass
+class NetworkReportInputs:
+    round: RoundInfo
+    network_name: str
+    language: str
+    dimensions: list[Dimension]
+    aggregates: pd.DataFrame          # breakdown "all" rows of every school and the network
+    school_names: dict[str, str]      # code -> name; used only when the network shares names
+
+    def content_hash(self, templates_digest: str) -> str:
+        digest = hashlib.sha256()
+        digest.update(templates_digest.encode())
+        meta = {"round": vars(self.round), "network": self.network_name, "language": self.language,
+                "dimensions": [vars(d) for d in self.dimensions], "names": self.school_names}
+        digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
+        digest.update(self.aggregates.to_csv(index=False).encode())
+        return digest.hexdigest()
+
+
+def school_slice(aggregates: pd.DataFrame, code: str) -> pd.DataFrame:
+    return aggregates[aggregates["school"].isin([code, NETWORK])].reset_index(drop=True)
+
+
+def overall_rows(aggregates: pd.DataFrame) -> pd.DataFrame:
+    return aggregates[aggregates["breakdown"] == "all"].reset_index(drop=True)

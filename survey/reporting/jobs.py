@@ -1,0 +1,153 @@
+"""Background report builds: Celery with Redis as broker when REDIS_URL (or CELERY_BROKER_URL) is set, else a
+thread in this process (the embedded default). Both report progress as {state, done, total, result, error},
+which the admin page reads.
+
+A job names a *loader* by key ("db" = the round's results from the database); the loader returns the report
+inputs, and `survey.reporting.build.build_reports` does the work, exactly as the CLI does.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from celery import Celery
+
+LOADERS: dict[str, Callable[[int, list[str] | None], list]] = {}
+
+
+def loader(name: str):
+    def register(function):
+        LOADERS[name] = function
+        return function
+    return register
+
+
+@loader("db")
+def _database_inputs(round_id: int, school_codes: list[str] | None) -> list:
+    """The round's school reports (and, for a whole-round build, the network report) from the database."""
+    from flask import current_app
+
+    from survey.extensions import db
+    from survey.reporting.loader import load_round_inputs
+    from survey.rounds.models import SurveyRound
+
+    assert current_app
+    survey_round = db.session.get(SurveyRound, round_id)
+    if survey_round is None:
+        raise LookupError(f"no round {round_id}")
+    reports, network = load_round_inputs(survey_round, school_codes=school_codes)
+    db.session.commit()  # the first results of a closed round are frozen here
+    return reports if school_codes else [*reports, network]
+
+
+def broker_url(config: dict | None = None) -> str | None:
+    config = config or {}
+    return (config.get("CELERY_BROKER_URL") or config.get("REDIS_URL")
+            or os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL"))
+
+
+def run_build(round_id: int, school_codes: list[str] | None, store_root: str, loader_name: str,
+              progress: Callable[[int, int], None], workers: int | None = None) -> dict:
+    from survey.reporting.build import build_reports
+    from survey.reporting.storage import ReportStore
+
+    reports = LOADERS[loader_name](round_id, school_codes)
+    result = build_reports(reports, ReportStore(store_root), progress=progress, workers=workers)
+    return result.as_dict()
+
+
+# --- Celery -------------------------------------------------------------------------------------------------
+
+celery_app = Celery("benchlearn.reports")
+celery_app.conf.update(task_track_started=True, result_expires=7 * 24 * 3600, broker_connection_retry_on_startup=True,
+                       task_serializer="json", result_serializer="json", accept_content=["json"])
+_url = broker_url()
+if _url:
+    celery_app.conf.update(broker_url=_url, result_backend=_url)
+
+
+def configure_celery(url: str) -> Celery:
+    celery_app.conf.update(broker_url=url, result_backend=url)
+    return celery_app
+
+
+@celery_app.task(bind=True, name="benchlearn.reports.build")
+def build_task(self, round_id: int, school_codes: list[str] | None, store_root: str, loader_name: str = "db",
+               workers: int | None = None) -> dict:
+    def progress(done: int, total: int) -> None:
+        self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    if loader_name == "db":
+        from flask import has_app_context
+
+        if not has_app_context():
+            from survey import create_app
+
+            with create_app().app_context():
+                return run_build(round_id, school_codes, store_root, loader_name, progress, workers)
+    return run_build(round_id, school_codes, store_root, loader_name, progress, workers)
+
+
+# --- in process ---------------------------------------------------------------------------------------------
+
+_threads: dict[str, dict] = {}
+_lock = threading.Lock()
+
+
+def _update(job_id: str, **fields) -> None:
+    with _lock:
+        _threads[job_id].update(fields)
+
+
+def start_build(round_id: int, *, school_codes: list[str] | None = None, store_root: str | Path,
+                loader_name: str = "db", config: dict | None = None, app=None, workers: int | None = None) -> str:
+    """Start a build in the background; returns the job id ("celery:<id>" or "local:<id>")."""
+    url = broker_url(config)
+    if url:
+        configure_celery(url)
+        task = build_task.apply_async(args=[round_id, school_codes, str(store_root), loader_name, workers])
+        return f"celery:{task.id}"
+    job_id = uuid.uuid4().hex
+    with _lock:
+        _threads[job_id] = {"state": "PENDING", "done": 0, "total": None, "result": None, "error": None}
+
+    def work() -> None:
+        _update(job_id, state="STARTED")
+        try:
+            if app is not None and loader_name == "db":
+                with app.app_context():
+                    result = run_build(round_id, school_codes, str(store_root), loader_name,
+                                       lambda d, t: _update(job_id, state="PROGRESS", done=d, total=t), workers)
+            else:
+                result = run_build(round_id, school_codes, str(store_root), loader_name,
+                                   lambda d, t: _update(job_id, state="PROGRESS", done=d, total=t), workers)
+            _update(job_id, state="SUCCESS", result=result)
+        except Exception as error:  # the page shows the failure; the thread must not die silently
+            _update(job_id, state="FAILURE", error=f"{type(error).__name__}: {error}")
+
+    threading.Thread(target=work, name=f"report-build-{job_id[:8]}", daemon=True).start()
+    return f"local:{job_id}"
+
+
+def job_status(job: str) -> dict | None:
+    """{state, done, total, result, error} of a job, or None for an unknown local job."""
+    kind, _, job_id = job.partition(":")
+    if kind == "local":
+        with _lock:
+            status = _threads.get(job_id)
+            return dict(status) if status else None
+    if kind == "celery":
+        result = celery_app.AsyncResult(job_id)
+        state = result.state
+        info = result.info if isinstance(result.info, dict) else {}
+        status = {"state": state, "done": info.get("done", 0), "total": info.get("total"), "result": None, "error": None}
+        if state == "SUCCESS":
+            status["result"] = result.result
+            status["done"] = status["total"] = len(result.result["built"]) + len(result.result["skipped"]) + len(result.result["failed"])
+        elif state == "FAILURE":
+            status["error"] = repr(result.result)
+        return status
+    return None

@@ -1,0 +1,140 @@
+"""How a respondent came in: an anonymous link `/s/<token>` or a personal invitation `/p/<token>`.
+
+One query resolves the token to everything a respondent page needs: the round and its dates, the school's name,
+the program when the link is per program, whether the school has programs to ask about, and the checksum that
+names the questionnaire version's content (the parsed questionnaire itself is cached in memory).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+
+from sqlalchemy import select
+
+from survey.catalog.models import QuestionnaireVersion
+from survey.extensions import db
+from survey.network.models import Program, School
+from survey.respond.pages import Page, Questionnaire, questionnaire_for
+from survey.responses.operations import token_hash
+from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
+
+LINK, INVITATION = "s", "p"
+MAX_TOKEN_LENGTH = 100
+
+
+@dataclass
+class Entry:
+    kind: str  # LINK or INVITATION
+    token: str
+    round: SurveyRound
+    school_id: int
+    school_name: str
+    program_id: int | None
+    has_programs: bool
+    checksum: str
+    link_id: int | None = None
+    invitation_id: int | None = None
+    invitation_used_on: date | None = None
+
+    @cached_property
+    def questionnaire(self) -> Questionnaire:
+        return questionnaire_for(self.round.version_id, self.checksum)
+
+    def __post_init__(self) -> None:
+        for name in ("resume_cookie", "done_cookie", "closes_on"):
+            getattr(self, name)
+
+    @property
+    def ask_program(self) -> bool:
+        """The program question is asked only on a school-wide link of a school that has programs."""
+        return self.program_id is None and self.has_programs
+
+    @property
+    def plan(self) -> tuple[Page, ...]:
+        return self.questionnaire.plan(self.ask_program)
+
+    def state(self, today: date) -> RoundState:
+        return self.round.state_on(today)
+
+    # Cookies: one resume cookie per round, valid where the respondent answers (/s or /p) until the round closes.
+    # (plain values taken at resolve time: the round object is expired once the request commits)
+    @cached_property
+    def resume_cookie(self) -> str:
+        return f"bl_resume_{self.round.id}"
+
+    @cached_property
+    def done_cookie(self) -> str:
+        return f"bl_done_{self.round.id}"
+
+    @cached_property
+    def closes_on(self) -> date:
+        return self.round.closes_on
+
+    @property
+    def cookie_path(self) -> str:
+        return f"/{self.kind}"
+
+    def cookie_max_age(self, now: datetime) -> int:
+        closes = datetime.combine(self.closes_on + timedelta(days=1), time())
+        return max(int((closes - now).total_seconds()), 60)
+
+
+def _has_programs(school_id_column):
+    return select(Program.id).where(Program.school_id == school_id_column).exists()
+
+
+def resolve(kind: str, token: str) -> Entry | None:
+    """The entry for a token, or None when no link or invitation has it."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    if kind == LINK:
+        row = db.session.execute(
+            select(
+                SurveyLink.id,
+                SurveyLink.school_id,
+                SurveyLink.program_id,
+                SurveyRound,
+                School.name,
+                QuestionnaireVersion.checksum,
+                _has_programs(SurveyLink.school_id),
+            )
+            .join(SurveyRound, SurveyRound.id == SurveyLink.round_id)
+            .join(School, School.id == SurveyLink.school_id)
+            .join(QuestionnaireVersion, QuestionnaireVersion.id == SurveyRound.version_id)
+            .where(SurveyLink.token == token)
+        ).first()
+        if row is None:
+            return None
+        link_id, school_id, program_id, round_, school_name, checksum, has_programs = row
+        return Entry(kind, token, round_, school_id, school_name, program_id, has_programs, checksum, link_id=link_id)
+    row = db.session.execute(
+        select(
+            PersonalInvitation.id,
+            PersonalInvitation.school_id,
+            PersonalInvitation.used_on,
+            SurveyRound,
+            School.name,
+            QuestionnaireVersion.checksum,
+            _has_programs(PersonalInvitation.school_id),
+        )
+        .join(SurveyRound, SurveyRound.id == PersonalInvitation.round_id)
+        .join(School, School.id == PersonalInvitation.school_id)
+        .join(QuestionnaireVersion, QuestionnaireVersion.id == SurveyRound.version_id)
+        .where(PersonalInvitation.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    invitation_id, school_id, used_on, round_, school_name, checksum, has_programs = row
+    return Entry(
+        kind,
+        token,
+        round_,
+        school_id,
+        school_name,
+        None,
+        has_programs,
+        checksum,
+        invitation_id=invitation_id,
+        invitation_used_on=used_on,
+    )

@@ -1,0 +1,326 @@
+"""The respondent's form: landing, one page per dimension, background, comments, review, submit, thanks.
+
+Every view works on the entry (link or invitation) resolved once per request in `load_entry`, and on the
+respondent's draft found through the resume cookie. Each page's POST saves what is valid before anything else,
+so nothing answered is ever lost; errors are shown at their fields with the rest of the page kept.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
+
+from survey.extensions import db
+from survey.respond import bp
+from survey.respond.entry import Entry, resolve
+from survey.respond.language import INTERFACE_LANGUAGES, LANGUAGE_NAMES, choose_language
+from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of
+from survey.responses.models import ResponseDraft
+from survey.responses.operations import (
+    InvitationAlreadyUsed,
+    discard_draft,
+    draft_by_resume_token,
+    save_draft,
+    start_draft,
+    submit_draft,
+)
+from survey.rounds.models import RoundState
+
+ENTRY = "/<any(s,p):kind>/<token>"
+
+ERRORS = {
+    "required": _l("Choose an answer to this question."),
+    "invalid": _l("Choose one of the answers shown."),
+    "too_long": _l("Shorten your answer to at most %(count)s characters.", count=f"{FREE_TEXT_MAX:,}"),
+}
+
+# --- resolving the entry, the draft and the language once per request ------------------------------------
+
+
+@bp.url_value_preprocessor
+def pull_entry_token(endpoint, values):
+    if values and "token" in values:
+        g.entry_kind = values.pop("kind")
+        g.entry_token = values.pop("token")
+
+
+@bp.url_defaults
+def add_entry_token(endpoint, values):
+    if "entry_token" in g and "token" not in values and endpoint.startswith("respond.") and endpoint != "respond.index":
+        values.setdefault("kind", g.entry_kind)
+        values["token"] = g.entry_token
+
+
+@bp.before_request
+def load_entry():
+    if "entry_token" not in g:
+        return None
+    entry = resolve(g.entry_kind, g.entry_token)
+    if entry is None:
+        choose_language(INTERFACE_LANGUAGES)
+        return _status_page("unknown", 404)
+    g.entry = entry
+    today = date.today()
+    state = entry.state(today)
+    draft = _find_draft(entry) if state is RoundState.OPEN else None
+    g.draft = draft
+    language = choose_language(entry.questionnaire.languages, draft.language if draft else None)
+    if state is RoundState.DRAFT:
+        return _status_page("not_open", 403)
+    if state is RoundState.CLOSED:
+        return _status_page("closed", 410)
+    if entry.invitation_used_on is not None:
+        submitted_here = request.cookies.get(entry.done_cookie)
+        if not (submitted_here and request.endpoint in ("respond.submit", "respond.thanks")):
+            return _status_page("used", 410)
+    if draft is not None and draft.language != language:
+        save_draft(draft, today=today, language=language)  # an explicit switch is remembered
+        db.session.commit()
+    return None
+
+
+def _find_draft(entry: Entry) -> ResponseDraft | None:
+    resume_token = request.cookies.get(entry.resume_cookie)
+    if not resume_token:
+        return None
+    draft = db.session.scalar(draft_by_resume_token(resume_token))
+    if draft is None or draft.round_id != entry.round.id:
+        return None
+    if draft.link_id != entry.link_id or draft.invitation_id != entry.invitation_id:
+        return None
+    return draft
+
+
+def _status_page(reason: str, status: int):
+    entry = g.get("entry")
+    return render_template("respond/status.html", reason=reason, entry=entry, **_page_context()), status
+
+
+def _page_context() -> dict:
+    entry: Entry | None = g.get("entry")
+    languages = entry.questionnaire.languages if entry else list(INTERFACE_LANGUAGES)
+    return {
+        "lang": g.language,
+        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
+        "questionnaire": entry.questionnaire.definition if entry else None,
+    }
+
+
+def _render(template: str, status: int = 200, **context):
+    return render_template(template, entry=g.entry, **_page_context(), **context), status
+
+
+def _to_landing():
+    return redirect(url_for("respond.landing"))
+
+
+def _page_number_for(draft: ResponseDraft, plan: tuple[Page, ...]) -> int:
+    """Where a resumed respondent continues: the page saved, or the review once every page is done."""
+    return min(max(draft.page, 1), len(plan) + 1)
+
+
+def _url_for_step(n: int, plan: tuple[Page, ...], **args) -> str:
+    if n > len(plan):
+        return url_for("respond.review", **args)
+    return url_for("respond.page", n=n, **args)
+
+
+# --- the views --------------------------------------------------------------------------------------------
+
+
+@bp.get(ENTRY)
+def landing():
+    entry, draft = g.entry, g.draft
+    resume_url = _url_for_step(_page_number_for(draft, entry.plan), entry.plan) if draft else None
+    return _render("respond/landing.html", draft=draft, resume_url=resume_url)
+
+
+@bp.post(ENTRY + "/start")
+def start():
+    entry, draft = g.entry, g.draft
+    if draft is not None and not request.form.get("restart"):
+        return redirect(_url_for_step(_page_number_for(draft, entry.plan), entry.plan))
+    if draft is not None:
+        discard_draft(draft)
+    draft, resume_token = start_draft(
+        round_id=entry.round.id,
+        school_id=entry.school_id,
+        program_id=entry.program_id,
+        link_id=entry.link_id,
+        invitation_id=entry.invitation_id,
+        language=g.language,
+        today=date.today(),
+    )
+    db.session.commit()
+    response = redirect(url_for("respond.page", n=1))
+    response.set_cookie(
+        entry.resume_cookie,
+        resume_token,
+        max_age=entry.cookie_max_age(datetime.now()),
+        path=entry.cookie_path,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(request.is_secure or _secure_cookies()),
+    )
+    response.delete_cookie(entry.done_cookie, path=entry.cookie_path)
+    return response
+
+
+def _secure_cookies() -> bool:
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+
+
+@bp.route(ENTRY + "/page/<int:n>", methods=["GET", "POST"])
+def page(n: int):
+    entry, draft = g.entry, g.draft
+    if draft is None:
+        return _to_landing()
+    plan = entry.plan
+    if not 1 <= n <= len(plan):
+        abort(404)
+    current = _with_options(plan[n - 1], entry)
+    errors: dict[str, str] = {}
+    shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions}
+    if request.method == "POST":
+        moving_back = request.form.get("move") == "back"
+        errors, kept_text = _save_page(draft, current, n, moving_back)
+        shown = {q.key: q.stored(draft) for q in current.questions} | kept_text
+        db.session.commit()  # what was valid is kept, even when the page is shown again with errors
+        if moving_back:
+            return redirect(url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"))
+        if not errors:
+            return redirect(_url_for_step(n + 1, plan))
+    elif request.args.get("check"):
+        errors = {q.key: "required" for q in current.missing(draft)}
+    status = 422 if errors and request.method == "POST" else 200
+    return _render(
+        "respond/page.html",
+        status,
+        page=current,
+        n=n,
+        total=len(plan) + 1,
+        shown=shown,
+        errors={key: ERRORS[code] for key, code in errors.items()},
+        back_url=url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"),
+    )
+
+
+def _with_options(current: Page, entry: Entry) -> Page:
+    if current.asks_program:
+        return current.with_programs(programs_of(entry.school_id), entry.questionnaire.languages)
+    return current
+
+
+def _save_page(draft: ResponseDraft, current: Page, n: int, moving_back: bool) -> tuple[dict[str, str], dict]:
+    """Store every valid answer of the posted page; return the errors and the free texts to show again."""
+    answers, background, free_text, program_id = {}, {}, {}, None
+    errors: dict[str, str] = {}
+    kept_text: dict[str, str] = {}
+    for question in current.questions:
+        posted, value, error = question.read(request.form)
+        if error:
+            errors[question.key] = error
+            if question.kind == "text":
+                kept_text[question.key] = request.form.get(question.key)
+            continue
+        if not posted:
+            continue
+        if question.kind == "rating":
+            answers[question.key] = value
+        elif question.kind == "choice":
+            background[question.key] = value
+        elif question.kind == "program":
+            program_id = value
+        else:
+            free_text[question.key] = value
+    save_draft(
+        draft,
+        today=date.today(),
+        answers=answers,
+        background=background,
+        free_text=free_text,
+        program_id=program_id,
+        page=max(n - 1, 1) if moving_back else (n if errors else n + 1),
+    )
+    if not moving_back:
+        for question in current.missing(draft):
+            errors.setdefault(question.key, "required")
+    return errors, kept_text
+
+
+@bp.get(ENTRY + "/review")
+def review():
+    entry, draft = g.entry, g.draft
+    if draft is None:
+        return _to_landing()
+    plan = tuple(_with_options(p, entry) for p in entry.plan)
+    incomplete = _first_incomplete(draft, plan)
+    return _render(
+        "respond/review.html",
+        draft=draft,
+        plan=plan,
+        n=len(plan) + 1,
+        total=len(plan) + 1,
+        incomplete=incomplete,
+        missing={q.key for p in plan for q in p.missing(draft)},
+    )
+
+
+def _first_incomplete(draft: ResponseDraft, plan: tuple[Page, ...]) -> int | None:
+    for number, each in enumerate(plan, start=1):
+        if each.missing(draft):
+            return number
+    return None
+
+
+@bp.post(ENTRY + "/submit")
+def submit():
+    entry: Entry = g.entry
+    for attempt in (1, 2):
+        draft = g.draft if attempt == 1 else _find_draft(entry)
+        if draft is None:
+            # A resume cookie whose draft is gone, or the done marker: this browser's answers were submitted
+            # already (the first of a double click, or a retry whose first answer was lost): thank again.
+            if request.cookies.get(entry.done_cookie) or request.cookies.get(entry.resume_cookie):
+                return _thanks_redirect(entry)
+            return _to_landing()
+        incomplete = _first_incomplete(draft, entry.plan)
+        if incomplete is not None:
+            return redirect(url_for("respond.page", n=incomplete, check=1))
+        try:
+            submit_draft(draft, entry.questionnaire.definition, entry.round.version_id, date.today())
+            db.session.commit()
+        except InvitationAlreadyUsed:
+            db.session.rollback()
+            return _status_page("used", 410)
+        except OperationalError:
+            # SQLite refuses the second of two simultaneous writers ("database is locked"): start again; the
+            # draft is then gone if the other request submitted it.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+            continue
+        break
+    return _thanks_redirect(entry)
+
+
+def _thanks_redirect(entry: Entry):
+    response = redirect(url_for("respond.thanks"))
+    response.delete_cookie(entry.resume_cookie, path=entry.cookie_path)
+    response.set_cookie(
+        entry.done_cookie,
+        "1",
+        max_age=entry.cookie_max_age(datetime.now()),
+        path=entry.cookie_path,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(request.is_secure or _secure_cookies()),
+    )
+    return response
+
+
+@bp.get(ENTRY + "/thanks")
+def thanks():
+    return _render("respond/thanks.html")

@@ -1,0 +1,215 @@
+"""The respondent's form as a plan of pages, built once per questionnaire version and kept in memory.
+
+A published version never changes, so its parsed definition and page plan are cached by checksum. The plan is
+one page per dimension, then the background questions, then the free-text questions; the review page follows
+the last of them. Each question knows how to read its answer from a posted form, where the draft keeps it, and
+whether it is complete:
+
+- rating item  -> `draft.answers[key]` = 1..k, or "dk" for "don't know";
+- background   -> `draft.background[key]` = the option key;
+- program      -> `draft.program_id` (the school's programs are the options; not asked on a program link);
+- free text    -> `draft.free_text[key]`.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from survey.catalog.definition import QuestionnaireDefinition
+from survey.catalog.models import QuestionnaireVersion
+from survey.extensions import db
+from survey.network.models import Program
+from survey.responses.models import ResponseDraft
+from survey.responses.operations import DONT_KNOW_VALUE
+
+FREE_TEXT_MAX = 4000
+
+Kind = Literal["rating", "choice", "program", "text"]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str  # what the form posts
+    label: dict[str, str]  # per language
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: Kind
+    key: str
+    text: dict[str, str]
+    required: bool
+    options: tuple[Option, ...] = ()
+
+    @property
+    def html_id(self) -> str:
+        return "q-" + self.key.replace(".", "-")
+
+    @property
+    def first_input_id(self) -> str:
+        """Where an error summary's link lands: the first radio, or the text box."""
+        return f"{self.html_id}-1" if self.options else self.html_id
+
+    def stored(self, draft: ResponseDraft) -> str | None:
+        """The draft's answer as the form would post it; None when not answered."""
+        if self.kind == "rating":
+            value = draft.answers.get(self.key)
+        elif self.kind == "choice":
+            value = draft.background.get(self.key)
+        elif self.kind == "program":
+            value = draft.program_id
+        else:
+            value = draft.free_text.get(self.key)
+        return None if value is None else str(value)
+
+    def read(self, form) -> tuple[bool, object, str | None]:
+        """(posted, value to store, error) for this question's field in a posted form."""
+        raw = form.get(self.key)
+        if self.kind == "text":
+            if raw is None:
+                return False, None, None
+            text = raw.strip()
+            if len(text) > FREE_TEXT_MAX:
+                return False, None, "too_long"
+            return True, text or None, None
+        if raw is None or raw == "":
+            return False, None, None
+        if raw not in {option.value for option in self.options}:
+            return False, None, "invalid"
+        if self.kind == "rating":
+            return True, raw if raw == DONT_KNOW_VALUE else int(raw), None
+        if self.kind == "program":
+            return True, int(raw), None
+        return True, raw, None
+
+    def label_of(self, value: str | None, language: str) -> str | None:
+        for option in self.options:
+            if option.value == value:
+                return option.label.get(language) or next(iter(option.label.values()))
+        return value if self.kind == "text" else None
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: Literal["dimension", "background", "free_text"]
+    questions: tuple[Question, ...]
+    title: dict[str, str] | None = None  # a dimension's title; other pages are titled by the interface
+
+    @property
+    def asks_program(self) -> bool:
+        return any(question.kind == "program" for question in self.questions)
+
+    def with_programs(self, programs: list[Program], languages: list[str]) -> Page:
+        """This page with the school's programs as the options of its program question."""
+        options = tuple(Option(str(p.id), {lang: p.name for lang in languages}) for p in programs)
+        return replace(
+            self,
+            questions=tuple(replace(q, options=options) if q.kind == "program" else q for q in self.questions),
+        )
+
+    def heading(self, language: str) -> str:
+        if self.title:
+            return self.title.get(language) or self.title["da"]
+        return str(PAGE_HEADINGS[self.kind])
+
+    def missing(self, draft: ResponseDraft) -> list[Question]:
+        """Required questions of this page the draft has no answer for."""
+        return [q for q in self.questions if q.required and q.stored(draft) is None]
+
+
+PAGE_HEADINGS = {"background": _l("About you"), "free_text": _l("Your comments")}
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A published version ready for respondents: its definition and its two page plans."""
+
+    version_id: int
+    definition: QuestionnaireDefinition
+    plan_asking_program: tuple[Page, ...]
+    plan_program_known: tuple[Page, ...]
+    item_keys: tuple[str, ...] = field(default=())
+
+    def plan(self, ask_program: bool) -> tuple[Page, ...]:
+        return self.plan_asking_program if ask_program else self.plan_program_known
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.definition.languages)
+
+
+def _scale_options(definition: QuestionnaireDefinition) -> tuple[Option, ...]:
+    scale = definition.scale
+    options = [
+        Option(str(point), {lang: labels[point - 1] for lang, labels in scale.labels.items()})
+        for point in range(1, scale.points + 1)
+    ]
+    if scale.dont_know:
+        options.append(Option(DONT_KNOW_VALUE, dict(scale.dont_know)))
+    return tuple(options)
+
+
+def build_questionnaire(version_id: int, definition: QuestionnaireDefinition) -> Questionnaire:
+    scale = _scale_options(definition)
+    dimension_pages = tuple(
+        Page(
+            "dimension",
+            tuple(Question("rating", item.key, dict(item.text), item.required, scale) for item in dimension.items),
+            dict(dimension.title),
+        )
+        for dimension in definition.dimensions
+    )
+    background = [
+        Question(
+            "program" if question.source == "program" else "choice",
+            question.key,
+            dict(question.text),
+            question.required,
+            tuple(Option(option.key, dict(option.label)) for option in question.options or ()),
+        )
+        for question in definition.background
+    ]
+    free_text = tuple(Question("text", q.key, dict(q.text), False) for q in definition.free_text)
+
+    def plan(ask_program: bool) -> tuple[Page, ...]:
+        asked = tuple(q for q in background if ask_program or q.kind != "program")
+        pages = list(dimension_pages)
+        if asked:
+            pages.append(Page("background", asked))
+        if free_text:
+            pages.append(Page("free_text", free_text))
+        return tuple(pages)
+
+    return Questionnaire(
+        version_id=version_id,
+        definition=definition,
+        plan_asking_program=plan(True),
+        plan_program_known=plan(False),
+        item_keys=tuple(item.key for _, item in definition.items()),
+    )
+
+
+_cache: dict[str, Questionnaire] = {}
+_cache_lock = threading.Lock()
+
+
+def questionnaire_for(version_id: int, checksum: str) -> Questionnaire:
+    """The version's questionnaire, parsed once per process (versions are immutable; the checksum names the
+    content, so the cache can never serve other content under a reused id)."""
+    found = _cache.get(checksum)
+    if found is None:
+        content = db.session.scalar(select(QuestionnaireVersion.content).where(QuestionnaireVersion.id == version_id))
+        found = build_questionnaire(version_id, QuestionnaireDefinition.model_validate_json(content))
+        with _cache_lock:
+            _cache[checksum] = found
+    if found.version_id != version_id:  # the same content published in another database (tests)
+        found = replace(found, version_id=version_id)
+    return found
+
+
+def programs_of(school_id: int) -> list[Program]:
+    return list(db.session.scalars(select(Program).where(Program.school_id == school_id).order_by(Program.code)))

@@ -1,0 +1,183 @@
+"""Writes on drafts and responses: start a draft, save it page by page, submit it as exactly one Response.
+
+Functions flush, never commit: the request commits once. The resume token is returned to the caller (for the
+cookie) and only its SHA-256 is stored.
+
+Exactly once: `submit_draft` deletes the draft row first and stores the Response only when that DELETE removed
+one row. Two submits of the same draft (a double click, a retried request, Back then Submit) race for that one
+row: on PostgreSQL the second DELETE waits for the first transaction and then finds nothing; on SQLite writers
+are serialised by the database lock. Whoever removes nothing stores nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from survey.catalog.definition import QuestionnaireDefinition
+from survey.extensions import db
+from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response, ResponseDraft
+from survey.rounds.models import PersonalInvitation
+
+DONT_KNOW_VALUE = "dk"
+
+
+class InvitationAlreadyUsed(Exception):
+    """A personal invitation was used to submit once already; nothing more is stored through it."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def draft_by_resume_token(token: str):
+    return select(ResponseDraft).where(ResponseDraft.resume_hash == token_hash(token))
+
+
+def start_draft(
+    *,
+    round_id: int,
+    school_id: int,
+    language: str,
+    today: date,
+    link_id: int | None = None,
+    invitation_id: int | None = None,
+    program_id: int | None = None,
+) -> tuple[ResponseDraft, str]:
+    """A new empty draft; returns it and the resume token for the respondent's cookie (never stored)."""
+    resume_token = secrets.token_urlsafe(32)
+    draft = ResponseDraft(
+        resume_hash=token_hash(resume_token),
+        link_id=link_id,
+        invitation_id=invitation_id,
+        round_id=round_id,
+        school_id=school_id,
+        program_id=program_id,
+        language=language,
+        page=1,
+        answers={},
+        background={},
+        free_text={},
+        updated_on=today,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft, resume_token
+
+
+def discard_draft(draft: ResponseDraft) -> None:
+    db.session.delete(draft)
+    db.session.flush()
+
+
+def save_draft(
+    draft: ResponseDraft,
+    *,
+    today: date,
+    answers: dict | None = None,
+    background: dict | None = None,
+    free_text: dict | None = None,
+    program_id: int | None = None,
+    page: int | None = None,
+    language: str | None = None,
+) -> None:
+    """Merge a page's answers into the draft (None in a mapping removes that answer) and note where it is."""
+
+    def merged(old: dict, new: dict | None) -> dict:
+        if not new:
+            return old
+        result = {**old, **new}
+        return {key: value for key, value in result.items() if value is not None}
+
+    draft.answers = merged(draft.answers, answers)
+    draft.background = merged(draft.background, background)
+    draft.free_text = merged(draft.free_text, free_text)
+    if program_id is not None:
+        draft.program_id = program_id
+    if page is not None:
+        draft.page = page
+    if language is not None:
+        draft.language = language
+    draft.updated_on = today
+    db.session.flush()
+
+
+def pack_answers(definition: QuestionnaireDefinition, answers: dict) -> bytes:
+    """One byte per rating item in the version's order: 0 not answered, 1..k as given, 255 don't know."""
+    points = definition.scale.points
+    packed = bytearray()
+    for _, item in definition.items():
+        value = answers.get(item.key)
+        if value == DONT_KNOW_VALUE:
+            packed.append(DONT_KNOW)
+        elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= points:
+            packed.append(value)
+        else:
+            packed.append(NOT_ANSWERED)
+    return bytes(packed)
+
+
+def pack_background(definition: QuestionnaireDefinition, background: dict) -> bytes:
+    """One byte per background question in order: 0 not answered, i the i-th option; `source: program` is 0."""
+    packed = bytearray()
+    for question in definition.background:
+        chosen = background.get(question.key)
+        keys = [option.key for option in question.options or ()]
+        packed.append(keys.index(chosen) + 1 if question.source is None and chosen in keys else NOT_ANSWERED)
+    return bytes(packed)
+
+
+def submit_draft(draft: ResponseDraft, definition: QuestionnaireDefinition, version_id: int, today: date) -> Response | None:
+    """Turn the draft into one Response in this transaction; None when the draft was already submitted.
+
+    The draft row is deleted first and the Response is stored only if that DELETE removed exactly one row. A
+    personal invitation is marked used (the date only) under the same rule; nothing links it to the Response.
+    Raises InvitationAlreadyUsed when another draft of the same invitation was submitted first.
+    """
+    values = {
+        "round_id": draft.round_id,
+        "school_id": draft.school_id,
+        "program_id": draft.program_id,
+        "language": draft.language,
+        "answers": dict(draft.answers),
+        "background": dict(draft.background),
+        "free_text": dict(draft.free_text),
+        "invitation_id": draft.invitation_id,
+        "draft_id": draft.id,
+    }
+    if draft in db.session:
+        db.session.expunge(draft)  # its row is about to go; the object must not be flushed again
+    removed = db.session.execute(
+        delete(ResponseDraft).where(ResponseDraft.id == values["draft_id"]).execution_options(synchronize_session=False)
+    ).rowcount
+    if removed != 1:
+        return None
+    if values["invitation_id"] is not None:
+        marked = db.session.execute(
+            update(PersonalInvitation)
+            .where(PersonalInvitation.id == values["invitation_id"], PersonalInvitation.used_on.is_(None))
+            .values(used_on=today)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if marked != 1:
+            raise InvitationAlreadyUsed()
+    response = Response(
+        round_id=values["round_id"],
+        school_id=values["school_id"],
+        program_id=values["program_id"],
+        version_id=version_id,
+        language=values["language"],
+        submitted_on=today,
+        answers=pack_answers(definition, values["answers"]),
+        background=pack_background(definition, values["background"]),
+        free_text_answers=[
+            FreeTextAnswer(question_key=question.key, text=values["free_text"][question.key])
+            for question in definition.free_text
+            if values["free_text"].get(question.key)
+        ],
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response

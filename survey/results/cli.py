@@ -1,0 +1,70 @@
+"""`benchlearn results export ROUND ...` and `benchlearn results freeze ROUND`."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.network.models import School
+from survey.results.export import ExportError, export_aggregates, export_responses, format_of
+from survey.results.service import freeze_round_results
+from survey.rounds.models import RoundState, SurveyRound
+
+results_cli = click.Group("results", help="Round results: exports and freezing.")
+
+
+def resolve_round(name_or_id: str) -> SurveyRound:
+    """A round by name, or by id when no round has that name."""
+    survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.name == name_or_id).order_by(SurveyRound.id))
+    if survey_round is None and name_or_id.isdigit():
+        survey_round = db.session.get(SurveyRound, int(name_or_id))
+    if survey_round is None:
+        raise click.ClickException(f"no round named or numbered '{name_or_id}' (see the admin's Rounds page)")
+    return survey_round
+
+
+@results_cli.command("export")
+@click.argument("round_name", metavar="ROUND")
+@click.option("--responses", "responses_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one row per submitted response to this .csv/.xlsx/.parquet file.")
+@click.option("--aggregates", "aggregates_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the long-format aggregates to this .csv/.xlsx/.parquet file.")
+@click.option("--school", "school_code", help="Only this school's rows (aggregates: plus the NETWORK rows).")
+def export_command(round_name: str, responses_file: Path | None, aggregates_file: Path | None,
+                   school_code: str | None) -> None:
+    """Export a round's responses or aggregates; the format follows the file's extension."""
+    if (responses_file is None) == (aggregates_file is None):
+        raise click.UsageError("give exactly one of --responses FILE and --aggregates FILE")
+    target = responses_file or aggregates_file
+    try:
+        format_of(target)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    survey_round = resolve_round(round_name)
+    if school_code is not None:
+        school = db.session.scalar(select(School).where(School.network_id == survey_round.network_id,
+                                                        School.code == school_code))
+        if school is None or school not in survey_round.schools:
+            raise click.ClickException(f"school '{school_code}' is not part of round '{survey_round.name}'")
+    if responses_file is not None:
+        export_responses(survey_round, responses_file, school=school_code)
+        click.echo(f"wrote the responses of round '{survey_round.name}' to {responses_file}")
+    else:
+        export_aggregates(survey_round, aggregates_file, school=school_code)
+        db.session.commit()  # a closed round's results are frozen on first use
+        click.echo(f"wrote the aggregates of round '{survey_round.name}' to {aggregates_file}")
+
+
+@results_cli.command("freeze")
+@click.argument("round_name", metavar="ROUND")
+def freeze_command(round_name: str) -> None:
+    """Compute and store a closed round's results (nothing changes when they are already frozen)."""
+    survey_round = resolve_round(round_name)
+    if survey_round.state_on(date.today()) is not RoundState.CLOSED:
+        raise click.ClickException(f"round '{survey_round.name}' is not closed yet: its results stay provisional")
+    stored = freeze_round_results(survey_round)
+    db.session.commit()
+    click.echo(f"round '{survey_round.name}': {stored.responses} responses, content hash {stored.content_hash}")

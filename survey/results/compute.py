@@ -1,0 +1,392 @@
+"""The complete results of a round, as two long tables (METHOD.md throughout).
+
+`compute_results` takes a loaded round (`survey.results.loading.RoundData`) and returns
+
+- `aggregates`: one row per (school or NETWORK, breakdown, group, dimension). The required columns come
+  first, named exactly (`AGGREGATE_COLUMNS`), then `EXTRA_COLUMNS`.
+- `items`: one row per (school or NETWORK, item): n, mean 0-100, share_1..k, share_positive, suppressed.
+
+Rows come in a fixed order (NETWORK first, then schools by code; breakdown `all`, `program`, then the
+background questions in questionnaire order; groups in label order; dimensions and items in questionnaire
+order) and every float is rounded to `SIGNIFICANT_DIGITS` significant digits, so the same responses give the
+same tables byte for byte (`canonical_bytes`), whatever the database or the order of summation.
+
+Where the numbers go:
+- `n, index, sd, ci_low, ci_high, suppressed`: every row (suppressed cells keep n, the rest is blank).
+  Schools are suppressed cell by cell with the network as parent (complementary across schools), a school's
+  groups with the school as parent (complementary within each split, and under a suppressed school cell).
+- `network_mean`: every row, the network's pooled index of the dimension (the benchmark line).
+- `median, top_quartile`: breakdown `all` rows (school distribution of published school indices);
+  `rank`: school `all` rows; `of`: `all` rows.
+- `importance, importance_source, r_squared, quadrant`: `all` rows of predictor dimensions; a school with
+  fewer than `driver_min_cases` complete cases shows the network's importance (`importance_source` =
+  "network").
+- `trend_diff, trend_p, trend_significant`: `all` rows, against the previous round when comparable.
+- `response_rate`: `all` and `program` rows where the population is known; `alpha`: NETWORK `all` rows.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from survey.analysis import (
+    GroupCodes,
+    QuestionnaireSpec,
+    compare_rounds,
+    dimension_index,
+    dimension_scores_from_items,
+    driver_importance,
+    group_codes,
+    item_results,
+    mean_of_dimension_indices,
+    network_benchmark,
+    priority_quadrants,
+    response_rate,
+    school_driver_importance,
+    suppress_small_groups,
+)
+from survey.analysis.suppression import K_MIN
+from survey.results.loading import RoundData
+
+NETWORK = "NETWORK"
+ALL = "all"
+SIGNIFICANT_DIGITS = 10
+AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", "sd", "ci_low", "ci_high",
+                     "network_mean", "median", "top_quartile", "rank", "of", "suppressed", "importance",
+                     "quadrant")
+EXTRA_COLUMNS = ("importance_source", "r_squared", "trend_diff", "trend_p", "trend_significant",
+                 "response_rate", "alpha")
+_STATS = ("n", "mean", "sd", "ci_low", "ci_high", "suppressed")
+
+
+@dataclass(frozen=True)
+class PreviousRound:
+    """What a trend needs from the previous round of the same family: its aggregates and its spec."""
+
+    aggregates: pd.DataFrame
+    spec: QuestionnaireSpec
+
+
+@dataclass(frozen=True)
+class ComputedResults:
+    aggregates: pd.DataFrame
+    items: pd.DataFrame
+    responses: int
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.aggregates, self.items)
+
+
+def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: int = 100,
+                    schools: tuple[str, ...] = (), populations: pd.DataFrame | None = None,
+                    previous: PreviousRound | None = None) -> ComputedResults:
+    """The round's results. `schools`: the round's school codes (a school without responses still gets
+    its suppressed `all` rows); `populations`: columns `school`, `program`, `size`."""
+    spec, frame = data.spec, data.frame
+    scores = _dimension_scores(data)
+    dimension_keys = list(spec.dimension_keys)
+
+    by_school = group_codes(frame["school"])
+    net = suppress_small_groups(dimension_index(scores), k_min)
+    school_cells = suppress_small_groups(dimension_index(scores, by_school), k_min)
+    benchmark = network_benchmark(school_cells, net)
+
+    parts = [_part(net.assign(school=NETWORK), ALL, None)]
+    school_parts = [_part(benchmark.schools, ALL, None)]
+    for breakdown in data.breakdowns:
+        groups = group_codes(frame[breakdown].rename("group"))
+        cells = dimension_index(scores, groups)
+        cells = suppress_small_groups(cells, k_min, parent_cells=net)
+        parts.append(_part(cells.assign(school=NETWORK), breakdown, "group"))
+        crossed = group_codes([by_school, groups])
+        cells = dimension_index(scores, crossed)
+        cells = suppress_small_groups(cells, k_min, parent=["school"], parent_cells=school_cells)
+        school_parts.append(_part(cells, breakdown, "group"))
+
+    table = pd.concat(parts + school_parts, ignore_index=True)
+    table = _add_missing_schools(table, schools, dimension_keys)
+    table = _add_benchmark(table, benchmark, net)
+    table = _add_drivers(table, scores, by_school, spec, net, driver_min_cases)
+    table = _add_trend(table, previous, spec, k_min)
+    table = _add_response_rate(table, frame, populations)
+    table = _add_alpha(table, data, spec, net)
+    table = _order(table, data.breakdowns, dimension_keys)
+    aggregates = canonical(table[list(AGGREGATE_COLUMNS + EXTRA_COLUMNS)])
+    items = canonical(_items(data, by_school, k_min, schools))
+    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame))
+
+
+def _dimension_scores(data: RoundData) -> pd.DataFrame:
+    """Respondent dimension scores straight from the packed codes (one table lookup per item)."""
+    spec = data.spec
+    k = spec.points
+    step = 100.0 / (k - 1)
+    forward = np.full(256, np.nan, dtype=np.float32)
+    forward[1:k + 1] = (np.arange(1, k + 1) - 1) * step
+    backward = np.full(256, np.nan, dtype=np.float32)
+    backward[1:k + 1] = (k - np.arange(1, k + 1)) * step
+    raw = data.raw_answers
+    reverse = np.array([key in spec.reverse for key in spec.item_keys])
+    table = np.where(reverse[:, None], backward[None, :], forward[None, :])  # (items, 256)
+    matrix = table[np.arange(raw.shape[1])[:, None], np.ascontiguousarray(raw.T)].T  # column-major
+    scores = dimension_scores_from_items(matrix, spec)
+    return pd.DataFrame(scores, columns=list(spec.dimension_keys))
+
+
+def _part(cells: pd.DataFrame, breakdown: str, group_column: str | None) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "school": cells["school"].astype("str"),
+        "breakdown": breakdown,
+        "group": cells[group_column].astype("str") if group_column else ALL,
+        "dimension": cells["dimension"].astype("str"),
+    })
+    for column in _STATS:
+        frame[column] = cells[column].to_numpy()
+    if "rank" in cells.columns:
+        frame["rank"] = cells["rank"].to_numpy()
+    return frame.rename(columns={"mean": "index"})
+
+
+def _add_missing_schools(table: pd.DataFrame, schools, dimension_keys) -> pd.DataFrame:
+    present = set(table["school"].unique())
+    missing = [code for code in sorted(set(schools)) if code not in present]
+    if not missing:
+        return table
+    rows = pd.DataFrame({
+        "school": np.repeat(missing, len(dimension_keys)),
+        "breakdown": ALL, "group": ALL,
+        "dimension": dimension_keys * len(missing),
+        "n": 0, "index": np.nan, "sd": np.nan, "ci_low": np.nan, "ci_high": np.nan, "suppressed": True,
+    })
+    return pd.concat([table, rows], ignore_index=True)
+
+
+def _is_all(table: pd.DataFrame) -> np.ndarray:
+    return (table["breakdown"] == ALL).to_numpy()
+
+
+def _add_benchmark(table: pd.DataFrame, benchmark, net: pd.DataFrame) -> pd.DataFrame:
+    dims = benchmark.dimensions.set_index("dimension")
+    network_mean = net.set_index("dimension")["mean"]
+    dimension = table["dimension"]
+    all_rows = _is_all(table)
+    table["network_mean"] = dimension.map(network_mean).to_numpy(dtype=np.float64)
+    table["median"] = np.where(all_rows, dimension.map(dims["median"]).to_numpy(dtype=np.float64), np.nan)
+    table["top_quartile"] = np.where(all_rows, dimension.map(dims["upper_quartile"]).to_numpy(dtype=np.float64),
+                                     np.nan)
+    of = dimension.map(dims["of"]).to_numpy(dtype=np.float64)
+    table["of"] = pd.array(np.where(all_rows, of, np.nan), dtype="Int64")
+    if "rank" not in table.columns:
+        table["rank"] = pd.NA
+    table["rank"] = pd.array(table["rank"], dtype="Int64")
+    return table
+
+
+def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cases) -> pd.DataFrame:
+    network = driver_importance(scores, spec)
+    per_school = school_driver_importance(scores, by_school, spec, min_cases=driver_min_cases,
+                                          network=network)
+    predictors = list(spec.predictors)
+    fits = pd.concat([
+        pd.DataFrame({"school": NETWORK, "dimension": predictors,
+                      "importance": network.importance.reindex(predictors).to_numpy(),
+                      "source": "network", "r_squared": network.r_squared}),
+        per_school[["school", "dimension", "importance", "source", "r_squared"]].astype(
+            {"school": "str", "dimension": "str"}),
+    ], ignore_index=True)
+    # schools without a response have no fit of their own: the network's, labelled as such
+    all_rows = table[_is_all(table) & table["dimension"].isin(predictors).to_numpy()]
+    fitted = set(fits["school"])
+    missing = sorted(set(all_rows["school"]) - fitted)
+    if missing:
+        fits = pd.concat([fits, pd.DataFrame({
+            "school": np.repeat(missing, len(predictors)), "dimension": predictors * len(missing),
+            "importance": np.tile(network.importance.reindex(predictors).to_numpy(), len(missing)),
+            "source": "network", "r_squared": network.r_squared})], ignore_index=True)
+    # one call places every (school, dimension) on its map: the rule is cell by cell, with the vertical
+    # line at 100 / number of predictors and the horizontal line at the network mean of the indices
+    cell = pd.Index(fits["school"].astype(str) + "\x1f" + fits["dimension"].astype(str))
+    own = pd.Series(all_rows["index"].to_numpy(dtype=np.float64),
+                    index=all_rows["school"].astype(str) + "\x1f" + all_rows["dimension"].astype(str))
+    placed = priority_quadrants(pd.Series(fits["importance"].to_numpy(dtype=np.float64), index=cell),
+                                own, mean_of_dimension_indices(net, spec), len(predictors))
+    drivers = pd.DataFrame({
+        "school": fits["school"].astype("str"), "breakdown": ALL, "group": ALL,
+        "dimension": fits["dimension"].astype("str"),
+        "importance": placed["importance"].to_numpy(dtype=np.float64),
+        "quadrant": placed["quadrant"].astype("str").to_numpy(),
+        "importance_source": fits["source"].astype("str").to_numpy(),
+        "r_squared": fits["r_squared"].to_numpy(dtype=np.float64),
+    })
+    merged = table.merge(drivers, on=["school", "breakdown", "group", "dimension"], how="left", sort=False)
+    merged["importance_source"] = merged["importance_source"].astype("str")
+    merged["quadrant"] = merged["quadrant"].astype("str")
+    return merged
+
+
+def _add_trend(table, previous: PreviousRound | None, spec, k_min) -> pd.DataFrame:
+    table["trend_diff"] = np.nan
+    table["trend_p"] = np.nan
+    table["trend_significant"] = pd.array([pd.NA] * len(table), dtype="boolean")
+    if previous is None:
+        return table
+    all_rows = _is_all(table)
+    columns = ["school", "dimension", "n", "index", "sd"]
+    current = table.loc[all_rows, columns].rename(columns={"index": "mean"})
+    before = previous.aggregates
+    before = before.loc[(before["breakdown"] == ALL).to_numpy(), columns].rename(columns={"index": "mean"})
+    trend = compare_rounds(before.reset_index(drop=True), current.reset_index(drop=True),
+                           previous.spec, spec, k_min=k_min)
+    shown = trend["difference"].notna().to_numpy()
+    position = np.flatnonzero(all_rows)
+    table.loc[position, "trend_diff"] = trend["difference"].to_numpy()
+    table.loc[position, "trend_p"] = trend["p_value"].to_numpy()
+    significant = pd.array(np.where(shown, trend["significant"].to_numpy(), False), dtype="boolean")
+    significant[~shown] = pd.NA
+    values = table["trend_significant"].array.copy()
+    values[position] = significant
+    table["trend_significant"] = values
+    return table
+
+
+def _add_response_rate(table, frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.DataFrame:
+    table["response_rate"] = np.nan
+    if populations is None or populations.empty:
+        return table
+    sizes = populations.groupby(["school", "program"], observed=True)["size"].sum()
+    submitted = frame.groupby(["school", "program"], observed=True).size()
+    school_size = sizes.groupby(level="school").sum()
+    school_submitted = frame.groupby("school", observed=True).size()
+    rate_school = response_rate(school_submitted.reindex(school_size.index, fill_value=0), school_size)
+    rate_program = response_rate(submitted.reindex(sizes.index, fill_value=0), sizes)
+    network_rate = response_rate(len(frame), float(sizes.sum()))
+    # programs across schools: responses with that program code / the population given for it
+    program_size = sizes.groupby(level="program").sum()
+    program_submitted = frame.groupby("program", observed=True).size()
+    rate_network_program = response_rate(program_submitted.reindex(program_size.index, fill_value=0),
+                                         program_size)
+
+    all_rows = _is_all(table)
+    program_rows = (table["breakdown"] == "program").to_numpy()
+    network_rows = (table["school"] == NETWORK).to_numpy()
+    rate = np.full(len(table), np.nan)
+    rate[all_rows & network_rows] = network_rate
+    school_rows = all_rows & ~network_rows
+    rate[school_rows] = table.loc[school_rows, "school"].map(rate_school).to_numpy(dtype=np.float64)
+    rows = program_rows & network_rows
+    rate[rows] = table.loc[rows, "group"].map(rate_network_program).to_numpy(dtype=np.float64)
+    rows = program_rows & ~network_rows
+    keys = pd.MultiIndex.from_frame(table.loc[rows, ["school", "group"]])
+    rate[rows] = rate_program.reindex(keys).to_numpy(dtype=np.float64)
+    table["response_rate"] = rate
+    return table
+
+
+def network_alpha(data: RoundData) -> pd.DataFrame:
+    """`cronbach_alpha` (same formula, same result) on the packed codes, without the frame round trip."""
+    spec = data.spec
+    rows, start = [], 0
+    for dimension in spec.dimensions:
+        m = len(dimension.items)
+        block = data.answers[:, start:start + m]
+        start += m
+        block = block[~np.isnan(block).any(axis=1)].astype(np.float64)
+        for j, item in enumerate(dimension.items):  # the flip, as in item_score_matrix
+            if item in spec.reverse:
+                block[:, j] = spec.points + 1 - block[:, j]
+        n, alpha = len(block), np.nan
+        if m > 1 and n > 1:
+            total_variance = block.sum(axis=1).var(ddof=1)
+            if total_variance > 0:
+                alpha = m / (m - 1) * (1 - block.var(axis=0, ddof=1).sum() / total_variance)
+        rows.append({"dimension": dimension.key, "items": m, "n": n, "alpha": alpha})
+    return pd.DataFrame(rows, columns=["dimension", "items", "n", "alpha"])
+
+
+def _add_alpha(table, data, spec, net) -> pd.DataFrame:
+    alpha = network_alpha(data).set_index("dimension")["alpha"]
+    rows = _is_all(table) & (table["school"] == NETWORK).to_numpy()
+    if net["suppressed"].any():  # a network below k_min publishes nothing
+        alpha = alpha.where(~net.set_index("dimension")["suppressed"])
+    table["alpha"] = np.where(rows, table["dimension"].map(alpha).to_numpy(dtype=np.float64), np.nan)
+    return table
+
+
+def _order(table: pd.DataFrame, breakdowns, dimension_keys) -> pd.DataFrame:
+    """NETWORK, then schools by code; breakdowns in order; groups as listed; dimensions in order."""
+    school_order = np.where(table["school"].to_numpy() == NETWORK, 0, 1)
+    breakdown_position = {name: i for i, name in enumerate((ALL, *breakdowns))}
+    keys = pd.DataFrame({
+        "network": school_order,
+        "school": table["school"].to_numpy(),
+        "breakdown": table["breakdown"].map(breakdown_position).to_numpy(),
+        "position": np.arange(len(table)),
+    })
+    order = keys.sort_values(["network", "school", "breakdown", "position"], kind="stable").index
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools) -> pd.DataFrame:
+    spec, frame = data.spec, data.frame
+    network = suppress_small_groups(item_results(frame, spec, answers=data.answers), k_min)
+    network.insert(0, "school", NETWORK)
+    per_school = suppress_small_groups(item_results(frame, spec, by_school, answers=data.answers), k_min)
+    table = pd.concat([network, per_school], ignore_index=True)
+    missing = sorted(set(schools) - set(per_school["school"]))
+    if missing:
+        items = list(spec.item_keys)
+        empty = pd.DataFrame({
+            "school": np.repeat(missing, len(items)),
+            "item": items * len(missing),
+            "dimension": [spec.dimension_of(item) for item in items] * len(missing),
+            "n": 0, "suppressed": True,
+        })
+        table = pd.concat([table, empty], ignore_index=True)
+        order = table.assign(_net=(table["school"] != NETWORK)).sort_values(["_net", "school"], kind="stable").index
+        table = table.iloc[order].reset_index(drop=True)
+    shares = [f"share_{j}" for j in range(1, spec.points + 1)]
+    table = table[["school", "item", "dimension", "n", "mean", *shares, "share_positive", "suppressed"]]
+    for column in ("school", "item", "dimension"):
+        table[column] = table[column].astype("str")
+    table["n"] = table["n"].astype(np.int64)
+    table["suppressed"] = table["suppressed"].astype(bool)
+    return table
+
+
+def canonical(table: pd.DataFrame) -> pd.DataFrame:
+    """Floats rounded to SIGNIFICANT_DIGITS significant digits (through their decimal text, so two values
+    that differ only in the last bits give the same float), strings as `str`, a fresh RangeIndex."""
+    table = table.reset_index(drop=True).copy()
+    for column in table.columns:
+        values = table[column]
+        if pd.api.types.is_float_dtype(values.dtype):
+            array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            finite = np.isfinite(array)
+            text = np.char.mod(f"%.{SIGNIFICANT_DIGITS}g", array[finite])
+            rounded = array.copy()
+            rounded[finite] = text.astype(np.float64)
+            rounded[rounded == 0] = 0.0  # no negative zero
+            table[column] = rounded
+        elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            table[column] = values.astype("str")
+    return table
+
+
+def canonical_bytes(table: pd.DataFrame) -> bytes:
+    """The table as CSV text with fixed float formatting: what the content hash is computed over."""
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, lineterminator="\n", na_rep="", float_format=f"%.{SIGNIFICANT_DIGITS}g")
+    return buffer.getvalue().encode()
+
+
+def content_hash(aggregates: pd.DataFrame, items: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    digest.update(canonical_bytes(aggregates))
+    digest.update(b"\x1e")
+    digest.update(canonical_bytes(items))
+    return digest.hexdigest()

@@ -1,0 +1,157 @@
+"""`benchlearn round ...`: create rounds, list them, export their links, send personal invitations."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from survey.catalog.models import FAMILY_KEYS, QuestionnaireVersion, family_by_key, version_by_label
+from survey.extensions import db
+from survey.network.cli import resolve_network
+from survey.network.models import Network, School, school_by_code
+from survey.rounds.models import SurveyRound
+from survey.rounds.operations import (
+    RoundStateError,
+    create_round,
+    ensure_links,
+    invite,
+    links_csv,
+    parse_email_list,
+    response_counts,
+    round_by_name_or_id,
+)
+
+round_cli = click.Group("round", help="Survey rounds: a questionnaire version run over a period at a set of schools.")
+
+ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def resolve_round(network: Network, text: str) -> SurveyRound:
+    found = db.session.scalar(round_by_name_or_id(network, text))
+    if found is None:
+        raise click.ClickException(f"no round named '{text}' (and no round with that id): see `benchlearn round list`")
+    return found
+
+
+def resolve_school(network: Network, code: str) -> School:
+    school = db.session.scalar(school_by_code(network.id, code.strip()))
+    if school is None:
+        raise click.ClickException(f"no school with code '{code.strip()}' in {network.name}")
+    return school
+
+
+def resolve_version(family: str, version: str) -> QuestionnaireVersion:
+    if family not in FAMILY_KEYS:
+        raise click.ClickException(f"unknown questionnaire family '{family}' (known: {', '.join(FAMILY_KEYS)})")
+    found = db.session.scalar(version_by_label(family, version))
+    if found is None:
+        known = db.session.scalar(family_by_key(family))
+        published = ", ".join(v.version for v in known.versions) if known and known.versions else "none"
+        raise click.ClickException(f"{family} {version} is not published (published {family} versions: {published})")
+    return found
+
+
+@round_cli.command("create")
+@click.option("--family", required=True, help="student, staff or company.")
+@click.option("--version", "version_label", required=True, help="The questionnaire version, e.g. 2026.")
+@click.option("--name", required=True, help='The round\'s name, e.g. "Elevtrivsel 2026".')
+@click.option("--opens", "opens_on", required=True, type=ISO_DATE, help="First day (YYYY-MM-DD).")
+@click.option("--closes", "closes_on", required=True, type=ISO_DATE, help="Last day (YYYY-MM-DD).")
+@click.option("--schools", "school_codes", help="Participating school codes, comma-separated (default: all).")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def create_command(family, version_label, name, opens_on, closes_on, school_codes, network_name) -> None:
+    """Create a round. Its state (draft, open, closed) follows from its dates."""
+    network = resolve_network(network_name)
+    version = resolve_version(family, version_label)
+    if school_codes:
+        codes = [code.strip() for code in school_codes.split(",") if code.strip()]
+        schools = [resolve_school(network, code) for code in dict.fromkeys(codes)]
+    else:
+        schools = list(network.schools)
+    try:
+        created = create_round(network, version, name, opens_on.date(), closes_on.date(), schools)
+    except RoundStateError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"created round '{created.name}' (id {created.id}): {version.label}, {created.opens_on} to {created.closes_on}, "
+        f"{len(schools)} schools, {created.state_on(date.today()).value}"
+    )
+
+
+@round_cli.command("list")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def list_command(network_name) -> None:
+    """The rounds, newest first, with state and responses so far."""
+    network = resolve_network(network_name)
+    rounds = db.session.scalars(
+        select(SurveyRound).where(SurveyRound.network_id == network.id).order_by(SurveyRound.opens_on.desc())
+    ).all()
+    if not rounds:
+        click.echo("no rounds yet: create one with `benchlearn round create`")
+        return
+    counts = response_counts([r.id for r in rounds])
+    today = date.today()
+    for r in rounds:
+        click.echo(
+            f"{r.id:>4}  {r.name:<32} {r.version.label:<14} {r.opens_on} .. {r.closes_on}  "
+            f"{r.state_on(today).value:<6} {len(r.schools):>3} schools {counts.get(r.id, 0):>6} responses"
+        )
+
+
+@round_cli.command("links")
+@click.argument("round_ref", metavar="ROUND")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="CSV file to write.")
+@click.option("--school", "school_code", help="Only this school's links.")
+@click.option("--per-program", is_flag=True, help="Also one link per program (the program is then known).")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def links_command(round_ref, out, school_code, per_program, network_name) -> None:
+    """Write the anonymous links of ROUND (name or id) to a CSV file, creating any that are missing."""
+    network = resolve_network(network_name)
+    survey_round = resolve_round(network, round_ref)
+    school = resolve_school(network, school_code) if school_code else None
+    try:
+        links = ensure_links(survey_round, school, per_program=per_program)
+    except RoundStateError as error:
+        raise click.ClickException(str(error)) from None
+    text = links_csv(survey_round, links)
+    db.session.commit()
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {len(links)} links of '{survey_round.name}' to {out}")
+
+
+@round_cli.command("invite")
+@click.argument("round_ref", metavar="ROUND")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--school", "school_code", required=True, help="The school whose staff or companies are invited.")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def invite_command(round_ref, file, school_code, network_name) -> None:
+    """E-mail single-use personal links for ROUND to the addresses in FILE (one a line, or a CSV with an
+    `email` column). Only a hash of each token is stored."""
+    network = resolve_network(network_name)
+    survey_round = resolve_round(network, round_ref)
+    school = resolve_school(network, school_code)
+    try:
+        emails, problems = parse_email_list(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    if problems:
+        for problem in problems:
+            click.echo(f"{file}: {problem}", err=True)
+        sys.exit(1)
+    try:
+        summary = invite(survey_round, school, emails)
+    except RoundStateError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(
+        f"sent {len(summary.sent)} invitations for '{survey_round.name}' at {school.code}"
+        + (f"; {len(summary.already_invited)} already invited" if summary.already_invited else "")
+    )
+    for email in summary.failed:
+        click.echo(f"could not send to {email}: not invited", err=True)
+    if summary.failed:
+        sys.exit(1)

@@ -1,0 +1,458 @@
+"""Rounds, their links, invitations and populations: the one path, used by the CLI, the admin and staff pages.
+
+A round's state is computed from its dates (`SurveyRound.state_on`); the transitions below move the dates and
+refuse what the lifecycle forbids with a `RoundStateError` that says why. Functions flush, never commit; the
+caller (request or CLI command) commits once.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_request_context, request
+from sqlalchemy import func, select
+
+from survey.catalog.models import QuestionnaireVersion
+from survey.extensions import db
+from survey.network.models import Network, Program, School
+from survey.responses.models import Response
+from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound, round_school
+
+PERSONAL_INVITATION_FAMILIES = ("staff", "company")
+
+
+class RoundStateError(ValueError):
+    """A change the round's lifecycle does not allow; the message says why and what to do instead."""
+
+
+# --- rounds ----------------------------------------------------------------------------------------------
+
+
+def round_by_name_or_id(network: Network, text: str):
+    """The round named `text` in the network, or (when no name matches and `text` is a number) with that id."""
+    condition = SurveyRound.name == text
+    if text.isdigit():
+        condition = condition | (SurveyRound.id == int(text))
+    return (
+        select(SurveyRound)
+        .where(SurveyRound.network_id == network.id, condition)
+        .order_by((SurveyRound.name == text).desc())
+        .limit(1)
+    )
+
+
+def rounds_of_school(school_id: int):
+    return (
+        select(SurveyRound)
+        .join(round_school)
+        .where(round_school.c.school_id == school_id)
+        .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())
+    )
+
+
+def _check_version_usable(version: QuestionnaireVersion) -> None:
+    if version.is_withdrawn:
+        raise RoundStateError(f"{version.label} is withdrawn: choose a version that is not withdrawn")
+
+
+def _check_period(opens_on: date, closes_on: date) -> None:
+    if closes_on < opens_on:
+        raise RoundStateError(f"the round cannot close ({closes_on}) before it opens ({opens_on})")
+
+
+def create_round(
+    network: Network,
+    version: QuestionnaireVersion,
+    name: str,
+    opens_on: date,
+    closes_on: date,
+    schools: Sequence[School],
+) -> SurveyRound:
+    """A new round of `version` at `schools` (all of the network's). Its state follows from the dates."""
+    name = name.strip()
+    if not name:
+        raise RoundStateError("a round needs a name")
+    _check_version_usable(version)
+    _check_period(opens_on, closes_on)
+    if not schools:
+        raise RoundStateError("a round needs at least one school")
+    foreign = [school.code for school in schools if school.network_id != network.id]
+    if foreign:
+        raise RoundStateError(f"not schools of {network.name}: {', '.join(foreign)}")
+    if db.session.scalar(select(SurveyRound.id).where(SurveyRound.network_id == network.id, SurveyRound.name == name)):
+        raise RoundStateError(f"a round named '{name}' already exists: choose another name")
+    survey_round = SurveyRound(
+        network=network, version=version, name=name, opens_on=opens_on, closes_on=closes_on, schools=list(schools)
+    )
+    db.session.add(survey_round)
+    db.session.flush()
+    return survey_round
+
+
+def open_now(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Open a draft round today. A round that is open already or closed cannot be opened."""
+    today = today or date.today()
+    state = survey_round.state_on(today)
+    if state is RoundState.OPEN:
+        raise RoundStateError(f"'{survey_round.name}' is open already")
+    if state is RoundState.CLOSED:
+        raise RoundStateError(f"'{survey_round.name}' is closed and cannot be reopened: create a new round instead")
+    survey_round.opens_on = today
+    survey_round.closes_on = max(survey_round.closes_on, today)
+    db.session.flush()
+
+
+def close_now(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Close an open round: its last day becomes yesterday, so from today no answer is accepted."""
+    today = today or date.today()
+    state = survey_round.state_on(today)
+    if state is not RoundState.OPEN:
+        raise RoundStateError(
+            f"'{survey_round.name}' is {state.value}: only an open round can be closed"
+            + (" (a draft round can simply be rescheduled)" if state is RoundState.DRAFT else "")
+        )
+    yesterday = today - timedelta(days=1)
+    survey_round.opens_on = min(survey_round.opens_on, yesterday)
+    survey_round.closes_on = yesterday
+    db.session.flush()
+
+
+def reschedule(survey_round: SurveyRound, opens_on: date, closes_on: date, today: date | None = None) -> None:
+    """Move a round's period. A draft round may move freely into the future; an open round may only move its
+    closing date (not into the past: close it instead); a closed round never changes."""
+    today = today or date.today()
+    _check_period(opens_on, closes_on)
+    state = survey_round.state_on(today)
+    if state is RoundState.CLOSED:
+        raise RoundStateError(f"'{survey_round.name}' is closed: its period can no longer change")
+    if state is RoundState.OPEN and opens_on != survey_round.opens_on:
+        raise RoundStateError(f"'{survey_round.name}' is open: its opening date ({survey_round.opens_on}) is fixed")
+    if closes_on < today:
+        raise RoundStateError(
+            f"the new closing date {closes_on} is in the past"
+            + (": use close now to close the round" if state is RoundState.OPEN else "")
+        )
+    survey_round.opens_on = opens_on
+    survey_round.closes_on = closes_on
+    db.session.flush()
+
+
+def change_version(survey_round: SurveyRound, version: QuestionnaireVersion, today: date | None = None) -> None:
+    """Run another version of the same family. Only while the round is a draft: the version is fixed once open."""
+    today = today or date.today()
+    state = survey_round.state_on(today)
+    if state is not RoundState.DRAFT:
+        raise RoundStateError(
+            f"'{survey_round.name}' is {state.value}: its questionnaire version is fixed once the round opens"
+        )
+    if version.family_id != survey_round.version.family_id:
+        raise RoundStateError(
+            f"{version.label} is not a {survey_round.version.family.key} questionnaire: a round keeps its family"
+        )
+    _check_version_usable(version)
+    survey_round.version = version
+    db.session.flush()
+
+
+def check_school_in_round(survey_round: SurveyRound, school: School) -> None:
+    if school not in survey_round.schools:
+        raise RoundStateError(f"{school.code} does not take part in '{survey_round.name}'")
+
+
+# --- anonymous links -------------------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    """192 random bits, URL-safe: 32 characters."""
+    return secrets.token_urlsafe(24)
+
+
+def links_of(survey_round: SurveyRound, school: School | None = None):
+    statement = (
+        select(SurveyLink)
+        .join(School, SurveyLink.school_id == School.id)
+        .outerjoin(Program, SurveyLink.program_id == Program.id)
+        .where(SurveyLink.round_id == survey_round.id)
+        .order_by(School.code, SurveyLink.program_id.is_not(None), Program.code)
+    )
+    if school is not None:
+        statement = statement.where(SurveyLink.school_id == school.id)
+    return statement
+
+
+def ensure_links(survey_round: SurveyRound, school: School | None = None, per_program: bool = False) -> list[SurveyLink]:
+    """Make sure every school of the round (or only `school`) has its school link, and with `per_program` one
+    link per program too; existing links are kept. Returns the links of the round (of `school`)."""
+    schools = survey_round.schools if school is None else [school]
+    if school is not None:
+        check_school_in_round(survey_round, school)
+    existing = {(link.school_id, link.program_id) for link in db.session.scalars(links_of(survey_round, school))}
+    wanted = []
+    for each in schools:
+        wanted.append((each, None))
+        if per_program:
+            wanted.extend((each, program) for program in each.programs)
+    missing = [(s, p) for s, p in wanted if (s.id, p.id if p else None) not in existing]
+    if missing and survey_round.state_on(date.today()) is RoundState.CLOSED:
+        raise RoundStateError(f"'{survey_round.name}' is closed: no new links can be made")
+    for each, program in missing:
+        db.session.add(SurveyLink(round=survey_round, school=each, program=program, token=new_token()))
+    db.session.flush()
+    return list(db.session.scalars(links_of(survey_round, school)))
+
+
+def public_base_url() -> str:
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return current_app.config["PUBLIC_URL"].rstrip("/")
+
+
+def link_url(token: str) -> str:
+    return f"{public_base_url()}/s/{token}"
+
+
+def invitation_url(token: str) -> str:
+    return f"{public_base_url()}/p/{token}"
+
+
+def csv_safe(value: object) -> str:
+    """Neutralise spreadsheet formulas: a cell starting with = + - @ or a control character gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+# No bare token column: a token may start with "-", which a spreadsheet would read as a formula.
+LINK_CSV_COLUMNS = ("round", "school_code", "school_name", "program_code", "program_name", "url")
+
+
+def links_csv(survey_round: SurveyRound, links: Iterable[SurveyLink]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LINK_CSV_COLUMNS)
+    for link in links:
+        writer.writerow(
+            [
+                csv_safe(survey_round.name),
+                csv_safe(link.school.code),
+                csv_safe(link.school.name),
+                csv_safe(link.program.code if link.program else ""),
+                csv_safe(link.program.name if link.program else ""),
+                link_url(link.token),
+            ]
+        )
+    return out.getvalue()
+
+
+# --- personal invitations --------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def parse_email_list(text: str) -> tuple[list[str], list[str]]:
+    """Addresses from an uploaded list: one per line, or a CSV whose header has an `email` column.
+    Returns (normalised unique addresses in order, problems as 'line N: ...')."""
+    lines = text.lstrip("\ufeff").splitlines()
+    rows = list(csv.reader(lines))
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    named = [index for index, cell in enumerate(header) if cell in ("email", "e-mail", "mail")]
+    column, start = (named[0], 1) if named else (0, 0)
+    emails: list[str] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows[start:], start=start + 1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        raw = row[column].strip() if column < len(row) else ""
+        try:
+            address = validate_email(raw, check_deliverability=False).normalized.lower()
+        except EmailNotValidError as error:
+            problems.append(f"line {number}: '{raw}' is not a valid e-mail address ({error})")
+            continue
+        if address not in emails:
+            emails.append(address)
+    return emails, problems
+
+
+@dataclass
+class InvitationSummary:
+    sent: list[str] = field(default_factory=list)
+    already_invited: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def invitation_text(survey_round: SurveyRound, school: School, url: str) -> tuple[str, str]:
+    title = survey_round.version.title
+    subject = f"{title.get('da') or title.get('en')}: {school.name}"
+    body = (
+        f"Hej,\n\n{school.name} beder dig svare på undersøgelsen »{title.get('da', '')}« ({survey_round.name}).\n"
+        f"Dit personlige link kan bruges én gang. Dine svar er anonyme: linket gemmes ikke sammen med dem.\n\n"
+        f"{url}\n\nUndersøgelsen er åben til og med {survey_round.closes_on:%d.%m.%Y}.\n\n"
+        f"---\n\n{school.name} asks you to answer the survey \"{title.get('en', '')}\" ({survey_round.name}).\n"
+        f"Your personal link works once. Your answers are anonymous: the link is not stored with them.\n\n"
+        f"{url}\n\nThe survey is open until {survey_round.closes_on:%Y-%m-%d}.\n"
+    )
+    return subject, body
+
+
+def invite(
+    survey_round: SurveyRound, school: School, emails: Iterable[str], today: date | None = None, send=None
+) -> InvitationSummary:
+    """Create one single-use personal invitation per address and e-mail its link `/p/<token>` in the same step.
+
+    Only sha256(token) is stored, so the plain token exists only in the e-mail. An address already invited to
+    this round for this school is skipped. When an e-mail cannot be sent, its invitation is dropped again and the
+    address is reported as failed; the others stand.
+    """
+    from survey.rounds.mail import MailError, send_mail
+
+    send = send or send_mail
+    today = today or date.today()
+    family = survey_round.version.family.key
+    if family not in PERSONAL_INVITATION_FAMILIES:
+        raise RoundStateError(
+            f"'{survey_round.name}' is a {family} round: personal invitations are for staff and company rounds"
+        )
+    check_school_in_round(survey_round, school)
+    if survey_round.state_on(today) is RoundState.CLOSED:
+        raise RoundStateError(f"'{survey_round.name}' is closed: no invitations can be sent")
+    invited = set(
+        db.session.scalars(
+            select(PersonalInvitation.email).where(
+                PersonalInvitation.round_id == survey_round.id, PersonalInvitation.school_id == school.id
+            )
+        )
+    )
+    summary = InvitationSummary()
+    for email in emails:
+        if email in invited:
+            summary.already_invited.append(email)
+            continue
+        token = new_token()
+        invitation = PersonalInvitation(
+            round=survey_round, school=school, email=email, token_hash=token_hash(token), sent_on=today
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        subject, body = invitation_text(survey_round, school, invitation_url(token))
+        try:
+            send(email, subject, body)
+        except MailError:
+            db.session.delete(invitation)
+            db.session.flush()
+            summary.failed.append(email)
+            continue
+        invited.add(email)
+        summary.sent.append(email)
+    return summary
+
+
+def invitations_of(survey_round: SurveyRound, school: School | None = None):
+    statement = select(PersonalInvitation).where(PersonalInvitation.round_id == survey_round.id)
+    if school is not None:
+        statement = statement.where(PersonalInvitation.school_id == school.id)
+    return statement.order_by(PersonalInvitation.school_id, PersonalInvitation.email)
+
+
+# --- populations -----------------------------------------------------------------------------------------
+
+
+def set_population(survey_round: SurveyRound, program: Program, size: int | None) -> None:
+    """Record how many of `program` could answer in this round (None: forget it)."""
+    check_school_in_round(survey_round, program.school)
+    if size is not None and size < 0:
+        raise RoundStateError("a population cannot be negative")
+    row = db.session.get(Population, (survey_round.id, program.id))
+    if size is None:
+        if row is not None:
+            db.session.delete(row)
+    elif row is None:
+        db.session.add(Population(round_id=survey_round.id, program_id=program.id, size=size))
+    else:
+        row.size = size
+    db.session.flush()
+
+
+def populations_of(survey_round: SurveyRound) -> dict[int, int]:
+    return dict(
+        db.session.execute(select(Population.program_id, Population.size).where(Population.round_id == survey_round.id)).all()
+    )
+
+
+# --- live counts -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """Responses in one program (None: the program is not known) of one school, with the response rate."""
+
+    program: Program | None
+    responses: int
+    population: int | None
+
+    @property
+    def rate(self) -> float | None:
+        return self.responses / self.population if self.population else None
+
+
+@dataclass(frozen=True)
+class SchoolCounts:
+    school: School
+    rows: tuple[CountRow, ...]
+
+    @property
+    def responses(self) -> int:
+        return sum(row.responses for row in self.rows)
+
+    @property
+    def population(self) -> int | None:
+        """The school's population, known only when every program's is."""
+        sizes = [row.population for row in self.rows if row.program is not None]
+        return sum(sizes) if sizes and all(size is not None for size in sizes) else None
+
+    @property
+    def rate(self) -> float | None:
+        population = self.population
+        return self.responses / population if population else None
+
+
+def response_counts(round_ids: Sequence[int]) -> dict[int, int]:
+    """Submitted responses per round, for lists of rounds."""
+    if not round_ids:
+        return {}
+    rows = db.session.execute(
+        select(Response.round_id, func.count()).where(Response.round_id.in_(round_ids)).group_by(Response.round_id)
+    )
+    return dict(rows.all())
+
+
+def live_counts(survey_round: SurveyRound, school: School | None = None) -> list[SchoolCounts]:
+    """Responses so far per school and program, with response rates where the population is known:
+    one GROUP BY over the round's responses, joined with the populations."""
+    statement = (
+        select(Response.school_id, Response.program_id, func.count())
+        .where(Response.round_id == survey_round.id)
+        .group_by(Response.school_id, Response.program_id)
+    )
+    if school is not None:
+        check_school_in_round(survey_round, school)
+        statement = statement.where(Response.school_id == school.id)
+    counts: dict[int, dict[int | None, int]] = defaultdict(dict)
+    for school_id, program_id, count in db.session.execute(statement):
+        counts[school_id][program_id] = count
+    populations = populations_of(survey_round)
+    result = []
+    for each in survey_round.schools if school is None else [school]:
+        per_program = counts.get(each.id, {})
+        rows = [CountRow(p, per_program.get(p.id, 0), populations.get(p.id)) for p in each.programs]
+        if per_program.get(None):
+            rows.append(CountRow(None, per_program[None], None))
+        result.append(SchoolCounts(each, tuple(rows)))
+    return result

@@ -1,0 +1,80 @@
+"""A school's results: the interactive dashboard (the report's own plotly figures) and the stored PDF.
+
+Staff see their own school only: a URL naming another school, or a round their school is not in, or a
+round that is not closed yet, answers 404 (never 403, which would confirm the report exists).
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import plotly
+from flask import abort, render_template, send_file
+from flask_login import current_user
+from markupsafe import Markup
+
+from survey.extensions import db
+from survey.reporting.loader import load_round_inputs
+from survey.reporting.pdf import school_context, school_figures
+from survey.reporting.storage import default_store
+from survey.rounds.models import RoundState, SurveyRound
+from survey.school import bp
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _my_closed_round(round_id: int, code: str) -> SurveyRound:
+    school = current_user.school
+    survey_round = db.session.get(SurveyRound, round_id)
+    if (code != school.code or survey_round is None or school not in survey_round.schools
+            or survey_round.state_on(date.today()) is not RoundState.CLOSED):
+        abort(404)
+    return survey_round
+
+
+@bp.get("/reports/plotly.min.js")
+def plotly_js():
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
+
+
+@bp.get("/reports")
+def my_reports():
+    school = current_user.school
+    today = date.today()
+    rounds = [r for r in sorted(school_rounds(school), key=lambda r: r.opens_on, reverse=True)
+              if r.state_on(today) is RoundState.CLOSED]
+    store = default_store()
+    built = {r.id: store.path(r.id, school.code) is not None for r in rounds}
+    return render_template("reports/school_index.html", school=school, rounds=rounds, built=built)
+
+
+def school_rounds(school):
+    from sqlalchemy import select
+
+    from survey.rounds.models import round_school
+
+    return db.session.scalars(select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id)).all()
+
+
+@bp.get("/reports/<int:round_id>/<code>/")
+def dashboard(round_id: int, code: str):
+    survey_round = _my_closed_round(round_id, code)
+    reports, _network = load_round_inputs(survey_round, school_codes={code})
+    db.session.commit()  # the first look at a closed round freezes its results
+    inputs = reports[0]
+    context = school_context(inputs, svgs={})
+    figures = {name: Markup(figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+               for name, figure in school_figures(inputs).items()}
+    has_pdf = default_store().path(round_id, code) is not None
+    return render_template("reports/dashboard.html", round=survey_round, code=code, c=context, figures=figures,
+                           has_pdf=has_pdf)
+
+
+@bp.get("/reports/<int:round_id>/<code>/report.pdf")
+def my_report_pdf(round_id: int, code: str):
+    survey_round = _my_closed_round(round_id, code)
+    path = default_store().path(round_id, code)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{survey_round.name}-{code}.pdf")

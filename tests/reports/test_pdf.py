@@ -1,0 +1,135 @@
+"""The school and network PDFs: the numbers of the aggregates, nothing suppressed, assets only our own."""
+from __future__ import annotations
+
+import subprocess
+
+import plotly.graph_objects as go
+import pytest
+
+from survey.reporting import pdf
+from survey.reporting.format import format_index, format_percent
+from survey.reporting.svg import UnsupportedFigure, figure_to_svg
+from tests.reports.conftest import pdf_text, poppler
+
+SUPPRESSED_LABELS = ("SMALL-PROGRAM-XQ", "Nonbinary-XYZ")
+
+
+@pytest.fixture(scope="module")
+def school_pdf(school_inputs):
+    return pdf.render_school_report(school_inputs)
+
+
+def published_indices(inputs, language):
+    rows = inputs.aggregates[(inputs.aggregates["school"] == inputs.school_code)
+                             & (inputs.aggregates["breakdown"] == "all") & ~inputs.aggregates["suppressed"]]
+    return {row.dimension: format_index(row.index, language) for row in rows.itertuples()}
+
+
+def test_format_is_one_function_per_language():
+    assert format_index(72.449, "da") == "72,4"
+    assert format_index(72.45001, "en") == "72.5"
+    assert format_index(float("nan")) == "–"
+    assert format_percent(0.634, "sv") == "63 %"
+
+
+def test_html_holds_every_index_and_no_suppressed_group(school_inputs):
+    html = pdf.school_report_html(school_inputs)
+    for value in published_indices(school_inputs, "da").values():
+        assert value in html
+    for label in SUPPRESSED_LABELS:
+        assert label not in html
+    assert 'lang="da"' in html and "Ærø" in html
+
+
+def test_pdf_text_has_the_indices_and_danish_letters(school_pdf, school_inputs, tmp_path):
+    text = pdf_text(school_pdf, tmp_path)
+    summary_page = text.split("\f")[1]  # page 2: the summary table, one row per dimension
+    lines = summary_page.splitlines()
+    for dimension, value in published_indices(school_inputs, "da").items():
+        label = next(d.label for d in school_inputs.dimensions if d.key == dimension)
+        start = " ".join(label.split()[:2])  # the table may wrap a long label; its first words start the row
+        at = next(i for i, line in enumerate(lines) if start in line)
+        row = " ".join(lines[max(at - 1, 0):at + 2])  # a wrapped cell may move the numbers a line up or down
+        assert f" {value} " in f" {row} ", (label, value, row)
+    assert "Ærø Tekniske Skole" in text and "Læringsmiljø" in text and "æøå" in text
+    for label in SUPPRESSED_LABELS:
+        assert label not in text
+    assert school_inputs.round.results_hash in text.replace("\n", "").replace(" ", "")
+
+
+def test_pdf_is_tagged_pdf_ua_with_embedded_fonts(school_pdf, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(school_pdf)
+    info = subprocess.run([poppler("pdfinfo"), str(path)], check=True, capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info and "PDF version:     1.7" in info
+    assert "Title:           Benchmarkrapport – Skolen S001" in info
+    meta = subprocess.run([poppler("pdfinfo"), "-meta", str(path)], check=True, capture_output=True, text=True).stdout
+    assert 'pdfuaid:part="1"' in meta
+    fonts = subprocess.run([poppler("pdffonts"), str(path)], check=True, capture_output=True, text=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), fonts  # every font embedded
+
+
+def test_first_page_renders_to_png(school_pdf, tmp_path):
+    (tmp_path / "report.pdf").write_bytes(school_pdf)
+    subprocess.run([poppler("pdftoppm"), "-png", "-r", "40", "-f", "1", "-l", "2", str(tmp_path / "report.pdf"),
+                    str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert pages and all(p.read_bytes().startswith(b"\x89PNG") for p in pages)
+
+
+def test_english_and_swedish_reports(school_inputs, tmp_path):
+    from dataclasses import replace
+
+    english = pdf.school_report_html(replace(school_inputs, language="en"))
+    assert 'lang="en"' in english and "Benchmark report" in english
+    for value in published_indices(school_inputs, "en").values():
+        assert value in english
+    swedish = pdf.school_report_html(replace(school_inputs, language="sv"))
+    assert "Sammanfattning" in swedish and "Övre kvartil" in swedish
+
+
+def test_network_report_anonymised_unless_names_are_shared(network_inputs, tmp_path):
+    from dataclasses import replace
+
+    html = pdf.network_report_html(network_inputs)
+    assert "School A" in html and "Skole 1" not in html and "S001" not in html
+    named = replace(network_inputs, round=replace(network_inputs.round, share_names=True))
+    assert "Skole 1" in pdf.network_report_html(named)
+    assert pdf.render_network_report(network_inputs).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("url", ["http://example.com/x.css", "https://example.com/font.ttf", "file:///etc/passwd",
+                                 "file:///usr/share/fonts/truetype/dejavu/../../../../etc/passwd",
+                                 "data:text/html,<b>x</b>"])
+def test_fetcher_refuses_anything_but_our_assets(url):
+    with pytest.raises(pdf.AssetRefused):
+        pdf.asset_fetcher().fetch(url)
+
+
+def test_fetcher_serves_our_stylesheet_and_fonts():
+    assert b"@font-face" in pdf.asset_fetcher().fetch((pdf.REPORTS_DIR / "report.css").as_uri()).read()
+
+
+def test_a_template_pointing_outside_stops_the_rendering():
+    from weasyprint.urls import FatalURLFetchingError
+
+    html = '<html lang="da"><head><title>x</title><link rel="stylesheet" href="http://example.com/x.css"></head><body>x</body></html>'
+    with pytest.raises(FatalURLFetchingError):
+        pdf.html_to_pdf(html)
+
+
+def test_svg_is_drawn_from_the_plotly_figure(school_inputs):
+    figures = pdf.school_figures(school_inputs)
+    assert {"summary", "priority"} <= set(figures)
+    for name, figure in figures.items():
+        assert isinstance(figure, go.Figure)
+        svg = figure_to_svg(figure, title=name)
+        assert svg.startswith("<svg") and svg.endswith("</svg>")
+    summary = figure_to_svg(figures["summary"])
+    assert "Læringsmiljø" in summary  # category labels come from the figure's own data
+
+
+def test_svg_refuses_what_it_cannot_draw():
+    with pytest.raises(UnsupportedFigure):
+        figure_to_svg(go.Figure(go.Pie(values=[1, 2])))

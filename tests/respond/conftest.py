@@ -1,0 +1,95 @@
+"""Fixtures for the respondent side: a published questionnaire, a round, links and invitations."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+import pytest
+
+from survey.config import PROJECT_ROOT
+
+TODAY = date.today()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
+
+
+def publish_questionnaire(family: str = "student", version: str = "2026"):
+    from survey.catalog.operations import publish_definition, validate_source
+
+    path = PROJECT_ROOT / "questionnaires" / family / f"{version}.yaml"
+    text = path.read_text(encoding="utf-8")
+    return publish_definition(validate_source(text, str(path)), text, "test").version
+
+
+def create_round(network, version, schools, opens_on=None, closes_on=None, name="Round 2026"):
+    from survey.extensions import db
+    from survey.rounds.models import SurveyRound
+
+    survey_round = SurveyRound(
+        network=network,
+        version=version,
+        name=name,
+        opens_on=opens_on or TODAY - timedelta(days=1),
+        closes_on=closes_on or TODAY + timedelta(days=30),
+    )
+    survey_round.schools = list(schools)
+    db.session.add(survey_round)
+    db.session.flush()
+    return survey_round
+
+
+def create_link(survey_round, school, program=None):
+    from survey.extensions import db
+    from survey.rounds.models import SurveyLink
+
+    link = SurveyLink(round=survey_round, school=school, program=program, token=secrets.token_urlsafe(24))
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+def create_invitation(survey_round, school, email="person@example.org", used_on=None) -> str:
+    """Returns the personal token (only its hash is stored)."""
+    from survey.extensions import db
+    from survey.rounds.models import PersonalInvitation
+
+    token = secrets.token_urlsafe(24)
+    db.session.add(
+        PersonalInvitation(
+            round=survey_round,
+            school=school,
+            email=email,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            used_on=used_on,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+@pytest.fixture
+def student_version(db_session):
+    return publish_questionnaire("student")
+
+
+@pytest.fixture
+def school(make_school):
+    return make_school("NTS", programs=("EL", "VVS"))
+
+
+@pytest.fixture
+def open_round(db_session, network, student_version, school):
+    return create_round(network, student_version, [school])
+
+
+@pytest.fixture
+def school_link(open_round, school):
+    return create_link(open_round, school)
+
+
+@pytest.fixture
+def program_link(open_round, school):
+    return create_link(open_round, school, school.programs[1])

@@ -1,0 +1,216 @@
+"""The respondent's form in a real browser: Debian's chromium driven by Playwright against a live server.
+
+One live server per database (SQLite and PostgreSQL) on a fresh, migrated database with committed data, one
+browser for the whole session. axe-core checks WCAG 2.1 A/AA on every kind of respondent page in every language.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from survey.extensions import db
+from tests.conftest import fresh_database_url, make_app
+from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
+
+pytestmark = pytest.mark.browser
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def live(backend, tmp_path_factory):
+    """A running server on a fresh database with an open round (a school link per scenario) and a closed one."""
+    from survey.network.models import Network, Program, School
+
+    url, drop = fresh_database_url(backend, tmp_path_factory)
+    app = make_app(url, SERVER_NAME=None)
+    with app.app_context():
+        upgrade()
+        network = Network(name="Browsernetværket")
+        schools = {}
+        for code in ("PHONE", "RESUME", "DOUBLE", "AXE"):
+            school = School(network=network, code=code, name=f"Skolen {code}", type="EUD", region="Midtjylland")
+            school.programs = [Program(code="EL", name="Elektriker"), Program(code="VVS", name="VVS-energitekniker")]
+            schools[code] = school
+        db.session.add(network)
+        version = publish_questionnaire("student")
+        open_round = create_round(network, version, schools.values())
+        closed_round = create_round(
+            network, version, [schools["AXE"]], name="Round 2025",
+            opens_on=TODAY - timedelta(days=60), closes_on=TODAY - timedelta(days=2),
+        )
+        links = {code: create_link(open_round, school).token for code, school in schools.items()}
+        closed = create_link(closed_round, schools["AXE"]).token
+        school_ids = {code: school.id for code, school in schools.items()}
+        n_dimensions = len(version.dimensions)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(
+        app=app,
+        base=f"http://127.0.0.1:{server.server_port}",
+        links=links,
+        closed=closed,
+        school_ids=school_ids,
+        n_dimensions=n_dimensions,
+    )
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.engine.dispose()
+    drop()
+
+
+def responses_of(live, code: str) -> int:
+    from survey.responses.models import Response
+
+    with live.app.app_context():
+        count = db.session.scalar(select(func.count(Response.id)).where(Response.school_id == live.school_ids[code]))
+        db.session.remove()
+        return count
+
+
+def answer_page(page, choice: int = 4) -> None:
+    """Check the `choice`-th option of every question on the page (clicking its label, as a finger would)."""
+    for fieldset in page.locator("fieldset.item").all():
+        labels = fieldset.locator("label")
+        labels.nth(min(choice, labels.count()) - 1).click()
+
+
+def test_student_completes_the_survey_on_a_phone(browser, live):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="da-DK")
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{live.links['PHONE']}")
+    assert page.locator("html").get_attribute("lang") == "da"
+    page.get_by_role("button", name="Start undersøgelsen").click()
+    for n in range(1, live.n_dimensions + 2):  # every dimension, then the background questions
+        assert page.get_by_text(f"Side {n} af").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"page {n} scrolls sideways"
+        answer_page(page, choice=1 if n == live.n_dimensions + 1 else 4)
+        page.get_by_role("button", name="Næste").click()
+    page.get_by_label("Hvad er det bedste ved din skole?").fill("Værkstedet")
+    page.get_by_role("button", name="Næste").click()
+    assert page.get_by_role("heading", name="Se dine svar igennem", level=1).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("button", name="Send mine svar").click()
+    assert page.get_by_role("heading", name="Tak for dine svar!").is_visible()
+    context.close()
+    assert responses_of(live, "PHONE") == 1
+
+
+def test_closing_the_browser_midway_resumes_with_answers_kept(browser, live, tmp_path):
+    token = live.links["RESUME"]
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    page.get_by_role("button", name="Start the survey").click()
+    answer_page(page, 2)
+    page.get_by_role("button", name="Next").click()
+    answer_page(page, 5)
+    page.get_by_role("button", name="Next").click()
+    assert page.get_by_text("Page 3 of").is_visible()
+    state = tmp_path / "state.json"
+    context.storage_state(path=str(state))
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, locale="en-GB", storage_state=str(state))
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    page.get_by_role("link", name="Continue where you left off").click()
+    assert page.url.endswith(f"/s/{token}/page/3")
+    page.get_by_role("button", name="Back").click()
+    assert page.url.endswith(f"/s/{token}/page/2")
+    checked = page.locator("fieldset.item input:checked")
+    assert checked.count() == page.locator("fieldset.item").count() > 0
+    assert set(checked.evaluate_all("inputs => inputs.map(i => i.value)")) == {"5"}
+    context.close()
+
+
+def test_double_click_and_retry_store_one_response(browser, live):
+    token = live.links["DOUBLE"]
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    page.get_by_role("button", name="Start the survey").click()
+    for _ in range(live.n_dimensions + 2):
+        answer_page(page, 3)
+        page.get_by_role("button", name="Next").click()
+    csrf = page.locator("input[name=csrf_token]").first.input_value()
+    page.get_by_role("button", name="Send my answers").dblclick()
+    page.wait_for_url(f"**/s/{token}/thanks")
+    retry = context.request.post(f"{live.base}/s/{token}/submit", form={"csrf_token": csrf})
+    assert retry.ok and retry.url.endswith("/thanks")
+    page.go_back()  # Back to the review (from the browser's cache or again from the server), then Submit
+    if page.get_by_role("button", name="Send my answers").count():
+        page.get_by_role("button", name="Send my answers").click()
+        page.wait_for_url(f"**/thanks")
+    context.close()
+    assert responses_of(live, "DOUBLE") == 1
+
+
+@pytest.mark.parametrize("lang", ["da", "en", "sv"])
+def test_no_wcag_violations_on_any_respondent_page(browser, live, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    token = live.links["AXE"]
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    found = {}
+
+    def check(name: str) -> None:
+        assert page.locator("html").get_attribute("lang") == lang, name
+        result = axe.run(page, options=WCAG_21_AA)
+        assert result.response["passes"], f"axe checked nothing on the {name} page"
+        if result.violations_count:
+            found[name] = result.generate_report()
+
+    page.goto(f"{live.base}/s/{token}?lang={lang}")
+    check("landing")
+    page.locator("form button[type=submit]").last.click()  # start (or start again)
+    check("dimension page")
+    page.locator("button[name=move][value=next]").click()  # nothing answered: errors at every field
+    assert page.locator(".error-summary").is_visible()
+    check("page with validation errors")
+    page.goto(f"{live.base}/s/{token}/page/{live.n_dimensions + 1}")
+    check("background page")
+    page.goto(f"{live.base}/s/{token}/page/{live.n_dimensions + 2}")
+    check("free-text page")
+    page.goto(f"{live.base}/s/{token}/review")
+    check("review")
+    page.goto(f"{live.base}/s/{token}/thanks")
+    check("thanks")
+    for name, path, status in (("closed", f"/s/{live.closed}", 410), ("unknown", "/s/" + "u" * 32, 404)):
+        response = page.goto(f"{live.base}{path}?lang={lang}")
+        assert response.status == status
+        check(name)
+    context.close()
+    assert not found, "\n\n".join(f"== {name}\n{report}" for name, report in found.items())

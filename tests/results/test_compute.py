@@ -1,0 +1,148 @@
+"""Aggregates of small hand-made rounds against independent pandas computations and METHOD's rules."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from survey.results.compute import AGGREGATE_COLUMNS, NETWORK
+from survey.results.service import compute_round
+from tests.results.conftest import DIMENSIONS, REVERSE, random_answers
+
+
+def independent_scores(rows: list[dict]) -> pd.DataFrame:
+    """METHOD.md Scores, written out plainly."""
+    out = []
+    for row in rows:
+        scores = {}
+        for dimension, items in DIMENSIONS.items():
+            values = []
+            for item in items:
+                code = row.get(item)
+                if code is None or code == "dk":
+                    continue
+                code = 6 - code if item in REVERSE else code
+                values.append((code - 1) / 4 * 100)
+            scores[dimension] = np.mean(values) if len(values) >= -(-len(items) // 2) else np.nan
+        out.append(scores)
+    return pd.DataFrame(out)
+
+
+@pytest.fixture
+def small_round(make_version, make_school, make_round, add_response):
+    rng = np.random.default_rng(7)
+    schools = [make_school("AAA", programs=("EL", "VVS")), make_school("BBB", programs=("EL",)),
+               make_school("CCC", programs=("EL",)), make_school("DDD", programs=("EL",))]
+    survey_round = make_round(make_version(), schools)
+    sizes = {"AAA": 30, "BBB": 12, "CCC": 3, "DDD": 12}
+    records = []
+    for school in schools:
+        answers = random_answers(rng, sizes[school.code])
+        for i, row in enumerate(answers):
+            program = "VVS" if school.code == "AAA" and i < 3 else "EL"
+            gender = "female" if i % 2 else "male"
+            add_response(survey_round, school, row, program=program, gender=gender)
+            records.append({"school": school.code, "program": program, "gender": gender, **row})
+    return survey_round, records
+
+
+def test_school_indices_match_independent_computation(small_round):
+    survey_round, records = small_round
+    table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
+    assert tuple(table.columns[: len(AGGREGATE_COLUMNS)]) == AGGREGATE_COLUMNS
+    frame = pd.DataFrame(records)
+    scores = independent_scores(records)
+    scores["school"] = frame["school"]
+    for (school, dimension), values in scores.melt(id_vars="school", var_name="dimension").groupby(
+            ["school", "dimension"]):
+        values = values["value"].dropna()
+        row = table[(table["school"] == school) & (table["breakdown"] == "all") & (table["dimension"] == dimension)]
+        assert len(row) == 1
+        row = row.iloc[0]
+        assert row["n"] == len(values)
+        if len(values) < 5:
+            assert row["suppressed"]
+        if row["suppressed"]:  # small, or complementary to a small school
+            assert np.isnan(row["index"]) and np.isnan(row["ci_low"]) and np.isnan(row["sd"])
+            continue
+        mean, sd = values.mean(), values.std(ddof=1)
+        half = stats.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
+        assert row["index"] == pytest.approx(mean, abs=1e-8)
+        assert row["sd"] == pytest.approx(sd, abs=1e-8)
+        assert row["ci_low"] == pytest.approx(mean - half, abs=1e-8)
+        assert row["ci_high"] == pytest.approx(mean + half, abs=1e-8)
+    network = table[(table["school"] == NETWORK) & (table["breakdown"] == "all")].set_index("dimension")
+    for dimension in DIMENSIONS:
+        pooled = scores[dimension].dropna()
+        assert network.at[dimension, "index"] == pytest.approx(pooled.mean(), abs=1e-8)
+        assert network.at[dimension, "n"] == len(pooled)
+        assert np.allclose(table.loc[table["dimension"] == dimension, "network_mean"], pooled.mean(),
+                           rtol=0, atol=1e-8)
+
+
+def test_suppression_ranks_and_complementary(small_round):
+    survey_round, _ = small_round
+    table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
+    schools = table[(table["breakdown"] == "all") & (table["school"] != NETWORK)]
+    ccc = schools[schools["school"] == "CCC"]
+    assert ccc["suppressed"].all() and ccc["index"].isna().all() and (ccc["n"] <= 3).all()
+    assert ccc["rank"].isna().all()
+    for dimension, cells in schools.groupby("dimension"):
+        published = cells[~cells["suppressed"]]
+        # complementary: CCC (< 5) alone may not be the only suppressed school of the network
+        assert cells["suppressed"].sum() >= 2 or cells.loc[cells["suppressed"], "n"].sum() >= 5
+        expected = published["index"].rank(method="min", ascending=False).astype(int)
+        assert published["rank"].astype(int).tolist() == expected.tolist()
+        assert (published["of"] == len(published)).all()
+        values = published["index"].to_numpy()
+        assert cells["median"].iloc[0] == pytest.approx(np.percentile(values, 50))
+        assert cells["top_quartile"].iloc[0] == pytest.approx(np.percentile(values, 75))
+    # AAA split by program: VVS has 3 (< 5), so EL is suppressed too (else VVS = AAA - EL)
+    programs = table[(table["school"] == "AAA") & (table["breakdown"] == "program")]
+    for _, cells in programs.groupby("dimension"):
+        assert cells["suppressed"].all()
+        assert cells["index"].isna().all() and (cells["n"] > 0).all()
+
+
+def test_rank_ties_share_the_better_rank(make_version, make_school, make_round, add_response):
+    schools = [make_school(code) for code in ("S1", "S2", "S3")]
+    survey_round = make_round(make_version(), schools)
+    plan = {"S1": [5, 5, 5, 4, 4], "S2": [5, 5, 5, 4, 4], "S3": [1, 2, 3, 3, 3]}
+    for school in schools:
+        for code in plan[school.code]:
+            add_response(survey_round, school, {item: code for items in DIMENSIONS.values() for item in items
+                                                if item not in REVERSE} | {"teach.boring": 6 - code})
+    table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
+    cells = table[(table["breakdown"] == "all") & (table["dimension"] == "teach") & (table["school"] != NETWORK)]
+    assert cells.set_index("school")["rank"].to_dict() == {"S1": 1, "S2": 1, "S3": 3}
+    assert (cells["of"] == 3).all()
+
+
+def test_items_table(small_round):
+    survey_round, records = small_round
+    items = compute_round(survey_round, today=date(2026, 6, 1)).items
+    assert list(items.columns) == ["school", "item", "dimension", "n", "mean", "share_1", "share_2", "share_3",
+                                   "share_4", "share_5", "share_positive", "suppressed"]
+    frame = pd.DataFrame(records)
+    own = frame[frame["school"] == "AAA"]["teach.boring"]
+    answered = own[own.map(lambda v: isinstance(v, int))].astype(int)
+    row = items[(items["school"] == "AAA") & (items["item"] == "teach.boring")].iloc[0]
+    assert row["n"] == len(answered)
+    assert row["share_1"] == pytest.approx((answered == 1).mean())
+    assert row["share_positive"] == pytest.approx(answered.isin([1, 2]).mean())  # reverse-worded
+    assert row["mean"] == pytest.approx(((5 - answered) / 4 * 100).mean())
+    assert items[items["school"] == "CCC"]["suppressed"].all()
+
+
+def test_network_alpha_equals_the_analysis_package(small_round):
+    from survey.analysis import cronbach_alpha
+    from survey.results.compute import network_alpha
+    from survey.results.loading import load_round
+
+    data = load_round(small_round[0])
+    ours, package = network_alpha(data), cronbach_alpha(data.frame, data.spec)
+    assert np.allclose(ours["alpha"], package["alpha"], equal_nan=True)
+    assert ours["n"].tolist() == package["n"].tolist()

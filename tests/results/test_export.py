@@ -1,0 +1,123 @@
+"""Exports: responses and aggregates as csv/xlsx/parquet, formula escaping, staff and admin downloads, CLI."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from survey.results.export import ExportError, escape_formula, export_aggregates, export_responses, table_bytes
+from tests.results.conftest import HYPERLINK, random_answers
+
+AFTER = date(2026, 6, 1)
+
+
+@pytest.fixture
+def exported_round(make_version, make_school, make_round, add_response, db_session, network):
+    import numpy as np
+    from survey.network.models import school_by_code
+
+    rng = np.random.default_rng(1)
+    own = db_session.scalar(school_by_code(network.id, "STAFFSCH")) or make_school("STAFFSCH", programs=("EL",))
+    schools = [own, make_school("OTHER", programs=("EL",))]
+    survey_round = make_round(make_version(), schools)
+    add_response(survey_round, schools[0], {"teach.explains": 2, "teach.boring": 1, "teach.feedback": "dk"},
+                 program="EL", gender="male", text=HYPERLINK)
+    for school in schools:
+        for row in random_answers(rng, 8):
+            add_response(survey_round, school, row, program="EL", gender="female")
+    return survey_round
+
+
+def test_escape_formula():
+    assert escape_formula(HYPERLINK) == "'" + HYPERLINK
+    assert [escape_formula(v) for v in ("+1", "-2", "@x", "\tx", "\rx", "ok", 5)] == \
+        ["'+1", "'-2", "'@x", "'\tx", "'\rx", "ok", 5]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_text_cells_are_escaped(fmt):
+    frame = pd.DataFrame({"label": [HYPERLINK, "fine"], "n": [-3, 4]})
+    payload = table_bytes(frame, fmt)
+    if fmt == "csv":
+        back = pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig")
+    else:
+        back = pd.read_excel(io.BytesIO(payload))
+        cell = openpyxl.load_workbook(io.BytesIO(payload)).active["A2"]
+        assert cell.data_type == "s" and cell.value == "'" + HYPERLINK
+    assert back["label"].tolist() == ["'" + HYPERLINK, "fine"]
+    assert back["n"].tolist() == [-3, 4]  # numbers are not text
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "parquet"])
+def test_responses_export_round_trip(exported_round, tmp_path, suffix):
+    path = export_responses(exported_round, tmp_path / f"r.{suffix}")
+    back = {"csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), "xlsx": pd.read_excel,
+            "parquet": pd.read_parquet}[suffix](path)
+    assert list(back.columns[:5]) == ["response_id", "school", "program", "date", "gender"]
+    assert "comments" not in back.columns and HYPERLINK not in back.astype(str).to_numpy().ravel()
+    first = back.iloc[0]
+    assert first["teach.explains"] == 2 and first["teach.boring"] == 1  # as given, no reverse flip
+    assert pd.isna(first["teach.feedback"]) and pd.isna(first["overall.satisfied"])  # dk / no answer
+    assert first["gender"] == "male" and str(first["date"])[:10] == "2026-02-01"
+    assert len(back) == 17
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx", "parquet"])
+def test_aggregates_export_round_trip(exported_round, tmp_path, suffix):
+    from survey.results.service import round_results
+
+    expected = round_results(exported_round, today=AFTER).aggregates
+    path = export_aggregates(exported_round, tmp_path / f"a.{suffix}", today=AFTER)
+    back = {"csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), "xlsx": pd.read_excel,
+            "parquet": pd.read_parquet}[suffix](path)
+    assert list(back.columns) == list(expected.columns)
+    assert back["n"].tolist() == expected["n"].tolist()
+    assert back["school"].tolist() == expected["school"].tolist()
+    pd.testing.assert_series_equal(back["index"].astype(float), expected["index"].astype(float),
+                                   check_names=False, rtol=1e-12)
+
+
+def test_unsupported_extension(exported_round, tmp_path):
+    with pytest.raises(ExportError, match="unsupported"):
+        export_aggregates(exported_round, tmp_path / "a.json", today=AFTER)
+
+
+def test_cli_export_and_errors(cli, exported_round, tmp_path):
+    exported_round.closes_on = date(2026, 3, 1)
+    result = cli("results", "export", exported_round.name, "--aggregates", str(tmp_path / "a.csv"))
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig")["school"].iloc[0] == "NETWORK"
+    result = cli("results", "export", str(exported_round.id), "--responses", str(tmp_path / "r.parquet"),
+                 "--school", "OTHER")
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_parquet(tmp_path / "r.parquet")["school"]) == {"OTHER"}
+    assert cli("results", "export", "nope", "--aggregates", str(tmp_path / "a.csv")).exit_code == 1
+    bad = cli("results", "export", exported_round.name, "--aggregates", str(tmp_path / "a.txt"))
+    assert bad.exit_code == 1 and "unsupported" in bad.output
+    frozen = cli("results", "freeze", exported_round.name)
+    assert frozen.exit_code == 0 and "content hash" in frozen.output
+
+
+def test_staff_download_only_their_school(client, login, staff, exported_round, make_school, make_version,
+                                          make_round, db_session):
+    login(staff)
+    response = client.get(f"/school/rounds/{exported_round.id}/aggregates.csv")
+    assert response.status_code == 200
+    table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig")
+    assert set(table["school"]) == {"STAFFSCH", "NETWORK"}
+    xlsx = client.get(f"/school/rounds/{exported_round.id}/aggregates.xlsx")
+    assert xlsx.status_code == 200 and set(pd.read_excel(io.BytesIO(xlsx.data))["school"]) == {"STAFFSCH", "NETWORK"}
+    elsewhere = make_round(exported_round.version, [make_school("ELSE")], name="Elsewhere")
+    db_session.commit()
+    assert client.get(f"/school/rounds/{elsewhere.id}/aggregates.csv").status_code == 404
+    assert client.get(f"/admin/rounds/{exported_round.id}/aggregates.csv").status_code == 403
+
+
+def test_admin_download_all(client, login, admin, exported_round):
+    login(admin)
+    response = client.get(f"/admin/rounds/{exported_round.id}/aggregates.parquet")
+    assert response.status_code == 200
+    assert set(pd.read_parquet(io.BytesIO(response.data))["school"]) == {"STAFFSCH", "OTHER", "NETWORK"}

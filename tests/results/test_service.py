@@ -1,0 +1,136 @@
+"""Frozen and provisional results; the content hash is stable and the same on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from survey.extensions import db
+from survey.results.compute import content_hash
+from survey.results.models import RoundResult
+from survey.results.service import compute_round, freeze_round_results, round_results
+from tests.conftest import fresh_database_url, make_app
+from tests.results.conftest import random_answers
+
+AFTER = date(2026, 6, 1)
+DURING = date(2026, 2, 1)
+
+
+@pytest.fixture
+def filled_round(make_version, make_school, make_round, add_response):
+    rng = np.random.default_rng(3)
+    schools = [make_school(code, programs=("EL", "VVS")) for code in ("AAA", "BBB", "CCC")]
+    survey_round = make_round(make_version(), schools)
+    for school, size in zip(schools, (20, 9, 14)):
+        for i, row in enumerate(random_answers(rng, size)):
+            add_response(survey_round, school, row, program=("EL", "VVS")[i % 2],
+                         gender=(None, "female", "male")[i % 3])
+    return survey_round
+
+
+def test_closed_round_is_computed_once_and_frozen(filled_round, db_session):
+    first = round_results(filled_round, today=AFTER)
+    assert first.frozen
+    stored = db_session.get(RoundResult, filled_round.id)
+    assert stored is not None and stored.content_hash == first.content_hash and stored.responses == 43
+    second = round_results(filled_round, today=AFTER)
+    assert second.computed_at == first.computed_at  # read back, not recomputed
+    assert second.content_hash == first.content_hash
+    pd.testing.assert_frame_equal(second.aggregates, first.aggregates)
+    pd.testing.assert_frame_equal(second.items, first.items)
+    assert content_hash(second.aggregates, second.items) == stored.content_hash
+    assert freeze_round_results(filled_round, today=AFTER) is stored
+
+
+def test_open_round_is_provisional_and_not_stored(filled_round, db_session):
+    results = round_results(filled_round, today=DURING)
+    assert not results.frozen
+    assert db_session.get(RoundResult, filled_round.id) is None
+    with pytest.raises(ValueError, match="not closed"):
+        freeze_round_results(filled_round, today=DURING)
+
+
+def test_hash_is_stable_across_computations(filled_round):
+    one, two = compute_round(filled_round, today=AFTER), compute_round(filled_round, today=AFTER)
+    assert one.content_hash == two.content_hash
+    pd.testing.assert_frame_equal(one.aggregates, two.aggregates)
+
+
+def test_trend_against_previous_round(make_version, make_school, make_round, add_response, network):
+    rng = np.random.default_rng(11)
+    school = make_school("AAA")
+    old = make_round(make_version("t1"), [school], name="Runde 2025", opens_on=date(2025, 1, 1),
+                     closes_on=date(2025, 3, 1))
+    new = make_round(make_version("t2", previous="t1"), [school], name="Runde 2026")
+    for survey_round, shift in ((old, 0), (new, 1)):
+        for row in random_answers(rng, 40, missing=0):
+            row = {k: min(5, v + shift) if isinstance(v, int) and k != "teach.boring" else v for k, v in row.items()}
+            add_response(survey_round, school, row)
+    table = round_results(new, today=AFTER).aggregates
+    rows = table[(table["breakdown"] == "all") & (table["dimension"] == "wellbeing")]
+    assert rows["trend_diff"].notna().all() and (rows["trend_diff"] > 0).all()
+    assert rows["trend_significant"].notna().all()
+    assert db.session.get(RoundResult, old.id) is not None  # the previous round was frozen on the way
+
+
+def build_round(url: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """The same small round, built from scratch in the database at `url`."""
+    from survey.catalog.operations import publish_definition, validate_source
+    from survey.network.models import Network, Program, School
+    from survey.responses.bulk import bulk_insert_responses
+    from survey.rounds.models import SurveyRound
+    from tests.results.conftest import definition_yaml
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        network = Network(name="Net")
+        schools = [School(network=network, code=code, name=code, type="EUD", region="Midtjylland",
+                          programs=[Program(code="EL", name="El"), Program(code="VVS", name="Vvs")])
+                   for code in ("AAA", "BBB", "CCC", "DDD")]
+        db.session.add(network)
+        text = definition_yaml()
+        version = publish_definition(validate_source(text, "t.yaml"), text, "test").version
+        survey_round = SurveyRound(network=network, version=version, name="R", opens_on=date(2026, 1, 1),
+                                   closes_on=date(2026, 3, 1), schools=schools)
+        db.session.add(survey_round)
+        db.session.flush()
+        rng = np.random.default_rng(5)
+        n = 3000
+        answers = rng.integers(1, 6, (n, 7)).astype(np.uint8)
+        answers[rng.random((n, 7)) < 0.05] = 0
+        answers[rng.random((n, 7)) < 0.05] = 255
+        school = rng.integers(0, 4, n)
+        program_ids = np.array([[p.id for p in s.programs] for s in schools])[school, rng.integers(0, 2, n)]
+        program_ids[rng.random(n) < 0.05] = 0
+        background = np.stack([np.zeros(n), rng.integers(0, 3, n)], axis=1).astype(np.uint8)
+        bulk_insert_responses(db.session, round_id=survey_round.id, version_id=version.id,
+                              school_ids=np.array([s.id for s in schools])[school], program_ids=program_ids,
+                              answers=answers, background=background, submitted_on=date(2026, 2, 1))
+        db.session.commit()
+        results = round_results(survey_round, today=AFTER)
+        db.session.commit()
+        stored = db.session.scalar(select(RoundResult))
+        assert stored.content_hash == results.content_hash
+        db.session.remove()
+        db.engine.dispose()
+    return results.content_hash, results.aggregates, results.items
+
+
+def test_same_hash_on_sqlite_and_postgresql(tmp_path_factory):
+    built = {}
+    for kind in ("sqlite", "postgresql"):
+        url, drop = fresh_database_url(kind, tmp_path_factory)
+        try:
+            built[kind] = build_round(url)
+        finally:
+            drop()
+    (hash_a, agg_a, items_a), (hash_b, agg_b, items_b) = built["sqlite"], built["postgresql"]
+    pd.testing.assert_frame_equal(agg_a, agg_b)
+    pd.testing.assert_frame_equal(items_a, items_b)
+    assert hash_a == hash_b
+    assert len(agg_a) > 50 and agg_a["index"].notna().any() and agg_a["quadrant"].notna().any()

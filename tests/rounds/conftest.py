@@ -1,0 +1,57 @@
+"""Fixtures for rounds: the standard questionnaires published, rounds at a few schools, responses."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from survey.catalog.models import version_by_label
+from survey.catalog.operations import publish_definition, validate_source
+from survey.config import PROJECT_ROOT
+from survey.extensions import db
+from survey.responses.models import Response
+from survey.rounds.operations import create_round
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def versions(db_session):
+    """student 2026 and 2027, staff 2026, published."""
+    for relative in ("student/2026.yaml", "student/2027.yaml", "staff/2026.yaml"):
+        path = PROJECT_ROOT / "questionnaires" / relative
+        source = path.read_text(encoding="utf-8")
+        publish_definition(validate_source(source, str(path)), source, "tests")
+    return {
+        label: db.session.scalar(version_by_label(*label.split()))
+        for label in ("student 2026", "student 2027", "staff 2026")
+    }
+
+
+@pytest.fixture
+def make_round(db_session, network, versions):
+    def make(name="Elevtrivsel", schools=(), version="student 2026", opens=TODAY - timedelta(days=3), closes=TODAY + timedelta(days=20)):
+        return create_round(network, versions[version], name, opens, closes, list(schools))
+
+    return make
+
+
+@pytest.fixture
+def add_responses(db_session):
+    def add(survey_round, school, program=None, how_many=1):
+        for _ in range(how_many):
+            db.session.add(
+                Response(
+                    round_id=survey_round.id,
+                    school_id=school.id,
+                    program_id=program.id if program else None,
+                    version_id=survey_round.version_id,
+                    language="da",
+                    submitted_on=survey_round.opens_on,
+                    answers=bytes(len(survey_round.version.items)),
+                    background=bytes(len(survey_round.version.background_questions)),
+                )
+            )
+        db.session.flush()
+
+    return add

@@ -1,0 +1,92 @@
+"""`demo seed` adds rounds: open ones with links, a closed one with synthetic responses worth analysing."""
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.responses.models import DONT_KNOW, NOT_ANSWERED, Response
+from survey.rounds.models import Population, RoundState, SurveyLink, SurveyRound
+
+from .conftest import TODAY
+
+
+def per_school_counts(round_id):
+    return dict(
+        db.session.execute(
+            select(Response.school_id, func.count()).where(Response.round_id == round_id).group_by(Response.school_id)
+        ).all()
+    )
+
+
+def dimension_scores(survey_round, rows, key):
+    """Respondent dimension scores 0-100 by the method: flip reverse items, at least half answered."""
+    version = survey_round.version
+    items = version.items
+    positions = [i for i, item in enumerate(items) if item.dimension.key == key]
+    k = version.scale_points
+    codes = np.array([[row.answers[i] for i in positions] for row in rows], dtype=float)
+    codes[(codes == NOT_ANSWERED) | (codes == DONT_KNOW)] = np.nan
+    reverse = np.array([items[i].reverse for i in positions])
+    codes[:, reverse] = k + 1 - codes[:, reverse]
+    scores = (codes - 1) / (k - 1) * 100
+    answered = np.sum(~np.isnan(scores), axis=1)
+    mean = np.nansum(scores, axis=1) / np.maximum(answered, 1)
+    mean[answered < -(-len(positions) // 2)] = np.nan
+    return mean
+
+
+def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
+    first = cli("demo", "seed")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.count("http://127.0.0.1:5000/s/") == 3
+    rounds = {r.name: r for r in db.session.scalars(select(SurveyRound))}
+    closed = rounds["Elevtrivsel 2026"]
+    assert closed.state_on(TODAY) is RoundState.CLOSED and closed.version.label == "student 2026"
+    assert rounds["Elevtrivsel 2027"].version.label == "student 2027"
+    for name in ("Elevtrivsel 2027", "Medarbejdertrivsel 2026", "Virksomhedstilfredshed 2026"):
+        assert rounds[name].state_on(TODAY) is RoundState.OPEN
+        assert db.session.scalar(select(func.count(SurveyLink.id)).where(SurveyLink.round_id == rounds[name].id)) >= 20
+
+    counts = per_school_counts(closed.id)
+    assert len(counts) == len(closed.schools) >= 18
+    assert all(80 <= n <= 500 for n in counts.values())
+    assert 4000 <= sum(counts.values()) <= 8000
+
+    again = cli("demo", "seed")
+    assert again.exit_code == 0
+    assert per_school_counts(closed.id) == counts
+    assert db.session.scalar(select(func.count(SurveyRound.id))) == 4
+
+    rows = db.session.scalars(select(Response).where(Response.round_id == closed.id)).all()
+    assert all(closed.opens_on <= r.submitted_on <= closed.closes_on for r in rows)
+    assert {len(r.answers) for r in rows} == {len(closed.version.items)}
+    codes = np.frombuffer(b"".join(r.answers for r in rows), dtype=np.uint8)
+    assert set(np.unique(codes)) <= {0, 1, 2, 3, 4, 5, 255}
+    assert 0.005 < np.mean(codes == NOT_ANSWERED) < 0.05 and np.mean(codes == DONT_KNOW) > 0.01
+
+    # Response rates of 60-85 % (allowing for rounding of small programs).
+    populations = dict(db.session.execute(select(Population.program_id, Population.size).where(Population.round_id == closed.id)).all())
+    by_program = dict(
+        db.session.execute(
+            select(Response.program_id, func.count()).where(Response.round_id == closed.id).group_by(Response.program_id)
+        ).all()
+    )
+    rates = [by_program[p] / size for p, size in populations.items() if by_program.get(p, 0) >= 20]
+    assert rates and all(0.55 <= rate <= 0.9 for rate in rates)
+
+    # Schools really differ: some pair of school means is further apart than their standard errors allow.
+    school_of = np.array([r.school_id for r in rows])
+    teaching = dimension_scores(closed, rows, "teaching")
+    means, errors = [], []
+    for school_id in counts:
+        values = teaching[(school_of == school_id) & ~np.isnan(teaching)]
+        means.append(values.mean())
+        errors.append(values.std(ddof=1) / np.sqrt(len(values)))
+    low, high = int(np.argmin(means)), int(np.argmax(means))
+    assert means[high] - means[low] > 3 * (errors[high] + errors[low])
+
+    # Overall satisfaction depends on the dimensions.
+    overall = dimension_scores(closed, rows, "overall")
+    complete = ~np.isnan(overall) & ~np.isnan(teaching)
+    assert np.corrcoef(overall[complete], teaching[complete])[0, 1] > 0.3

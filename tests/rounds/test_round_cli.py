@@ -1,0 +1,165 @@
+"""`benchlearn round create|list|links|invite`."""
+from __future__ import annotations
+
+import csv
+import email
+import hashlib
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from survey.catalog.operations import withdraw_version
+from survey.extensions import db
+from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
+
+from .conftest import TODAY
+
+
+@pytest.fixture
+def schools(make_school):
+    return [make_school("NTS", programs=("EL", "MEK")), make_school("VHS", programs=("DETAIL",)), make_school("AAE")]
+
+
+def create(cli, *extra, family="student", version="2026", name="Elevtrivsel 2026", opens="2026-02-01", closes="2026-03-15"):
+    return cli("round", "create", "--family", family, "--version", version, "--name", name, "--opens", opens, "--closes", closes, *extra)
+
+
+def test_create_a_round_at_some_schools(cli, versions, schools):
+    result = create(cli, "--schools", "NTS,VHS")
+    assert result.exit_code == 0, result.output
+    created = db.session.scalar(select(SurveyRound).where(SurveyRound.name == "Elevtrivsel 2026"))
+    assert [s.code for s in created.schools] == ["NTS", "VHS"]
+    assert created.version == versions["student 2026"]
+    assert "created round 'Elevtrivsel 2026'" in result.stdout
+
+
+def test_create_without_schools_takes_every_school(cli, versions, schools):
+    assert create(cli).exit_code == 0
+    assert len(db.session.scalar(select(SurveyRound)).schools) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs, extra, message",
+    [
+        ({"family": "pupils"}, (), "unknown questionnaire family 'pupils' (known: student, staff, company)"),
+        ({"version": "2031"}, (), "student 2031 is not published (published student versions: 2026, 2027)"),
+        ({"opens": "2026-13-01"}, (), "'2026-13-01' does not match the format '%Y-%m-%d'"),
+        ({"opens": "2026-03-01", "closes": "2026-02-01"}, (), "cannot close (2026-02-01) before it opens (2026-03-01)"),
+        ({}, ("--schools", "NTS,XYZ"), "no school with code 'XYZ'"),
+    ],
+)
+def test_create_refuses_with_a_clear_message(cli, versions, schools, kwargs, extra, message):
+    result = create(cli, *extra, **kwargs)
+    assert result.exit_code != 0
+    assert message in result.stderr
+    assert db.session.scalar(select(SurveyRound)) is None
+
+
+def test_create_refuses_a_withdrawn_version_and_a_taken_name(cli, versions, schools):
+    withdraw_version(versions["student 2027"])
+    result = create(cli, version="2027")
+    assert result.exit_code == 1 and "student 2027 is withdrawn" in result.stderr
+    assert create(cli).exit_code == 0
+    again = create(cli)
+    assert again.exit_code == 1 and "a round named 'Elevtrivsel 2026' already exists" in again.stderr
+
+
+def test_list_shows_state_and_responses(cli, versions, schools):
+    create(cli)
+    create(cli, name="Elevtrivsel 2027", version="2027", opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    lines = cli("round", "list").stdout.splitlines()
+    assert "Elevtrivsel 2027" in lines[0] and " open " in lines[0]
+    assert "Elevtrivsel 2026" in lines[1] and " closed " in lines[1] and "0 responses" in lines[1]
+
+
+def read_csv(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_links_csv_has_one_unguessable_link_per_school(cli, versions, schools, tmp_path):
+    create(cli, opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    out = tmp_path / "links.csv"
+    result = cli("round", "links", "Elevtrivsel 2026", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    assert [r["school_code"] for r in rows] == ["AAE", "NTS", "VHS"]
+    assert list(rows[0]) == ["round", "school_code", "school_name", "program_code", "program_name", "url"]
+    tokens = [re.fullmatch(r"http://127\.0\.0\.1:5000/s/([A-Za-z0-9_-]{32})", r["url"]).group(1) for r in rows]
+    assert len(set(tokens)) == 3
+    stored = set(db.session.scalars(select(SurveyLink.token)))
+    assert stored == set(tokens)
+    # running again keeps the links; by id works as well as by name
+    round_id = str(db.session.scalar(select(SurveyRound.id)))
+    cli("round", "links", round_id, "--out", str(out))
+    assert [r["url"].rsplit("/", 1)[1] for r in read_csv(out)] == tokens
+
+
+def test_links_per_program_for_one_school(cli, versions, schools, tmp_path):
+    create(cli, opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    out = tmp_path / "links.csv"
+    assert cli("round", "links", "Elevtrivsel 2026", "--school", "NTS", "--per-program", "--out", str(out)).exit_code == 0
+    rows = read_csv(out)
+    assert [(r["school_code"], r["program_code"]) for r in rows] == [("NTS", ""), ("NTS", "EL"), ("NTS", "MEK")]
+    assert db.session.scalar(select(db.func.count(SurveyLink.id))) == 3
+
+
+def test_links_of_unknown_round_or_school_outside_the_round(cli, versions, schools, tmp_path):
+    create(cli, "--schools", "NTS", opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    missing = cli("round", "links", "Nope", "--out", str(tmp_path / "x.csv"))
+    assert missing.exit_code == 1 and "no round named 'Nope'" in missing.stderr
+    outside = cli("round", "links", "Elevtrivsel 2026", "--school", "VHS", "--out", str(tmp_path / "x.csv"))
+    assert outside.exit_code == 1 and "VHS does not take part in 'Elevtrivsel 2026'" in outside.stderr
+
+
+@pytest.fixture
+def outbox(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
+    return tmp_path / "outbox"
+
+
+def test_invite_mails_single_use_links_and_keeps_only_their_hash(cli, versions, schools, tmp_path, outbox):
+    create(cli, family="staff", name="Medarbejdere", opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    addresses = tmp_path / "staff.csv"
+    addresses.write_text("name,email\nAnne,Anne@Example.org\nBo,bo@example.org\nBo again,bo@example.org\n", encoding="utf-8")
+    result = cli("round", "invite", "Medarbejdere", "--school", "NTS", str(addresses))
+    assert result.exit_code == 0, result.output
+    assert "sent 2 invitations" in result.stdout
+    invitations = db.session.scalars(select(PersonalInvitation).order_by(PersonalInvitation.email)).all()
+    assert [i.email for i in invitations] == ["anne@example.org", "bo@example.org"]
+    mails = {m["To"]: m for m in (email.message_from_bytes(p.read_bytes()) for p in outbox.glob("*.eml"))}
+    assert set(mails) == {"anne@example.org", "bo@example.org"}
+    for invitation in invitations:
+        body = mails[invitation.email].get_payload(decode=True).decode()
+        token = re.search(r"http://127\.0\.0\.1:5000/p/([A-Za-z0-9_-]{32})\b", body).group(1)
+        assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        stored = [getattr(invitation, column.key) for column in PersonalInvitation.__table__.columns]
+        assert not any(token in str(value) for value in stored)
+        assert invitation.sent_on == TODAY and invitation.used_on is None
+    again = cli("round", "invite", "Medarbejdere", "--school", "NTS", str(addresses))
+    assert "sent 0 invitations" in again.stdout and "2 already invited" in again.stdout
+    assert len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_invite_refuses_student_rounds_and_bad_addresses(cli, versions, schools, tmp_path, outbox):
+    create(cli, opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    addresses = tmp_path / "list.txt"
+    addresses.write_text("a@example.org\n", encoding="utf-8")
+    student = cli("round", "invite", "Elevtrivsel 2026", "--school", "NTS", str(addresses))
+    assert student.exit_code == 1 and "personal invitations are for staff and company rounds" in student.stderr
+    create(cli, family="staff", name="Medarbejdere", opens=str(TODAY), closes=str(TODAY + timedelta(days=9)))
+    addresses.write_text("a@example.org\nnot-an-address\n", encoding="utf-8")
+    bad = cli("round", "invite", "Medarbejdere", "--school", "NTS", str(addresses))
+    assert bad.exit_code == 1 and "line 2: 'not-an-address' is not a valid e-mail address" in bad.stderr
+    assert db.session.scalar(select(PersonalInvitation)) is None and not outbox.exists()
+
+
+def test_state_follows_the_dates(cli, versions, schools):
+    create(cli, name="past", opens="2020-01-01", closes="2020-02-01")
+    create(cli, name="now", opens=str(TODAY), closes=str(TODAY))
+    create(cli, name="later", opens=str(TODAY + timedelta(days=1)), closes=str(TODAY + timedelta(days=2)))
+    states = {r.name: r.state_on(TODAY) for r in db.session.scalars(select(SurveyRound))}
+    assert states == {"past": RoundState.CLOSED, "now": RoundState.OPEN, "later": RoundState.DRAFT}
