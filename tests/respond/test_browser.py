@@ -19,7 +19,6 @@ from tests.conftest import fresh_database_url, make_app
 from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
 
 pytestmark = pytest.mark.browser
-playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
