@@ -4,7 +4,6 @@ Functions flush, never commit; the request or CLI command commits once.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from survey.accounts.models import User
 from survey.extensions import db
 from survey.results.models import ApiToken
+from survey.tokens import token_hash
 
 NAME_MAX = 100
 
@@ -21,13 +21,9 @@ class TokenError(ValueError):
     """A token could not be created or revoked as asked; the message says why."""
 
 
-def hash_token(plain: str) -> str:
-    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
-
-
 def token_by_plain(plain: str):
     """The token whose hash matches `plain`, revoked or not (the caller decides)."""
-    return select(ApiToken).where(ApiToken.token_hash == hash_token(plain))
+    return select(ApiToken).where(ApiToken.token_hash == token_hash(plain))
 
 
 def tokens_of(user: User):
@@ -44,7 +40,7 @@ def create_token(user: User, name: str, *, today: date | None = None) -> str:
     if not user.active:
         raise TokenError(f"{user.email} is deactivated: an inactive user gets no API token")
     plain = secrets.token_urlsafe(32)  # 256 bits
-    db.session.add(ApiToken(user=user, name=name, token_hash=hash_token(plain), created_on=today or date.today()))
+    db.session.add(ApiToken(user=user, name=name, token_hash=token_hash(plain), created_on=today or date.today()))
     db.session.flush()
     return plain
 

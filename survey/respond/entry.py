@@ -16,8 +16,8 @@ from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program, School
 from survey.respond.pages import Page, Questionnaire, questionnaire_for
-from survey.responses.operations import token_hash
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
+from survey.tokens import token_hash
 
 LINK, INVITATION = "s", "p"
 MAX_TOKEN_LENGTH = 100

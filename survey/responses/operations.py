@@ -10,7 +10,6 @@ are serialised by the database lock. Whoever removes nothing stores nothing.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date
 
@@ -20,16 +19,13 @@ from survey.catalog.definition import QuestionnaireDefinition
 from survey.extensions import db
 from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation
+from survey.tokens import token_hash
 
 DONT_KNOW_VALUE = "dk"
 
 
 class InvitationAlreadyUsed(Exception):
     """A personal invitation was used to submit once already; nothing more is stored through it."""
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def draft_by_resume_token(token: str):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from survey.results.loading import load_round
 from survey.rounds.models import SurveyRound
+from survey.spreadsheet import escape_formula
 
 FORMATS = ("csv", "xlsx", "parquet")
 MEDIA_TYPES = {
@@ -22,7 +23,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
@@ -38,12 +38,6 @@ def format_of(path: str | Path) -> str:
                           f"use one of {', '.join('.' + f for f in FORMATS)}")
     return suffix
 
-
-def escape_formula(value):
-    """'=1+2' -> "'=1+2": a text cell can never run as a spreadsheet formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def escape_text_cells(frame: pd.DataFrame) -> pd.DataFrame:

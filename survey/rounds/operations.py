@@ -7,7 +7,6 @@ caller (request or CLI command) commits once.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import secrets
 from collections import defaultdict
@@ -24,6 +23,8 @@ from survey.extensions import db
 from survey.network.models import Network, Program, School
 from survey.responses.models import Response
 from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound, round_school
+from survey.spreadsheet import escape_formula
+from survey.tokens import token_hash
 
 PERSONAL_INVITATION_FAMILIES = ("staff", "company")
 
@@ -222,12 +223,6 @@ def invitation_url(token: str) -> str:
     return f"{public_base_url()}/p/{token}"
 
 
-def csv_safe(value: object) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ or a control character gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 # No bare token column: a token may start with "-", which a spreadsheet would read as a formula.
 LINK_CSV_COLUMNS = ("round", "school_code", "school_name", "program_code", "program_name", "url")
 
@@ -239,11 +234,11 @@ def links_csv(survey_round: SurveyRound, links: Iterable[SurveyLink]) -> str:
     for link in links:
         writer.writerow(
             [
-                csv_safe(survey_round.name),
-                csv_safe(link.school.code),
-                csv_safe(link.school.name),
-                csv_safe(link.program.code if link.program else ""),
-                csv_safe(link.program.name if link.program else ""),
+                escape_formula(survey_round.name),
+                escape_formula(link.school.code),
+                escape_formula(link.school.name),
+                escape_formula(link.program.code if link.program else ""),
+                escape_formula(link.program.name if link.program else ""),
                 link_url(link.token),
             ]
         )
@@ -251,10 +246,6 @@ def links_csv(survey_round: SurveyRound, links: Iterable[SurveyLink]) -> str:
 
 
 # --- personal invitations --------------------------------------------------------------------------------
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def parse_email_list(text: str) -> tuple[list[str], list[str]]:

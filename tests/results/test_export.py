@@ -8,7 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from survey.results.export import ExportError, escape_formula, export_aggregates, export_responses, table_bytes
+from survey.results.export import ExportError, export_aggregates, export_responses, table_bytes
+from survey.spreadsheet import escape_formula
 from tests.results.conftest import HYPERLINK, random_answers
 
 AFTER = date(2026, 6, 1)
