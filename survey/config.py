@@ -55,6 +55,10 @@ class Config:
             "smtp" if self.MAIL_SERVER or self.ENVIRONMENT == "production" else "file"
         )
         self.MAIL_OUTBOX = env.get("MAIL_OUTBOX")
+        # Report builds: Celery on this broker when set, else a thread of the web process.
+        self.REDIS_URL = env.get("REDIS_URL")
+        self.CELERY_BROKER_URL = env.get("CELERY_BROKER_URL")
+        self.REPORTS_DIR = env.get("REPORTS_DIR")
 
     def as_mapping(self) -> dict[str, object]:
         return {key: value for key, value in vars(self).items() if key.isupper()}
