@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from survey.catalog.models import Dimension, ImmutableVersionError, Item, QuestionnaireVersion, version_by_label
+from survey.catalog.models import Dimension, ImmutableVersionError, QuestionnaireVersion, version_by_label
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.rounds.models import SurveyRound

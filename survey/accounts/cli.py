@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
 from survey.accounts.models import Role
 from survey.accounts.operations import AccountError, add_user

@@ -4,27 +4,17 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from survey.extensions import db
 from survey.reporting.build import build_reports
 from survey.reporting.loader import load_round_inputs
 from survey.reporting.storage import ReportStore, default_store
-from survey.rounds.models import SurveyRound
+from survey.rounds.cli import resolve_round
 
 
 @click.group("report", help="Benchmark reports (PDF).")
 def report_cli() -> None:
     pass
-
-
-def find_round(identifier: str) -> SurveyRound:
-    survey_round = db.session.get(SurveyRound, int(identifier)) if identifier.isdigit() else None
-    if survey_round is None:
-        survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.name == identifier))
-    if survey_round is None:
-        raise click.ClickException(f"no round {identifier!r} (give its id or its name)")
-    return survey_round
 
 
 @report_cli.command("build")
@@ -38,7 +28,7 @@ def find_round(identifier: str) -> SurveyRound:
 def build_command(round_: str, schools: tuple[str, ...], out: str | None, workers: int | None, force: bool) -> None:
     """Build the reports of ROUND (id or name): every school's and the network report, skipping those whose
     content hash is already stored."""
-    survey_round = find_round(round_)
+    survey_round = resolve_round(round_)
     known = {s.code for s in survey_round.schools}
     unknown = [code for code in schools if code not in known]
     if unknown:

@@ -11,19 +11,10 @@ from survey.extensions import db
 from survey.network.models import School
 from survey.results.export import ExportError, export_aggregates, export_responses, format_of
 from survey.results.service import freeze_round_results
-from survey.rounds.models import RoundState, SurveyRound
+from survey.rounds.cli import resolve_round
+from survey.rounds.models import RoundState
 
 results_cli = click.Group("results", help="Round results: exports and freezing.")
-
-
-def resolve_round(name_or_id: str) -> SurveyRound:
-    """A round by name, or by id when no round has that name."""
-    survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.name == name_or_id).order_by(SurveyRound.id))
-    if survey_round is None and name_or_id.isdigit():
-        survey_round = db.session.get(SurveyRound, int(name_or_id))
-    if survey_round is None:
-        raise click.ClickException(f"no round named or numbered '{name_or_id}' (see the admin's Rounds page)")
-    return survey_round
 
 
 @results_cli.command("export")

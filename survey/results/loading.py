@@ -84,7 +84,6 @@ def load_round(survey_round: SurveyRound, *, with_ids: bool = False) -> RoundDat
 
     columns = _read_packed(survey_round.id, n_items, n_background, with_ids)
     school_ids, program_ids, raw, background = columns[:4]
-    n = len(school_ids)
 
     school_rows = db.session.execute(select(School.id, School.code).where(
         School.network_id == survey_round.network_id)).all()

@@ -29,8 +29,9 @@ round_cli = click.Group("round", help="Survey rounds: a questionnaire version ru
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def resolve_round(network: Network, text: str) -> SurveyRound:
-    found = db.session.scalar(round_by_name_or_id(network, text))
+def resolve_round(text: str, network: Network | None = None) -> SurveyRound:
+    """The round a command names (by name, or id), in `network` or the only network. Every CLI uses this."""
+    found = db.session.scalar(round_by_name_or_id(network or resolve_network(None), text))
     if found is None:
         raise click.ClickException(f"no round named '{text}' (and no round with that id): see `benchlearn round list`")
     return found
@@ -111,7 +112,7 @@ def list_command(network_name) -> None:
 def links_command(round_ref, out, school_code, per_program, network_name) -> None:
     """Write the anonymous links of ROUND (name or id) to a CSV file, creating any that are missing."""
     network = resolve_network(network_name)
-    survey_round = resolve_round(network, round_ref)
+    survey_round = resolve_round(round_ref, network)
     school = resolve_school(network, school_code) if school_code else None
     try:
         links = ensure_links(survey_round, school, per_program=per_program)
@@ -132,7 +133,7 @@ def invite_command(round_ref, file, school_code, network_name) -> None:
     """E-mail single-use personal links for ROUND to the addresses in FILE (one a line, or a CSV with an
     `email` column). Only a hash of each token is stored."""
     network = resolve_network(network_name)
-    survey_round = resolve_round(network, round_ref)
+    survey_round = resolve_round(round_ref, network)
     school = resolve_school(network, school_code)
     try:
         emails, problems = parse_email_list(file.read_text(encoding="utf-8"))

@@ -1,6 +1,5 @@
 import numpy as np
 import pandas as pd
-import pytest
 
 from survey.analysis import dimension_index, network_benchmark, suppress_small_groups
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, inspect, select
 
 from survey.catalog.operations import definition_of
 from survey.extensions import db
-from survey.responses.models import DONT_KNOW, FreeTextAnswer, Response, ResponseDraft
+from survey.responses.models import DONT_KNOW, Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation
 from tests.conftest import csrf_token_from
 from tests.respond.conftest import TODAY, create_invitation, create_link, create_round
