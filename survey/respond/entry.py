@@ -2,7 +2,8 @@
 
 One query resolves the token to everything a respondent page needs: the round and its dates, the school's name,
 the program when the link is per program, whether the school has programs to ask about, and the checksum that
-names the questionnaire version's content (the parsed questionnaire itself is cached in memory).
+names the questionnaire version's content (the parsed questionnaire itself is cached in memory); the same query
+brings the respondent's draft when the request carries a resume cookie.
 """
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program, School
 from survey.respond.pages import Page, Questionnaire, questionnaire_for
+from survey.responses.models import ResponseDraft
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
 from survey.tokens import token_hash
 
@@ -84,12 +86,13 @@ def _has_programs(school_id_column):
     return select(Program.id).where(Program.school_id == school_id_column).exists()
 
 
-def resolve(kind: str, token: str) -> Entry | None:
-    """The entry for a token, or None when no link or invitation has it."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
+def _entry_statement(kind: str, with_draft: bool):
+    """The one query behind `resolve`, built once per shape (token and resume hash are bound parameters).
+
+    With `with_draft`, the respondent's draft (found by the resume cookie's hash) comes in the same round trip
+    through an outer join; the caller still checks that it belongs to this entry."""
     if kind == LINK:
-        row = db.session.execute(
+        statement = (
             select(
                 SurveyLink.id,
                 SurveyLink.school_id,
@@ -102,31 +105,64 @@ def resolve(kind: str, token: str) -> Entry | None:
             .join(SurveyRound, SurveyRound.id == SurveyLink.round_id)
             .join(School, School.id == SurveyLink.school_id)
             .join(QuestionnaireVersion, QuestionnaireVersion.id == SurveyRound.version_id)
-            .where(SurveyLink.token == token)
-        ).first()
-        if row is None:
-            return None
-        link_id, school_id, program_id, round_, school_name, checksum, has_programs = row
-        return Entry(kind, token, round_, school_id, school_name, program_id, has_programs, checksum, link_id=link_id)
-    row = db.session.execute(
-        select(
-            PersonalInvitation.id,
-            PersonalInvitation.school_id,
-            PersonalInvitation.used_on,
-            SurveyRound,
-            School.name,
-            QuestionnaireVersion.checksum,
-            _has_programs(PersonalInvitation.school_id),
+            .where(SurveyLink.token == bindparam("token"))
         )
-        .join(SurveyRound, SurveyRound.id == PersonalInvitation.round_id)
-        .join(School, School.id == PersonalInvitation.school_id)
-        .join(QuestionnaireVersion, QuestionnaireVersion.id == SurveyRound.version_id)
-        .where(PersonalInvitation.token_hash == token_hash(token))
-    ).first()
+    else:
+        statement = (
+            select(
+                PersonalInvitation.id,
+                PersonalInvitation.school_id,
+                PersonalInvitation.used_on,
+                SurveyRound,
+                School.name,
+                QuestionnaireVersion.checksum,
+                _has_programs(PersonalInvitation.school_id),
+            )
+            .join(SurveyRound, SurveyRound.id == PersonalInvitation.round_id)
+            .join(School, School.id == PersonalInvitation.school_id)
+            .join(QuestionnaireVersion, QuestionnaireVersion.id == SurveyRound.version_id)
+            .where(PersonalInvitation.token_hash == bindparam("token"))
+        )
+    if with_draft:
+        statement = statement.add_columns(ResponseDraft).outerjoin(
+            ResponseDraft,
+            and_(ResponseDraft.resume_hash == bindparam("resume_hash"), SurveyRound.id == bindparam("resume_round")),
+        )
+    return statement
+
+
+_STATEMENTS = {(kind, with_draft): _entry_statement(kind, with_draft) for kind in (LINK, INVITATION)
+               for with_draft in (False, True)}
+
+
+def resolve(kind: str, token: str) -> Entry | None:
+    """The entry for a token, or None when no link or invitation has it."""
+    return resolve_with_draft(kind, token, None)[0]
+
+
+def resolve_with_draft(
+    kind: str, token: str, resume: tuple[int, str] | None
+) -> tuple[Entry | None, ResponseDraft | None]:
+    """The entry for a token (None when no link or invitation has it) and, in the same query, the draft of the
+    resume cookie `resume` = (round id in the cookie's name, token in its value) when that round is the entry's
+    (None otherwise; the caller still checks the draft against the entry)."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None, None
+    params = {"token": token if kind == LINK else token_hash(token)}
+    resume_token = resume[1] if resume else None
+    if resume_token:
+        params["resume_round"] = resume[0]
+        params["resume_hash"] = token_hash(resume_token)
+    row = db.session.execute(_STATEMENTS[kind, bool(resume_token)], params).first()
     if row is None:
-        return None
-    invitation_id, school_id, used_on, round_, school_name, checksum, has_programs = row
-    return Entry(
+        return None, None
+    draft = row[7] if resume_token else None
+    if kind == LINK:
+        link_id, school_id, program_id, round_, school_name, checksum, has_programs = row[:7]
+        entry = Entry(kind, token, round_, school_id, school_name, program_id, has_programs, checksum, link_id=link_id)
+        return entry, draft
+    invitation_id, school_id, used_on, round_, school_name, checksum, has_programs = row[:7]
+    entry = Entry(
         kind,
         token,
         round_,
@@ -138,3 +174,4 @@ def resolve(kind: str, token: str) -> Entry | None:
         invitation_id=invitation_id,
         invitation_used_on=used_on,
     )
+    return entry, draft

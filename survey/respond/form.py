@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from survey.extensions import db
 from survey.respond import bp
-from survey.respond.entry import Entry, resolve
+from survey.respond.entry import Entry, resolve_with_draft
 from survey.respond.language import INTERFACE_LANGUAGES, LANGUAGE_NAMES, choose_language
 from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of
 from survey.responses.models import ResponseDraft
@@ -57,14 +57,20 @@ def add_entry_token(endpoint, values):
 def load_entry():
     if "entry_token" not in g:
         return None
-    entry = resolve(g.entry_kind, g.entry_token)
+    resume = _resume_cookie()
+    entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
     if entry is None:
         choose_language(INTERFACE_LANGUAGES)
         return _status_page("unknown", 404)
     g.entry = entry
     today = date.today()
     state = entry.state(today)
-    draft = _find_draft(entry) if state is RoundState.OPEN else None
+    if state is not RoundState.OPEN:
+        draft = None
+    elif resume is None:
+        draft = _find_draft(entry)  # several resume cookies (rounds) in this browser: look the draft up apart
+    else:
+        draft = _matching_draft(entry, candidate if resume[0] == entry.round.id else None)
     g.draft = draft
     language = choose_language(entry.questionnaire.languages, draft.language if draft else None)
     if state is RoundState.DRAFT:
@@ -81,11 +87,30 @@ def load_entry():
     return None
 
 
+RESUME_COOKIE_PREFIX = "bl_resume_"
+
+
+def _resume_cookie() -> tuple[int, str] | None:
+    """The request's one resume cookie as (round id from its name, token), so that the draft comes with the
+    entry's query; None when there is none or several (then `_find_draft` reads the entry's own)."""
+    found = [(name, value) for name, value in request.cookies.items() if name.startswith(RESUME_COOKIE_PREFIX)]
+    if len(found) != 1:
+        return (0, "") if not found else None
+    name, value = found[0]
+    number = name[len(RESUME_COOKIE_PREFIX) :]
+    if not (number.isascii() and number.isdigit() and str(int(number)) == number):
+        return (0, "")  # not a name `Entry.resume_cookie` makes: no draft, as before
+    return int(number), value
+
+
 def _find_draft(entry: Entry) -> ResponseDraft | None:
     resume_token = request.cookies.get(entry.resume_cookie)
     if not resume_token:
         return None
-    draft = db.session.scalar(draft_by_resume_token(resume_token))
+    return _matching_draft(entry, db.session.scalar(draft_by_resume_token(resume_token)))
+
+
+def _matching_draft(entry: Entry, draft: ResponseDraft | None) -> ResponseDraft | None:
     if draft is None or draft.round_id != entry.round.id:
         return None
     if draft.link_id != entry.link_id or draft.invitation_id != entry.invitation_id:

@@ -1,0 +1,603 @@
+"""Benchmark: respondents completing a 40-item survey concurrently against gunicorn on PostgreSQL.
+
+A fresh PostgreSQL database is created and migrated, a 40-item questionnaire (8 dimensions x 5 items, the
+same definition as `bench/aggregate.py`, plus 3 background questions) is published, and one open round with a
+school link is made per repetition. gunicorn (2 workers) serves `bench/intake_app.py` (the product app from the
+environment plus a bench-only `/hello`). Then, per repetition, in the same run against the same server:
+
+1. the ceiling: `--concurrency` tasks hammer `/hello` for `--hello-seconds` seconds -> requests/s;
+2. the survey: `--concurrency` simulated respondents (asyncio + httpx; each its own cookies and CSRF token)
+   each GET the landing page, POST start, GET and POST every page (8 dimension pages of 5 rating items with
+   random answers 1..5, then the background page), GET the review, POST submit, GET the thanks page; new
+   respondents start until `--responses` have started or `--seconds` have passed.
+
+It prints completed responses/s, page requests/s (every request of the respondent flow, and the GET/POST of the
+question pages alone), p50 and p99 latency, the /hello ceiling and the ratio; then counts the stored responses
+of the round in the database: none lost, none duplicated, no draft left by a completed respondent. Exit status 1
+when any response is lost or duplicated, or any respondent request failed.
+
+    python bench/intake.py [--responses 1000] [--concurrency 100] [--repeat 1]
+                           [--worker-class sync|gthread] [--threads 4] [--workers 2]
+
+Everything runs on 127.0.0.1; the load generator shares the machine's CPUs with gunicorn and PostgreSQL.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.aggregate import definition_yaml  # noqa: E402  (40 items: 8 dimensions x 5, background x 3)
+
+POSTGRES_SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PROGRAMS = 4
+HOST = "127.0.0.1"
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+RADIO_RE = re.compile(r'<input type="radio" id="[^"]*" name="([^"]+)" value="([^"]+)"')
+
+
+# --- the database -------------------------------------------------------------------------------------------
+
+
+def create_database() -> tuple[str, callable]:
+    import sqlalchemy as sa
+
+    name = f"benchlearn_intake_{uuid.uuid4().hex[:10]}"
+    server = sa.create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with server.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+    return url, drop
+
+
+def prepare(url: str, rounds: int) -> list[tuple[int, str]]:
+    """Migrate, publish the questionnaire, create the network, a school with programs and `rounds` open rounds
+    with a school link each. Returns (round id, link token) per round."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    from survey import create_app
+    from survey.catalog.operations import publish_definition, validate_source
+    from survey.extensions import db
+    from survey.network.models import Network, Program, School
+    from survey.rounds.operations import create_round, ensure_links
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-setup", "RATELIMIT_ENABLED": False})
+    today = date.today()
+    out = []
+    with app.app_context():
+        upgrade()
+        network = Network(name="Bench network", k_min=5)
+        school = School(network=network, code="B01", name="Bench school", type="EUD", region="Midtjylland")
+        school.programs = [Program(code=f"P{p}", name=f"Program {p}") for p in range(PROGRAMS)]
+        db.session.add_all([network, school])
+        db.session.flush()
+        text = definition_yaml()
+        version = publish_definition(validate_source(text, "bench.yaml"), text, "bench").version
+        for r in range(rounds):
+            survey_round = create_round(network, version, f"Intake bench {r + 1}", today - timedelta(days=1),
+                                        today + timedelta(days=30), [school])
+            link = ensure_links(survey_round, school)[0]
+            out.append((survey_round.id, link.token))
+        db.session.commit()
+        db.engine.dispose()
+    return out
+
+
+def stored_counts(url: str, round_id: int) -> tuple[int, int]:
+    """(responses, drafts) of the round, read straight from the database."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain) as connection:
+        responses = connection.execute("SELECT count(*) FROM response WHERE round_id = %s", (round_id,)).fetchone()[0]
+        drafts = connection.execute("SELECT count(*) FROM response_draft WHERE round_id = %s", (round_id,)).fetchone()[0]
+    return responses, drafts
+
+
+# --- gunicorn -----------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int, args) -> tuple[subprocess.Popen, Path]:
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
+               "--worker-class", args.worker_class, "--backlog", "2048", "--log-level", "warning"]
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
+    command.append("bench.intake_app:app")
+    env = dict(os.environ, DATABASE_URL=url.replace("postgresql+psycopg://", "postgresql://"),
+               SECRET_KEY=secrets.token_hex(32), BENCHLEARN_ENV="production", RATELIMIT_ENABLED="0",
+               LOG_LEVEL="WARNING")
+    log = Path(tempfile.mkstemp(prefix="benchlearn-intake-gunicorn-", suffix=".log")[1])
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    return process, log
+
+
+def wait_ready(base: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(base + "/hello", timeout=1).text == "hello":
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer /hello within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: the master and its workers
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """utime + stime of the gunicorn master and its live workers (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [master_pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+    except OSError:
+        pass
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def postgres_cpu_seconds() -> float | None:
+    """utime + stime of every `postgres` process readable on this machine (the server and its backends)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, found = 0.0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+            if head.split("(", 1)[1] != "postgres":
+                continue
+            fields = tail.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            found = True
+        except (OSError, IndexError, ValueError):
+            continue
+    return total if found else None
+
+
+# --- the load -----------------------------------------------------------------------------------------------
+
+
+def new_client(concurrency: int) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    return httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(60.0), follow_redirects=False, trust_env=False)
+
+
+def transports(kind: str, base: str, count: int):
+    """`count` transports (one per concurrent task) and a function that closes them all."""
+    if kind == "httpx":
+        client = new_client(count)
+        return [HttpxTransport(client, base) for _ in range(count)], client.aclose
+    url = urlsplit(base)
+    connections = [RawConnection(url.hostname, url.port) for _ in range(count)]
+
+    async def close_all() -> None:
+        for connection in connections:
+            await connection.close()
+
+    return connections, close_all
+
+
+async def hello_ceiling(base: str, concurrency: int, seconds: float, client_kind: str) -> dict:
+    count = errors = 0
+    latencies: list[float] = []
+    pool, close_all = transports(client_kind, base, concurrency)
+    try:
+        started = time.perf_counter()
+        deadline = started + seconds
+
+        async def hammer(transport) -> None:
+            nonlocal count, errors
+            while time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                response = await transport.request("GET", "/hello")
+                latencies.append(time.perf_counter() - t0)
+                if response.status_code == 200 and response.body == b"hello":
+                    count += 1
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(hammer(t) for t in pool))
+        elapsed = time.perf_counter() - started
+    finally:
+        await close_all()
+    return {"requests": count, "errors": errors, "seconds": elapsed, "rps": count / elapsed,
+            **percentiles(latencies)}
+
+
+class Failed(Exception):
+    pass
+
+
+class RawResponse:
+    """What the respondent code needs of a response: status, headers, text."""
+
+    def __init__(self, status_code: int, headers: list[tuple[str, str]], body: bytes, url: str):
+        self.status_code, self._headers, self.body, self.url = status_code, headers, body, url
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    def get_list(self, name: str) -> list[str]:
+        return [value for key, value in self._headers if key == name]
+
+    def header(self, name: str, default: str = "") -> str:
+        found = self.get_list(name)
+        return found[0] if found else default
+
+
+class RawConnection:
+    """A minimal HTTP/1.1 client on one asyncio stream (keep-alive when the server allows it). The load
+    generator shares the CPUs with the server; httpx costs about 1.3 ms of CPU per request here, this about a
+    tenth of it, so the server rather than the client is measured."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            try:
+                await self.writer.wait_closed()
+            except OSError:
+                pass
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: bytes | None = None,
+                      headers: dict[str, str] | None = None) -> RawResponse:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        for key, value in (headers or {}).items():
+            lines.append(f"{key}: {value}")
+        if body is not None:
+            lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        payload = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+        for attempt in (1, 2):
+            reused = self.writer is not None
+            if not reused:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                self.writer.write(payload)
+                head = await self.reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError) as error:
+                await self.close()
+                # a kept-alive connection the server closed meanwhile, before reading anything: send again
+                if reused and attempt == 1 and not getattr(error, "partial", b""):
+                    continue
+                raise Failed(f"{method} {path}: connection lost ({type(error).__name__})") from None
+            break
+        status_line, *header_lines = head[:-4].decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        parsed = []
+        for line in header_lines:
+            key, _, value = line.partition(":")
+            parsed.append((key.strip().lower(), value.strip()))
+        fields = dict(parsed)
+        if "content-length" in fields:
+            content = await self.reader.readexactly(int(fields["content-length"]))
+        elif fields.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunks.append(await self.reader.readexactly(size + 2))
+                if size == 0:
+                    break
+            content = b"".join(chunk[:-2] for chunk in chunks)
+        else:
+            content = await self.reader.read()
+            fields["connection"] = "close"
+        if fields.get("connection", "").lower() == "close":
+            await self.close()
+        return RawResponse(status, parsed, content, path)
+
+
+class HttpxTransport:
+    """The same interface over a shared httpx.AsyncClient (cookies kept by the Browser, not the client)."""
+
+    def __init__(self, client: httpx.AsyncClient, base: str):
+        self.client, self.base = client, base
+
+    async def request(self, method, path, body=None, headers=None) -> RawResponse:
+        if body is not None:
+            headers = dict(headers or {}, **{"Content-Type": "application/x-www-form-urlencoded"})
+        response = await self.client.request(method, self.base + path, content=body, headers=headers)
+        return RawResponse(response.status_code, [(k.lower(), v) for k, v in response.headers.multi_items()],
+                           response.content, path)
+
+    async def close(self) -> None:
+        pass
+
+
+class Browser:
+    """One respondent's cookies (kept by hand: the production app marks its cookies Secure, which a client jar
+    would not send back over plain http on 127.0.0.1) over a shared connection pool; records each request."""
+
+    def __init__(self, transport, record: list):
+        self.transport, self.record = transport, record
+        self.cookies: dict[str, str] = {}
+
+    async def request(self, kind: str, method: str, path: str, expect: int, data: dict | None = None) -> RawResponse:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        body = urlencode(data).encode("ascii") if data is not None else None
+        t0 = time.perf_counter()
+        response = await self.transport.request(method, path, body, headers)
+        self.record.append((kind, time.perf_counter() - t0))
+        for header in response.get_list("set-cookie"):
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or morsel.value == "" or "1970" in morsel["expires"]:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if response.status_code != expect:
+            raise Failed(f"{method} {path}: {response.status_code} (expected {expect})")
+        return response
+
+
+def _csrf(response: RawResponse) -> str:
+    found = CSRF_RE.search(response.text)
+    if not found:
+        raise Failed(f"no csrf_token in {response.url}")
+    return found.group(1)
+
+
+def _location(response: RawResponse) -> str:
+    location = response.header("location")
+    return urlsplit(location).path if location.startswith("http") else location
+
+
+async def respondent(transport, token: str, rng: random.Random, record: list) -> None:
+    browser = Browser(transport, record)
+    entry = f"/s/{token}"
+    landing = await browser.request("landing", "GET", entry, 200)
+    started = await browser.request("start", "POST", entry + "/start", 302,
+                                    {"csrf_token": _csrf(landing), "lang": "da"})
+    path = _location(started)
+    if path != entry + "/page/1":
+        raise Failed(f"start went to {path}")
+    pages = 0
+    while path.startswith(entry + "/page/"):
+        shown = await browser.request("page_get", "GET", path, 200)
+        options: dict[str, list[str]] = {}
+        for name, value in RADIO_RE.findall(shown.text):
+            if value != "dk":
+                options.setdefault(name, []).append(value)
+        if not options:
+            raise Failed(f"no questions on {path}")
+        form = {"csrf_token": _csrf(shown), "move": "next"} | {name: rng.choice(values) for name, values in options.items()}
+        posted = await browser.request("page_post", "POST", path, 302, form)
+        path = _location(posted)
+        pages += 1
+        if pages > 50:
+            raise Failed("too many pages")
+    if path != entry + "/review":
+        raise Failed(f"the last page went to {path}")
+    review = await browser.request("review", "GET", path, 200)
+    submitted = await browser.request("submit", "POST", entry + "/submit", 302, {"csrf_token": _csrf(review)})
+    if _location(submitted) != entry + "/thanks":
+        raise Failed(f"submit went to {_location(submitted)}")
+    await browser.request("thanks", "GET", entry + "/thanks", 200)
+
+
+@dataclass
+class SurveyRun:
+    started: int = 0
+    completed: int = 0
+    failures: list[str] = field(default_factory=list)
+    record: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+async def survey_load(base: str, token: str, concurrency: int, responses: int, seconds: float, seed: int,
+                      client_kind: str) -> SurveyRun:
+    run = SurveyRun()
+    pool, close_all = transports(client_kind, base, concurrency)
+    try:
+        t_start = time.perf_counter()
+        deadline = t_start + seconds
+
+        async def worker(index: int, transport) -> None:
+            rng = random.Random(seed * 100_003 + index)
+            while run.started < responses and time.perf_counter() < deadline:
+                run.started += 1
+                try:
+                    await respondent(transport, token, rng, run.record)
+                    run.completed += 1
+                except (Failed, httpx.HTTPError, OSError, asyncio.IncompleteReadError) as error:
+                    run.failures.append(f"{type(error).__name__}: {error}")
+                    await transport.close()
+
+        await asyncio.gather(*(worker(i, t) for i, t in enumerate(pool)))
+        run.seconds = time.perf_counter() - t_start
+    finally:
+        await close_all()
+    return run
+
+
+def percentiles(latencies: list[float]) -> dict:
+    if not latencies:
+        return {"p50_ms": float("nan"), "p99_ms": float("nan")}
+    ordered = sorted(latencies)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return {"p50_ms": pick(0.50), "p99_ms": pick(0.99), "max_ms": ordered[-1] * 1000}
+
+
+# --- one repetition -----------------------------------------------------------------------------------------
+
+
+def repetition(index: int, base: str, url: str, round_id: int, token: str, master_pid: int, args) -> dict:
+    ceiling = asyncio.run(hello_ceiling(base, args.concurrency, args.hello_seconds, args.client))
+    cpu_client0, cpu_server0, cpu_pg0 = time.process_time(), server_cpu_seconds(master_pid), postgres_cpu_seconds()
+    run = asyncio.run(survey_load(base, token, args.concurrency, args.responses, args.seconds, args.seed + index,
+                                  args.client))
+    cpu_client = time.process_time() - cpu_client0
+    cpu_server = server_cpu_seconds(master_pid) - cpu_server0
+    cpu_pg = postgres_cpu_seconds()
+    cpu_pg = None if cpu_pg is None or cpu_pg0 is None else cpu_pg - cpu_pg0
+    stored, drafts = stored_counts(url, round_id)
+    all_latencies = [t for _, t in run.record]
+    page_latencies = [t for kind, t in run.record if kind in ("page_get", "page_post")]
+    page_requests = len(page_latencies)
+    result = {
+        "completed": run.completed, "started": run.started, "failures": len(run.failures),
+        "failure_examples": run.failures[:5], "seconds": run.seconds,
+        "responses_per_s": run.completed / run.seconds,
+        "requests": len(all_latencies), "requests_per_s": len(all_latencies) / run.seconds,
+        "page_requests_per_s": page_requests / run.seconds,
+        **percentiles(all_latencies),
+        "page_p50_ms": percentiles(page_latencies)["p50_ms"], "page_p99_ms": percentiles(page_latencies)["p99_ms"],
+        "hello_rps": ceiling["rps"], "hello_p50_ms": ceiling["p50_ms"], "hello_p99_ms": ceiling["p99_ms"],
+        "hello_errors": ceiling["errors"],
+        "stored": stored, "drafts_left": drafts,
+        "lost": max(run.completed - stored, 0), "duplicated": max(stored - run.completed, 0),
+        "cpu_client_s": cpu_client, "cpu_server_s": cpu_server, "cpu_postgres_s": cpu_pg,
+    }
+    result["ratio"] = result["requests_per_s"] / result["hello_rps"]
+    result["page_ratio"] = result["page_requests_per_s"] / result["hello_rps"]
+    # every abandoned respondent (a failed request) may leave its draft; a completed one must not
+    result["ok"] = (stored == run.completed and drafts <= run.started - run.completed and not run.failures
+                    and ceiling["errors"] == 0)
+    return result
+
+
+def show(label: str, r: dict, args) -> None:
+    print(f"--- {label}")
+    print(f"hello ceiling        {r['hello_rps']:8.0f} req/s   (p50 {r['hello_p50_ms']:.1f} ms, p99 {r['hello_p99_ms']:.1f} ms, "
+          f"{args.concurrency} concurrent)")
+    print(f"completed responses  {r['completed']:8d} in {r['seconds']:.1f} s = {r['responses_per_s']:.1f} responses/s   "
+          f"(started {r['started']}, failed {r['failures']})")
+    print(f"page requests        {r['requests_per_s']:8.0f} req/s   (every request of the flow, {r['requests']:,} requests; "
+          f"ratio to hello {r['ratio']:.1%})")
+    print(f"  question pages     {r['page_requests_per_s']:8.0f} req/s   (GET+POST /page/<n> only; ratio to hello "
+          f"{r['page_ratio']:.1%}; p50 {r['page_p50_ms']:.1f} ms, p99 {r['page_p99_ms']:.1f} ms)")
+    print(f"latency              p50 {r['p50_ms']:.1f} ms   p99 {r['p99_ms']:.1f} ms   max {r['max_ms']:.0f} ms")
+    pg = f"{r['cpu_postgres_s']:.1f}" if r["cpu_postgres_s"] is not None else "n/a"
+    print(f"CPU seconds          load generator {r['cpu_client_s']:.1f}   gunicorn {r['cpu_server_s']:.1f}   "
+          f"postgres {pg}   (wall {r['seconds']:.1f} s x {os.cpu_count()} CPUs)")
+    print(f"stored responses     {r['stored']} for {r['completed']} completed: lost {r['lost']}, duplicated "
+          f"{r['duplicated']}, drafts left {r['drafts_left']}  -> {'OK' if r['ok'] else 'FAIL'}")
+    for example in r["failure_examples"]:
+        print(f"  failure: {example}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--responses", type=int, default=1000, help="respondents to start per repetition")
+    parser.add_argument("--seconds", type=float, default=120.0, help="time limit of the survey phase")
+    parser.add_argument("--concurrency", type=int, default=100, help="concurrent respondents (and /hello clients)")
+    parser.add_argument("--hello-seconds", type=float, default=10.0)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker with gthread")
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                        help="load generator: a minimal asyncio HTTP/1.1 client (default) or httpx.AsyncClient")
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    args.responses = max(1, min(args.responses, 1_000_000))
+    args.seconds = max(1.0, min(args.seconds, 3600.0))
+    args.repeat = max(1, min(args.repeat, 10))
+
+    setup = f" --threads {args.threads}" if args.worker_class == "gthread" else ""
+    print(f"gunicorn -w {args.workers} --worker-class {args.worker_class}{setup}; PostgreSQL; {os.cpu_count()} CPUs "
+          f"shared by gunicorn, PostgreSQL and the load generator (one asyncio process, client "
+          f"{args.client if args.client == 'raw' else 'httpx ' + httpx.__version__}); "
+          f"{args.concurrency} concurrent respondents, 40 items on 8 pages + background page")
+    url, drop = create_database()
+    process = None
+    results = []
+    try:
+        t0 = time.perf_counter()
+        rounds = prepare(url, args.repeat)
+        print(f"database prepared in {time.perf_counter() - t0:.1f} s")
+        port = free_port()
+        process, log = start_gunicorn(url, port, args)
+        base = f"http://{HOST}:{port}"
+        wait_ready(base, process, log)
+        for index, (round_id, token) in enumerate(rounds):
+            r = repetition(index, base, url, round_id, token, process.pid, args)
+            results.append(r)
+            show(f"run {index + 1} of {args.repeat}", r, args)
+    finally:
+        if process is not None:
+            stop_gunicorn(process)
+            log.unlink(missing_ok=True)
+        drop()
+    if len(results) > 1:
+        median = {key: statistics.median(r[key] for r in results)
+                  for key in ("hello_rps", "responses_per_s", "requests_per_s", "page_requests_per_s", "p50_ms",
+                              "p99_ms", "ratio", "page_ratio")}
+        print(f"--- median of {len(results)}")
+        print(f"hello ceiling {median['hello_rps']:.0f} req/s   completed {median['responses_per_s']:.1f} responses/s   "
+              f"page requests {median['requests_per_s']:.0f} req/s (ratio {median['ratio']:.1%}; question pages "
+              f"{median['page_requests_per_s']:.0f} req/s, {median['page_ratio']:.1%})   p50 {median['p50_ms']:.1f} ms   "
+              f"p99 {median['p99_ms']:.1f} ms")
+    ok = all(r["ok"] for r in results)
+    print("targets (100 concurrent): page requests >= 25% of hello, p99 < 250 ms, >= 75 responses/s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
