@@ -1,11 +1,16 @@
 """Report benchmark: build the PDF reports of 50 schools and print where the time goes.
 
     .venv/bin/python bench/reports.py [--schools 50] [--kaleido-charts 20]
+    .venv/bin/python bench/reports.py --from-db [--db-schools 200 --per-school 300] [--schools 50]
 
 Prints seconds per report (median, serial), milliseconds per chart (the SVG drawn from the plotly figure,
 and kaleido with one persistent headless Chromium for comparison), the ratio of total time to WeasyPrint's
-own time on the same final HTML, and the parallel wall time with its extrapolation to 200 schools.
-Inputs are synthetic results in the shape of the results engine's (survey/reporting/synthetic.py).
+own time on the same final HTML, a worker's start-up time, and the parallel wall time with its projection to
+200 schools on 2 cores.
+Inputs: synthetic results in the shape of the results engine's (survey/reporting/synthetic.py), or with
+`--from-db` a real closed round: bench/aggregate.py's generator loads db-schools x per-school responses
+(8 dimensions x 5 items, 8 programs, gender and age) into a fresh SQLite database, and the reports' inputs
+come from the database exactly as `benchlearn report build` reads them (round_results, labels, partners).
 """
 from __future__ import annotations
 
@@ -43,16 +48,69 @@ def kaleido_ms_per_chart(figures: list, browser: str) -> float | None:
         kaleido.stop_sync_server(silence_warnings=True)
 
 
+def database_reports(schools: int, db_schools: int, per_school: int, folder: str) -> list:
+    """The first `schools` school reports' inputs of a real closed round in a fresh SQLite database."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from bench import aggregate
+    from survey.extensions import db
+    from survey.reporting.loader import load_round_inputs
+    from survey.rounds.models import SurveyRound
+
+    aggregate.SCHOOLS = db_schools
+    url = f"sqlite:///{folder}/bench.db"
+    started = time.perf_counter()
+    aggregate.load(url, db_schools * per_school)
+    loaded = time.perf_counter() - started
+    app = aggregate.make_app(url)
+    with app.app_context():
+        survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.name == aggregate.ROUND_NAME))
+        codes = {school.code for school in survey_round.schools[:schools]}
+        started = time.perf_counter()
+        reports, _network = load_round_inputs(survey_round, today=date(2025, 6, 1), school_codes=codes)
+        db.session.commit()
+        inputs_s = time.perf_counter() - started
+        db.engine.dispose()
+    partners = sum(len(r.partners) for r in reports)
+    print(f"database round: {db_schools} schools x ~{per_school} responses loaded in {loaded:.1f} s; results "
+          f"(computed, frozen) and {len(reports)} schools' inputs read in {inputs_s:.1f} s; "
+          f"{partners} benchmark partner rows in these reports")
+    return reports
+
+
+def worker_start_seconds() -> float:
+    """A fresh forkserver worker's first task: imports, templates, fonts (what a pool pays once per worker)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from survey.reporting.build import warm_worker
+
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        pool.submit(warm_worker).result()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=50)
     parser.add_argument("--kaleido-charts", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--browser", default=os.environ.get("BROWSER_PATH", "/usr/bin/chromium"))
+    parser.add_argument("--from-db", action="store_true", help="a real round from a fresh SQLite database")
+    parser.add_argument("--db-schools", type=int, default=200)
+    parser.add_argument("--per-school", type=int, default=300, help="responses per school (on average)")
     args = parser.parse_args()
 
-    results = synthetic_results(args.schools, items_per_dimension=5)
-    reports = [synthetic_inputs(results, f"S{i:03d}", items_per_dimension=5) for i in range(1, args.schools + 1)]
+    workspace = tempfile.TemporaryDirectory(prefix="benchlearn-reports-")
+    if args.from_db:
+        reports = database_reports(args.schools, args.db_schools, args.per_school, workspace.name)
+    else:
+        results = synthetic_results(args.schools, items_per_dimension=5)
+        reports = [synthetic_inputs(results, f"S{i:03d}", items_per_dimension=5)
+                   for i in range(1, args.schools + 1)]
     pdf.html_to_pdf(pdf.school_report_html(reports[0]))  # warm-up: imports, fonts
 
     per_report, weasy, figure_ms, svg_ms, charts = [], [], [], [], 0
@@ -87,6 +145,9 @@ def main() -> None:
     if kaleido_ms is not None:
         print(f"ms per chart, kaleido (one persistent Chromium, {len(sample_figures)} charts): {kaleido_ms:.1f}")
     print(f"total / WeasyPrint time: {sum(per_report) / sum(weasy):.2f}")
+    start_s = worker_start_seconds()
+    print(f"worker start-up (imports, templates, fonts; once per worker, the pool is kept for the batch): "
+          f"{start_s:.2f} s = {start_s / statistics.median(per_report):.1f} reports")
 
     with tempfile.TemporaryDirectory() as folder:
         store = ReportStore(folder)
@@ -94,9 +155,14 @@ def main() -> None:
         result = build_reports(reports, store, workers=args.workers)
         wall = time.perf_counter() - started
         again = build_reports(reports, store, workers=args.workers)
+    workspace.cleanup()
     assert not result.failed, result.failed
     print(f"parallel build, {args.workers} workers: {wall:.1f} s for {n} reports "
           f"({wall / n:.2f} s each) -> 200 schools in about {wall / n * 200 / 60:.1f} min")
+    two_cores = (start_s + statistics.median(per_report) * 200 / 2) / 60
+    print(f"projection, 200 schools on 2 cores: {two_cores:.1f} min from the serial median "
+          f"(+ one worker start-up each)" + (f", {wall / n * 200 / 60:.1f} min from the parallel wall time"
+                                            if args.workers == 2 else ""))
     print(f"second build (all up to date): {again.seconds:.2f} s, {len(again.skipped)} skipped, {len(again.built)} built")
 
 

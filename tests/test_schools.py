@@ -82,3 +82,35 @@ def test_admin_sees_the_schools(client, admin, login, make_school):
     make_school("NTS", name="Nordkystens Tekniske Skole")
     login(admin)
     assert "Nordkystens Tekniske Skole" in client.get("/admin/schools").text
+
+
+def test_report_language_column_is_optional_and_checked_by_line(cli, network, tmp_path):
+    text = ("code,name,type,region,programs,report_language\n"
+            "NTS,Nordkysten,EUD,Nordjylland,EL=Elektriker,en\n"
+            "KHG,Kystbyen,hhx,Hovedstaden,HHX=Hhx,\n"
+            "SVS,Svenska skolan,stx,Hovedstaden,STX=Stx,SV\n")
+    result = cli("school", "import", str(write(tmp_path, text)))
+    assert result.exit_code == 0, result.stderr
+    languages = dict(db.session.execute(select(School.code, School.report_language)).all())
+    assert languages == {"NTS": "en", "KHG": "da", "SVS": "sv"}
+
+    cli("school", "import", str(write(tmp_path, GOOD)))  # a file without the column keeps the languages
+    db.session.expire_all()
+    assert db.session.scalar(select(School.report_language).where(School.code == "NTS")) == "en"
+
+    bad = "code,name,type,region,programs,report_language\nNTS,Nordkysten,EUD,Nordjylland,EL=Elektriker,de\n"
+    path = write(tmp_path, bad)
+    result = cli("school", "import", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:2: report_language 'de' is not one of da, en, sv" in result.stderr
+
+
+def test_new_schools_report_in_danish_and_the_database_refuses_other_languages(db_session, network):
+    school = School(network=network, code="X", name="X", type="EUD", region="Sjælland")
+    db_session.add(school)
+    db_session.flush()
+    assert school.report_language == "da"
+    school.report_language = "de"
+    with pytest.raises(sa.exc.IntegrityError):
+        db_session.flush()
+    db_session.rollback()

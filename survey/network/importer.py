@@ -1,8 +1,10 @@
 """Import schools and their programs from a CSV file, reporting every bad row by its line number.
 
-Columns: code, name, type, region, programs. `programs` is a semicolon-separated list of `CODE=Name`
-pairs (`EL=Elektriker;VVS=VVS-energitekniker`). Importing again updates names, types and regions and adds
-new programs; it never deletes a program, because responses may refer to it.
+Columns: code, name, type, region, programs, and optionally report_language. `programs` is a
+semicolon-separated list of `CODE=Name` pairs (`EL=Elektriker;VVS=VVS-energitekniker`); `report_language` is
+da, en or sv (empty: da; a file without the column creates schools in Danish and leaves the language of
+existing schools as it is). Importing again updates names, types, regions and report languages and adds new
+programs; it never deletes a program, because responses may refer to it.
 """
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.network.models import SCHOOL_TYPE_VALUES, Network, Program, School
+from survey.network.models import REPORT_LANGUAGES, SCHOOL_TYPE_VALUES, Network, Program, School
 
 REQUIRED_COLUMNS = ("code", "name", "type", "region", "programs")
+OPTIONAL_COLUMNS = ("report_language",)
+DEFAULT_REPORT_LANGUAGE = "da"
 
 
 class SchoolImportError(ValueError):
@@ -38,6 +42,7 @@ class SchoolRow:
     type: str
     region: str
     programs: tuple[tuple[str, str], ...]
+    report_language: str | None = None  # None: the file has no report_language column
 
 
 def parse_school_csv(text: str, filename: str) -> list[SchoolRow]:
@@ -48,13 +53,18 @@ def parse_school_csv(text: str, filename: str) -> list[SchoolRow]:
     if missing:
         raise SchoolImportError([f"{filename}:1: missing column(s): {', '.join(missing)}"])
     reader.fieldnames = header
+    has_language = "report_language" in header
     rows: list[SchoolRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
-        values = {key: (record.get(key) or "").strip() for key in REQUIRED_COLUMNS}
+        values = {key: (record.get(key) or "").strip() for key in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
         row_problems = [f"{key} is empty" for key in ("code", "name", "type", "region") if not values[key]]
+        language = (values["report_language"].lower() or DEFAULT_REPORT_LANGUAGE) if has_language else None
+        if language is not None and language not in REPORT_LANGUAGES:
+            row_problems.append(f"report_language '{values['report_language']}' is not one of "
+                                f"{', '.join(REPORT_LANGUAGES)}")
         school_type = _school_type(values["type"])
         if values["type"] and school_type is None:
             row_problems.append(f"type '{values['type']}' is not one of {', '.join(SCHOOL_TYPE_VALUES)}")
@@ -66,7 +76,7 @@ def parse_school_csv(text: str, filename: str) -> list[SchoolRow]:
             problems += [f"{filename}:{line}: {problem}" for problem in row_problems]
             continue
         seen[values["code"]] = line
-        rows.append(SchoolRow(values["code"], values["name"], school_type, values["region"], programs))
+        rows.append(SchoolRow(values["code"], values["name"], school_type, values["region"], programs, language))
     if problems:
         raise SchoolImportError(problems)
     return rows
@@ -97,11 +107,14 @@ def import_schools(network: Network, rows: list[SchoolRow]) -> ImportSummary:
     for row in rows:
         school = existing.get(row.code)
         if school is None:
-            school = School(network=network, code=row.code, name=row.name, type=row.type, region=row.region)
+            school = School(network=network, code=row.code, name=row.name, type=row.type, region=row.region,
+                            report_language=row.report_language or DEFAULT_REPORT_LANGUAGE)
             db.session.add(school)
             created += 1
         else:
             school.name, school.type, school.region = row.name, row.type, row.region
+            if row.report_language is not None:
+                school.report_language = row.report_language
             updated += 1
         known = {p.code for p in school.programs}
         for code, name in row.programs:

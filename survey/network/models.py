@@ -22,6 +22,7 @@ class SchoolType(StrEnum):
 
 
 SCHOOL_TYPE_VALUES = tuple(t.value for t in SchoolType)
+REPORT_LANGUAGES = ("da", "en", "sv")  # the languages a benchmark report is written in; Danish by default
 
 
 class Network(db.Model):
@@ -49,6 +50,7 @@ class School(db.Model):
         UniqueConstraint("network_id", "code"),
         CheckConstraint(f"type IN {SCHOOL_TYPE_VALUES!r}", name="known_type"),
         CheckConstraint("length(code) > 0", name="code_not_empty"),
+        CheckConstraint(f"report_language IN {REPORT_LANGUAGES!r}", name="known_report_language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +59,7 @@ class School(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(8))
     region: Mapped[str] = mapped_column(String(100))
+    report_language: Mapped[str] = mapped_column(String(2), default="da", server_default="da")
 
     network: Mapped[Network] = relationship(back_populates="schools")
     programs: Mapped[list[Program]] = relationship(

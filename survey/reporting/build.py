@@ -38,6 +38,14 @@ def _render(inputs: SchoolReportInputs | NetworkReportInputs) -> bytes:
     return render_school_report(inputs)
 
 
+def warm_worker() -> None:
+    """Process pool initializer: each worker imports WeasyPrint and the report code and reads the templates,
+    labels and fonts once, before its first report (the pool is kept for the whole batch)."""
+    from survey.reporting.pdf import warm_up
+
+    warm_up()
+
+
 def _key(inputs) -> str:
     return NETWORK_KEY if isinstance(inputs, NetworkReportInputs) else inputs.school_code
 
@@ -92,7 +100,8 @@ def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], s
         else:
             # forkserver: workers start clean, never a fork of a threaded web or Celery process
             context = multiprocessing.get_context("forkserver")
-            with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+                                     initializer=warm_worker) as pool:
                 futures = {pool.submit(_render, inputs): (inputs, content_hash) for inputs, content_hash in todo}
                 for future in as_completed(futures):
                     inputs, content_hash = futures[future]

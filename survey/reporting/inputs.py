@@ -45,8 +45,11 @@ class SchoolReportInputs:
     item_results: pd.DataFrame                  # this school's items and the NETWORK items
     scale_labels: list[str] = field(default_factory=list)   # answer options 1..k in the report language
     group_labels: dict[str, str] = field(default_factory=dict)  # breakdown key -> heading
-    partners: pd.DataFrame | None = None        # dimension, partner, mean, difference
-    comments: list[str] = field(default_factory=list)  # free text, only when the school's n >= k_min
+    # this school's benchmark partners, `RoundResults.partners` columns (dimension, partner_label,
+    # partner_index, school_index, p_value, order, ...)
+    partners: pd.DataFrame | None = None
+    # free text per question: (question text in the report language, answers); only when the school's n >= k_min
+    comments: list[tuple[str, list[str]]] = field(default_factory=list)
     alpha: dict[str, float] = field(default_factory=dict)
     response_rate: float | None = None
     respondents: int | None = None

@@ -1,4 +1,5 @@
-"""Report inputs from the database: a round's results (survey.results.service) and its questionnaire's labels.
+"""Report inputs from the database: a round's results (survey.results.service), its questionnaire's labels and
+the schools' own free-text comments.
 
 The only module of survey.reporting that touches the ORM; everything after it works on plain data.
 """
@@ -6,6 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
+from survey.extensions import db
 from survey.reporting.inputs import (LANGUAGES, NETWORK, Dimension, NetworkReportInputs, RoundInfo,
                                      SchoolReportInputs, overall_rows, school_slice)
 
@@ -16,34 +20,80 @@ def _text(labels: dict | None, language: str, fallback: str) -> str:
 
 
 def report_language(school) -> str:
-    """Danish by default; a school may be set to English or Swedish (`report_language`, when the model has it)."""
-    language = getattr(school, "report_language", None) or "da"
-    return language if language in LANGUAGES else "da"
+    """The school's report language (`School.report_language`: da, en or sv; Danish unless set)."""
+    return school.report_language
+
+
+def scale_labels(definition, language: str) -> list[str]:
+    """The questionnaire's own answer labels 1..k in `language` (else Danish, else its first language)."""
+    labels = definition.scale.labels
+    chosen = labels.get(language) or labels.get("da") or next(iter(labels.values()), None)
+    return list(chosen) if chosen else [str(i) for i in range(1, definition.scale.points + 1)]
+
+
+def submitted_counts(survey_round) -> dict[int, int]:
+    """Submitted responses per school id in the round."""
+    from survey.responses.models import Response
+
+    rows = db.session.execute(select(Response.school_id, func.count(Response.id))
+                              .where(Response.round_id == survey_round.id).group_by(Response.school_id)).all()
+    return {school_id: count for school_id, count in rows}
+
+
+def school_comments(survey_round, school, definition, language: str) -> list[tuple[str, list[str]]]:
+    """The free-text answers of the school's responses in the round, per question in questionnaire order:
+    (question text in `language`, answers in response order). Only ever for the school's own report."""
+    from survey.responses.models import FreeTextAnswer, Response
+
+    rows = db.session.execute(
+        select(FreeTextAnswer.question_key, FreeTextAnswer.text)
+        .join(Response, FreeTextAnswer.response_id == Response.id)
+        .where(Response.round_id == survey_round.id, Response.school_id == school.id)
+        .order_by(Response.id, FreeTextAnswer.id)).all()
+    by_question: dict[str, list[str]] = {}
+    for key, text in rows:
+        if text and text.strip():
+            by_question.setdefault(key, []).append(text.strip())
+    questions = [(q.key, _text(q.text, language, q.key)) for q in definition.free_text]
+    known = {key for key, _ in questions}
+    questions += [(key, key) for key in by_question if key not in known]  # a key no longer asked
+    return [(title, by_question[key]) for key, title in questions if by_question.get(key)]
 
 
 def load_round_inputs(survey_round, *, today: date | None = None, school_codes=None, language_of=report_language
                       ) -> tuple[list[SchoolReportInputs], NetworkReportInputs]:
+    from survey.catalog.operations import definition_of
     from survey.results.service import round_results
 
     results = round_results(survey_round, today=today)
     version = survey_round.version
+    definition = definition_of(version)
     network = survey_round.network
     info = RoundInfo(round_id=survey_round.id, name=survey_round.name, version_label=f"{version.family.key}:{version.version}",
                      k_min=network.k_min, share_names=network.share_school_names,
                      scale_points=version.scale_points, results_hash=results.content_hash)
+    submitted = submitted_counts(survey_round)
     reports = []
     for school in survey_round.schools:
         if school_codes and school.code not in school_codes:
             continue
         language = language_of(school)
+        if language not in LANGUAGES:
+            raise ValueError(f"school {school.code}: report language {language!r} is not one of {LANGUAGES}")
+        own = results.for_school(school.code)
         dimensions = [Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions]
         items = {i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items}
         groups = {q.key: _text(q.text, language, q.key) for q in version.background_questions}
+        respondents = submitted.get(school.id, 0)
+        # METHOD.md, Anonymity: free text only for the school itself and only when its n >= k_min
+        comments = (school_comments(survey_round, school, definition, language)
+                    if respondents >= network.k_min else [])
         reports.append(SchoolReportInputs(
             round=info, school_code=school.code, school_name=school.name, language=language,
-            dimensions=dimensions, items=items, aggregates=school_slice(results.aggregates, school.code),
-            item_results=results.items[results.items["school"].isin([school.code, NETWORK])].reset_index(drop=True),
-            scale_labels=[str(i) for i in range(1, version.scale_points + 1)], group_labels=groups,
+            dimensions=dimensions, items=items, aggregates=school_slice(own.aggregates, school.code),
+            item_results=own.items[own.items["school"].isin([school.code, NETWORK])].reset_index(drop=True),
+            scale_labels=scale_labels(definition, language), group_labels=groups,
+            partners=own.partners, comments=comments, respondents=respondents,
         ))
     language = "da"
     network_inputs = NetworkReportInputs(

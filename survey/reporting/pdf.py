@@ -26,7 +26,7 @@ from survey.reporting.svg import figure_to_svg
 REPORTS_DIR = PROJECT_ROOT / "reports"
 STATIC_DIR = PROJECT_ROOT / "survey" / "static"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
-REPORT_FORMAT = "1"  # bump when the code that fills the templates changes what a report shows
+REPORT_FORMAT = "2"  # bump when the code that fills the templates changes what a report shows
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -118,6 +118,10 @@ def _value(row, column, default=None):
     return value
 
 
+def _row(table: pd.DataFrame, key: str):
+    return table.loc[key] if key in table.index else None
+
+
 def _trend(row, language: str) -> str:
     diff = _value(row, "trend_diff")
     if diff is None:
@@ -200,6 +204,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
     k_min = inputs.round.k_min
     agg = inputs.aggregates
     own_all = agg[(agg["school"] == inputs.school_code) & (agg["breakdown"] == "all")].set_index("dimension")
+    network_all = agg[(agg["school"] == NETWORK) & (agg["breakdown"] == "all")].set_index("dimension")
     if svgs is None:
         svgs = {name: _svg(fig, name) for name, fig in school_figures(inputs).items()}
 
@@ -221,7 +226,9 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
             "trend": _trend(row, lang) if not suppressed else "–",
             "quadrant": w.get(_value(row, "quadrant", ""), "") if _value(row, "quadrant") else "",
             "importance": format_number(_value(row, "importance"), lang),
-            "alpha": format_number(inputs.alpha.get(dim.key, _value(row, "alpha")), lang, 2),
+            # Cronbach's alpha is the network's (METHOD.md): on the NETWORK rows of the results
+            "alpha": format_number(inputs.alpha.get(dim.key, _value(row, "alpha",
+                                                           _value(_row(network_all, dim.key), "alpha"))), lang, 2),
         })
     n_school = max((int(_value(r, "n", 0)) for _, r in own_all.iterrows()), default=0)
     respondents = inputs.respondents if inputs.respondents is not None else n_school
@@ -243,13 +250,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         })
 
     breakdowns = _breakdowns(inputs)
-    partners = []
-    if inputs.partners is not None and not inputs.partners.empty:
-        labels = {d.key: d.label for d in inputs.dimensions}
-        for _, p in inputs.partners.iterrows():
-            partners.append({"dimension": labels.get(p["dimension"], p["dimension"]), "partner": p["partner"],
-                             "index": format_index(_value(p, "mean"), lang),
-                             "difference": format_number(_value(p, "difference"), lang)})
+    partners = _partner_sections(inputs, own_all)
     school_published = respondents >= k_min
     return {
         "lang": lang, "w": w, "round": inputs.round, "school_name": inputs.school_name,
@@ -259,10 +260,36 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         "priority_rows": [s for s in summary if s["quadrant"]],
         "importance_is_network": importance_source == "network",
         "dimensions": dimension_pages, "breakdowns": breakdowns, "partners": partners,
-        "comments": inputs.comments if school_published else [],
+        "comments": [{"question": question, "texts": list(texts)} for question, texts in inputs.comments]
+                    if school_published else [],
         "scale_labels": inputs.scale_labels,
         "results_hash": inputs.round.results_hash,
     }
+
+
+def _partner_sections(inputs: SchoolReportInputs, own_all: pd.DataFrame) -> list[dict]:
+    """One section per "Improve first" dimension of the school (questionnaire order): its partners, most
+    similar first, each with its index and the difference to the school's; an empty list when none was found."""
+    from survey.analysis import IMPROVE_FIRST
+
+    lang = inputs.language
+    table = inputs.partners
+    sections = []
+    for dim in inputs.dimensions:
+        row = own_all.loc[dim.key] if dim.key in own_all.index else None
+        if row is None or _value(row, "quadrant") != IMPROVE_FIRST or bool(_value(row, "suppressed", False)):
+            continue
+        rows = []
+        if table is not None and not table.empty:
+            found = table[table["dimension"] == dim.key].sort_values("order", kind="stable")
+            for _, p in found.iterrows():
+                own = _value(p, "school_index", _value(row, "index"))
+                rows.append({"partner": p["partner_label"], "index": format_index(_value(p, "partner_index"), lang),
+                             "difference": format_number(_value(p, "partner_index") - own, lang)
+                             if own is not None and _value(p, "partner_index") is not None else "–"})
+        sections.append({"key": dim.key, "label": dim.label,
+                         "index": format_index(_value(row, "index"), lang), "partners": rows})
+    return sections
 
 
 def _breakdowns(inputs: SchoolReportInputs) -> list[dict]:
@@ -359,6 +386,18 @@ def html_to_pdf(html: str) -> bytes:
 
     document = HTML(string=html, base_url=REPORTS_DIR.as_uri() + "/", url_fetcher=asset_fetcher())
     return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def warm_up() -> None:
+    """Load once what every report needs: WeasyPrint, the templates, the labels and the fonts (a one-line
+    document with the report stylesheet)."""
+    env = _environment(str(REPORTS_DIR))
+    env.get_template("school.html")
+    env.get_template("network.html")
+    for language in ("da", "en", "sv"):
+        words(language)
+    html_to_pdf('<html lang="da"><head><title>.</title><link rel="stylesheet" href="report.css"></head>'
+                '<body><p>Æøå</p></body></html>')
 
 
 def render_school_report(inputs: SchoolReportInputs) -> bytes:

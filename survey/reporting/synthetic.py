@@ -27,6 +27,7 @@ class SyntheticResults:
     items: pd.DataFrame
     content_hash: str
     frozen: bool = True
+    partners: pd.DataFrame | None = None
 
 
 def synthetic_results(schools: int = 4, items_per_dimension: int = 4, seed: int = 7,
@@ -80,8 +81,14 @@ def synthetic_results(schools: int = 4, items_per_dimension: int = 4, seed: int 
         aggregates.loc[mask, "top_quartile"] = float(np.percentile(values, 75))
         aggregates.loc[schools_mask, "rank"] = values.rank(ascending=False, method="min")
         aggregates.loc[schools_mask, "of"] = float(len(values))
+    from survey.results.compute import SchoolFacts, partners_table
+
+    overall = aggregates[(aggregates["breakdown"] == "all") & (aggregates["school"] != NETWORK)]
+    sizes = overall.groupby("school")["n"].max()
+    partners = partners_table(aggregates, sizes, SchoolFacts(types={c: ("EUD", "hhx")[i % 2] for i, c in enumerate(codes)}),
+                              keys)
     return SyntheticResults(aggregates=aggregates, items=pd.DataFrame(item_rows),
-                            content_hash=f"{seed:064x}")
+                            content_hash=f"{seed:064x}", partners=partners)
 
 
 def synthetic_inputs(results: SyntheticResults, code: str, language: str = "da",
@@ -95,5 +102,7 @@ def synthetic_inputs(results: SyntheticResults, code: str, language: str = "da",
         dimensions=list(DIMENSIONS), items=items, aggregates=school_slice(results.aggregates, code),
         item_results=results.items[results.items["school"].isin([code, NETWORK])].reset_index(drop=True),
         scale_labels=list(SCALE), group_labels={"program": "Uddannelse", "gender": "Køn"},
-        comments=["Gode lærere og et godt værksted — især på Ærø."],
+        partners=(results.partners[results.partners["school"] == code].reset_index(drop=True)
+                  if results.partners is not None else None),
+        comments=[("Hvad er godt ved skolen?", ["Gode lærere og et godt værksted — især på Ærø."])],
     )

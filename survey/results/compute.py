@@ -1,10 +1,16 @@
-"""The complete results of a round, as two long tables (METHOD.md throughout).
+"""The complete results of a round, as three long tables (METHOD.md throughout).
 
 `compute_results` takes a loaded round (`survey.results.loading.RoundData`) and returns
 
 - `aggregates`: one row per (school or NETWORK, breakdown, group, dimension). The required columns come
   first, named exactly (`AGGREGATE_COLUMNS`), then `EXTRA_COLUMNS`.
 - `items`: one row per (school or NETWORK, item): n, mean 0-100, share_1..k, share_positive, suppressed.
+- `partners`: one row per (school, "Improve first" dimension, benchmark partner): `PARTNER_COLUMNS`, from
+  `survey.analysis.benchmark_partners` on the published school indices of `aggregates` (top quartile,
+  significantly higher by Welch p < 0.05, same school type first, then the closest size in responses).
+  `partner_label` is the partner's name where the network shares names, else the anonymous label of the
+  analysis ("School A" = the highest index of that dimension's list); `partner_school` always holds the code
+  (`RoundResults.for_school` blanks it when names are not shared).
 
 Rows come in a fixed order (NETWORK first, then schools by code; breakdown `all`, `program`, then the
 background questions in questionnaire order; groups in label order; dimensions and items in questionnaire
@@ -28,7 +34,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -36,6 +43,8 @@ import pandas as pd
 from survey.analysis import (
     GroupCodes,
     QuestionnaireSpec,
+    anonymous_label,
+    benchmark_partners,
     compare_rounds,
     dimension_index,
     dimension_scores_from_items,
@@ -49,6 +58,7 @@ from survey.analysis import (
     school_driver_importance,
     suppress_small_groups,
 )
+from survey.analysis.priority import IMPROVE_FIRST
 from survey.analysis.suppression import K_MIN
 from survey.results.loading import RoundData
 
@@ -61,6 +71,8 @@ AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", 
 EXTRA_COLUMNS = ("importance_source", "r_squared", "trend_diff", "trend_p", "trend_significant",
                  "response_rate", "alpha")
 _STATS = ("n", "mean", "sd", "ci_low", "ci_high", "suppressed")
+PARTNER_COLUMNS = ("school", "dimension", "partner_school", "partner_label", "partner_index", "school_index",
+                   "p_value", "order")
 
 
 @dataclass(frozen=True)
@@ -71,22 +83,44 @@ class PreviousRound:
     spec: QuestionnaireSpec
 
 
+def empty_partners() -> pd.DataFrame:
+    """The partners table without rows, with its column types."""
+    return pd.DataFrame({
+        "school": pd.Series([], dtype="str"), "dimension": pd.Series([], dtype="str"),
+        "partner_school": pd.Series([], dtype="str"), "partner_label": pd.Series([], dtype="str"),
+        "partner_index": pd.Series([], dtype=np.float64), "school_index": pd.Series([], dtype=np.float64),
+        "p_value": pd.Series([], dtype=np.float64), "order": pd.Series([], dtype=np.int64),
+    })
+
+
+@dataclass(frozen=True)
+class SchoolFacts:
+    """What benchmark partners need to know about the schools besides their results (codes as keys)."""
+
+    types: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    share_names: bool = False
+
+
 @dataclass(frozen=True)
 class ComputedResults:
     aggregates: pd.DataFrame
     items: pd.DataFrame
     responses: int
+    partners: pd.DataFrame = field(default_factory=empty_partners)
 
     @property
     def content_hash(self) -> str:
-        return content_hash(self.aggregates, self.items)
+        return content_hash(self.aggregates, self.items, self.partners)
 
 
 def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: int = 100,
                     schools: tuple[str, ...] = (), populations: pd.DataFrame | None = None,
-                    previous: PreviousRound | None = None) -> ComputedResults:
+                    previous: PreviousRound | None = None, school_facts: SchoolFacts | None = None
+                    ) -> ComputedResults:
     """The round's results. `schools`: the round's school codes (a school without responses still gets
-    its suppressed `all` rows); `populations`: columns `school`, `program`, `size`."""
+    its suppressed `all` rows); `populations`: columns `school`, `program`, `size`; `school_facts`: types,
+    names and the naming setting for benchmark partners (default: no types, anonymous labels)."""
     spec, frame = data.spec, data.frame
     scores = _dimension_scores(data)
     dimension_keys = list(spec.dimension_keys)
@@ -118,7 +152,59 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     table = _order(table, data.breakdowns, dimension_keys)
     aggregates = canonical(table[list(AGGREGATE_COLUMNS + EXTRA_COLUMNS)])
     items = canonical(_items(data, by_school, k_min, schools))
-    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame))
+    sizes = frame.groupby("school", observed=True).size()
+    partners = canonical(partners_table(aggregates, sizes.set_axis(sizes.index.astype(str)),
+                                        school_facts or SchoolFacts(), dimension_keys))
+    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners)
+
+
+def partners_table(aggregates: pd.DataFrame, sizes: Mapping[str, int] | pd.Series, facts: SchoolFacts,
+                   dimension_keys: list[str]) -> pd.DataFrame:
+    """Every school's benchmark partners (METHOD.md, Structural analysis), computed from the published
+    school indices of the aggregates table (breakdown `all`) by `benchmark_partners`. `sizes`: responses per
+    school code."""
+    rows = aggregates[_is_all(aggregates) & (aggregates["school"] != NETWORK).to_numpy()]
+    improve = rows[(rows["quadrant"] == IMPROVE_FIRST).to_numpy() & ~rows["suppressed"].astype(bool).to_numpy()]
+    if improve.empty:
+        return empty_partners()
+    index_by_school = rows[["school", "dimension", "n", "index", "sd", "suppressed"]].rename(
+        columns={"index": "mean"})
+    # only the dimensions someone has to improve first are ever looked at
+    index_by_school = index_by_school[index_by_school["dimension"].isin(set(improve["dimension"]))]
+    own_index = rows.set_index(["school", "dimension"])["index"]
+    sizes = pd.Series(sizes, dtype=np.float64)
+    frames = []
+    for school, dims in improve.groupby("school", sort=True)["dimension"]:
+        # named, so that the partner's code comes back too; the anonymous labels follow the same rule below
+        found = benchmark_partners(school, list(dims), index_by_school, facts.types, sizes, True,
+                                   names=facts.names)
+        if found.empty:
+            continue
+        labels = found["partner"] if facts.share_names else _anonymous_labels(found)
+        frames.append(pd.DataFrame({
+            "school": school, "dimension": found["dimension"].astype("str").to_numpy(),
+            "partner_school": found["school"].astype("str").to_numpy(),
+            "partner_label": labels.astype("str").to_numpy(),
+            "partner_index": found["mean"].to_numpy(dtype=np.float64),
+            "school_index": [float(own_index[(school, d)]) for d in found["dimension"]],
+            "p_value": found["p_value"].to_numpy(dtype=np.float64),
+            "order": found["order"].to_numpy(dtype=np.int64),
+        }))
+    if not frames:
+        return empty_partners()
+    table = pd.concat(frames, ignore_index=True)
+    position = {key: i for i, key in enumerate(dimension_keys)}
+    table = table.assign(_d=table["dimension"].map(position)).sort_values(
+        ["school", "_d", "order"], kind="stable").drop(columns="_d")
+    return table.reset_index(drop=True)
+
+
+def _anonymous_labels(found: pd.DataFrame) -> pd.Series:
+    """The analysis's anonymous labels (`anonymous_label`): per dimension, "School A" is the partner with the
+    highest index, then "School B", ... (ties by code)."""
+    ranked = found.sort_values(["dimension", "mean", "school"], ascending=[True, False, True], kind="stable")
+    position = ranked.groupby("dimension", sort=False).cumcount()
+    return position.map(anonymous_label).reindex(found.index)
 
 
 def _dimension_scores(data: RoundData) -> pd.DataFrame:
@@ -384,9 +470,14 @@ def canonical_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode()
 
 
-def content_hash(aggregates: pd.DataFrame, items: pd.DataFrame) -> str:
+def content_hash(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame | None = None) -> str:
+    """sha256 over the canonical text of the tables. `partners` None: results frozen before partners were
+    part of the results (their hash covers the first two tables only)."""
     digest = hashlib.sha256()
     digest.update(canonical_bytes(aggregates))
     digest.update(b"\x1e")
     digest.update(canonical_bytes(items))
+    if partners is not None:
+        digest.update(b"\x1e")
+        digest.update(canonical_bytes(partners))
     return digest.hexdigest()

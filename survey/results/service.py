@@ -7,16 +7,18 @@
 - open (or draft) round: computed from the responses so far, not stored, `frozen=False` (for admins).
 
 Like every operation here it flushes and never commits: the request or CLI command that calls it commits.
-The stored `RoundResult.aggregates` is the aggregates table as Parquet; the item table travels inside the same
-file (Parquet key-value metadata `benchlearn.items`, itself Parquet), so one column keeps both tables.
-The content hash is sha256 over the canonical CSV text of both tables (`compute.content_hash`): the same
-responses give the same hash on SQLite and PostgreSQL.
+The stored `RoundResult.aggregates` is the aggregates table as Parquet; the item and partner tables travel
+inside the same file (Parquet key-value metadata `benchlearn.items` and `benchlearn.partners`, each itself
+Parquet), so one column keeps the three tables. The content hash is sha256 over the canonical CSV text of the
+three tables (`compute.content_hash`): the same responses give the same hash on SQLite and PostgreSQL.
+Results frozen before partners were stored have no `benchlearn.partners`: their partners table is empty and
+their hash covers the first two tables, as when they were frozen.
 """
 from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 import pandas as pd
@@ -27,18 +29,20 @@ from sqlalchemy import select
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program, School
-from survey.results.compute import ComputedResults, PreviousRound, compute_results, content_hash
+from survey.results.compute import (ComputedResults, PreviousRound, SchoolFacts, compute_results, content_hash,
+                                    empty_partners)
 from survey.results.loading import load_round, questionnaire_spec
 from survey.results.models import RoundResult
 from survey.rounds.models import Population, RoundState, SurveyRound
 
 _ITEMS_KEY = b"benchlearn.items"
+_PARTNERS_KEY = b"benchlearn.partners"
 
 
 @dataclass(frozen=True)
 class RoundResults:
-    """A round's results. `aggregates` and `items`: see `survey.results.compute`. `frozen`: stored for a
-    closed round (else provisional). `computed_at`: when the numbers were computed (UTC)."""
+    """A round's results. `aggregates`, `items` and `partners`: see `survey.results.compute`. `frozen`: stored
+    for a closed round (else provisional). `computed_at`: when the numbers were computed (UTC)."""
 
     round: SurveyRound
     aggregates: pd.DataFrame
@@ -47,14 +51,20 @@ class RoundResults:
     frozen: bool
     computed_at: datetime
     responses: int
+    partners: pd.DataFrame = field(default_factory=empty_partners)
 
     def for_school(self, code: str) -> RoundResults:
-        """Only the school's own rows and the NETWORK rows (what the school's staff may see)."""
+        """Only the school's own rows and the NETWORK rows (what the school's staff may see): its own list of
+        benchmark partners, whose codes are blanked unless the network shares school names (the label is
+        then the anonymous one)."""
         keep = self.aggregates["school"].isin([code, "NETWORK"])
         keep_items = self.items["school"].isin([code, "NETWORK"])
+        partners = self.partners[self.partners["school"] == code].reset_index(drop=True)
+        if not self.round.network.share_school_names:
+            partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
         return RoundResults(self.round, self.aggregates[keep].reset_index(drop=True),
                             self.items[keep_items].reset_index(drop=True), self.content_hash, self.frozen,
-                            self.computed_at, self.responses)
+                            self.computed_at, self.responses, partners)
 
 
 def round_results(survey_round: SurveyRound, *, today: date | None = None) -> RoundResults:
@@ -64,7 +74,7 @@ def round_results(survey_round: SurveyRound, *, today: date | None = None) -> Ro
     if survey_round.state_on(today) is not RoundState.CLOSED:
         computed = compute_round(survey_round, today=today)
         return RoundResults(survey_round, computed.aggregates, computed.items, computed.content_hash,
-                            False, datetime.now(timezone.utc), computed.responses)
+                            False, datetime.now(timezone.utc), computed.responses, computed.partners)
     stored = db.session.get(RoundResult, survey_round.id)
     if stored is None:
         stored = freeze_round_results(survey_round, today=today)
@@ -82,7 +92,7 @@ def freeze_round_results(survey_round: SurveyRound, *, today: date | None = None
     computed = compute_round(survey_round, today=today)
     stored = RoundResult(round_id=survey_round.id, content_hash=computed.content_hash,
                          responses=computed.responses, computed_at=datetime.now(timezone.utc),
-                         aggregates=to_parquet(computed.aggregates, computed.items))
+                         aggregates=to_parquet(computed.aggregates, computed.items, computed.partners))
     db.session.add(stored)
     db.session.flush()
     return stored
@@ -99,6 +109,9 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
         schools=tuple(school.code for school in survey_round.schools),
         populations=_populations(survey_round),
         previous=_previous(survey_round, today or date.today()),
+        school_facts=SchoolFacts(types={school.code: school.type for school in survey_round.schools},
+                                 names={school.code: school.name for school in survey_round.schools},
+                                 share_names=network.share_school_names),
     )
 
 
@@ -131,37 +144,46 @@ def _populations(survey_round: SurveyRound) -> pd.DataFrame:
 
 
 def _from_stored(survey_round: SurveyRound, stored: RoundResult) -> RoundResults:
-    aggregates, items = from_parquet(stored.aggregates)
+    aggregates, items, partners = from_parquet(stored.aggregates)
     computed_at = stored.computed_at
     if computed_at.tzinfo is None:  # SQLite keeps no time zone; the value was stored in UTC
         computed_at = computed_at.replace(tzinfo=timezone.utc)
     return RoundResults(survey_round, aggregates, items, stored.content_hash, True, computed_at,
-                        stored.responses)
+                        stored.responses, empty_partners() if partners is None else partners)
 
 
-def to_parquet(aggregates: pd.DataFrame, items: pd.DataFrame) -> bytes:
-    """One Parquet file: the aggregates table, with the item table (Parquet too) in its metadata."""
-    item_table = pa.Table.from_pandas(items, preserve_index=False)
-    item_buffer = io.BytesIO()
-    pq.write_table(item_table, item_buffer, compression="zstd")
+def _table_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer, compression="zstd")
+    return base64.b64encode(buffer.getvalue())
+
+
+def _table_from(encoded: bytes) -> pd.DataFrame:
+    return pq.read_table(io.BytesIO(base64.b64decode(encoded))).to_pandas()
+
+
+def to_parquet(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame) -> bytes:
+    """One Parquet file: the aggregates table, with the item and partner tables (Parquet too) in its
+    metadata."""
     table = pa.Table.from_pandas(aggregates, preserve_index=False)
     metadata = dict(table.schema.metadata or {})
-    metadata[_ITEMS_KEY] = base64.b64encode(item_buffer.getvalue())
+    metadata[_ITEMS_KEY] = _table_bytes(items)
+    metadata[_PARTNERS_KEY] = _table_bytes(partners)
     table = table.replace_schema_metadata(metadata)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
 
 
-def from_parquet(payload: bytes) -> tuple[pd.DataFrame, pd.DataFrame]:
+def from_parquet(payload: bytes) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """aggregates, items, partners (None when the results were frozen before partners were stored)."""
     table = pq.read_table(io.BytesIO(payload))
-    encoded = (table.schema.metadata or {}).get(_ITEMS_KEY)
-    items = (pq.read_table(io.BytesIO(base64.b64decode(encoded))).to_pandas() if encoded is not None
-             else pd.DataFrame())
-    return table.to_pandas(), items
+    metadata = table.schema.metadata or {}
+    items = _table_from(metadata[_ITEMS_KEY]) if _ITEMS_KEY in metadata else pd.DataFrame()
+    partners = _table_from(metadata[_PARTNERS_KEY]) if _PARTNERS_KEY in metadata else None
+    return table.to_pandas(), items, partners
 
 
 def verify(stored: RoundResult) -> bool:
     """Whether the stored tables still give the stored hash."""
-    aggregates, items = from_parquet(stored.aggregates)
-    return content_hash(aggregates, items) == stored.content_hash
+    return content_hash(*from_parquet(stored.aggregates)) == stored.content_hash

@@ -34,7 +34,7 @@ def test_second_build_renders_nothing_and_a_change_rebuilds(results, network_inp
     monkeypatch.undo()
 
     changed = synthetic_inputs(results, "S001", items_per_dimension=2)
-    changed.comments = ["En ny kommentar"]
+    changed.comments = [("Kommentarer", ["En ny kommentar"])]
     third = build_reports([changed], store, workers=1)
     assert third.built == ["S001"]
     assert store.path(1, "S001") != stored and not stored.exists()  # the old file is replaced

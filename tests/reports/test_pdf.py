@@ -133,3 +133,20 @@ def test_svg_is_drawn_from_the_plotly_figure(school_inputs):
 def test_svg_refuses_what_it_cannot_draw():
     with pytest.raises(UnsupportedFigure):
         figure_to_svg(go.Figure(go.Pie(values=[1, 2])))
+
+
+def test_partners_section_per_improve_first_dimension(school_inputs):
+    from dataclasses import replace
+
+    from survey.results.compute import empty_partners
+
+    improve = [d.label for d in school_inputs.dimensions
+               if any((school_inputs.aggregates["school"] == "S001") & (school_inputs.aggregates["dimension"] == d.key)
+                      & (school_inputs.aggregates["quadrant"] == "Improve first"))]
+    assert improve
+    context = pdf.school_context(school_inputs)
+    assert [s["label"] for s in context["partners"]] == improve
+    nobody = pdf.school_report_html(replace(school_inputs, partners=empty_partners()))
+    assert nobody.count("Ingen benchmarkpartner fundet.") == len(improve)
+    english = pdf.school_report_html(replace(school_inputs, partners=empty_partners(), language="en"))
+    assert "No partner found." in english

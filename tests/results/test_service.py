@@ -42,7 +42,8 @@ def test_closed_round_is_computed_once_and_frozen(filled_round, db_session):
     assert second.content_hash == first.content_hash
     pd.testing.assert_frame_equal(second.aggregates, first.aggregates)
     pd.testing.assert_frame_equal(second.items, first.items)
-    assert content_hash(second.aggregates, second.items) == stored.content_hash
+    pd.testing.assert_frame_equal(second.partners, first.partners)
+    assert content_hash(second.aggregates, second.items, second.partners) == stored.content_hash
     assert freeze_round_results(filled_round, today=AFTER) is stored
 
 

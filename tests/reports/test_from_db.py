@@ -1,0 +1,109 @@
+"""A real round's reports from the database, end to end: responses -> round_results -> report inputs -> PDF,
+read back with pdftotext. Runs on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from survey.reporting import pdf
+from survey.reporting.format import format_index
+from survey.reporting.loader import load_round_inputs
+from survey.results.export import aggregates_table
+from tests.reports.conftest import pdf_text
+
+AFTER = date(2026, 6, 1)
+TINY = "TINYPRGQX"  # a program with 2 responses: suppressed, never named
+COMMENT = "Gode <b>lærere</b> & =HYPERLINK(\"x\")"
+SECRET = "Hemmelig kommentar fra en lille skole"
+# code -> (type, responses, mean answer on "teach"); overall satisfaction follows teach
+SCHOOLS = {"LOW": ("EUD", 14, 1.6), "BIG": ("EUD", 30, 3.0), "MID": ("hhx", 12, 3.2), "SMALL": ("stx", 3, 3.0),
+           "TOP1": ("hhx", 20, 4.6), "TOP2": ("EUD", 16, 4.5), "TOP3": ("stx", 12, 4.4)}
+
+
+@pytest.fixture
+def db_round(make_version, make_school, make_round, add_response):
+    rng = np.random.default_rng(5)
+    schools = {code: make_school(code, name=f"Skolen {code.title()}", type=kind,
+                                 programs=("EL", "VVS", TINY) if code == "BIG" else ("EL",))
+               for code, (kind, _, _) in SCHOOLS.items()}
+    schools["BIG"].report_language = "en"
+    survey_round = make_round(make_version(), schools.values())
+    for code, school in schools.items():
+        _, size, teach = SCHOOLS[code]
+        for i in range(size):
+            t = int(np.clip(round(teach + rng.normal(0, 0.7)), 1, 5))
+            answers = {"teach.explains": t, "teach.boring": 6 - t, "teach.feedback": int(np.clip(t + rng.integers(-1, 2), 1, 5)),
+                       "wellbeing.safe": int(rng.integers(2, 6)), "wellbeing.friends": int(rng.integers(1, 5)),
+                       "overall.satisfied": t, "overall.recommend": int(np.clip(t + rng.integers(-1, 2), 1, 5))}
+            program = (TINY if i < 2 else ("EL", "VVS")[i % 2]) if code == "BIG" else "EL"
+            text = {"BIG": COMMENT if i == 0 else None, "SMALL": SECRET if i == 0 else None}.get(code)
+            add_response(survey_round, school, answers, program=program, gender=("female", "male")[i % 2],
+                         text=text)
+    return survey_round
+
+
+@pytest.fixture
+def inputs(db_round):
+    reports, network = load_round_inputs(db_round, today=AFTER)
+    return {report.school_code: report for report in reports}, network
+
+
+def test_school_report_from_the_database_matches_the_aggregates_export(db_round, inputs, tmp_path):
+    big = inputs[0]["BIG"]
+    assert big.language == "en"  # the school's own report language
+    text = pdf_text(pdf.render_school_report(big), tmp_path)
+    exported = aggregates_table(db_round, school="BIG", today=AFTER)
+    rows = exported[(exported["school"] == "BIG") & (exported["breakdown"] == "all") & ~exported["suppressed"]]
+    assert len(rows) == 3
+    summary = text.split("\f")[1].splitlines()
+    for row in rows.itertuples():
+        line = next(line for line in summary if line.split()[:1] == [row.dimension])
+        assert f" {format_index(row.index, 'en')} " in f" {line} ", (row.dimension, line)
+    program_rows = exported[(exported["school"] == "BIG") & (exported["group"] == TINY)]
+    assert program_rows["suppressed"].all()  # the precondition: the small program is suppressed
+    assert TINY not in text and TINY not in pdf.school_report_html(big)
+    assert big.round.results_hash in text.replace("\n", "").replace(" ", "")
+
+
+def test_answer_labels_come_from_the_questionnaire(inputs):
+    big = inputs[0]["BIG"]
+    assert big.scale_labels == ["L1", "L2", "L3", "L4", "L5"]  # the definition's labels (Danish: no English)
+    figure = pdf.school_figures(big)["distribution:teach"]
+    assert [trace.name for trace in figure.data] == big.scale_labels
+
+
+def test_comments_only_for_the_school_itself_and_only_from_k_min(inputs, tmp_path):
+    reports, network = inputs
+    big, small = reports["BIG"], reports["SMALL"]
+    assert big.comments == [("Kommentarer", [COMMENT])]  # the question's text in the questionnaire
+    html = pdf.school_report_html(big)
+    assert "Gode &lt;b&gt;lærere&lt;/b&gt; &amp; =HYPERLINK(&#34;x&#34;)" in html and "<b>lærere" not in html
+    assert "Gode <b>lærere</b>" in pdf_text(pdf.render_school_report(big), tmp_path)
+    assert small.respondents == 3 and small.comments == []
+    assert SECRET not in pdf.school_report_html(small)
+    for school in reports.values():
+        if school.school_code != "BIG":
+            assert COMMENT not in str(school.comments) and "lærere" not in pdf.school_report_html(school)
+    network_html = pdf.network_report_html(network)
+    assert "lærere" not in network_html and SECRET not in network_html
+    network_text = pdf_text(pdf.render_network_report(network), tmp_path)
+    assert "lærere" not in network_text and SECRET not in network_text
+
+
+def test_benchmark_partners_per_improve_first_dimension(inputs, db_round):
+    low = inputs[0]["LOW"]
+    assert not low.partners.empty and set(low.partners["school"]) == {"LOW"}
+    context = pdf.school_context(low)
+    sections = {section["key"]: section for section in context["partners"]}
+    assert "teach" in sections and sections["teach"]["partners"]
+    first = low.partners[low.partners["dimension"] == "teach"].sort_values("order").iloc[0]
+    assert sections["teach"]["partners"][0] == {
+        "partner": first["partner_label"], "index": format_index(first["partner_index"], "da"),
+        "difference": pdf.format_number(first["partner_index"] - first["school_index"], "da")}
+    assert first["partner_label"].startswith("School ")  # names are not shared in this network
+    html = pdf.school_report_html(low)
+    assert "Benchmarkpartnere" in html and first["partner_label"] in html
+    for code in ("TOP1", "TOP2", "TOP3"):
+        assert f"Skolen {code.title()}" not in html

@@ -1,0 +1,105 @@
+"""Benchmark partners in the results: the analysis's own function on the round's published school indices,
+named only where the network shares names, stored with the frozen results and covered by their hash."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey.analysis import IMPROVE_FIRST, benchmark_partners
+from survey.extensions import db
+from survey.results.compute import NETWORK, PARTNER_COLUMNS, content_hash
+from survey.results.models import RoundResult
+from survey.results.service import from_parquet, round_results, verify
+
+AFTER = date(2026, 6, 1)
+# code -> (type, responses, mean answer on "teach"); overall satisfaction follows teach, so teach is the
+# important dimension and the weak teachers must improve it first
+SCHOOLS = {
+    "LOW1": ("EUD", 14, 1.6), "LOW2": ("hhx", 12, 2.0), "MID1": ("EUD", 10, 3.0), "MID2": ("hhx", 16, 3.2),
+    "MID3": ("stx", 11, 3.3), "TOP1": ("hhx", 20, 4.6), "TOP2": ("EUD", 12, 4.5), "TOP3": ("EUD", 25, 4.4),
+}
+
+
+@pytest.fixture
+def partner_round(make_version, make_school, make_round, add_response):
+    rng = np.random.default_rng(11)
+    schools = [make_school(code, name=f"Skolen {code.lower()}", type=kind, programs=("EL",))
+               for code, (kind, _, _) in SCHOOLS.items()]
+    survey_round = make_round(make_version(), schools)
+    for school in schools:
+        _, size, teach = SCHOOLS[school.code]
+        for _ in range(size):
+            t = int(np.clip(round(teach + rng.normal(0, 0.6)), 1, 5))
+            answers = {"teach.explains": t, "teach.boring": 6 - t, "teach.feedback": t,
+                       "wellbeing.safe": int(rng.integers(2, 5)), "wellbeing.friends": int(rng.integers(2, 5)),
+                       "overall.satisfied": t, "overall.recommend": int(np.clip(t + rng.integers(-1, 2), 1, 5))}
+            add_response(survey_round, school, answers, program="EL")
+    return survey_round
+
+
+def direct_partners(results, school: str, share_names: bool) -> pd.DataFrame:
+    """`benchmark_partners` called directly on the round's published school indices."""
+    rows = results.aggregates[(results.aggregates["breakdown"] == "all") & (results.aggregates["school"] != NETWORK)]
+    improve = rows[(rows["school"] == school) & (rows["quadrant"] == IMPROVE_FIRST)]["dimension"]
+    index_by_school = rows[["school", "dimension", "n", "index", "sd", "suppressed"]].rename(columns={"index": "mean"})
+    return benchmark_partners(school, list(improve), index_by_school,
+                              school_types={code: kind for code, (kind, _, _) in SCHOOLS.items()},
+                              school_sizes={code: size for code, (_, size, _) in SCHOOLS.items()},
+                              share_names=share_names,
+                              names={code: f"Skolen {code.lower()}" for code in SCHOOLS})
+
+
+def test_partners_are_the_analysis_function_on_the_same_data(partner_round):
+    results = round_results(partner_round, today=AFTER)
+    partners = results.partners
+    assert tuple(partners.columns) == PARTNER_COLUMNS
+    assert {"LOW1", "LOW2"} <= set(partners["school"])  # the weak teachers have someone to learn from
+    for school in SCHOOLS:
+        own = partners[partners["school"] == school].reset_index(drop=True)
+        anonymous = direct_partners(results, school, share_names=False)
+        named = direct_partners(results, school, share_names=True)
+        assert len(own) == len(anonymous) == len(named), school
+        if own.empty:
+            continue
+        assert own["dimension"].tolist() == anonymous["dimension"].tolist()
+        assert own["order"].tolist() == anonymous["order"].tolist()
+        assert own["partner_label"].tolist() == anonymous["partner"].tolist()  # not shared: anonymous
+        assert own["partner_school"].tolist() == named["school"].tolist()
+        np.testing.assert_allclose(own["partner_index"], anonymous["mean"], rtol=1e-9)
+        np.testing.assert_allclose(own["p_value"], anonymous["p_value"], rtol=1e-9)
+        assert (own["p_value"] < 0.05).all() and (own["partner_index"] > own["school_index"]).all()
+    low1 = partners[partners["school"] == "LOW1"]
+    assert low1["partner_school"].iloc[0] in ("TOP2", "TOP3")  # same type (EUD) first
+
+
+def test_partners_are_frozen_with_the_results_and_covered_by_the_hash(partner_round, db_session):
+    first = round_results(partner_round, today=AFTER)
+    stored = db_session.get(RoundResult, partner_round.id)
+    aggregates, items, partners = from_parquet(stored.aggregates)
+    pd.testing.assert_frame_equal(partners, first.partners)
+    assert content_hash(aggregates, items, partners) == stored.content_hash and verify(stored)
+    assert content_hash(aggregates, items, partners.iloc[1:]) != stored.content_hash
+    again = round_results(partner_round, today=AFTER)
+    pd.testing.assert_frame_equal(again.partners, first.partners)
+
+
+def test_anonymous_unless_the_network_shares_names(partner_round, network):
+    results = round_results(partner_round, today=date(2026, 2, 1))  # provisional: computed with the setting
+    assert not results.partners.empty
+    assert results.partners["partner_label"].map(lambda label: bool(re.fullmatch(r"School [A-Z]+", label))).all()
+    names = {f"Skolen {code.lower()}" for code in SCHOOLS}
+    assert not set(results.partners["partner_label"]) & names
+    own = results.for_school("LOW1")
+    assert set(own.partners["school"]) == {"LOW1"} and not own.partners.empty
+    assert own.partners["partner_school"].isna().all()  # the codes are not handed out either
+
+    network.share_school_names = True
+    db.session.flush()
+    named = round_results(partner_round, today=date(2026, 2, 1))
+    expected = named.partners["partner_school"].map(lambda code: f"Skolen {code.lower()}")
+    assert named.partners["partner_label"].tolist() == expected.tolist()
+    assert named.for_school("LOW1").partners["partner_school"].notna().all()
