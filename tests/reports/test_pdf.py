@@ -150,3 +150,22 @@ def test_partners_section_per_improve_first_dimension(school_inputs):
     assert nobody.count("Ingen benchmarkpartner fundet.") == len(improve)
     english = pdf.school_report_html(replace(school_inputs, partners=empty_partners(), language="en"))
     assert "No partner found." in english
+
+
+def test_partners_section_shows_the_five_most_similar_and_counts_the_rest(school_inputs):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from survey.analysis import IMPROVE_FIRST
+
+    own = school_inputs.aggregates
+    dimension = own[(own["school"] == "S001") & (own["quadrant"] == IMPROVE_FIRST)]["dimension"].iloc[0]
+    many = pd.DataFrame({
+        "school": "S001", "dimension": dimension, "partner_school": [f"P{i:02d}" for i in range(8)],
+        "partner_label": [f"Partnerskole {i}" for i in range(8)], "partner_index": 90.0, "school_index": 50.0,
+        "p_value": 0.001, "order": range(8),
+    })
+    html = pdf.school_report_html(replace(school_inputs, partners=many))
+    assert [f"Partnerskole {i}" in html for i in range(8)] == [True] * 5 + [False] * 3
+    assert "og 3 partnere mere" in html
