@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from survey.extensions import db
@@ -57,6 +58,12 @@ def add_entry_token(endpoint, values):
 def load_entry():
     if "entry_token" not in g:
         return None
+    if (request.method == "GET" or request.endpoint == "respond.page") and _autocommit_supported():
+        # A GET only reads (the entry, its draft, maybe the school's programs), and a page's POST writes one
+        # UPDATE of the draft (READ COMMITTED gave its read-then-write no more isolation than this): each
+        # statement on its own, without the BEGIN and COMMIT/ROLLBACK round trips around it. A language switch
+        # is one UPDATE too. Start and submit (DELETE + INSERT together) keep their transaction.
+        db.session.connection(execution_options=_AUTOCOMMIT)
     resume = _resume_cookie()
     entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
     if entry is None:
@@ -85,6 +92,16 @@ def load_entry():
         save_draft(draft, today=today, language=language)  # an explicit switch is remembered
         db.session.commit()
     return None
+
+
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+def _autocommit_supported() -> bool:
+    """On PostgreSQL (SQLite keeps its explicit-BEGIN recipe from `survey/__init__.py`), when the session takes
+    its connections from the engine (not when it is bound to a connection already in a transaction, as tests
+    do to roll everything back)."""
+    return not isinstance(db.session.bind, Connection) and db.engine.dialect.name == "postgresql"
 
 
 RESUME_COOKIE_PREFIX = "bl_resume_"

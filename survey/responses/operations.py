@@ -14,6 +14,8 @@ import secrets
 from datetime import date
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from survey.catalog.definition import QuestionnaireDefinition
 from survey.extensions import db
@@ -79,7 +81,11 @@ def save_draft(
     page: int | None = None,
     language: str | None = None,
 ) -> None:
-    """Merge a page's answers into the draft (None in a mapping removes that answer) and note where it is."""
+    """Merge a page's answers into the draft (None in a mapping removes that answer) and note where it is.
+
+    One Core UPDATE of the changed columns only (none when nothing changed), not the ORM's unit of work: this
+    runs on every page a respondent sends, and a flush costs several times the statement itself. The draft
+    object is brought up to date as if it had been loaded after the UPDATE (nothing left to flush)."""
 
     def merged(old: dict, new: dict | None) -> dict:
         if not new:
@@ -87,17 +93,23 @@ def save_draft(
         result = {**old, **new}
         return {key: value for key, value in result.items() if value is not None}
 
-    draft.answers = merged(draft.answers, answers)
-    draft.background = merged(draft.background, background)
-    draft.free_text = merged(draft.free_text, free_text)
-    if program_id is not None:
-        draft.program_id = program_id
-    if page is not None:
-        draft.page = page
-    if language is not None:
-        draft.language = language
-    draft.updated_on = today
-    db.session.flush()
+    changes = {}
+    for name, new in (("answers", answers), ("background", background), ("free_text", free_text)):
+        old = getattr(draft, name)
+        value = merged(old, new)
+        if value != old:
+            changes[name] = value
+    for name, value in (("program_id", program_id), ("page", page), ("language", language), ("updated_on", today)):
+        if value is not None and value != getattr(draft, name):
+            changes[name] = value
+    if not changes:
+        return
+    table = ResponseDraft.__table__
+    updated = db.session.execute(update(table).where(table.c.id == draft.id).values(changes)).rowcount
+    if updated != 1:  # as the ORM's flush would: the draft was submitted or discarded meanwhile
+        raise StaleDataError(f"UPDATE statement on table 'response_draft' expected to update 1 row(s); {updated} were matched.")
+    for name, value in changes.items():
+        set_committed_value(draft, name, value)
 
 
 def pack_answers(definition: QuestionnaireDefinition, answers: dict) -> bytes:
