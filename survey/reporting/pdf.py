@@ -21,7 +21,7 @@ from survey.config import PROJECT_ROOT
 from survey.reporting import charts
 from survey.reporting.format import format_index, format_interval, format_n, format_number, format_percent
 from survey.reporting.inputs import NETWORK, NetworkReportInputs, SchoolReportInputs
-from survey.reporting.svg import figure_to_svg
+from survey.reporting.renderers import figure_svg
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
 STATIC_DIR = PROJECT_ROOT / "survey" / "static"
@@ -194,7 +194,7 @@ def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
 
 
 def _svg(figure, title: str) -> str:
-    return chart_uri(figure_to_svg(figure, title=title))
+    return chart_uri(figure_svg(figure, title=title))
 
 
 def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = None) -> dict:
@@ -365,7 +365,7 @@ def network_context(inputs: NetworkReportInputs, svgs: dict[str, str] | None = N
         spread.append({"label": dim.label, "schools": len(values),
                        "values": [format_index(v, lang) for v in quartiles]})
     if svgs is None:
-        svgs = {name: chart_uri(figure_to_svg(fig, title=name)) for name, fig in network_figures(inputs).items()}
+        svgs = {name: chart_uri(figure_svg(fig, title=name)) for name, fig in network_figures(inputs).items()}
     return {"lang": lang, "w": w, "round": inputs.round, "network_name": inputs.network_name,
             "dimensions": inputs.dimensions, "rows": rows, "network": network, "spread": spread,
             "spread_svg": svgs.get("spread"), "named": inputs.round.share_names,

@@ -4,7 +4,7 @@ The figures of `survey.reporting.charts` use a small part of plotly: horizontal 
 or stacked), scatter markers with text and horizontal error bars, box plots, line shapes, paper-anchored
 annotations, category and linear axes with explicit ranges, and a horizontal legend. This module draws
 exactly that part from `fig.to_plotly_json()`, so the PDF chart comes from the same definition as the
-interactive one, without a browser round trip per chart (see `render_svgs` for the kaleido alternative
+interactive one, without a browser round trip per chart (see `survey.reporting.renderers` for the kaleido alternative
 and the benchmark in bench/reports.py for the figures). Anything the figure asks for that is not drawn
 here raises `UnsupportedFigure` rather than being silently dropped.
 """

@@ -169,3 +169,31 @@ def test_partners_section_shows_the_five_most_similar_and_counts_the_rest(school
     html = pdf.school_report_html(replace(school_inputs, partners=many))
     assert [f"Partnerskole {i}" in html for i in range(8)] == [True] * 5 + [False] * 3
     assert "og 3 partnere mere" in html
+
+
+def test_kaleido_renders_the_same_figure_in_one_persistent_chromium(school_inputs, monkeypatch):
+    """REPORT_CHARTS=kaleido: plotly's own renderer, Debian's chromium, started once for every chart."""
+    import kaleido
+
+    from survey.reporting import renderers
+
+    monkeypatch.setenv("REPORT_CHARTS", "kaleido")
+    starts = []
+    original_start = kaleido.start_sync_server
+    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: starts.append(k) or original_start(*a, **k))
+    monkeypatch.setattr(renderers, "_kaleido_started", False)
+    figures = list(pdf.school_figures(school_inputs).values())[:2]
+    try:
+        svgs = [renderers.figure_svg(figure, title=f"chart {i}") for i, figure in enumerate(figures)]
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+    assert all(svg.lstrip().startswith("<svg") and f"<title>chart {i}</title>" in svg for i, svg in enumerate(svgs))
+    assert len(starts) == 1 and starts[0]["mathjax"] is False and starts[0]["path"] == "/usr/bin/chromium"
+
+
+def test_an_unknown_chart_renderer_is_refused(monkeypatch):
+    from survey.reporting.renderers import RendererError, chart_renderer
+
+    monkeypatch.setenv("REPORT_CHARTS", "matplotlib")
+    with pytest.raises(RendererError, match="choose one of direct, kaleido"):
+        chart_renderer()
