@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from survey.reporting.format import DECIMAL_COMMA
+
 SCHOOL = "#0b5cad"
 NETWORK = "#6b7280"
 TOP = "#15803d"
@@ -101,7 +103,8 @@ def item_figure(numbers: list[str], school_means: list, network_means: list, wor
     return fig
 
 
-def distribution_figure(numbers: list[str], shares: list[list], scale_labels: list[str]) -> go.Figure:
+def distribution_figure(numbers: list[str], shares: list[list], scale_labels: list[str],
+                        language: str = "da") -> go.Figure:
     """Stacked answer shares per item (rows: items; columns: answer options 1..k), in percent."""
     k = len(scale_labels)
     colors = DIVERGING.get(k, DIVERGING[5] if k > 7 else DIVERGING[5][:k])
@@ -110,7 +113,8 @@ def distribution_figure(numbers: list[str], shares: list[list], scale_labels: li
         fig.add_trace(go.Bar(
             x=[None if row[option] is None else row[option] * 100 for row in shares], y=numbers, orientation="h",
             name=scale_labels[option], marker=dict(color=colors[option % len(colors)])))
-    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %", showgrid=False)
+    fig.update_xaxes(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix=" %" if language in DECIMAL_COMMA else "%",
+                     showgrid=False)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=numbers, autorange="reversed")
     return fig
 

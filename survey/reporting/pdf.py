@@ -159,7 +159,8 @@ def school_figures(inputs: SchoolReportInputs) -> dict[str, object]:
         published = [r for r in rows if r["shares"] is not None]
         if published and inputs.scale_labels:
             figures[f"distribution:{dimension}"] = charts.distribution_figure(
-                [r["number"] for r in published], [r["shares"] for r in published], inputs.scale_labels)
+                [r["number"] for r in published], [r["shares"] for r in published], inputs.scale_labels,
+                inputs.language)
     return figures
 
 

@@ -197,3 +197,13 @@ def test_an_unknown_chart_renderer_is_refused(monkeypatch):
     monkeypatch.setenv("REPORT_CHARTS", "matplotlib")
     with pytest.raises(RendererError, match="choose one of direct, kaleido"):
         chart_renderer()
+
+
+def test_distribution_axis_writes_percent_as_each_language_does():
+    from survey.reporting.charts import distribution_figure
+
+    def suffix(language):
+        figure = distribution_figure(["1"], [[0.2, 0.2, 0.2, 0.2, 0.2]], list("abcde"), language)
+        return figure.layout.xaxis.ticksuffix
+
+    assert (suffix("da"), suffix("sv"), suffix("en")) == (" %", " %", "%")
