@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POSTGRES_SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from bench.databases import fresh_postgres_database  # noqa: E402
+
 SCHOOLS, PROGRAMS, DIMENSIONS, ITEMS_PER_DIMENSION, POINTS = 200, 8, 8, 5, 5
 ROUND_NAME = "Bench 2025"
 CHUNK = 200_000
@@ -217,22 +217,11 @@ def child(stage: str, url: str, n: int) -> dict:
 
 
 def bench(kind: str, n: int) -> dict:
-    import sqlalchemy as sa
-
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="benchlearn-bench-")
         url, drop = f"sqlite:///{folder}/bench.db", lambda: Path(folder, "bench.db").unlink(missing_ok=True)
     else:
-        name = f"benchlearn_bench_{uuid.uuid4().hex[:10]}"
-        server = sa.create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = sa.engine.make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-
-        def drop() -> None:
-            with server.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            server.dispose()
+        url, drop = fresh_postgres_database("benchlearn_bench")
     try:
         loaded = child("load", url, n)
         computed = child("compute", url, n)

@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.cookies import SimpleCookie
@@ -49,8 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.aggregate import definition_yaml  # noqa: E402  (40 items: 8 dimensions x 5, background x 3)
+from bench.databases import fresh_postgres_database  # noqa: E402
 
-POSTGRES_SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PROGRAMS = 4
 HOST = "127.0.0.1"
 
@@ -59,23 +58,6 @@ RADIO_RE = re.compile(r'<input type="radio" id="[^"]*" name="([^"]+)" value="([^
 
 
 # --- the database -------------------------------------------------------------------------------------------
-
-
-def create_database() -> tuple[str, callable]:
-    import sqlalchemy as sa
-
-    name = f"benchlearn_intake_{uuid.uuid4().hex[:10]}"
-    server = sa.create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
-
-    def drop() -> None:
-        with server.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
-
-    return url, drop
 
 
 def prepare(url: str, rounds: int) -> list[tuple[int, str]]:
@@ -565,7 +547,7 @@ def main() -> int:
           f"shared by gunicorn, PostgreSQL and the load generator (one asyncio process, client "
           f"{args.client if args.client == 'raw' else 'httpx ' + httpx.__version__}); "
           f"{args.concurrency} concurrent respondents, 40 items on 8 pages + background page")
-    url, drop = create_database()
+    url, drop = fresh_postgres_database("benchlearn_intake")
     process = None
     results = []
     try:
