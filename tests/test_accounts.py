@@ -150,3 +150,18 @@ def test_login_is_rate_limited(tmp_path_factory):
     assert statuses == [401, 401, 401, 429]
     assert client.get("/auth/login").status_code == 200  # only attempts are limited, not the page
     drop()
+
+
+def test_admin_changes_the_networks_anonymity_settings(client, admin, login, network):
+    login(admin)
+    page = client.get("/admin/settings")
+    assert 'value="5"' in page.text
+    token = csrf_token_from(page.text)
+    refused = client.post("/admin/settings", data={"csrf_token": token, "k_min": "1", "driver_min_cases": "100"})
+    assert refused.status_code == 422 and "Number must be between 2 and 100" in refused.text
+    saved = client.post(
+        "/admin/settings", data={"csrf_token": token, "k_min": "10", "driver_min_cases": "150", "share_school_names": "y"}
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (network.k_min, network.share_school_names, network.driver_min_cases) == (10, True, 150)

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 
 class UploadQuestionnaireForm(FlaskForm):
@@ -23,3 +23,18 @@ class PublishQuestionnaireForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     submit = SubmitField("Withdraw")
+
+
+class NetworkSettingsForm(FlaskForm):
+    k_min = IntegerField(
+        "Minimum group size (k_min)",
+        validators=[InputRequired(), NumberRange(min=2, max=100)],
+        description="Groups with fewer respondents are suppressed everywhere (5 is the common recommendation).",
+    )
+    share_school_names = BooleanField("Schools see each other's names in benchmarks and partner lists")
+    driver_min_cases = IntegerField(
+        "Complete cases for a school's own structural analysis",
+        validators=[InputRequired(), NumberRange(min=10, max=100000)],
+        description="Smaller schools are shown the network's importances, labelled as such.",
+    )
+    submit = SubmitField("Save settings")

@@ -7,13 +7,14 @@ from sqlalchemy import func, select
 
 from survey.accounts.models import User
 from survey.admin import bp
-from survey.admin.forms import PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
+from survey.admin.forms import NetworkSettingsForm, PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
 from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, checksum
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, latest_version, version_by_label
 from survey.catalog.operations import PublishError, definition_of, publish_definition, validate_source, withdraw_version
 from survey.extensions import db
 from survey.network.models import School
+from survey.network.operations import NetworkSettingsError, update_network_settings
 from survey.rounds.models import SurveyRound, rounds_using
 
 
@@ -27,6 +28,27 @@ def index():
         "rounds": db.session.scalar(select(func.count(SurveyRound.id)).where(SurveyRound.network_id == network.id)),
     }
     return render_template("admin/index.html", network=network, counts=counts)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def network_settings():
+    network = current_user.network
+    form = NetworkSettingsForm(obj=network)
+    if form.validate_on_submit():
+        try:
+            update_network_settings(
+                network,
+                k_min=form.k_min.data,
+                share_school_names=form.share_school_names.data,
+                driver_min_cases=form.driver_min_cases.data,
+            )
+        except NetworkSettingsError as error:
+            form.k_min.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Settings saved. Results frozen earlier keep the settings they were computed with.", "success")
+            return redirect(url_for("admin.index"))
+    return render_template("admin/settings.html", form=form, network=network), (422 if form.errors else 200)
 
 
 @bp.get("/schools")
