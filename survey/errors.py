@@ -33,6 +33,10 @@ def _render(code: int, description: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if request.blueprint == "respond":
+            from survey.respond.form import expired_form_page
+
+            return expired_form_page()
         return _render(400, "The form had expired or was sent from elsewhere. Reload the page and try again.")
 
     @app.errorhandler(HTTPException)

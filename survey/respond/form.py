@@ -135,6 +135,14 @@ def _matching_draft(entry: Entry, draft: ResponseDraft | None) -> ResponseDraft 
     return draft
 
 
+def expired_form_page():
+    """A respondent's form failed its CSRF check (e.g. the browser lost its session cookie). The check runs
+    before this blueprint has found the link, so the page speaks the browser's language; the draft is untouched,
+    so reloading continues where the respondent was."""
+    choose_language(INTERFACE_LANGUAGES)
+    return _status_page("expired", 400)
+
+
 def _status_page(reason: str, status: int):
     entry = g.get("entry")
     return render_template("respond/status.html", reason=reason, entry=entry, **_page_context()), status

@@ -293,3 +293,34 @@ def test_language_from_browser_then_switch_is_remembered(client, db_session, ope
     page = client.get(f"/s/{school_link.token}/page/2", headers={"Accept-Language": "da"})
     assert '<html lang="en">' in page.text and "Page 2 of" in page.text
     assert db.session.scalars(select(ResponseDraft)).one().language == "en"
+
+
+def test_a_page_sent_without_its_security_code_keeps_the_answers_and_says_so(client, db_session, open_round, school_link):
+    definition = definition_of(open_round.version)
+    csrf = start(client, school_link.token)
+    first_page = next(page_posts(definition))
+    client.post(f"/s/{school_link.token}/page/1", data={"csrf_token": csrf, "move": "next", **first_page})
+    refused = client.post(
+        f"/s/{school_link.token}/page/2", data={"move": "next"}, headers={"Accept-Language": "da"}
+    )
+    assert refused.status_code == 400
+    assert "Siden var udløbet" in refused.text and 'lang="da"' in refused.text
+    db_session.expire_all()
+    draft = db_session.scalar(select(ResponseDraft))
+    assert {key: str(draft.answers[key]) for key in first_page} == first_page
+
+
+def test_every_interface_message_is_translated_in_the_compiled_catalogs():
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).resolve().parents[2] / "survey" / "translations"
+    with (translations / "messages.pot").open("rb") as pot:
+        template = {m.id for m in read_po(pot) if m.id}
+    for language in ("da", "sv"):
+        with (translations / language / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
+            compiled = read_mo(mo)
+        missing = {message for message in template if not (compiled.get(message) and compiled.get(message).string)}
+        assert not missing, (language, sorted(missing))
