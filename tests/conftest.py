@@ -194,6 +194,35 @@ def staff(make_user, make_school):
     return make_user("staff@example.org", school=make_school("STAFFSCH"))
 
 
+@pytest.fixture
+def add_responses(db_session):
+    """`count` submitted responses at `school` (and `program`), answers drawn from a seeded generator."""
+    import random
+
+    from survey.responses.models import Response
+
+    rng = random.Random(20260101)
+
+    def add(survey_round, school, count: int = 1, program=None) -> None:
+        version = survey_round.version
+        for _ in range(count):
+            db_session.add(
+                Response(
+                    round_id=survey_round.id,
+                    school_id=school.id,
+                    program_id=program.id if program else None,
+                    version_id=version.id,
+                    language="da",
+                    submitted_on=survey_round.opens_on,
+                    answers=bytes(rng.randint(1, version.scale_points) for _ in version.items),
+                    background=bytes(len(version.background_questions)),
+                )
+            )
+        db_session.flush()
+
+    return add
+
+
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 

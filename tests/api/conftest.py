@@ -1,7 +1,6 @@
 """Fixtures for the API: a published questionnaire, rounds with responses, tokens and an authorised client."""
 from __future__ import annotations
 
-import random
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +9,6 @@ from survey.api.tokens import create_token
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.network.models import Program, School
-from survey.responses.models import Response
 from survey.rounds.models import Population, SurveyRound
 
 STUDENT_2026 = PROJECT_ROOT / "questionnaires" / "student" / "2026.yaml"
@@ -38,32 +36,6 @@ def make_round(db_session, network, student_version):
 
     return make
 
-
-@pytest.fixture
-def add_responses(db_session):
-    """`count` submitted responses at `school` (and `program`), answers drawn from a seeded generator."""
-    rng = random.Random(20260101)
-
-    def add(round_: SurveyRound, school: School, count: int, program: Program | None = None) -> None:
-        version = round_.version
-        points = version.scale_points
-        for _ in range(count):
-            answers = bytes(rng.choice(range(1, points + 1)) for _ in version.items)
-            db_session.add(
-                Response(
-                    round_id=round_.id,
-                    school_id=school.id,
-                    program_id=program.id if program else None,
-                    version_id=version.id,
-                    language="da",
-                    submitted_on=round_.opens_on,
-                    answers=answers,
-                    background=bytes(len(version.background_questions)),
-                )
-            )
-        db_session.flush()
-
-    return add
 
 
 @pytest.fixture

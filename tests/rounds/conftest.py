@@ -9,7 +9,6 @@ from survey.catalog.models import version_by_label
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
-from survey.responses.models import Response
 from survey.rounds.operations import create_round
 
 TODAY = date.today()
@@ -34,24 +33,3 @@ def make_round(db_session, network, versions):
         return create_round(network, versions[version], name, opens, closes, list(schools))
 
     return make
-
-
-@pytest.fixture
-def add_responses(db_session):
-    def add(survey_round, school, program=None, how_many=1):
-        for _ in range(how_many):
-            db.session.add(
-                Response(
-                    round_id=survey_round.id,
-                    school_id=school.id,
-                    program_id=program.id if program else None,
-                    version_id=survey_round.version_id,
-                    language="da",
-                    submitted_on=survey_round.opens_on,
-                    answers=bytes(len(survey_round.version.items)),
-                    background=bytes(len(survey_round.version.background_questions)),
-                )
-            )
-        db.session.flush()
-
-    return add

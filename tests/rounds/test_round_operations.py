@@ -68,10 +68,10 @@ def test_live_counts_per_school_and_program_with_response_rates(make_round, make
     other = make_school("VHS", programs=("DETAIL",))
     survey_round = make_round(schools=[school, other])
     el, mek = school.programs
-    add_responses(survey_round, school, el, 6)
-    add_responses(survey_round, school, mek, 3)
-    add_responses(survey_round, school, None, 2)
-    add_responses(survey_round, other, other.programs[0], 4)
+    add_responses(survey_round, school, 6, el)
+    add_responses(survey_round, school, 3, mek)
+    add_responses(survey_round, school, 2)
+    add_responses(survey_round, other, 4, other.programs[0])
     set_population(survey_round, el, 12)
     counts = {entry.school.code: entry for entry in live_counts(survey_round)}
     nts = counts["NTS"]

@@ -59,7 +59,7 @@ def test_admin_lists_creates_and_follows_rounds(client, admin, login, versions, 
     links = client.post(f"/admin/rounds/{created.id}/links", data={"csrf_token": csrf_token_from(detail.text), "per_program": "y"})
     assert links.status_code == 302
     assert db.session.scalar(select(db.func.count(SurveyLink.id))) == 3
-    add_responses(created, nts, nts.programs[0], 7)
+    add_responses(created, nts, 7, nts.programs[0])
     set_population(created, nts.programs[0], 10)
     db.session.commit()
     page = client.get(f"/admin/rounds/{created.id}").text
@@ -180,8 +180,8 @@ def test_staff_set_the_population_of_their_programs_only(client, nts_staff, logi
 
 def test_staff_see_live_counts_of_their_school_only(client, nts_staff, login, make_round, nts, vhs, add_responses):
     survey_round = make_round(schools=[nts, vhs])
-    add_responses(survey_round, nts, nts.programs[0], 3)
-    add_responses(survey_round, vhs, vhs.programs[0], 9)
+    add_responses(survey_round, nts, 3, nts.programs[0])
+    add_responses(survey_round, vhs, 9, vhs.programs[0])
     set_population(survey_round, nts.programs[0], 4)
     login(nts_staff)
     page = client.get(f"/school/rounds/{survey_round.id}").text
