@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -97,6 +98,11 @@ def responses_of(live, code: str) -> int:
         return count
 
 
+def on_page(page, text: str) -> None:
+    """Wait until the browser shows the page whose progress says `text` (a click does not wait for the next page)."""
+    expect(page.get_by_text(text)).to_be_visible()
+
+
 def answer_page(page, choice: int = 4) -> None:
     """Check the `choice`-th option of every question on the page (clicking its label, as a finger would)."""
     for fieldset in page.locator("fieldset.item").all():
@@ -111,16 +117,16 @@ def test_student_completes_the_survey_on_a_phone(browser, live):
     assert page.locator("html").get_attribute("lang") == "da"
     page.get_by_role("button", name="Start undersøgelsen").click()
     for n in range(1, live.n_dimensions + 2):  # every dimension, then the background questions
-        assert page.get_by_text(f"Side {n} af").is_visible()
+        on_page(page, f"Side {n} af")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"page {n} scrolls sideways"
         answer_page(page, choice=1 if n == live.n_dimensions + 1 else 4)
         page.get_by_role("button", name="Næste").click()
     page.get_by_label("Hvad er det bedste ved din skole?").fill("Værkstedet")
     page.get_by_role("button", name="Næste").click()
-    assert page.get_by_role("heading", name="Se dine svar igennem", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Se dine svar igennem", level=1)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("button", name="Send mine svar").click()
-    assert page.get_by_role("heading", name="Tak for dine svar!").is_visible()
+    expect(page.get_by_role("heading", name="Tak for dine svar!")).to_be_visible()
     context.close()
     assert responses_of(live, "PHONE") == 1
 
@@ -131,11 +137,13 @@ def test_closing_the_browser_midway_resumes_with_answers_kept(browser, live, tmp
     page = context.new_page()
     page.goto(f"{live.base}/s/{token}")
     page.get_by_role("button", name="Start the survey").click()
+    on_page(page, "Page 1 of")
     answer_page(page, 2)
     page.get_by_role("button", name="Next").click()
+    on_page(page, "Page 2 of")
     answer_page(page, 5)
     page.get_by_role("button", name="Next").click()
-    assert page.get_by_text("Page 3 of").is_visible()
+    on_page(page, "Page 3 of")
     state = tmp_path / "state.json"
     context.storage_state(path=str(state))
     context.close()
@@ -144,9 +152,9 @@ def test_closing_the_browser_midway_resumes_with_answers_kept(browser, live, tmp
     page = context.new_page()
     page.goto(f"{live.base}/s/{token}")
     page.get_by_role("link", name="Continue where you left off").click()
-    assert page.url.endswith(f"/s/{token}/page/3")
+    page.wait_for_url(f"**/s/{token}/page/3")
     page.get_by_role("button", name="Back").click()
-    assert page.url.endswith(f"/s/{token}/page/2")
+    page.wait_for_url(f"**/s/{token}/page/2")
     checked = page.locator("fieldset.item input:checked")
     assert checked.count() == page.locator("fieldset.item").count() > 0
     assert set(checked.evaluate_all("inputs => inputs.map(i => i.value)")) == {"5"}
@@ -159,11 +167,14 @@ def test_double_click_and_retry_store_one_response(browser, live):
     page = context.new_page()
     page.goto(f"{live.base}/s/{token}")
     page.get_by_role("button", name="Start the survey").click()
-    for _ in range(live.n_dimensions + 2):
+    for n in range(1, live.n_dimensions + 3):
+        on_page(page, f"Page {n} of")
         answer_page(page, 3)
         page.get_by_role("button", name="Next").click()
+    send = page.get_by_role("button", name="Send my answers")
+    expect(send).to_be_visible()
     csrf = page.locator("input[name=csrf_token]").first.input_value()
-    page.get_by_role("button", name="Send my answers").dblclick()
+    send.dblclick()
     page.wait_for_url(f"**/s/{token}/thanks")
     retry = context.request.post(f"{live.base}/s/{token}/submit", form={"csrf_token": csrf})
     assert retry.ok and retry.url.endswith("/thanks")
@@ -195,9 +206,10 @@ def test_no_wcag_violations_on_any_respondent_page(browser, live, lang):
     page.goto(f"{live.base}/s/{token}?lang={lang}")
     check("landing")
     page.locator("form button[type=submit]").last.click()  # start (or start again)
+    expect(page.locator("fieldset.item").first).to_be_visible()
     check("dimension page")
     page.locator("button[name=move][value=next]").click()  # nothing answered: errors at every field
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     check("page with validation errors")
     page.goto(f"{live.base}/s/{token}/page/{live.n_dimensions + 1}")
     check("background page")
