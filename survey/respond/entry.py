@@ -37,7 +37,7 @@ class Entry:
     checksum: str
     link_id: int | None = None
     invitation_id: int | None = None
-    invitation_used_on: date | None = None
+    invitation_used: bool = False
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
@@ -112,7 +112,7 @@ def _entry_statement(kind: str, with_draft: bool):
             select(
                 PersonalInvitation.id,
                 PersonalInvitation.school_id,
-                PersonalInvitation.used_on,
+                PersonalInvitation.used,
                 SurveyRound,
                 School.name,
                 QuestionnaireVersion.checksum,
@@ -161,7 +161,7 @@ def resolve_with_draft(
         link_id, school_id, program_id, round_, school_name, checksum, has_programs = row[:7]
         entry = Entry(kind, token, round_, school_id, school_name, program_id, has_programs, checksum, link_id=link_id)
         return entry, draft
-    invitation_id, school_id, used_on, round_, school_name, checksum, has_programs = row[:7]
+    invitation_id, school_id, used, round_, school_name, checksum, has_programs = row[:7]
     entry = Entry(
         kind,
         token,
@@ -172,6 +172,6 @@ def resolve_with_draft(
         has_programs,
         checksum,
         invitation_id=invitation_id,
-        invitation_used_on=used_on,
+        invitation_used=used,
     )
     return entry, draft

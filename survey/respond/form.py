@@ -84,7 +84,7 @@ def load_entry():
         return _status_page("not_open", 403)
     if state is RoundState.CLOSED:
         return _status_page("closed", 410)
-    if entry.invitation_used_on is not None:
+    if entry.invitation_used:
         submitted_here = request.cookies.get(entry.done_cookie)
         if not (submitted_here and request.endpoint in ("respond.submit", "respond.thanks")):
             return _status_page("used", 410)

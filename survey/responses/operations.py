@@ -165,8 +165,8 @@ def submit_draft(draft: ResponseDraft, definition: QuestionnaireDefinition, vers
     if values["invitation_id"] is not None:
         marked = db.session.execute(
             update(PersonalInvitation)
-            .where(PersonalInvitation.id == values["invitation_id"], PersonalInvitation.used_on.is_(None))
-            .values(used_on=today)
+            .where(PersonalInvitation.id == values["invitation_id"], PersonalInvitation.used.is_(False))
+            .values(used=True)
             .execution_options(synchronize_session=False)
         ).rowcount
         if marked != 1:

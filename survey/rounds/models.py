@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.catalog.models import QuestionnaireVersion
@@ -82,7 +82,8 @@ class SurveyLink(db.Model):
 
 class PersonalInvitation(db.Model):
     """A single-use personal token sent by e-mail (staff and company rounds). Only the token's hash is kept;
-    once used it is marked used, and nothing links it to the answers given."""
+    once used it is marked used, and nothing links it to the answers given: not even the day of use, which beside
+    a response's submission date would single out the person on a quiet day."""
 
     __tablename__ = "personal_invitation"
     __table_args__ = (UniqueConstraint("round_id", "school_id", "email"),)
@@ -93,7 +94,7 @@ class PersonalInvitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     sent_on: Mapped[date | None]
-    used_on: Mapped[date | None]
+    used: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     round: Mapped[SurveyRound] = relationship()
     school: Mapped[School] = relationship()

@@ -51,7 +51,7 @@ def create_link(survey_round, school, program=None):
     return link
 
 
-def create_invitation(survey_round, school, email="person@example.org", used_on=None) -> str:
+def create_invitation(survey_round, school, email="person@example.org", used=False) -> str:
     """Returns the personal token (only its hash is stored)."""
     from survey.extensions import db
     from survey.rounds.models import PersonalInvitation
@@ -63,7 +63,7 @@ def create_invitation(survey_round, school, email="person@example.org", used_on=
             school=school,
             email=email,
             token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            used_on=used_on,
+            used=used,
         )
     )
     db.session.flush()
