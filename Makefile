@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system clean
+.PHONY: demo test install system system-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ demo: system install
 	@echo "Serving Benchlearn on http://127.0.0.1:5000 (Ctrl-C to stop)"
 	$(BIN)/benchlearn run --host 127.0.0.1 --port 5000
 
-test: system install
+test: system-test install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
