@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
@@ -137,9 +137,17 @@ def _matching_draft(entry: Entry, draft: ResponseDraft | None) -> ResponseDraft 
 
 def expired_form_page():
     """A respondent's form failed its CSRF check (e.g. the browser lost its session cookie). The check runs
-    before this blueprint has found the link, so the page speaks the browser's language; the draft is untouched,
-    so reloading continues where the respondent was."""
-    choose_language(INTERFACE_LANGUAGES)
+    before `load_entry`, so the link and draft are looked up here, only to speak the respondent's language (the
+    one they chose, kept in their draft); nothing is changed, so reloading continues where they were."""
+    entry, draft = None, None
+    if "entry_token" in g:
+        entry, draft = resolve_with_draft(g.entry_kind, g.entry_token, _resume_cookie())
+    if entry is None:
+        choose_language(INTERFACE_LANGUAGES)
+    else:
+        g.entry = entry
+        remembered = draft.language if draft is not None and draft.round_id == entry.round.id else None
+        choose_language(entry.questionnaire.languages, remembered)
     return _status_page("expired", 400)
 
 
@@ -228,8 +236,8 @@ def page(n: int):
     if draft is None:
         return _to_landing()
     plan = entry.plan
-    if not 1 <= n <= len(plan):
-        abort(404)
+    if not 1 <= n <= len(plan):  # an edited or stale address: back to where this respondent is
+        return redirect(_url_for_step(_page_number_for(draft, plan), plan))
     current = _with_options(plan[n - 1], entry)
     errors: dict[str, str] = {}
     shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions}

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from survey.extensions import db
 from tests.conftest import fresh_database_url, make_app
-from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
+from tests.respond.conftest import TODAY, create_invitation, create_link, create_round, publish_questionnaire
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PHONE = {"width": 360, "height": 740}
+CONTINUE = {"da": "Fortsæt, hvor du slap", "en": "Continue where you left off", "sv": "Fortsätt där du slutade"}
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +67,14 @@ def live(backend, tmp_path_factory):
             network, version, [schools["AXE"]], name="Round 2025",
             opens_on=TODAY - timedelta(days=60), closes_on=TODAY - timedelta(days=2),
         )
+        future_round = create_round(
+            network, version, [schools["AXE"]], name="Round 2027",
+            opens_on=TODAY + timedelta(days=30), closes_on=TODAY + timedelta(days=60),
+        )
         links = {code: create_link(open_round, school).token for code, school in schools.items()}
         closed = create_link(closed_round, schools["AXE"]).token
+        not_open = create_link(future_round, schools["AXE"]).token
+        used_invitation = create_invitation(open_round, schools["AXE"], used=True)
         school_ids = {code: school.id for code, school in schools.items()}
         n_dimensions = len(version.dimensions)
         db.session.commit()
@@ -79,6 +86,8 @@ def live(backend, tmp_path_factory):
         base=f"http://127.0.0.1:{server.server_port}",
         links=links,
         closed=closed,
+        not_open=not_open,
+        used_invitation=used_invitation,
         school_ids=school_ids,
         n_dimensions=n_dimensions,
     )
@@ -217,9 +226,23 @@ def test_no_wcag_violations_on_any_respondent_page(browser, live, lang):
     check("free-text page")
     page.goto(f"{live.base}/s/{token}/review")
     check("review")
+    page.goto(f"{live.base}/s/{token}")
+    expect(page.get_by_role("link", name=CONTINUE[lang])).to_be_visible()
+    check("landing with answers to continue")
+    page.goto(f"{live.base}/s/{token}/page/1")
+    page.locator("input[name=csrf_token]").evaluate("input => input.remove()")  # as a browser that lost it
+    with page.expect_response(f"**/s/{token}/page/1") as sent:
+        page.locator("button[name=move][value=next]").click()
+    assert sent.value.status == 400
+    check("expired form")
     page.goto(f"{live.base}/s/{token}/thanks")
     check("thanks")
-    for name, path, status in (("closed", f"/s/{live.closed}", 410), ("unknown", "/s/" + "u" * 32, 404)):
+    for name, path, status in (
+        ("closed", f"/s/{live.closed}", 410),
+        ("unknown", "/s/" + "u" * 32, 404),
+        ("not open yet", f"/s/{live.not_open}", 403),
+        ("invitation already used", f"/p/{live.used_invitation}", 410),
+    ):
         response = page.goto(f"{live.base}{path}?lang={lang}")
         assert response.status == status
         check(name)

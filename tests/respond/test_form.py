@@ -203,6 +203,9 @@ def test_resume_with_the_cookie_on_the_right_page(client, app, db_session, open_
     page_two = other.get(f"/s/{school_link.token}/page/2")
     for key, value in posts[1].items():
         assert re.search(rf'name="{re.escape(key)}" value="{value}" checked', page_two.text)
+    for stale in (0, 99):  # an edited or outdated page address leads back to where the respondent is
+        moved = other.get(f"/s/{school_link.token}/page/{stale}")
+        assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/s/{school_link.token}/page/3")
 
 
 def test_double_submit_stores_one_response(client, db_session, open_round, school_link):
