@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The deployment folder: it holds the content a network edits without touching code (questionnaires/, reports/)
+# and migrations/ and instance/. A checkout by default; BENCHLEARN_ROOT names it when the package is installed
+# elsewhere (`pip install .` puts only the code in site-packages).
+PROJECT_ROOT = Path(os.environ.get("BENCHLEARN_ROOT") or Path(__file__).resolve().parent.parent).resolve()
 DEFAULT_SECRET_KEY = "benchlearn-development-only-secret"
 
 

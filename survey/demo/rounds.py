@@ -4,7 +4,9 @@ The answers come from a latent model, so results have something real to show: ea
 on each dimension, each respondent a general satisfaction, items are noisy ordinal cuts of their dimension's
 latent score (stored "as given", so reverse-worded items are flipped back), a few answers are "don't know" or
 missing, and overall satisfaction is a weighted sum of the other dimensions, so the structural analysis finds
-its drivers. Everything is drawn from a fixed seed: the same demo every time.
+its drivers. Background groups (gender, age, year) shift satisfaction a little, so breakdowns differ as they do
+in real rounds, and some respondents leave a comment, so the reports' comment pages have something to show.
+Everything is drawn from a fixed seed: the same demo every time.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sqlalchemy import func, insert, select
 from survey.catalog.models import QuestionnaireVersion, version_by_label
 from survey.extensions import db
 from survey.network.models import Network
-from survey.responses.models import DONT_KNOW, NOT_ANSWERED, Response
+from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response
 from survey.rounds.models import SurveyLink, SurveyRound
 from survey.rounds.operations import create_round, ensure_links, set_population
 
@@ -32,6 +34,25 @@ SEED = 2026
 DRIVER_WEIGHTS = {"teaching": 3.0, "learning_environment": 2.0, "wellbeing": 2.5, "motivation": 1.0,
                   "surroundings": 0.5, "abilities": 1.0, "placement": 0.7}
 THRESHOLDS = np.array([-1.9, -1.0, -0.15, 0.75])  # latent -> codes 1..5; the mean answer lands near 3.7
+COMMENT_SHARE = 0.12  # of respondents who write something in a comment box
+COMMENTS = {
+    "best": (
+        "Lærerne er gode til at forklare tingene, så man forstår dem.",
+        "Værkstederne og at vi laver rigtige opgaver.",
+        "Mine klassekammerater og det sociale.",
+        "At man bliver taget seriøst, når man siger noget.",
+        "Kantinen er god og ikke for dyr.",
+        "Praktikken har lært mig mest.",
+    ),
+    "improve": (
+        "Bedre information om skemaændringer, de kommer ofte for sent.",
+        "Wifi'en virker dårligt i værkstederne.",
+        "Mere hjælp til at finde en praktikplads.",
+        "Toiletterne skal gøres rent oftere.",
+        "Flere pauser på de lange dage.",
+        "Lærerne skal give feedback hurtigere på opgaver.",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,8 @@ def _add_synthetic_responses(survey_round: SurveyRound) -> int:
     weights = weights / weights.sum()
     dimension_level = rng.normal(0.2, 0.35, len(dimensions))  # some dimensions score higher everywhere
     background = version.background_questions
+    # how much each background group lifts or lowers its members' general satisfaction
+    group_effect = [rng.normal(0, 0.2, len(q.options)) if q.options else None for q in background]
     days = (survey_round.closes_on - survey_round.opens_on).days + 1
 
     rows: list[dict] = []
@@ -98,7 +121,16 @@ def _add_synthetic_responses(survey_round: SurveyRound) -> int:
         n = int(rng.integers(80, 501))
         school_general = rng.normal(0, 0.3)
         school_dims = rng.normal(0, 0.3, len(dimensions))
-        general = rng.normal(0, 1, n)[:, None]
+        background_codes = np.zeros((n, len(background)), dtype=np.uint8)
+        general = rng.normal(0, 1, n)
+        for j, question in enumerate(background):
+            if question.options:
+                options = len(question.options)
+                drawn = rng.integers(1, options + 1, n)
+                general += group_effect[j][drawn - 1]
+                drawn[rng.random(n) < (0.08 if not question.required else 0.0)] = NOT_ANSWERED
+                background_codes[:, j] = drawn
+        general = general[:, None]
         latent = dimension_level + school_general + school_dims + 0.65 * general + 0.75 * rng.normal(0, 1, (n, len(dimensions)))
         overall_latent = latent @ weights * 1.4 + 0.45 * rng.normal(0, 1, n) - 0.1
         columns = []
@@ -116,14 +148,6 @@ def _add_synthetic_responses(survey_round: SurveyRound) -> int:
             no_placement = rng.random(n) < 0.35
             codes[np.ix_(no_placement, placement)] = DONT_KNOW
         answers = codes.astype(np.uint8)
-
-        background_codes = np.zeros((n, len(background)), dtype=np.uint8)
-        for j, question in enumerate(background):
-            if question.options:
-                options = len(question.options)
-                drawn = rng.integers(1, options + 1, n)
-                drawn[rng.random(n) < (0.08 if not question.required else 0.0)] = NOT_ANSWERED
-                background_codes[:, j] = drawn
         programs = school.programs
         program_share = rng.dirichlet(np.full(len(programs), 3.0)) if programs else None
         program_pick = rng.choice(len(programs), n, p=program_share) if programs else None
@@ -146,4 +170,20 @@ def _add_synthetic_responses(survey_round: SurveyRound) -> int:
             answered = int(np.sum(program_pick == index))
             set_population(survey_round, program, int(round(answered / rng.uniform(0.6, 0.85))))
     db.session.execute(insert(Response), rows)
+    _add_comments(survey_round, rng)
     return len(rows)
+
+
+def _add_comments(survey_round: SurveyRound, rng: np.random.Generator) -> None:
+    """A comment from some respondents, on the questionnaire's free-text questions that have demo texts."""
+    keys = [q.key for q in survey_round.version.free_text_questions if q.key in COMMENTS]
+    response_ids = db.session.scalars(
+        select(Response.id).where(Response.round_id == survey_round.id).order_by(Response.id)
+    ).all()
+    rows = []
+    for response_id in response_ids:
+        for key in keys:
+            if rng.random() < COMMENT_SHARE:
+                rows.append({"response_id": response_id, "question_key": key, "text": str(rng.choice(COMMENTS[key]))})
+    if rows:
+        db.session.execute(insert(FreeTextAnswer), rows)

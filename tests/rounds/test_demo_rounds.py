@@ -5,7 +5,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.responses.models import DONT_KNOW, NOT_ANSWERED, Response
+from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response
 from survey.rounds.models import Population, RoundState, SurveyLink, SurveyRound
 
 from .conftest import TODAY
@@ -53,6 +53,11 @@ def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
     assert all(80 <= n <= 500 for n in counts.values())
     assert 4000 <= sum(counts.values()) <= 8000
 
+    comments = db.session.scalars(
+        select(FreeTextAnswer.question_key).join(Response).where(Response.round_id == closed.id)
+    ).all()
+    assert {"best", "improve"} <= set(comments) and 0.05 < len(comments) / sum(counts.values()) < 0.5
+
     again = cli("demo", "seed")
     assert again.exit_code == 0
     assert per_school_counts(closed.id) == counts
@@ -90,3 +95,10 @@ def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
     overall = dimension_scores(closed, rows, "overall")
     complete = ~np.isnan(overall) & ~np.isnan(teaching)
     assert np.corrcoef(overall[complete], teaching[complete])[0, 1] > 0.3
+
+    # Background groups differ too: the breakdowns have something to show.
+    age = [i for i, q in enumerate(closed.version.background_questions) if q.key == "age_band"][0]
+    age_of = np.array([r.background[age] for r in rows])
+    group_means = [overall[(age_of == code) & ~np.isnan(overall)] for code in np.unique(age_of) if code]
+    spread = max(g.mean() for g in group_means) - min(g.mean() for g in group_means)
+    assert spread > 3 * max(g.std(ddof=1) / np.sqrt(len(g)) for g in group_means)
