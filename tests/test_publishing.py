@@ -201,6 +201,8 @@ def test_upload_previews_each_language_then_publishes(client, admin, login):
     assert response.status_code == 200
     for lang in ("da", "en", "sv"):
         assert f'lang="{lang}"' in response.text
+    for heading in ("Om dig", "About you", "Dine kommentarer", "Dina kommentarer", "Your comments"):
+        assert f"<h3>{heading}</h3>" in response.text  # the respondent pages' own headings, per language
     assert 'type="radio"' in response.text and "<legend>" in response.text
     assert published("student", "2026") is None  # nothing published before confirming
     confirm = client.post("/admin/questionnaires/publish", data=_publish_form(response.text))
@@ -264,3 +266,13 @@ def _publish_form(page: str) -> dict:
     form = page[page.index('action="/admin/questionnaires/publish"'):]
     fields = re.findall(r'<input id="(\w+)" name="\w+" type="hidden" value="([^"]*)">', form)
     return {key: html.unescape(value) for key, value in fields}
+
+
+def test_upload_naming_no_previous_version_warns_that_nothing_stays_comparable(client, admin, login, student_2026):
+    login(admin)
+    text = STUDENT_2026.read_text(encoding="utf-8").replace('version: "2026"', 'version: "2028"', 1)
+    response = upload(client, STUDENT_2026, text.encode())
+    assert response.status_code == 200
+    assert "Changes against student 2026" in response.text
+    assert "none of its items continue those of student 2026" in response.text
+    assert "This is the first version" not in response.text

@@ -10,6 +10,7 @@ from survey.admin import bp
 from survey.admin.forms import NetworkSettingsForm, PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
 from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, checksum
 from survey.catalog.diff import diff_definitions, format_diff
+from survey.respond.pages import page_headings
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, latest_version, version_by_label
 from survey.catalog.operations import PublishError, definition_of, publish_definition, validate_source, withdraw_version
 from survey.extensions import db
@@ -70,10 +71,14 @@ def questionnaires():
     return render_template("admin/questionnaires.html", families=families, used=used, withdraw_form=WithdrawForm())
 
 
-def _diff_against_previous(definition: QuestionnaireDefinition) -> tuple[QuestionnaireVersion | None, str | None]:
-    """The diff against the published version this one follows (lineage is stated relative to it)."""
+def _diff_against_previous(
+    definition: QuestionnaireDefinition, latest: QuestionnaireVersion | None
+) -> tuple[QuestionnaireVersion | None, str | None]:
+    """The diff against the published version this one follows (lineage is stated relative to it). A file that
+    names none, in a family that has versions, has no diff: it comes back with the latest version, so the page
+    can say that nothing of it would stay comparable."""
     if definition.previous is None:
-        return None, None
+        return (latest if latest is not None and latest.version != definition.version else None), None
     previous = db.session.scalar(version_by_label(definition.family, definition.previous))
     if previous is None:
         return None, None
@@ -96,14 +101,15 @@ def upload_questionnaire():
         return render_template("admin/upload.html", form=form, problems=problems), 422
     except DefinitionError as error:
         return render_template("admin/upload.html", form=form, problems=[str(p) for p in error.problems]), 422
-    previous, diff_text = _diff_against_previous(definition)
     digest = checksum(definition)
     existing = db.session.scalar(version_by_label(definition.family, definition.version))
     latest = db.session.scalar(latest_version(definition.family))
+    previous, diff_text = _diff_against_previous(definition, latest)
     publish_form = PublishQuestionnaireForm(source=source, filename=filename, checksum=digest)
     return render_template(
         "admin/preview.html",
         definition=definition,
+        headings=page_headings(definition.languages),
         checksum=digest,
         previous=previous,
         diff_text=diff_text,
@@ -151,6 +157,7 @@ def questionnaire_version(version_id: int):
         "admin/version.html",
         version=version,
         definition=definition,
+        headings=page_headings(definition.languages),
         diff_text=diff_text,
         rounds=rounds,
         withdraw_form=WithdrawForm(),

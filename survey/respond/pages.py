@@ -148,6 +148,17 @@ class Page:
 PAGE_HEADINGS = {"background": _l("About you"), "free_text": _l("Your comments")}
 
 
+def page_headings(languages) -> dict[str, dict[str, str]]:
+    """The background and comments pages' headings in each language, as respondents see them (for previews)."""
+    from flask_babel import force_locale
+
+    headings = {}
+    for language in languages:
+        with force_locale(language):
+            headings[language] = {kind: str(text) for kind, text in PAGE_HEADINGS.items()}
+    return headings
+
+
 @dataclass(frozen=True)
 class Questionnaire:
     """A published version ready for respondents: its definition and its two page plans."""
