@@ -2,13 +2,15 @@
 so that the PDF read back holds the same numbers as the aggregates export."""
 from __future__ import annotations
 
-import math
+import pandas as pd
+
+from survey.analysis.suppression import HIDDEN, displayed_n
 
 DECIMAL_COMMA = {"da", "sv"}
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def format_number(value, language: str = "da", decimals: int = 1) -> str:
@@ -40,7 +42,16 @@ def format_percent(share, language: str = "da") -> str:
     return f"{number} %" if language in DECIMAL_COMMA else f"{number}%"
 
 
-def format_n(n, suppressed: bool = False, k_min: int = 5) -> str:
-    if suppressed:
-        return f"< {k_min}"
-    return "–" if _missing(n) else str(int(n))
+def format_n(n, suppressed: bool = False, k_min: int = 5, at_most=None) -> str:
+    """A cell's n as shown everywhere (METHOD.md, Anonymity; `survey.analysis.displayed_n`): the number when
+    published; for a suppressed cell never its exact n, but "< k_min" when it is small and "–" when it was
+    suppressed complementarily (its n is >= k_min, so "< k_min" would be untrue). A suppressed cell whose n
+    the results do not carry is "–" too, unless `at_most` (e.g. its school's responses) bounds it below
+    k_min. An n the results already write as text is shown as it is."""
+    if isinstance(n, str):
+        return n
+    if not suppressed:
+        return "–" if _missing(n) else str(int(n))
+    if _missing(n):
+        return f"< {k_min}" if not _missing(at_most) and at_most < k_min else HIDDEN
+    return displayed_n(int(n), True, k_min)

@@ -45,6 +45,8 @@ class SchoolReportInputs:
     item_results: pd.DataFrame                  # this school's items and the NETWORK items
     scale_labels: list[str] = field(default_factory=list)   # answer options 1..k in the report language
     group_labels: dict[str, str] = field(default_factory=dict)  # breakdown key -> heading
+    # breakdown key -> group code -> the group's name in the report language (program names, option labels)
+    group_names: dict[str, dict[str, str]] = field(default_factory=dict)
     # this school's benchmark partners, `RoundResults.partners` columns (dimension, partner_label,
     # partner_index, school_index, p_value, order, ...)
     partners: pd.DataFrame | None = None
@@ -61,7 +63,8 @@ class SchoolReportInputs:
         meta = {
             "round": vars(self.round), "school": [self.school_code, self.school_name, self.language],
             "dimensions": [vars(d) for d in self.dimensions], "items": self.items,
-            "scale": self.scale_labels, "groups": self.group_labels, "comments": self.comments,
+            "scale": self.scale_labels, "groups": self.group_labels, "group_names": self.group_names,
+            "comments": self.comments,
             "alpha": self.alpha, "rate": self.response_rate, "respondents": self.respondents,
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
@@ -79,12 +82,15 @@ class NetworkReportInputs:
     dimensions: list[Dimension]
     aggregates: pd.DataFrame          # breakdown "all" rows of every school and the network
     school_names: dict[str, str]      # code -> name; used only when the network shares names
+    # code -> submitted responses: bounds a suppressed school's n when the results do not carry it (never printed)
+    respondents: dict[str, int] = field(default_factory=dict)
 
     def content_hash(self, templates_digest: str) -> str:
         digest = hashlib.sha256()
         digest.update(templates_digest.encode())
         meta = {"round": vars(self.round), "network": self.network_name, "language": self.language,
-                "dimensions": [vars(d) for d in self.dimensions], "names": self.school_names}
+                "dimensions": [vars(d) for d in self.dimensions], "names": self.school_names,
+                "respondents": self.respondents}
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
         digest.update(self.aggregates.to_csv(index=False).encode())
         return digest.hexdigest()

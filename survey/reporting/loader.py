@@ -31,6 +31,17 @@ def scale_labels(definition, language: str) -> list[str]:
     return list(chosen) if chosen else [str(i) for i in range(1, definition.scale.points + 1)]
 
 
+def group_names(school, version, language: str) -> dict[str, dict[str, str]]:
+    """Each breakdown's group codes as the report names them: the school's programs by name, the options of
+    the background questions by the questionnaire's label in `language` (else Danish, else English)."""
+    names = {"program": {program.code: program.name for program in school.programs}}
+    for question in version.background_questions:
+        if question.source is None and question.options:
+            names[question.key] = {option["key"]: _text(option.get("label"), language, option["key"])
+                                   for option in question.options}
+    return names
+
+
 def submitted_counts(survey_round) -> dict[int, int]:
     """Submitted responses per school id in the round."""
     from survey.responses.models import Response
@@ -93,6 +104,7 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             dimensions=dimensions, items=items, aggregates=school_slice(own.aggregates, school.code),
             item_results=own.items[own.items["school"].isin([school.code, NETWORK])].reset_index(drop=True),
             scale_labels=scale_labels(definition, language), group_labels=groups,
+            group_names=group_names(school, version, language),
             partners=own.partners, comments=comments, respondents=respondents,
         ))
     language = "da"
@@ -100,5 +112,6 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
         round=info, network_name=network.name, language=language,
         dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
         aggregates=overall_rows(results.aggregates),
-        school_names={s.code: s.name for s in survey_round.schools})
+        school_names={s.code: s.name for s in survey_round.schools},
+        respondents={s.code: submitted.get(s.id, 0) for s in survey_round.schools})
     return reports, network_inputs

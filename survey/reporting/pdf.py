@@ -26,7 +26,7 @@ from survey.reporting.renderers import figure_svg
 REPORTS_DIR = PROJECT_ROOT / "reports"
 STATIC_DIR = PROJECT_ROOT / "survey" / "static"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
-REPORT_FORMAT = "2"  # bump when the code that fills the templates changes what a report shows
+REPORT_FORMAT = "3"  # bump when the code that fills the templates changes what a report shows
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -146,10 +146,11 @@ def school_figures(inputs: SchoolReportInputs) -> dict[str, object]:
     network = agg[(agg["school"] == NETWORK) & (agg["breakdown"] == "all")]
     figures: dict[str, object] = {"summary": charts.summary_figure(own, labels, w)}
     if "importance" in own.columns and own["importance"].notna().any():
+        # the lines of the quadrants (METHOD.md): 100 / number of predictors, whichever of them are shown
         non_overall = [d.key for d in inputs.dimensions if not d.is_overall]
         level = network[network["dimension"].isin(non_overall)]["index"].astype(float).mean()
         rows = own[own["dimension"].isin(non_overall)]
-        figures["priority"] = charts.priority_figure(rows, labels, w, float(level))
+        figures["priority"] = charts.priority_figure(rows, labels, w, float(level), len(non_overall))
     for dimension, rows in _item_rows(inputs).items():
         if not rows:
             continue
@@ -184,7 +185,8 @@ def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
         rows = result[dimension]
         rows.append({
             "number": str(len(rows) + 1), "text": text,
-            "n": format_n(_value(row, "n"), suppressed, inputs.round.k_min) if row is not None else "–",
+            "n": format_n(_value(row, "n"), suppressed, inputs.round.k_min, inputs.respondents)
+                 if row is not None else "–",
             "mean": format_index(mean, lang), "mean_value": mean,
             "network": format_index(_value(network_row, "mean"), lang), "network_value": _value(network_row, "mean"),
             "positive": format_percent(None if suppressed else _value(row, "share_positive"), lang),
@@ -218,7 +220,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         rank, of = _value(row, "rank"), _value(row, "of")
         summary.append({
             "key": dim.key, "label": dim.label, "overall": dim.is_overall,
-            "n": format_n(_value(row, "n"), suppressed, k_min),
+            "n": format_n(_value(row, "n"), suppressed, k_min, inputs.respondents),
             "index": format_index(None if suppressed else _value(row, "index"), lang),
             "interval": format_interval(_value(row, "ci_low"), _value(row, "ci_high"), lang) if not suppressed else "–",
             "network": format_index(_value(row, "network_mean"), lang),
@@ -231,8 +233,9 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
             "alpha": format_number(inputs.alpha.get(dim.key, _value(row, "alpha",
                                                            _value(_row(network_all, dim.key), "alpha"))), lang, 2),
         })
-    n_school = max((int(_value(r, "n", 0)) for _, r in own_all.iterrows()), default=0)
-    respondents = inputs.respondents if inputs.respondents is not None else n_school
+    published_n = own_all.loc[~own_all["suppressed"].astype(bool), "n"].dropna()
+    respondents = inputs.respondents if inputs.respondents is not None else (
+        int(published_n.max()) if len(published_n) else None)
     rate = inputs.response_rate
     if rate is None and "response_rate" in own_all.columns and own_all["response_rate"].notna().any():
         rate = float(own_all["response_rate"].dropna().iloc[0])
@@ -252,10 +255,12 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
 
     breakdowns = _breakdowns(inputs)
     partners = _partner_sections(inputs, own_all)
-    school_published = respondents >= k_min
+    school_published = respondents is not None and respondents >= k_min
     return {
         "lang": lang, "w": w, "round": inputs.round, "school_name": inputs.school_name,
-        "school_code": inputs.school_code, "respondents": respondents,
+        "school_code": inputs.school_code,
+        # a school of fewer than k_min responses is suppressed: its n is "< k_min", on its own report too
+        "respondents": format_n(respondents, not school_published, k_min, respondents),
         "response_rate": format_percent(rate, lang), "k_min": k_min,
         "summary": summary, "summary_svg": svgs.get("summary"), "priority_svg": svgs.get("priority"),
         "priority_rows": [s for s in summary if s["quadrant"]],
@@ -294,25 +299,31 @@ def _partner_sections(inputs: SchoolReportInputs, own_all: pd.DataFrame) -> list
 
 
 def _breakdowns(inputs: SchoolReportInputs) -> list[dict]:
-    """Program and background breakdowns: published groups only; suppressed groups are counted, never named."""
+    """Program and background breakdowns: published groups only, by their names in the report's language
+    (programs by name, options by the questionnaire's label); suppressed groups are counted, never named.
+
+    A group with a suppressed cell is left out whole. The note says why, truthfully: `small` groups have fewer
+    than k_min in every cell; the others (`hidden`) were left out so that no group of fewer than k_min can be
+    seen or worked out by subtraction (complementary suppression, or a single small cell). A group whose n
+    the results do not carry counts as hidden."""
     agg = inputs.aggregates
     own = agg[(agg["school"] == inputs.school_code) & (agg["breakdown"] != "all")]
     lang = inputs.language
+    k_min = inputs.round.k_min
     result = []
     for breakdown, cells in own.groupby("breakdown", sort=False):
-        cells = cells.copy()
-        suppressed_groups = set(cells.loc[cells["suppressed"].astype(bool), "group"])
-        published = [g for g in dict.fromkeys(cells["group"]) if g not in suppressed_groups]
+        names = inputs.group_names.get(breakdown, {})
+        hidden = cells["suppressed"].astype(bool).groupby(cells["group"], sort=False).transform("any")
+        largest = pd.to_numeric(cells.loc[hidden, "n"], errors="coerce").groupby(cells.loc[hidden, "group"]).max()
+        small = int((largest < k_min).sum())  # NaN (n not carried) compares False: hidden
         rows = []
-        for group in published:
-            group_cells = cells[cells["group"] == group].set_index("dimension")
-            values = []
-            for dim in inputs.dimensions:
-                row = group_cells.loc[dim.key] if dim.key in group_cells.index else None
-                values.append(format_index(_value(row, "index"), lang))
-            rows.append({"group": group, "n": format_n(group_cells["n"].max()), "values": values})
+        for group, group_cells in cells[~hidden].groupby("group", sort=False):
+            group_cells = group_cells.set_index("dimension")
+            values = [format_index(_value(_row(group_cells, dim.key), "index"), lang) for dim in inputs.dimensions]
+            rows.append({"group": names.get(group, group), "n": format_n(group_cells["n"].max()), "values": values})
         title = inputs.group_labels.get(breakdown) or words(lang).get(breakdown, breakdown)
-        result.append({"key": breakdown, "title": title, "rows": rows, "suppressed": len(suppressed_groups)})
+        result.append({"key": breakdown, "title": title, "rows": rows, "small": small,
+                       "hidden": len(largest) - small})
     return result
 
 
@@ -349,11 +360,10 @@ def network_context(inputs: NetworkReportInputs, svgs: dict[str, str] | None = N
         names = anonymised_labels(codes, inputs.round.results_hash)
     table = agg.pivot_table(index="school", columns="dimension", values="index", aggfunc="first")
     suppressed = agg.pivot_table(index="school", columns="dimension", values="suppressed", aggfunc="first")
-    n = agg.groupby("school")["n"].max()
     keys = [d.key for d in inputs.dimensions]
     rows = []
     for code in sorted(codes, key=lambda c: names[c]):
-        rows.append({"name": names[code], "n": format_n(n.get(code)),
+        rows.append({"name": names[code], "n": _school_n(agg[agg["school"] == code], inputs),
                      "values": [("–" if bool(suppressed.at[code, k]) else format_index(table.at[code, k], lang))
                                 if k in table.columns else "–" for k in keys]})
     network = [format_index(table.at[NETWORK, k], lang) if NETWORK in table.index and k in table.columns else "–"
@@ -371,6 +381,16 @@ def network_context(inputs: NetworkReportInputs, svgs: dict[str, str] | None = N
             "dimensions": inputs.dimensions, "rows": rows, "network": network, "spread": spread,
             "spread_svg": svgs.get("spread"), "named": inputs.round.share_names,
             "results_hash": inputs.round.results_hash}
+
+
+def _school_n(cells: pd.DataFrame, inputs: NetworkReportInputs) -> str:
+    """A school's n in the network table: its largest published cell's n; when every cell is suppressed,
+    "< k_min" for a small school and "–" for one hidden to protect a smaller school (never its exact n)."""
+    hidden = cells["suppressed"].astype(bool)
+    n = pd.to_numeric(cells["n"], errors="coerce")
+    if not hidden.all():
+        return format_n(n[~hidden].max())
+    return format_n(n.max(), True, inputs.round.k_min, inputs.respondents.get(str(cells["school"].iloc[0])))
 
 
 def network_report_html(inputs: NetworkReportInputs, svgs: dict[str, str] | None = None) -> str:

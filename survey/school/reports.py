@@ -2,6 +2,7 @@
 
 Staff see their own school only: a URL naming another school, or a round their school is not in, or a
 round that is not closed yet, answers 404 (never 403, which would confirm the report exists).
+`render_dashboard` draws the page for them and for network admins (`survey.admin.results`).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import plotly
-from flask import abort, render_template, send_file
+from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -19,6 +20,7 @@ from survey.reporting.pdf import school_context, school_figures
 from survey.reporting.storage import default_store
 from survey.rounds.models import RoundState, SurveyRound
 from survey.school import bp
+from survey.school.exports import STAFF_FORMATS
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -56,18 +58,34 @@ def school_rounds(school):
     return db.session.scalars(select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id)).all()
 
 
-@bp.get("/reports/<int:round_id>/<code>/")
-def dashboard(round_id: int, code: str):
-    survey_round = _my_closed_round(round_id, code)
-    reports, _network = load_round_inputs(survey_round, school_codes={code})
+def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | None, downloads: dict[str, str],
+                     plotly_url: str, today: date, picker=None) -> str:
+    """One school's dashboard of a round, the same for staff and admins: the report's numbers and plotly
+    figures. Results are frozen for a closed round, provisional (and labelled so) for an open one.
+    `pdf_url` is shown when the school's PDF is stored; `downloads`: label -> URL; `plotly_url`: plotly.js as
+    the viewer's blueprint serves it; `picker`: the round's schools, for an admin to switch between."""
+    reports, _network = load_round_inputs(survey_round, today=today, school_codes={code})
     db.session.commit()  # the first look at a closed round freezes its results
     inputs = reports[0]
     context = school_context(inputs, svgs={})
     figures = {name: Markup(figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
                for name, figure in school_figures(inputs).items()}
-    has_pdf = default_store().path(round_id, code) is not None
+    if default_store().path(survey_round.id, code) is None:
+        pdf_url = None
+    provisional = survey_round.state_on(today) is not RoundState.CLOSED
     return render_template("reports/dashboard.html", round=survey_round, code=code, c=context, figures=figures,
-                           has_pdf=has_pdf)
+                           pdf_url=pdf_url, downloads=downloads, provisional=provisional, plotly_url=plotly_url,
+                           picker=picker)
+
+
+@bp.get("/reports/<int:round_id>/<code>/")
+def dashboard(round_id: int, code: str):
+    survey_round = _my_closed_round(round_id, code)
+    return render_dashboard(
+        survey_round, code, today=date.today(), plotly_url=url_for("school.plotly_js"),
+        pdf_url=url_for("school.my_report_pdf", round_id=round_id, code=code),
+        downloads={fmt.upper(): url_for("school.aggregates_download", round_id=round_id, fmt=fmt)
+                   for fmt in STAFF_FORMATS})
 
 
 @bp.get("/reports/<int:round_id>/<code>/report.pdf")

@@ -7,11 +7,14 @@ from datetime import date
 import numpy as np
 import pytest
 
+from survey.analysis import dimension_index, respondent_dimension_scores
 from survey.reporting import pdf
-from survey.reporting.format import format_index
+from survey.reporting.format import format_index, format_interval, format_n
 from survey.reporting.loader import load_round_inputs
 from survey.results.export import aggregates_table
+from survey.results.loading import load_round
 from tests.reports.conftest import pdf_text
+from tests.results.conftest import HYPERLINK
 
 AFTER = date(2026, 6, 1)
 TINY = "TINYPRGQX"  # a program with 2 responses: suppressed, never named
@@ -50,21 +53,83 @@ def inputs(db_round):
     return {report.school_code: report for report in reports}, network
 
 
+def row_tokens(page: str, label: str) -> list[str]:
+    """The cells after `label` on the table row that starts with it (pdftotext -layout keeps a row on a line)."""
+    lines = [line.strip() for line in page.splitlines() if line.strip().startswith(label)]
+    assert lines, (label, page)
+    return max(lines, key=len)[len(label):].split()  # the longest: a chart may print the label alone
+
+
 def test_school_report_from_the_database_matches_the_aggregates_export(db_round, inputs, tmp_path):
+    """Every published number of the school's aggregates export, as the PDF writes it, is in the PDF read back:
+    each dimension's index, interval, network mean, top quartile and rank on its summary row, and each
+    published program and background group's indices on its breakdown row, under its name."""
     big = inputs[0]["BIG"]
     assert big.language == "en"  # the school's own report language
     text = pdf_text(pdf.render_school_report(big), tmp_path)
     exported = aggregates_table(db_round, school="BIG", today=AFTER)
-    rows = exported[(exported["school"] == "BIG") & (exported["breakdown"] == "all") & ~exported["suppressed"]]
+    own = exported[exported["school"] == "BIG"]
+    rows = own[(own["breakdown"] == "all") & ~own["suppressed"]]
     assert len(rows) == 3
-    summary = text.split("\f")[1].splitlines()
+
+    summary = text.split("\f")[1]
     for row in rows.itertuples():
-        line = next(line for line in summary if line.split()[:1] == [row.dimension])
-        assert f" {format_index(row.index, 'en')} " in f" {line} ", (row.dimension, line)
-    program_rows = exported[(exported["school"] == "BIG") & (exported["group"] == TINY)]
-    assert program_rows["suppressed"].all()  # the precondition: the small program is suppressed
-    assert TINY not in text and TINY not in pdf.school_report_html(big)
+        expected = [format_n(row.n), format_index(row.index, "en"), format_interval(row.ci_low, row.ci_high, "en"),
+                    format_index(row.network_mean, "en"), format_index(row.top_quartile, "en"),
+                    str(row.rank), "of", str(row.of), "–"]  # no earlier round: no trend
+        assert row_tokens(summary, row.dimension) == expected, row.dimension
+
+    page = next(page for page in text.split("\f") if "Breakdowns" in page)
+    dimensions = [d.key for d in big.dimensions]
+    names = {("program", "VVS"): "Program VVS", ("gender", "female"): "Kvinde",
+             ("gender", "male"): HYPERLINK}  # programs by name, options by the questionnaire's label
+    groups = own[own["breakdown"] != "all"]
+    published = groups.groupby(["breakdown", "group"], sort=False).filter(lambda cells: not cells["suppressed"].any())
+    assert set(published.groupby(["breakdown", "group"]).groups) == set(names)
+    for (breakdown, group), cells in published.groupby(["breakdown", "group"], sort=False):
+        cells = cells.set_index("dimension").loc[dimensions]
+        expected = [format_n(cells["n"].max())] + [format_index(v, "en") for v in cells["index"]]
+        assert row_tokens(page, names[breakdown, group]) == expected, (breakdown, group)
+    for code in ("female", "VVS"):  # codes are never printed as labels
+        assert not any(line.split()[:1] == [code] for line in page.splitlines()), code
+
+    # the program split: TINY (2 responses) suppressed, and EL too, so TINY's n cannot be worked out from the
+    # school's n; neither is named, and neither's index is on the page
+    hidden = groups[groups["suppressed"]]
+    assert set(hidden["group"]) == {TINY, "EL"} and hidden["index"].isna().all()
+    for code in (TINY, "EL"):
+        assert code not in text and f"Program {code}" not in text and code not in pdf.school_report_html(big)
+    data = load_round(db_round)
+    true = dimension_index(respondent_dimension_scores(data.frame, data.spec), data.frame[["school", "program"]])
+    for row in true[(true["school"] == "BIG") & true["program"].isin([TINY, "EL"])].itertuples():
+        assert f" {format_index(row.mean, 'en')} " not in f" {' '.join(page.split())} ", row
+    assert "1 group with fewer than 5 responses is not shown." in page
+    assert "1 group is hidden so that no group of fewer than 5 responses can be seen" in page
     assert big.round.results_hash in text.replace("\n", "").replace(" ", "")
+
+
+def test_network_report_never_prints_a_suppressed_schools_n(inputs, db_round, tmp_path):
+    """SMALL (3 responses) is "< 5"; MID, suppressed only to protect SMALL, is "–": neither gives its n."""
+    _reports, network = inputs
+    exported = aggregates_table(db_round, today=AFTER)
+    cells = exported[exported["breakdown"] == "all"]
+    assert cells[cells["school"] == "SMALL"]["suppressed"].all() and (cells[cells["school"] == "SMALL"]["n"] == 3).all()
+    hidden = [code for code, school in cells[cells["school"] != "NETWORK"].groupby("school")
+              if school["suppressed"].all() and code != "SMALL"]
+    assert hidden and all(cells[cells["school"] == code]["n"].min() >= 5 for code in hidden)
+    context = pdf.network_context(network)
+    labels = pdf.anonymised_labels(sorted(set(cells["school"]) - {"NETWORK"}), network.round.results_hash)
+    shown = {row["name"]: row for row in context["rows"]}
+    assert shown[labels["SMALL"]]["n"] == "< 5" and shown[labels["SMALL"]]["values"] == ["–"] * 3
+    for code in hidden:
+        assert shown[labels[code]]["n"] == "–" and shown[labels[code]]["values"] == ["–"] * 3
+    published = cells[(cells["school"] == "BIG") & ~cells["suppressed"]]
+    assert shown[labels["BIG"]]["n"] == str(published["n"].max())
+    text = pdf_text(pdf.render_network_report(network), tmp_path)
+    assert "".join(row_tokens(text, labels["SMALL"])) == "<5–––"  # pdftotext may drop the narrow space
+    for code in hidden:
+        assert row_tokens(text, labels[code]) == ["–"] * 4, code
+    assert "deres n vises som „< 5“. „–“ i stedet for n: tallet skjules" in " ".join(text.split())
 
 
 def test_answer_labels_come_from_the_questionnaire(inputs):

@@ -207,3 +207,71 @@ def test_distribution_axis_writes_percent_as_each_language_does():
         return figure.layout.xaxis.ticksuffix
 
     assert (suffix("da"), suffix("sv"), suffix("en")) == (" %", " %", "%")
+
+
+def test_format_n_never_prints_a_suppressed_cells_n():
+    import pandas as pd
+
+    from survey.reporting.format import format_n
+
+    assert format_n(12) == "12" and format_n(None) == "–" and format_n(pd.NA) == "–"
+    assert format_n(3, True, 5) == "< 5" and format_n(0, True, 10) == "< 10"
+    # suppressed only to protect a smaller group (n >= k_min): "< 5" would be untrue, 12 would give it away
+    assert format_n(12, True, 5) == "–"
+    # results that no longer carry a suppressed cell's n: hidden, unless the school itself is below k_min
+    assert format_n(float("nan"), True, 5) == "–" and format_n(None, True, 5, at_most=30) == "–"
+    assert format_n(pd.NA, True, 5, at_most=3) == "< 5"
+    assert format_n("< 5", True, 5) == "< 5"  # already written by the results
+
+
+def test_priority_line_is_100_over_the_number_of_predictors_whichever_are_shown(school_inputs):
+    from dataclasses import replace
+
+    aggregates = school_inputs.aggregates.copy()
+    hide = ((aggregates["school"] == "S001") & (aggregates["breakdown"] == "all")
+            & aggregates["dimension"].isin(["motivation", "environment"]))
+    aggregates.loc[hide, "suppressed"] = True
+    aggregates.loc[hide, ["index", "ci_low", "ci_high"]] = float("nan")
+    predictors = [d for d in school_inputs.dimensions if not d.is_overall]
+    for inputs, shown in ((school_inputs, 5), (replace(school_inputs, aggregates=aggregates), 3)):
+        figure = pdf.school_figures(inputs)["priority"]
+        vertical = [shape for shape in figure.layout.shapes if shape.xref == "x"]
+        assert len(figure.data[0].x) == shown
+        assert len(vertical) == 1 and vertical[0].x0 == vertical[0].x1 == 100 / len(predictors) == 20
+
+
+def test_breakdown_groups_are_named_and_suppressed_ones_counted_truthfully(school_inputs):
+    from dataclasses import replace
+
+    import numpy as np
+
+    named = replace(school_inputs, group_names={"program": {"Elektriker": "Elektriker (EUD)"},
+                                                "gender": {"Kvinde": "Kvinder"}})
+    breakdowns = {b["key"]: b for b in pdf.school_context(named)["breakdowns"]}
+    assert [row["group"] for row in breakdowns["program"]["rows"]] == ["Elektriker (EUD)"]
+    assert [row["group"] for row in breakdowns["gender"]["rows"]] == ["Kvinder", "Mand"]  # unnamed: as given
+    assert (breakdowns["program"]["small"], breakdowns["program"]["hidden"]) == (1, 0)
+    html = pdf.school_report_html(named)
+    assert "1 gruppe med færre end 5 besvarelser vises ikke." in html and "Elektriker (EUD)" in html
+    # results that no longer carry a suppressed cell's n: the note does not claim the group is small
+    aggregates = school_inputs.aggregates.copy()
+    aggregates["n"] = aggregates["n"].astype(float)
+    aggregates.loc[aggregates["suppressed"].astype(bool), "n"] = np.nan
+    blanked = pdf.school_context(replace(school_inputs, aggregates=aggregates))["breakdowns"]
+    assert [(b["small"], b["hidden"]) for b in blanked] == [(0, 1), (0, 1)]
+
+
+def test_group_names_in_the_report_language():
+    from types import SimpleNamespace
+
+    from survey.reporting.loader import group_names
+
+    school = SimpleNamespace(programs=[SimpleNamespace(code="EL", name="Elektriker")])
+    version = SimpleNamespace(background_questions=[
+        SimpleNamespace(key="program", source="program", options=None),
+        SimpleNamespace(key="age", source=None, options=[
+            {"key": "under20", "label": {"da": "Under 20 år", "en": "Under 20"}}, {"key": "over20", "label": {}}]),
+    ])
+    assert group_names(school, version, "en") == {"program": {"EL": "Elektriker"},
+                                                  "age": {"under20": "Under 20", "over20": "over20"}}
+    assert group_names(school, version, "sv")["age"]["under20"] == "Under 20 år"  # else Danish
