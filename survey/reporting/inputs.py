@@ -31,6 +31,7 @@ class RoundInfo:
     share_names: bool = False
     scale_points: int = 5
     results_hash: str = ""
+    provisional: bool = False  # an open round's results: they change until it closes
 
 
 @dataclass

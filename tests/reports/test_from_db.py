@@ -172,3 +172,14 @@ def test_benchmark_partners_per_improve_first_dimension(inputs, db_round):
     assert "Benchmarkpartnere" in html and first["partner_label"] in html
     for code in ("TOP1", "TOP2", "TOP3"):
         assert f"Skolen {code.title()}" not in html
+
+
+def test_reports_of_an_open_round_say_their_results_are_provisional(db_round, inputs, tmp_path):
+    while_open = date(2026, 2, 1)
+    reports, network = load_round_inputs(db_round, today=while_open, school_codes={"BIG"})
+    assert reports[0].round.provisional and network.round.provisional
+    words = " ".join(pdf_text(pdf.render_school_report(reports[0]), tmp_path).split())
+    assert "Provisional results: the round is still open" in words  # BIG's report is in English
+    assert "Foreløbige resultater" in " ".join(pdf_text(pdf.render_network_report(network), tmp_path).split())
+    closed, _ = inputs
+    assert "Provisional" not in " ".join(pdf_text(pdf.render_school_report(closed["BIG"]), tmp_path).split())
