@@ -1,4 +1,5 @@
-"""Admin pages for rounds: list, create, follow (links, live counts), open/close, personal invitations."""
+"""Admin pages for rounds: list, create, follow (links, live counts), open/close, change (dates, version,
+schools), delete, personal invitations."""
 from __future__ import annotations
 
 from datetime import date
@@ -20,8 +21,10 @@ from survey.rounds.models import PersonalInvitation, RoundState, SurveyRound
 from survey.rounds.operations import (
     PERSONAL_INVITATION_FAMILIES,
     RoundStateError,
+    change_version,
     close_now,
     create_round,
+    delete_round,
     ensure_links,
     invite,
     link_url,
@@ -30,7 +33,10 @@ from survey.rounds.operations import (
     live_counts,
     open_now,
     parse_email_list,
+    reschedule,
     response_counts,
+    set_schools,
+    versions_for,
 )
 
 
@@ -47,6 +53,28 @@ class CreateRoundForm(FlaskForm):
 
 class RoundActionForm(FlaskForm):
     submit = SubmitField()
+
+
+class RescheduleForm(FlaskForm):
+    opens_on = DateField("Opens on", validators=[DataRequired()])
+    closes_on = DateField("Closes on (last day)", validators=[DataRequired()])
+    submit = SubmitField("Save the dates")
+
+
+class ChangeVersionForm(FlaskForm):
+    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()])
+    submit = SubmitField("Change the version")
+
+
+class RoundSchoolsForm(FlaskForm):
+    school_ids = SelectMultipleField(
+        "Participating schools", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
+    )
+    submit = SubmitField("Save the schools")
+
+
+class DeleteRoundForm(FlaskForm):
+    submit = SubmitField("Delete this round")
 
 
 class LinksForm(FlaskForm):
@@ -226,3 +254,133 @@ def send_invitations(round_id: int):
     if summary.failed:
         flash("Could not send to: " + ", ".join(summary.failed) + " (not invited; try again later).", "error")
     return redirect(url_for("admin.round_detail", round_id=survey_round.id, _anchor="invitations"))
+
+
+# --- changing a round ------------------------------------------------------------------------------------
+# One page with a form per change; each posts to its own view, which shows a refusal at the form's field (or
+# above the form) and answers 422, keeping what was typed.
+
+
+def _edit_forms(survey_round: SurveyRound, submitted: FlaskForm | None = None) -> dict[str, FlaskForm]:
+    """The edit page's forms: `submitted` as posted, the others filled from the round."""
+    forms = {
+        "dates": RescheduleForm(formdata=None, obj=survey_round),
+        "version": ChangeVersionForm(formdata=None, version_id=survey_round.version_id),
+        "schools": RoundSchoolsForm(formdata=None, school_ids=[s.id for s in survey_round.schools]),
+        "delete": DeleteRoundForm(formdata=None),
+    }
+    for key, form in forms.items():
+        if submitted is not None and type(form) is type(submitted):
+            forms[key] = submitted
+    forms["version"].version_id.choices = _version_choices(survey_round)
+    forms["schools"].school_ids.choices = _school_choices()
+    return forms
+
+
+def _version_choices(survey_round: SurveyRound) -> list[tuple[int, str]]:
+    return [(v.id, f"{v.label} — {v.title.get('da', '')}") for v in db.session.scalars(versions_for(survey_round))]
+
+
+def _school_choices() -> list[tuple[int, str]]:
+    return [(s.id, f"{s.code} — {s.name}") for s in current_user.network.schools]
+
+
+def _edit_page(survey_round: SurveyRound, submitted: FlaskForm | None = None, status: int = 200):
+    return render_template(
+        "rounds/admin_edit.html",
+        round=survey_round,
+        state=survey_round.state_on(date.today()),
+        states=RoundState,
+        responses=response_counts([survey_round.id]).get(survey_round.id, 0),
+        forms=_edit_forms(survey_round, submitted),
+    ), status
+
+
+def _refused(survey_round: SurveyRound, form: FlaskForm, error: RoundStateError):
+    """Show the refusal at its field, or above the form when it concerns the round as a whole."""
+    field = {"version": "version_id", "schools": "school_ids"}.get(error.field, error.field)
+    if field is not None and field in form:
+        form[field].errors = [*form[field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+    return _edit_page(survey_round, form, 422)
+
+
+@bp.get("/rounds/<int:round_id>/edit")
+def edit_round(round_id: int):
+    return _edit_page(_round_or_404(round_id))
+
+
+@bp.post("/rounds/<int:round_id>/dates")
+def reschedule_round(round_id: int):
+    survey_round = _round_or_404(round_id)
+    form = RescheduleForm()
+    if not form.validate_on_submit():
+        return _edit_page(survey_round, form, 422)
+    try:
+        reschedule(survey_round, form.opens_on.data, form.closes_on.data)
+    except RoundStateError as error:
+        return _refused(survey_round, form, error)
+    db.session.commit()
+    flash(f"'{survey_round.name}' now runs {survey_round.opens_on} – {survey_round.closes_on}.", "success")
+    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+
+
+@bp.post("/rounds/<int:round_id>/version")
+def change_round_version(round_id: int):
+    survey_round = _round_or_404(round_id)
+    form = ChangeVersionForm()
+    form.version_id.choices = _version_choices(survey_round)
+    if not form.validate_on_submit():
+        return _edit_page(survey_round, form, 422)
+    try:
+        change_version(survey_round, db.session.get(QuestionnaireVersion, form.version_id.data))
+    except RoundStateError as error:
+        return _refused(survey_round, form, error)
+    db.session.commit()
+    flash(f"'{survey_round.name}' now runs {survey_round.version.label}.", "success")
+    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+
+
+@bp.post("/rounds/<int:round_id>/schools")
+def change_round_schools(round_id: int):
+    survey_round = _round_or_404(round_id)
+    form = RoundSchoolsForm()
+    form.school_ids.choices = _school_choices()
+    if not form.validate_on_submit():
+        return _edit_page(survey_round, form, 422)
+    chosen = set(form.school_ids.data or ())
+    try:
+        change = set_schools(survey_round, [s for s in current_user.network.schools if s.id in chosen])
+    except RoundStateError as error:
+        return _refused(survey_round, form, error)
+    db.session.commit()
+    parts = []
+    if change.added:
+        parts.append("added " + ", ".join(s.code for s in change.added))
+    if change.removed:
+        parts.append("removed " + ", ".join(s.code for s in change.removed))
+    message = f"'{survey_round.name}': " + ("; ".join(parts) if parts else "no change") + "."
+    if change.links_deleted or change.invitations_deleted:
+        message += (
+            f" {change.links_deleted} links and {change.invitations_deleted} personal invitations of the removed"
+            " schools were deleted and no longer work."
+        )
+    flash(message, "success")
+    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+
+
+@bp.post("/rounds/<int:round_id>/delete")
+def delete_round_page(round_id: int):
+    survey_round = _round_or_404(round_id)
+    form = DeleteRoundForm()
+    if not form.validate_on_submit():
+        abort(400)
+    name = survey_round.name
+    try:
+        delete_round(survey_round)
+    except RoundStateError as error:
+        return _refused(survey_round, form, error)
+    db.session.commit()
+    flash(f"Deleted round '{name}'.", "success")
+    return redirect(url_for("admin.rounds"))

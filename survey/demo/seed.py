@@ -46,7 +46,7 @@ def staff_email(school_code: str) -> str:
 def seed_demo(questionnaire_dir: Path = PROJECT_ROOT / "questionnaires") -> SeedSummary:
     network = db.session.scalar(select(Network).where(Network.name == DEMO_NETWORK))
     if network is None:
-        network = Network(name=DEMO_NETWORK, k_min=5, share_school_names=True)
+        network = Network(name=DEMO_NETWORK, share_school_names=True)  # k_min: the K_MIN setting
         db.session.add(network)
         db.session.flush()
     rows = parse_school_csv(SCHOOLS_CSV.read_text(encoding="utf-8"), str(SCHOOLS_CSV))

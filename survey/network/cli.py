@@ -10,6 +10,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.network.importer import SchoolImportError, import_schools, parse_school_csv
 from survey.network.models import Network
+from survey.network.operations import NetworkSettingsError, create_network
 
 network_cli = click.Group("network", help="Create and configure the network.")
 school_cli = click.Group("school", help="Manage the network's schools.")
@@ -33,14 +34,23 @@ def resolve_network(name: str | None) -> Network:
 
 @network_cli.command("create")
 @click.argument("name")
-@click.option("--k-min", default=5, show_default=True, type=click.IntRange(min=2), help="Minimum group size shown.")
+@click.option(
+    "--k-min",
+    type=click.IntRange(min=2),
+    help="Minimum group size shown in results.  [default: the K_MIN setting, 5 unless set]",
+)
 @click.option("--share-names/--anonymise", default=False, help="Whether schools see each other's names in benchmarks.")
-def create_network(name: str, k_min: int, share_names: bool) -> None:
-    if db.session.scalar(select(Network).where(Network.name == name)) is not None:
-        raise click.ClickException(f"network '{name}' already exists")
-    db.session.add(Network(name=name, k_min=k_min, share_school_names=share_names))
+def create_network_command(name: str, k_min: int | None, share_names: bool) -> None:
+    """Create the network NAME with its anonymity settings."""
+    try:
+        network = create_network(name, k_min=k_min, share_school_names=share_names)
+    except NetworkSettingsError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"created network '{name}' (k_min={k_min}, school names {'shared' if share_names else 'anonymised'})")
+    click.echo(
+        f"created network '{network.name}' (k_min={network.k_min}, "
+        f"school names {'shared' if network.share_school_names else 'anonymised'})"
+    )
 
 
 @school_cli.command("import")

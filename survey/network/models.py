@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask import current_app, has_app_context
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,13 @@ class SchoolType(StrEnum):
 
 SCHOOL_TYPE_VALUES = tuple(t.value for t in SchoolType)
 REPORT_LANGUAGES = ("da", "en", "sv")  # the languages a benchmark report is written in; Danish by default
+K_MIN_FLOOR = 2  # the smallest minimum group size a network may have (the CHECK k_min_at_least_two below)
+DEFAULT_K_MIN = 5  # K_MIN when neither the app nor the environment sets it
+
+
+def configured_k_min() -> int:
+    """The minimum group size for a new network: the app's K_MIN setting (from the environment)."""
+    return int(current_app.config.get("K_MIN", DEFAULT_K_MIN)) if has_app_context() else DEFAULT_K_MIN
 
 
 class Network(db.Model):
@@ -34,7 +42,7 @@ class Network(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    k_min: Mapped[int] = mapped_column(default=5)
+    k_min: Mapped[int] = mapped_column(default=configured_k_min)  # no server default: each network sets its own
     share_school_names: Mapped[bool] = mapped_column(default=False)
     driver_min_cases: Mapped[int] = mapped_column(default=100)
 

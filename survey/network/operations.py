@@ -1,18 +1,41 @@
 """Writes on the network's own settings. They flush, never commit."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from survey.extensions import db
-from survey.network.models import Network
+from survey.network.models import K_MIN_FLOOR, Network, configured_k_min
 
 
 class NetworkSettingsError(ValueError):
     """The settings were refused; the message says why."""
 
 
+def create_network(name: str, *, k_min: int | None = None, share_school_names: bool = False) -> Network:
+    """A new network. Without `k_min` it takes the app's K_MIN setting (the environment's, 5 unless set)."""
+    name = name.strip()
+    if not name:
+        raise NetworkSettingsError("a network needs a name")
+    if db.session.scalar(select(Network.id).where(Network.name == name)) is not None:
+        raise NetworkSettingsError(f"network '{name}' already exists")
+    if k_min is None:
+        k_min = configured_k_min()
+        if k_min < K_MIN_FLOOR:
+            raise NetworkSettingsError(
+                f"K_MIN is {k_min} in the environment: the minimum group size must be at least {K_MIN_FLOOR}"
+            )
+    elif k_min < K_MIN_FLOOR:
+        raise NetworkSettingsError(f"the minimum group size must be at least {K_MIN_FLOOR}")
+    network = Network(name=name, k_min=k_min, share_school_names=share_school_names)
+    db.session.add(network)
+    db.session.flush()
+    return network
+
+
 def update_network_settings(network: Network, *, k_min: int, share_school_names: bool, driver_min_cases: int) -> None:
     """Change the anonymity and analysis settings. Frozen results keep the settings they were computed with."""
-    if k_min < 2:
-        raise NetworkSettingsError("the minimum group size must be at least 2")
+    if k_min < K_MIN_FLOOR:
+        raise NetworkSettingsError(f"the minimum group size must be at least {K_MIN_FLOOR}")
     if driver_min_cases < 10:
         raise NetworkSettingsError("a school needs at least 10 complete cases for its own structural analysis")
     network.k_min = k_min

@@ -1,4 +1,5 @@
-"""`benchlearn round ...`: create rounds, list them, export their links, send personal invitations."""
+"""`benchlearn round ...`: create rounds, list them, change or delete them, export their links, send personal
+invitations."""
 from __future__ import annotations
 
 import sys
@@ -15,11 +16,15 @@ from survey.network.models import Network, School, school_by_code
 from survey.rounds.models import SurveyRound
 from survey.rounds.operations import (
     RoundStateError,
+    change_schools,
+    change_version,
     create_round,
+    delete_round,
     ensure_links,
     invite,
     links_csv,
     parse_email_list,
+    reschedule,
     response_counts,
     round_by_name_or_id,
 )
@@ -55,6 +60,10 @@ def resolve_version(family: str, version: str) -> QuestionnaireVersion:
     return found
 
 
+def _codes(text: str | None) -> list[str]:
+    return list(dict.fromkeys(code.strip() for code in (text or "").split(",") if code.strip()))
+
+
 @round_cli.command("create")
 @click.option("--family", required=True, help="student, staff or company.")
 @click.option("--version", "version_label", required=True, help="The questionnaire version, e.g. 2026.")
@@ -68,8 +77,7 @@ def create_command(family, version_label, name, opens_on, closes_on, school_code
     network = resolve_network(network_name)
     version = resolve_version(family, version_label)
     if school_codes:
-        codes = [code.strip() for code in school_codes.split(",") if code.strip()]
-        schools = [resolve_school(network, code) for code in dict.fromkeys(codes)]
+        schools = [resolve_school(network, code) for code in _codes(school_codes)]
     else:
         schools = list(network.schools)
     try:
@@ -101,6 +109,102 @@ def list_command(network_name) -> None:
             f"{r.id:>4}  {r.name:<32} {r.version.label:<14} {r.opens_on} .. {r.closes_on}  "
             f"{r.state_on(today).value:<6} {len(r.schools):>3} schools {counts.get(r.id, 0):>6} responses"
         )
+
+
+def _describe(survey_round: SurveyRound) -> str:
+    return (
+        f"{survey_round.version.label}, {survey_round.opens_on} to {survey_round.closes_on}, "
+        f"{len(survey_round.schools)} schools, {survey_round.state_on(date.today()).value}"
+    )
+
+
+@round_cli.command("reschedule")
+@click.argument("round_ref", metavar="ROUND")
+@click.option("--opens", "opens_on", type=ISO_DATE, help="New first day (YYYY-MM-DD); only a draft round's moves.")
+@click.option("--closes", "closes_on", type=ISO_DATE, help="New last day (YYYY-MM-DD).")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def reschedule_command(round_ref, opens_on, closes_on, network_name) -> None:
+    """Move the period of ROUND (name or id): a draft round's dates, an open round's closing date. A closed
+    round is never reopened."""
+    if opens_on is None and closes_on is None:
+        raise click.UsageError("give --opens, --closes or both")
+    survey_round = resolve_round(round_ref, resolve_network(network_name))
+    try:
+        reschedule(
+            survey_round,
+            opens_on.date() if opens_on else survey_round.opens_on,
+            closes_on.date() if closes_on else survey_round.closes_on,
+        )
+    except RoundStateError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"rescheduled '{survey_round.name}': {_describe(survey_round)}")
+
+
+@round_cli.command("change-version")
+@click.argument("round_ref", metavar="ROUND")
+@click.option("--version", "version_label", required=True, help="Another version of the round's family, e.g. 2027.")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def change_version_command(round_ref, version_label, network_name) -> None:
+    """Run another questionnaire version of the same family in ROUND, while it is a draft."""
+    survey_round = resolve_round(round_ref, resolve_network(network_name))
+    version = resolve_version(survey_round.version.family.key, version_label)
+    try:
+        change_version(survey_round, version)
+    except RoundStateError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"'{survey_round.name}' now runs {version.label}: {_describe(survey_round)}")
+
+
+@round_cli.command("schools")
+@click.argument("round_ref", metavar="ROUND")
+@click.option("--add", "add_codes", help="School codes to add, comma-separated.")
+@click.option("--remove", "remove_codes", help="School codes to remove, comma-separated.")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def schools_command(round_ref, add_codes, remove_codes, network_name) -> None:
+    """The schools of ROUND; with --add or --remove, change them while the round is a draft. A school with
+    responses cannot be removed; a removed school's links and personal invitations stop working."""
+    network = resolve_network(network_name)
+    survey_round = resolve_round(round_ref, network)
+    if add_codes or remove_codes:
+        add = [resolve_school(network, code) for code in _codes(add_codes)]
+        remove = [resolve_school(network, code) for code in _codes(remove_codes)]
+        try:
+            change = change_schools(survey_round, add=add, remove=remove)
+        except RoundStateError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        for school in change.added:
+            click.echo(f"added {school.code} to '{survey_round.name}'")
+        for school in change.removed:
+            click.echo(f"removed {school.code} from '{survey_round.name}'")
+        if change.links_deleted or change.invitations_deleted:
+            click.echo(
+                f"deleted {change.links_deleted} links and {change.invitations_deleted} personal invitations "
+                "of the removed schools: they no longer work"
+            )
+    for school in survey_round.schools:
+        click.echo(f"{school.code:<10} {school.name}")
+
+
+@round_cli.command("delete")
+@click.argument("round_ref", metavar="ROUND")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def delete_command(round_ref, yes, network_name) -> None:
+    """Delete ROUND, a draft round without responses, with its links and personal invitations."""
+    survey_round = resolve_round(round_ref, resolve_network(network_name))
+    name = survey_round.name
+    try:
+        delete_round(survey_round)
+    except RoundStateError as error:
+        raise click.ClickException(str(error)) from None
+    if not yes and not click.confirm(f"Delete the draft round '{name}' with its links and invitations?"):
+        db.session.rollback()
+        raise click.ClickException(f"nothing deleted: '{name}' is kept")
+    db.session.commit()
+    click.echo(f"deleted round '{name}'")
 
 
 @round_cli.command("links")

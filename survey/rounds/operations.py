@@ -16,12 +16,12 @@ from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Network, Program, School
-from survey.responses.models import Response
+from survey.responses.models import Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound, round_school
 from survey.spreadsheet import escape_formula
 from survey.tokens import token_hash
@@ -30,7 +30,12 @@ PERSONAL_INVITATION_FAMILIES = ("staff", "company")
 
 
 class RoundStateError(ValueError):
-    """A change the round's lifecycle does not allow; the message says why and what to do instead."""
+    """A change the round's lifecycle does not allow; the message says why and what to do instead. `field`
+    names the value at fault (e.g. "closes_on"), for forms that show the message at that field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # --- rounds ----------------------------------------------------------------------------------------------
@@ -60,12 +65,25 @@ def rounds_of_school(school_id: int):
 
 def _check_version_usable(version: QuestionnaireVersion) -> None:
     if version.is_withdrawn:
-        raise RoundStateError(f"{version.label} is withdrawn: choose a version that is not withdrawn")
+        raise RoundStateError(f"{version.label} is withdrawn: choose a version that is not withdrawn", "version")
 
 
 def _check_period(opens_on: date, closes_on: date) -> None:
     if closes_on < opens_on:
-        raise RoundStateError(f"the round cannot close ({closes_on}) before it opens ({opens_on})")
+        raise RoundStateError(f"the round cannot close ({closes_on}) before it opens ({opens_on})", "closes_on")
+
+
+def _check_draft(survey_round: SurveyRound, today: date, what: str) -> None:
+    """Refuse a change that only a draft round allows; `what` completes "... is open: <what>"."""
+    state = survey_round.state_on(today)
+    if state is not RoundState.DRAFT:
+        raise RoundStateError(f"'{survey_round.name}' is {state.value}: {what}")
+
+
+def _has_frozen_results(survey_round: SurveyRound) -> bool:
+    from survey.results.models import RoundResult
+
+    return db.session.get(RoundResult, survey_round.id) is not None
 
 
 def create_round(
@@ -126,39 +144,169 @@ def close_now(survey_round: SurveyRound, today: date | None = None) -> None:
 
 
 def reschedule(survey_round: SurveyRound, opens_on: date, closes_on: date, today: date | None = None) -> None:
-    """Move a round's period. A draft round may move freely into the future; an open round may only move its
-    closing date (not into the past: close it instead); a closed round never changes."""
+    """Move a round's period. A draft round may move freely, from today on (opening it today opens it now);
+    an open round may only move its closing date (not into the past: close it instead); a closed round never
+    changes, so it is never reopened, whether or not its results are frozen yet."""
     today = today or date.today()
-    _check_period(opens_on, closes_on)
     state = survey_round.state_on(today)
     if state is RoundState.CLOSED:
-        raise RoundStateError(f"'{survey_round.name}' is closed: its period can no longer change")
+        frozen = " and its results are frozen" if _has_frozen_results(survey_round) else ""
+        raise RoundStateError(
+            f"'{survey_round.name}' is closed{frozen}: its period can no longer change and it cannot be reopened; "
+            "create a new round instead"
+        )
     if state is RoundState.OPEN and opens_on != survey_round.opens_on:
-        raise RoundStateError(f"'{survey_round.name}' is open: its opening date ({survey_round.opens_on}) is fixed")
+        raise RoundStateError(
+            f"'{survey_round.name}' is open: its opening date ({survey_round.opens_on}) is fixed", "opens_on"
+        )
+    if state is RoundState.DRAFT and opens_on < today:
+        raise RoundStateError(
+            f"the new opening date {opens_on} is in the past: a round opens today at the earliest", "opens_on"
+        )
+    _check_period(opens_on, closes_on)
     if closes_on < today:
         raise RoundStateError(
             f"the new closing date {closes_on} is in the past"
-            + (": use close now to close the round" if state is RoundState.OPEN else "")
+            + (": use close now to close the round" if state is RoundState.OPEN else ""),
+            "closes_on",
         )
     survey_round.opens_on = opens_on
     survey_round.closes_on = closes_on
     db.session.flush()
 
 
+def versions_for(survey_round: SurveyRound):
+    """The versions a round may change to: those of its family that are not withdrawn, oldest first."""
+    return (
+        select(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.family_id == survey_round.version.family_id,
+            QuestionnaireVersion.withdrawn_at.is_(None),
+        )
+        .order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
+    )
+
+
 def change_version(survey_round: SurveyRound, version: QuestionnaireVersion, today: date | None = None) -> None:
     """Run another version of the same family. Only while the round is a draft: the version is fixed once open."""
     today = today or date.today()
-    state = survey_round.state_on(today)
-    if state is not RoundState.DRAFT:
-        raise RoundStateError(
-            f"'{survey_round.name}' is {state.value}: its questionnaire version is fixed once the round opens"
-        )
+    _check_draft(survey_round, today, "its questionnaire version is fixed once the round opens")
     if version.family_id != survey_round.version.family_id:
         raise RoundStateError(
-            f"{version.label} is not a {survey_round.version.family.key} questionnaire: a round keeps its family"
+            f"{version.label} is not a {survey_round.version.family.key} questionnaire: a round keeps its family",
+            "version",
         )
+    if version.id == survey_round.version_id:
+        return
     _check_version_usable(version)
     survey_round.version = version
+    db.session.flush()
+
+
+@dataclass
+class SchoolChange:
+    """What `change_schools` did: the schools added and removed, and the links and personal invitations of the
+    removed schools that were deleted with them (they no longer work)."""
+
+    added: list[School] = field(default_factory=list)
+    removed: list[School] = field(default_factory=list)
+    links_deleted: int = 0
+    invitations_deleted: int = 0
+
+
+def change_schools(
+    survey_round: SurveyRound,
+    add: Sequence[School] = (),
+    remove: Sequence[School] = (),
+    today: date | None = None,
+) -> SchoolChange:
+    """Add and remove participating schools, all or nothing. Only while the round is a draft, and never a
+    school with responses in the round. A removed school's links, personal invitations, populations and saved
+    drafts for the round are deleted: its links stop working."""
+    today = today or date.today()
+    _check_draft(survey_round, today, "its schools can only change while it is a draft")
+    name = survey_round.name
+    current = {school.id for school in survey_round.schools}
+    add = list({school.id: school for school in add}.values())
+    remove = list({school.id: school for school in remove}.values())
+    both = sorted({s.code for s in add} & {s.code for s in remove})
+    if both:
+        raise RoundStateError(f"{', '.join(both)}: a school cannot be both added and removed", "schools")
+    foreign = [school.code for school in add if school.network_id != survey_round.network_id]
+    if foreign:
+        raise RoundStateError(f"not schools of {survey_round.network.name}: {', '.join(foreign)}", "schools")
+    present = [school.code for school in add if school.id in current]
+    if present:
+        verb = "takes" if len(present) == 1 else "take"
+        raise RoundStateError(f"{', '.join(present)} already {verb} part in '{name}'", "schools")
+    absent = [school.code for school in remove if school.id not in current]
+    if absent:
+        verb = "does" if len(absent) == 1 else "do"
+        raise RoundStateError(f"{', '.join(absent)} {verb} not take part in '{name}'", "schools")
+    removed_ids = [school.id for school in remove]
+    if removed_ids:
+        answered = db.session.execute(
+            select(School.code, func.count())
+            .join(Response, Response.school_id == School.id)
+            .where(Response.round_id == survey_round.id, Response.school_id.in_(removed_ids))
+            .group_by(School.code)
+            .order_by(School.code)
+        ).all()
+        if answered:
+            counts = ", ".join(f"{code} ({count})" for code, count in answered)
+            raise RoundStateError(
+                f"'{name}' has responses from {counts}: a school with responses cannot be removed", "schools"
+            )
+    if len(current) + len(add) - len(remove) < 1:
+        raise RoundStateError("a round needs at least one school", "schools")
+    change = SchoolChange(added=add, removed=remove)
+    if removed_ids:
+        of_round = (SurveyLink.round_id == survey_round.id, SurveyLink.school_id.in_(removed_ids))
+        change.links_deleted = db.session.execute(delete(SurveyLink).where(*of_round)).rowcount
+        change.invitations_deleted = db.session.execute(
+            delete(PersonalInvitation).where(
+                PersonalInvitation.round_id == survey_round.id, PersonalInvitation.school_id.in_(removed_ids)
+            )
+        ).rowcount
+        db.session.execute(
+            delete(Population).where(
+                Population.round_id == survey_round.id,
+                Population.program_id.in_(select(Program.id).where(Program.school_id.in_(removed_ids))),
+            )
+        )
+        db.session.execute(
+            delete(ResponseDraft).where(
+                ResponseDraft.round_id == survey_round.id, ResponseDraft.school_id.in_(removed_ids)
+            )
+        )
+    survey_round.schools = [s for s in survey_round.schools if s.id not in removed_ids] + add
+    db.session.flush()
+    return change
+
+
+def set_schools(survey_round: SurveyRound, schools: Sequence[School], today: date | None = None) -> SchoolChange:
+    """Make `schools` the round's participating schools (see `change_schools`)."""
+    wanted = {school.id for school in schools}
+    current = {school.id for school in survey_round.schools}
+    return change_schools(
+        survey_round,
+        add=[school for school in schools if school.id not in current],
+        remove=[school for school in survey_round.schools if school.id not in wanted],
+        today=today,
+    )
+
+
+def delete_round(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Delete a draft round that has no responses, with its links, invitations and populations."""
+    today = today or date.today()
+    _check_draft(survey_round, today, "only a draft round can be deleted")
+    responses = response_counts([survey_round.id]).get(survey_round.id, 0)
+    if responses:
+        raise RoundStateError(
+            f"'{survey_round.name}' has {responses} response{'s' if responses != 1 else ''}: "
+            "a round with responses cannot be deleted"
+        )
+    db.session.delete(survey_round)
     db.session.flush()
 
 

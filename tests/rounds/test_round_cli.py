@@ -134,7 +134,7 @@ def test_invite_mails_single_use_links_and_keeps_only_their_hash(cli, versions, 
     assert set(mails) == {"anne@example.org", "bo@example.org"}
     for invitation in invitations:
         body = mails[invitation.email].get_payload(decode=True).decode()
-        token = re.search(r"http://127\.0\.0\.1:5000/p/([A-Za-z0-9_-]{32})\b", body).group(1)
+        token = re.search(r"http://127\.0\.0\.1:5000/p/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", body).group(1)
         assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
         stored = [getattr(invitation, column.key) for column in PersonalInvitation.__table__.columns]
         assert not any(token in str(value) for value in stored)
@@ -163,3 +163,135 @@ def test_state_follows_the_dates(cli, versions, schools):
     create(cli, name="later", opens=str(TODAY + timedelta(days=1)), closes=str(TODAY + timedelta(days=2)))
     states = {r.name: r.state_on(TODAY) for r in db.session.scalars(select(SurveyRound))}
     assert states == {"past": RoundState.CLOSED, "now": RoundState.OPEN, "later": RoundState.DRAFT}
+
+
+# --- changing and deleting rounds --------------------------------------------------------------------------
+
+LATER, MUCH_LATER = str(TODAY + timedelta(days=10)), str(TODAY + timedelta(days=40))
+
+
+def the_round(name="Elevtrivsel 2026") -> SurveyRound:
+    db.session.expire_all()
+    return db.session.scalar(select(SurveyRound).where(SurveyRound.name == name))
+
+
+def test_reschedule_a_draft_and_extend_an_open_round(cli, versions, schools):
+    create(cli, opens=LATER, closes=MUCH_LATER)
+    moved = cli("round", "reschedule", "Elevtrivsel 2026", "--opens", str(TODAY + timedelta(days=20)), "--closes", str(TODAY + timedelta(days=50)))
+    assert moved.exit_code == 0, moved.output
+    assert "rescheduled 'Elevtrivsel 2026'" in moved.stdout and "draft" in moved.stdout
+    assert (the_round().opens_on, the_round().closes_on) == (TODAY + timedelta(days=20), TODAY + timedelta(days=50))
+    create(cli, name="Open", opens=str(TODAY - timedelta(days=3)), closes=str(TODAY + timedelta(days=2)))
+    extended = cli("round", "reschedule", "Open", "--closes", MUCH_LATER)
+    assert extended.exit_code == 0, extended.output
+    assert the_round("Open").closes_on == TODAY + timedelta(days=40) and "open" in extended.stdout
+
+
+@pytest.mark.parametrize(
+    "opens, closes, args, message",
+    [
+        (-3, 2, ("--opens", str(TODAY + timedelta(days=1))), "'Elevtrivsel 2026' is open: its opening date"),
+        (-3, 2, ("--closes", str(TODAY - timedelta(days=1))), "is in the past: use close now to close the round"),
+        (-30, -1, ("--closes", str(TODAY + timedelta(days=7))), "'Elevtrivsel 2026' is closed: its period can no longer change and it cannot be reopened"),
+        (5, 9, ("--opens", str(TODAY - timedelta(days=1))), "is in the past: a round opens today at the earliest"),
+        (5, 9, ("--closes", str(TODAY + timedelta(days=4))), "cannot close"),
+    ],
+)
+def test_reschedule_refuses_with_a_clear_message(cli, versions, schools, opens, closes, args, message):
+    create(cli, opens=str(TODAY + timedelta(days=opens)), closes=str(TODAY + timedelta(days=closes)))
+    result = cli("round", "reschedule", "Elevtrivsel 2026", *args)
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert (the_round().opens_on, the_round().closes_on) == (TODAY + timedelta(days=opens), TODAY + timedelta(days=closes))
+
+
+def test_reschedule_needs_a_date(cli, versions, schools):
+    create(cli, opens=LATER, closes=MUCH_LATER)
+    result = cli("round", "reschedule", "Elevtrivsel 2026")
+    assert result.exit_code == 2 and "give --opens, --closes or both" in result.stderr
+
+
+def test_change_version_while_a_draft(cli, versions, schools):
+    create(cli, opens=LATER, closes=MUCH_LATER)
+    changed = cli("round", "change-version", "Elevtrivsel 2026", "--version", "2027")
+    assert changed.exit_code == 0, changed.output
+    assert "'Elevtrivsel 2026' now runs student 2027" in changed.stdout
+    assert the_round().version == versions["student 2027"]
+    unknown = cli("round", "change-version", "Elevtrivsel 2026", "--version", "2031")
+    assert unknown.exit_code == 1 and "student 2031 is not published" in unknown.stderr
+    create(cli, name="Open", opens=str(TODAY), closes=MUCH_LATER)
+    fixed = cli("round", "change-version", "Open", "--version", "2027")
+    assert fixed.exit_code == 1
+    assert "'Open' is open: its questionnaire version is fixed once the round opens" in fixed.stderr
+    assert the_round("Open").version == versions["student 2026"]
+
+
+def test_change_version_refuses_a_withdrawn_version(cli, versions, schools):
+    create(cli, opens=LATER, closes=MUCH_LATER)
+    withdraw_version(versions["student 2027"])
+    result = cli("round", "change-version", "Elevtrivsel 2026", "--version", "2027")
+    assert result.exit_code == 1 and "student 2027 is withdrawn" in result.stderr
+
+
+def test_schools_are_listed_added_and_removed_while_a_draft(cli, versions, schools, tmp_path):
+    create(cli, "--schools", "NTS,VHS", opens=LATER, closes=MUCH_LATER)
+    assert cli("round", "links", "Elevtrivsel 2026", "--out", str(tmp_path / "links.csv")).exit_code == 0
+    listed = cli("round", "schools", "Elevtrivsel 2026")
+    assert listed.exit_code == 0 and [line.split()[0] for line in listed.stdout.splitlines()] == ["NTS", "VHS"]
+    changed = cli("round", "schools", "Elevtrivsel 2026", "--add", "AAE", "--remove", "VHS")
+    assert changed.exit_code == 0, changed.output
+    assert "added AAE to 'Elevtrivsel 2026'" in changed.stdout and "removed VHS from 'Elevtrivsel 2026'" in changed.stdout
+    assert "deleted 1 links and 0 personal invitations of the removed schools" in changed.stdout
+    assert [s.code for s in the_round().schools] == ["AAE", "NTS"]
+    assert {link.school.code for link in db.session.scalars(select(SurveyLink))} == {"NTS"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--remove", "AAE"), "AAE does not take part in 'Elevtrivsel 2026'"),
+        (("--add", "NTS"), "NTS already takes part in 'Elevtrivsel 2026'"),
+        (("--add", "XYZ"), "no school with code 'XYZ'"),
+        (("--remove", "NTS,VHS"), "a round needs at least one school"),
+    ],
+)
+def test_school_changes_refused_with_a_clear_message(cli, versions, schools, args, message):
+    create(cli, "--schools", "NTS,VHS", opens=LATER, closes=MUCH_LATER)
+    result = cli("round", "schools", "Elevtrivsel 2026", *args)
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert [s.code for s in the_round().schools] == ["NTS", "VHS"]
+
+
+def test_a_school_with_responses_is_not_removed_and_an_open_round_keeps_its_schools(cli, versions, schools, add_responses):
+    create(cli, "--schools", "NTS,VHS", opens=LATER, closes=MUCH_LATER)
+    add_responses(the_round(), schools[1], 4)
+    db.session.commit()
+    refused = cli("round", "schools", "Elevtrivsel 2026", "--remove", "VHS")
+    assert refused.exit_code == 1
+    assert "'Elevtrivsel 2026' has responses from VHS (4): a school with responses cannot be removed" in refused.stderr
+    create(cli, name="Open", opens=str(TODAY), closes=MUCH_LATER)
+    fixed = cli("round", "schools", "Open", "--add", "AAE")
+    assert fixed.exit_code == 1 and "'Open' is open: its schools can only change while it is a draft" in fixed.stderr
+
+
+def test_delete_a_draft_round_without_responses(cli, versions, schools, tmp_path):
+    create(cli, opens=LATER, closes=MUCH_LATER)
+    assert cli("round", "links", "Elevtrivsel 2026", "--out", str(tmp_path / "links.csv")).exit_code == 0
+    kept = cli("round", "delete", "Elevtrivsel 2026", input="n\n")
+    assert kept.exit_code == 1 and "nothing deleted: 'Elevtrivsel 2026' is kept" in kept.stderr
+    assert the_round() is not None
+    deleted = cli("round", "delete", "Elevtrivsel 2026", input="y\n")
+    assert deleted.exit_code == 0, deleted.output
+    assert "deleted round 'Elevtrivsel 2026'" in deleted.stdout
+    assert the_round() is None and db.session.scalar(select(SurveyLink)) is None
+
+
+def test_delete_refuses_open_rounds_and_rounds_with_responses(cli, versions, schools, add_responses):
+    create(cli, name="Open", opens=str(TODAY), closes=MUCH_LATER)
+    opened = cli("round", "delete", "Open", "--yes")
+    assert opened.exit_code == 1 and "'Open' is open: only a draft round can be deleted" in opened.stderr
+    create(cli, opens=LATER, closes=MUCH_LATER)
+    add_responses(the_round(), schools[0], 2)
+    db.session.commit()
+    answered = cli("round", "delete", "Elevtrivsel 2026", "--yes")
+    assert answered.exit_code == 1 and "has 2 responses: a round with responses cannot be deleted" in answered.stderr
+    assert the_round() is not None and the_round("Open") is not None
