@@ -243,9 +243,12 @@ def page(n: int):
     shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions}
     if request.method == "POST":
         moving_back = request.form.get("move") == "back"
-        errors, kept_text = _save_page(draft, current, n, moving_back)
+        switching = "move" not in request.form and "lang" in request.form  # the language switch sent the page
+        errors, kept_text = _save_page(draft, current, n, moving_back or switching, stay=switching)
         shown = {q.key: q.stored(draft) for q in current.questions} | kept_text
         db.session.commit()  # what was valid is kept, even when the page is shown again with errors
+        if switching and not errors:
+            return redirect(url_for("respond.page", n=n))
         if moving_back:
             return redirect(url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"))
         if not errors:
@@ -262,6 +265,7 @@ def page(n: int):
         shown=shown,
         errors={key: ERRORS[code] for key, code in errors.items()},
         back_url=url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"),
+        answers_form="answers",
     )
 
 
@@ -271,8 +275,10 @@ def _with_options(current: Page, entry: Entry) -> Page:
     return current
 
 
-def _save_page(draft: ResponseDraft, current: Page, n: int, moving_back: bool) -> tuple[dict[str, str], dict]:
-    """Store every valid answer of the posted page; return the errors and the free texts to show again."""
+def _save_page(draft: ResponseDraft, current: Page, n: int, moving_back: bool, stay: bool = False
+               ) -> tuple[dict[str, str], dict]:
+    """Store every valid answer of the posted page; return the errors and the free texts to show again.
+    `moving_back` (or `stay`, a language switch) asks for no answer yet; `stay` keeps the respondent on page n."""
     answers, background, free_text, program_id = {}, {}, {}, None
     errors: dict[str, str] = {}
     kept_text: dict[str, str] = {}
@@ -300,7 +306,7 @@ def _save_page(draft: ResponseDraft, current: Page, n: int, moving_back: bool) -
         background=background,
         free_text=free_text,
         program_id=program_id,
-        page=max(n - 1, 1) if moving_back else (n if errors else n + 1),
+        page=n if stay else (max(n - 1, 1) if moving_back else (n if errors else n + 1)),
     )
     if not moving_back:
         for question in current.missing(draft):

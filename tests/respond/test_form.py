@@ -298,6 +298,22 @@ def test_language_from_browser_then_switch_is_remembered(client, db_session, ope
     assert db.session.scalars(select(ResponseDraft)).one().language == "en"
 
 
+def test_switching_language_on_a_page_keeps_what_was_picked_there(client, db_session, open_round, school_link):
+    definition = definition_of(open_round.version)
+    db_session.commit()
+    csrf = start(client, school_link.token)
+    page = client.get(f"/s/{school_link.token}/page/1")
+    assert 'form="answers" name="lang" value="sv"' in page.text  # the switch sends the page's form
+    first = {item.key: "2" for item in definition.dimensions[0].items[:2]}  # two of the page's answers so far
+    switched = client.post(f"/s/{school_link.token}/page/1", data={"csrf_token": csrf, "lang": "sv", **first})
+    assert switched.status_code == 302 and switched.headers["Location"].endswith(f"/s/{school_link.token}/page/1")
+    again = client.get(switched.headers["Location"])
+    assert '<html lang="sv">' in again.text and "Sida 1 av" in again.text and "class=\"error" not in again.text
+    for key in first:
+        assert re.search(rf'name="{re.escape(key)}" value="2" checked', again.text)
+    assert db.session.scalars(select(ResponseDraft)).one().language == "sv"
+
+
 def test_a_page_sent_without_its_security_code_keeps_the_answers_and_says_so(client, db_session, open_round, school_link):
     definition = definition_of(open_round.version)
     csrf = start(client, school_link.token)
