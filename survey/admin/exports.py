@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort
+from flask_login import current_user
 
 from survey.extensions import db
 from survey.results.export import FORMATS, MEDIA_TYPES, responses_table, table_bytes
@@ -12,8 +13,10 @@ from survey.school.exports import _slug
 
 
 def _round_or_404(round_id: int, fmt: str) -> SurveyRound:
+    """The round, when it is one of the admin's own network (another network's answers 404, exactly like a
+    round that does not exist), in a format we write."""
     survey_round = db.session.get(SurveyRound, round_id)
-    if survey_round is None or fmt not in FORMATS:
+    if survey_round is None or survey_round.network_id != current_user.network_id or fmt not in FORMATS:
         abort(404)
     return survey_round
 

@@ -17,17 +17,26 @@ Pipeline
 --------
     scores = respondent_dimension_scores(frame, spec)        # once per round, reused everywhere
     network = dimension_index(scores)                        # all respondents pooled
-    schools = suppress_small_groups(dimension_index(scores, frame["school"]), k_min)
-    programs = suppress_small_groups(dimension_index(scores, frame[["school", "program"]]), k_min,
-                                     parent_cells=schools)
+    network = suppress_small_groups(network, k_min)
+    schools = suppress_small_groups(dimension_index(scores, frame["school"]), k_min,
+                                    parent_cells=network)
+    programs, network_programs = suppress_crossed(
+        dimension_index(scores, frame[["school", "program"]]), k_min, rows=["school"],
+        row_cells=schools, column_cells=dimension_index(scores, frame["program"]),
+        total_cells=network)
     benchmark = network_benchmark(schools, network)
     drivers = driver_importance(scores, spec)
+    published = hide_suppressed_n(programs, k_min)          # no exact n for suppressed cells
 
 Result tables are long ("tidy"): the group label columns first, then the cell key (`dimension`
 or `item`), `n` and the statistics. `mean` is the index (0-100). Respondents with a missing
 label (e.g. no program) are in no group of that breakdown but still count for their school and
-the network. For repeated breakdowns over a million rows, encode labels once with `group_codes`
-and pass the `GroupCodes` (a list of them is crossed).
+the network; `suppress_small_groups` and `suppress_crossed` count them as a hidden remainder of
+their school's split. For repeated breakdowns over a million rows, encode labels once with
+`group_codes` and pass the `GroupCodes` (a list of them is crossed).
+
+Numbers are float64 throughout; answer codes are kept compact (float32 or uint8) and become
+float64 scores one dimension at a time (`dimension_scores_from_answers`).
 """
 from survey.analysis.benchmark import NetworkBenchmark, network_benchmark
 from survey.analysis.drivers import (
@@ -46,6 +55,7 @@ from survey.analysis.priority import (
     KEEP_UP,
     MAINTAIN,
     WATCH,
+    mean_importance,
     mean_of_dimension_indices,
     priority_quadrants,
 )
@@ -53,22 +63,36 @@ from survey.analysis.rates import response_rate
 from survey.analysis.reliability import cronbach_alpha
 from survey.analysis.scores import (
     answer_matrix,
+    dimension_scores_from_answers,
     dimension_scores_from_items,
     item_score_matrix,
     item_scores,
+    option_scores,
     respondent_dimension_scores,
 )
 from survey.analysis.spec import DimensionSpec, QuestionnaireSpec
-from survey.analysis.suppression import K_MIN, displayed_n, suppress_small_groups
+from survey.analysis.suppression import (
+    COMPLEMENTARY,
+    K_MIN,
+    PRIMARY,
+    displayed_n,
+    hide_suppressed_n,
+    protect_table,
+    suppress_crossed,
+    suppress_small_groups,
+    suppression_reason,
+)
 from survey.analysis.trends import comparable_dimensions, compare_rounds, trend
 
 __all__ = [
-    "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "WATCH",
+    "COMPLEMENTARY", "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "PRIMARY", "WATCH",
     "DimensionSpec", "DriverImportance", "GroupCodes", "NetworkBenchmark", "QuestionnaireSpec",
     "anonymous_label", "answer_matrix", "benchmark_partners", "comparable_dimensions",
-    "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_items",
-    "displayed_n", "driver_importance", "group_codes", "item_results", "item_score_matrix",
-    "item_scores", "lmg_shares", "mean_of_dimension_indices", "network_benchmark",
-    "priority_quadrants", "respondent_dimension_scores", "response_rate",
-    "school_driver_importance", "subset_r_squared", "suppress_small_groups", "trend",
+    "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_answers",
+    "dimension_scores_from_items", "displayed_n", "driver_importance", "group_codes",
+    "hide_suppressed_n", "item_results", "item_score_matrix", "item_scores", "lmg_shares",
+    "mean_importance", "mean_of_dimension_indices", "network_benchmark", "option_scores",
+    "priority_quadrants", "protect_table", "respondent_dimension_scores", "response_rate",
+    "school_driver_importance", "subset_r_squared", "suppress_crossed", "suppress_small_groups",
+    "suppression_reason", "trend",
 ]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from survey.analysis.groups import GroupsLike
 from survey.analysis.indices import aligned_codes
+from survey.analysis.priority import mean_importance
 from survey.analysis.spec import QuestionnaireSpec
 
 MIN_CASES = 100
@@ -36,6 +37,12 @@ class DriverImportance:
     r_squared: float
     n: int
     source: str = "network"
+
+    @property
+    def mean_importance(self) -> float:
+        """The priority map's vertical line, 100 / number of predictors (`priority.mean_importance`): the
+        same value whether or not the regression could be fitted."""
+        return mean_importance(len(self.importance))
 
 
 def subset_r_squared(correlation: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from survey.analysis.groups import GroupsLike
 from survey.analysis.indices import aligned_codes
-from survey.analysis.scores import answer_matrix
+from survey.analysis.scores import answer_matrix, option_scores
 from survey.analysis.spec import QuestionnaireSpec
 
 
@@ -39,7 +39,7 @@ def item_results(frame: pd.DataFrame, spec: QuestionnaireSpec, groups: GroupsLik
         counts[:, j, :] = np.bincount(cell, minlength=count * k).reshape(count, k)
 
     reverse = np.array([item in spec.reverse for item in items])
-    option_score = np.arange(k) * (100.0 / (k - 1))  # raw code j -> (j - 1) / (k - 1) * 100
+    option_score = option_scores(k)  # raw code j -> (j - 1) / (k - 1) * 100, as for dimension scores
     option_score = np.where(reverse[:, None], option_score[::-1], option_score)  # (items, k)
     positive = np.zeros((len(items), k), dtype=bool)
     positive[:, -2:] = ~reverse[:, None]

@@ -12,6 +12,15 @@ WATCH = "Watch"
 MAINTAIN = "Maintain"
 
 
+def mean_importance(n_dimensions: int) -> float:
+    """The priority map's vertical line: the mean importance, 100 / the number of predictor dimensions
+    (importances are percentages of R^2 that sum to 100). `priority_quadrants` classifies with it; a chart
+    must draw this same number, whatever subset of the dimensions it shows."""
+    if n_dimensions < 1:
+        raise ValueError("the priority map needs at least one predictor dimension")
+    return 100.0 / n_dimensions
+
+
 def mean_of_dimension_indices(network_index: pd.DataFrame, spec: QuestionnaireSpec) -> float:
     """The priority map's horizontal line: the mean, over the predictor dimensions (every
     dimension except overall satisfaction, i.e. the dimensions on the map), of the network's
@@ -27,7 +36,8 @@ def priority_quadrants(importance_pct: pd.Series, school_index: pd.Series,
 
     x = importance (percent of R^2, `importance_pct`, indexed by dimension), y = the school's
     index (`school_index`, indexed by dimension). The vertical line is the mean importance
-    100 / n_dimensions (n_dimensions = number of predictors, default len(importance_pct)); the
+    `mean_importance(n_dimensions)` = 100 / n_dimensions (n_dimensions = number of predictors, default
+    len(importance_pct)); the
     horizontal line is `network_dimension_mean_of_all_indices`, the network mean of the
     predictor dimensions' indices (see `mean_of_dimension_indices`; overall satisfaction excluded).
 
@@ -39,7 +49,7 @@ def priority_quadrants(importance_pct: pd.Series, school_index: pd.Series,
     Columns: `dimension`, `importance`, `school_index`, `important`, `strong`, `quadrant`.
     """
     n_dimensions = len(importance_pct) if n_dimensions is None else n_dimensions
-    x_line = 100.0 / n_dimensions
+    x_line = mean_importance(n_dimensions)
     dimensions = importance_pct.index
     importance = importance_pct.to_numpy(dtype=np.float64)
     index = school_index.reindex(dimensions).to_numpy(dtype=np.float64, na_value=np.nan)

@@ -1,4 +1,22 @@
-"""Anonymity: small-group and complementary suppression, cell by cell (METHOD.md, Anonymity)."""
+"""Anonymity: small-group and complementary suppression, cell by cell (METHOD.md, Anonymity).
+
+A cell is one group and one dimension (or item), with its own n. A *published* cell shows n and its
+statistics; a *suppressed* cell shows neither. What must never happen is that a reader can work out,
+from published numbers only, the n and the mean of fewer than k_min respondents (0 < n < k_min). Three
+ways to do so are closed here:
+
+- a small cell itself (primary suppression: n < k_min);
+- subtraction within a split: a published parent (a school, the network) minus its published groups
+  leaves the *hidden part* of the split, i.e. the suppressed groups plus the respondents who are in the
+  parent but in no group (no answer to an optional background question, no program: the *remainder*,
+  parent n minus the sum of the groups' n). The hidden part must hold 0 or >= k_min respondents;
+- in a two-way breakdown (schools x programs, schools x genders, ...) the same subtraction along the
+  other direction: the network's cell of a group minus that group's published school cells
+  (`suppress_crossed`), and chains of such subtractions: a complementary cell that can itself be
+  worked out (for instance it is the only hidden school cell of its group) protects nothing.
+
+`displayed_n` and `hide_suppressed_n` say how a suppressed cell's n is shown: never exactly.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,6 +27,8 @@ from pandas.api.types import is_float_dtype
 
 K_MIN = 5
 HIDDEN = "–"
+PRIMARY = "primary"              # suppressed because n < k_min
+COMPLEMENTARY = "complementary"  # suppressed (n >= k_min) so that a small group cannot be worked out
 
 
 def suppress_small_groups(cells: pd.DataFrame, k_min: int = K_MIN, *,
@@ -21,40 +41,89 @@ def suppress_small_groups(cells: pd.DataFrame, k_min: int = K_MIN, *,
     is one group and one dimension (or item); its n is counted for that cell only.
 
     1. A cell with n < k_min is suppressed.
-    2. Complementary suppression, per split: a split is the cells of one parent and one cell key,
+    2. With `parent_cells` (the parent table, already suppressed), every cell whose parent cell is
+       suppressed is suppressed as well, so a complementary-suppressed parent cannot be rebuilt
+       from its children. This is applied before step 3.
+    3. Complementary suppression, per split: a split is the cells of one parent and one cell key,
        the parent being given by the `parent` columns (default: every group column but the last,
        e.g. `school` for school x program cells; none for school cells, the parent then being the
-       network). While the suppressed cells of a split hold together 0 < total n < k_min, the
-       smallest published cell of the split is suppressed too (equal n: the one listed first).
-    3. With `parent_cells` (the parent table, already suppressed), every cell whose parent cell is
-       suppressed is suppressed as well, so a complementary-suppressed parent cannot be rebuilt
-       from its children. This is applied before step 2.
+       network). The split's *hidden part* is its suppressed cells plus its *remainder*: the
+       respondents of the parent cell in no group of the split (parent n minus the sum of the
+       cells' n; known only with `parent_cells`, else 0). While the hidden part holds
+       0 < n < k_min, the smallest published cell of the split is suppressed too (equal n: the one
+       listed first). A hidden part made of one single cell (no remainder) is that cell's exact
+       numbers by subtraction, so the smallest published cell is suppressed with it as well (this
+       only happens to a cell suppressed beforehand, e.g. by an existing `suppressed` column).
+       Splits whose parent cell is suppressed publish nothing to subtract from and are left alone.
+
+    Why the network counts as a published parent of the school split: the network's pooled index
+    and n are published, so with every school but one published, that school's mean is
+    (network n x network mean - the published schools' sums) / its n. School cells are therefore
+    one split of the network, like the programs of a school (`test_school_cells_are_a_split_of_the_network`).
 
     Returns a copy with `suppressed` (bool) added; a suppressed cell keeps `n` (presenters show it
-    with `displayed_n`) and has every other float column (mean, sd, interval, shares) blanked to
-    NaN. An existing `suppressed` column counts as already suppressed.
+    with `displayed_n`, or blank it with `hide_suppressed_n`) and has every other float column
+    (mean, sd, interval, shares) blanked to NaN. An existing `suppressed` column counts as already
+    suppressed.
     """
-    key = "item" if "item" in cells.columns else "dimension"
+    return _suppress_split(cells, k_min, parent=parent, parent_cells=parent_cells)
+
+
+def _suppress_split(cells: pd.DataFrame, k_min: int, *, parent: Sequence[str] | None = None,
+                    parent_cells: pd.DataFrame | None = None, follow_parent: bool = True,
+                    single: bool = True, blank: bool = True) -> pd.DataFrame:
+    key = _key_of(cells)
     group_columns = list(cells.columns[: cells.columns.get_loc(key)])
     parent = list(group_columns[:-1] if parent is None else parent)
     if not set(parent) <= set(group_columns) or (group_columns and parent == group_columns):
         raise ValueError(f"parent {parent} must be a proper subset of the groups {group_columns}")
 
-    n = cells["n"].to_numpy(dtype=np.int64)
+    n = _n_values(cells)
     suppressed = n < k_min
     if "suppressed" in cells.columns:
         suppressed |= cells["suppressed"].to_numpy(dtype=bool)
-    if parent_cells is not None:
-        suppressed |= _parent_suppressed(cells, parent_cells, parent + [key])
     if group_columns:
         split = _split_codes(cells[parent + [key]])
-        suppressed = _complementary(n, suppressed, split, k_min)
+        count = int(split.max()) + 1 if len(split) else 0
+        remainder = np.zeros(count)
+        active = np.ones(count, dtype=bool)
+        if parent_cells is not None:
+            parent_n, parent_hidden = _parent_lookup(cells, parent_cells, parent + [key], k_min)
+            if follow_parent:
+                suppressed |= parent_hidden
+            first = np.zeros(count, dtype=np.int64)
+            first[split[::-1]] = np.arange(len(split))[::-1]
+            children = np.bincount(split, weights=n, minlength=count)
+            known = ~np.isnan(parent_n[first])  # a split without a parent cell: no remainder known
+            remainder = np.where(known, np.clip(np.nan_to_num(parent_n[first]) - children, 0, None), 0)
+            active = ~parent_hidden[first]
+        suppressed = _complementary(n, suppressed, split, k_min, remainder, active, single)
 
     result = cells.copy()
     result["suppressed"] = suppressed
-    blank = [c for c in result.columns if c != "n" and is_float_dtype(result[c].dtype)]
-    result.loc[suppressed, blank] = np.nan
+    if blank:
+        _blank(result)
     return result
+
+
+def _key_of(cells: pd.DataFrame) -> str:
+    return "item" if "item" in cells.columns else "dimension"
+
+
+def _n_values(cells: pd.DataFrame) -> np.ndarray:
+    return cells["n"].to_numpy(dtype=np.float64, na_value=0).astype(np.int64)
+
+
+def _blank(result: pd.DataFrame) -> None:
+    suppressed = result["suppressed"].to_numpy(dtype=bool)
+    blank = [c for c in result.columns if c != "n" and is_float_dtype(result[c].dtype)]
+    if blank and suppressed.any():
+        result.loc[suppressed, blank] = np.nan
+
+
+def _label_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Label columns as plain objects, so tables built apart (categoricals with other categories) match."""
+    return pd.DataFrame({c: frame[c].astype(object).to_numpy() for c in frame.columns})
 
 
 def _split_codes(columns: pd.DataFrame) -> np.ndarray:
@@ -65,11 +134,28 @@ def _split_codes(columns: pd.DataFrame) -> np.ndarray:
     return pd.factorize(codes)[0]
 
 
-def _complementary(n: np.ndarray, suppressed: np.ndarray, split: np.ndarray,
-                   k_min: int) -> np.ndarray:
-    """Vectorised 'suppress the smallest published cell until the split's suppressed total is
-    0 or >= k_min' over every split at once."""
-    held = np.bincount(split, weights=np.where(suppressed, n, 0))
+def _parent_lookup(cells: pd.DataFrame, parent_cells: pd.DataFrame, keys: list[str], k_min: int):
+    """Per row of `cells`: its parent cell's n (NaN when the parent table has no such cell) and whether
+    the parent cell is suppressed."""
+    parent_n = _n_values(parent_cells)
+    hidden = parent_n < k_min
+    if "suppressed" in parent_cells.columns:
+        hidden |= parent_cells["suppressed"].to_numpy(dtype=bool)
+    if not keys:  # pragma: no cover - a split always has its cell key
+        raise ValueError("no keys")
+    right = _label_frame(parent_cells[keys]).assign(_n=parent_n.astype(np.float64), _hidden=hidden)
+    right = right.drop_duplicates(keys)
+    marked = _label_frame(cells[keys]).merge(right, on=keys, how="left", sort=False)
+    return marked["_n"].to_numpy(dtype=np.float64), marked["_hidden"].eq(True).to_numpy()
+
+
+def _complementary(n: np.ndarray, suppressed: np.ndarray, split: np.ndarray, k_min: int,
+                   remainder: np.ndarray, active: np.ndarray, single: bool) -> np.ndarray:
+    """Vectorised 'suppress the smallest published cell until the split's hidden part is 0 or
+    >= k_min (and not one single cell)' over every split at once."""
+    count = len(remainder)
+    held = np.bincount(split, weights=np.where(suppressed, n, 0), minlength=count) + remainder
+    lone = (np.bincount(split, weights=suppressed & (n > 0), minlength=count) == 1) & (remainder == 0)
     order = np.lexsort((np.arange(len(n)), n, split))  # by split, then n, then position
     in_split = split[order]
     published = ~suppressed[order]
@@ -77,21 +163,300 @@ def _complementary(n: np.ndarray, suppressed: np.ndarray, split: np.ndarray,
     running = np.cumsum(published_n)
     start = np.searchsorted(in_split, in_split)  # first position of each row's split
     before = running - published_n - np.where(start > 0, running[start - 1], 0)
+    published_count = np.cumsum(published)
+    rank = published_count - published - np.where(start > 0, published_count[start - 1], 0)
     total = held[in_split]
-    more = published & (total > 0) & (total + before < k_min)
+    needed = total + before < k_min
+    if single:
+        needed |= lone[in_split] & (rank == 0)
+    more = published & active[in_split] & (total > 0) & needed
     result = suppressed.copy()
     result[order[more]] = True
     return result
 
 
-def _parent_suppressed(cells: pd.DataFrame, parent_cells: pd.DataFrame,
-                       keys: list[str]) -> np.ndarray:
-    hidden = parent_cells.loc[parent_cells["suppressed"].to_numpy(dtype=bool), keys]
-    if hidden.empty:
-        return np.zeros(len(cells), dtype=bool)
-    marked = cells[keys].merge(hidden.drop_duplicates().assign(_hidden=True), on=keys,
-                               how="left", sort=False)
-    return marked["_hidden"].notna().to_numpy()
+# --- two-way breakdowns ------------------------------------------------------------------------------
+
+
+def suppress_crossed(cells: pd.DataFrame, k_min: int = K_MIN, *, rows: Sequence[str],
+                     row_cells: pd.DataFrame, column_cells: pd.DataFrame,
+                     total_cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppression of a two-way breakdown, e.g. school x program, in both directions.
+
+    `cells`: the crossed table (`dimension_index` by `rows` and the breakdown's group columns, e.g.
+    school x program). `row_cells`: the table by `rows` alone (the schools), already suppressed.
+    `column_cells`: the table by the group columns alone (the network's programs), suppressed or not.
+    `total_cells`: the table without groups (the network), already suppressed.
+
+    Seen per dimension, these are one table: schools x groups, with the school cells as row totals,
+    the network's group cells as column totals and the network cell as the grand total, plus an
+    unpublished remainder column (respondents of a school in no group) and row (respondents in a
+    group but without a school). Every line of it is an equation a reader can subtract along:
+
+    1. the network's group cells as a split of the network (remainder included);
+    2. each school's split into groups, remainder included, and every group of a suppressed school
+       suppressed (`suppress_small_groups` with the school as parent);
+    3. each group's split across schools: the suppressed school cells of a group must hold 0 or
+       >= k_min respondents, else the group's smallest published school cell is suppressed;
+       2 and 3 are repeated until nothing changes;
+    4. then every combination of such subtractions (`protect_table`, an exact test): no set of
+       respondents of 0 < n < k_min that contains a small cell may be worked out from the published
+       cells. Where one can, the smallest published cell that spoils that subtraction is suppressed
+       (a school cell of a group first, the network's group cells when needed; school and network
+       totals are never touched here, they are decided as a split of the network), and the test
+       runs again.
+
+    Returns (cells, column_cells), each with `suppressed` and blanked statistics like
+    `suppress_small_groups`.
+    """
+    key = _key_of(cells)
+    group_columns = list(cells.columns[: cells.columns.get_loc(key)])
+    rows = list(rows)
+    columns = [c for c in group_columns if c not in rows]
+    if not rows or not columns or set(rows) - set(group_columns):
+        raise ValueError(f"rows {rows} must be some, not all, of the groups {group_columns}")
+
+    column_cells = _suppress_split(column_cells, k_min, parent=[], parent_cells=total_cells,
+                                   blank=False)
+    flags, previous = cells, None
+    while True:
+        flags = _suppress_split(flags, k_min, parent=rows, parent_cells=row_cells, single=False,
+                                blank=False)
+        flags = _suppress_split(flags, k_min, parent=columns, parent_cells=column_cells,
+                                follow_parent=False, single=False, blank=False)
+        current = flags["suppressed"].to_numpy(dtype=bool)
+        if previous is not None and np.array_equal(current, previous):
+            break
+        previous = current.copy()
+
+    cell_hidden, column_hidden = _protect_tables(flags, column_cells, row_cells, total_cells,
+                                                 rows, columns, key, k_min)
+    flags["suppressed"] = cell_hidden
+    column_cells["suppressed"] = column_hidden
+    _blank(flags)
+    _blank(column_cells)
+    return flags, column_cells
+
+
+def _published(table: pd.DataFrame, k_min: int) -> np.ndarray:
+    n = _n_values(table)
+    hidden = n < k_min
+    if "suppressed" in table.columns:
+        hidden |= table["suppressed"].to_numpy(dtype=bool)
+    return ~hidden
+
+
+def _index_of(frame: pd.DataFrame, columns: list[str], index: pd.Index) -> np.ndarray:
+    labels = _label_frame(frame[columns])
+    keys = pd.MultiIndex.from_frame(labels) if len(columns) > 1 else pd.Index(labels[columns[0]])
+    return index.get_indexer(keys)
+
+
+def _union_index(frames: list[pd.DataFrame], columns: list[str]) -> pd.Index:
+    labels = pd.concat([_label_frame(f[columns]) for f in frames], ignore_index=True).drop_duplicates()
+    if len(columns) > 1:
+        return pd.MultiIndex.from_frame(labels)
+    return pd.Index(labels[columns[0]])
+
+
+def _protect_tables(cells, column_cells, row_cells, total_cells, rows, columns, key, k_min):
+    """Step 4 of `suppress_crossed`, per cell key: build each key's table and protect it."""
+    row_index = _union_index([row_cells, cells], rows)
+    column_index = _union_index([column_cells, cells], columns)
+    key_index = _union_index([total_cells, cells], [key])
+    S, G, D = len(row_index), len(column_index), len(key_index)
+    n = np.zeros((D, S + 2, G + 2), dtype=np.int64)
+    published = np.zeros((D, S + 2, G + 2), dtype=bool)
+
+    def place(table, r, c):
+        k = _index_of(table, [key], key_index)
+        r, c = np.broadcast_to(r, k.shape), np.broadcast_to(c, k.shape)
+        keep = (k >= 0) & (r >= 0) & (c >= 0)
+        n[k[keep], r[keep], c[keep]] = _n_values(table)[keep]
+        published[k[keep], r[keep], c[keep]] = _published(table, k_min)[keep]
+
+    cell_r, cell_c = _index_of(cells, rows, row_index), _index_of(cells, columns, column_index)
+    place(cells, cell_r, cell_c)
+    place(row_cells, _index_of(row_cells, rows, row_index), G + 1)
+    col_c = _index_of(column_cells, columns, column_index)
+    place(column_cells, S + 1, col_c)
+    place(total_cells, S + 1, G + 1)
+    # the unpublished remainders: row S = in a group but no row label, column G = in no group
+    n[:, :S, G] = np.clip(n[:, :S, G + 1] - n[:, :S, :G].sum(axis=2), 0, None)
+    n[:, S, :G] = np.clip(n[:, S + 1, :G] - n[:, :S, :G].sum(axis=1), 0, None)
+    n[:, S, G + 1] = np.clip(n[:, S + 1, G + 1] - n[:, :S, G + 1].sum(axis=1), 0, None)
+    n[:, S + 1, G] = np.clip(n[:, S + 1, G + 1] - n[:, S + 1, :G].sum(axis=1), 0, None)
+    n[:, S, G] = np.clip(n[:, S, G + 1] - n[:, S, :G].sum(axis=1), 0, None)
+    hideable = np.zeros((S + 2, G + 2), dtype=bool)
+    hideable[:S, :G] = True
+    hideable[S + 1, :G] = True
+
+    for d in range(D):
+        published[d] = protect_table(n[d], published[d], hideable, k_min)
+
+    k = _index_of(cells, [key], key_index)
+    cell_hidden = ~published[k, cell_r, cell_c]
+    k = _index_of(column_cells, [key], key_index)
+    column_hidden = ~published[k, S + 1, col_c]
+    return cell_hidden, column_hidden
+
+
+def protect_table(n: np.ndarray, published: np.ndarray, hideable: np.ndarray,
+                  k_min: int = K_MIN) -> np.ndarray:
+    """Suppress further cells of one two-way table until no group of 0 < n < k_min can be worked out.
+
+    `n`, `published`, `hideable`: (R, C) arrays. The last column holds the row totals and the last row
+    the column totals (the corner is the grand total), so every row and every column adds up: those
+    are the equations a reader can subtract along. Cells not `published` are unknown to the reader
+    (a cell with n = 0 holds nobody and is treated as known).
+
+    The test is exact. Read the table as a circulation: every respondent flows
+    total -> their row -> their column -> total, so a row's total is the flow into the row node and a
+    cell the flow from its row to its column. Adding up the equations of a set X of lines gives
+    "what flows out of X = what flows in"; its unknown part can be worked out, as a count and a sum,
+    exactly when all unknown cells crossing X go the same way, and it then covers the respondents of
+    those cells. So a small unknown cell e (0 < n < k_min) is safe iff every such set of lines that e
+    leaves holds at least k_min respondents in its unknown crossing cells: a minimum cut, found as a
+    maximum flow (unknown cells carry their n forwards and without limit backwards, known cells
+    nothing). While some small cell is not safe, a published `hideable` cell across its minimum cut is
+    suppressed (it adds >= k_min to that cut, or makes it unusable): the smallest one that makes the
+    small cell safe on its own, else the smallest one; failing any, the smallest next to the cut, and as
+    a last resort every hideable cell.
+
+    Returns the new `published` (a copy)."""
+    published = published.copy()
+    present = n > 0
+    graph = None
+    for cell in map(tuple, np.argwhere(~published & present & (n < k_min))):
+        for _ in range(int(hideable.sum()) + 1):
+            if graph is None:
+                graph = _FlowGraph(n, ~published & present)
+            cut = graph.small_cut(cell, k_min)
+            if cut is None:
+                break
+            free = published & hideable & present
+            fix = _across(n, free, cut, lambda extra: graph.small_cut(cell, k_min, extra) is None)
+            graph = None  # the table changes: rebuild
+            if fix is None:
+                if not free.any():
+                    return published
+                published &= ~free
+                continue
+            published[fix] = False
+    return published
+
+
+_UNLIMITED = 1 << 60
+
+
+def _arc_ends(R: int, C: int, r: int, c: int) -> tuple[int, int]:
+    """The direction respondents flow through cell (r, c): nodes 0..R-1 are the rows, R..R+C-1 the
+    columns; the last row and the last column are the totals."""
+    total_row, total_column = R - 1, R + C - 1
+    if r < R - 1 and c < C - 1:
+        return r, R + c                    # row -> column
+    if c == C - 1 and r < R - 1:
+        return total_column, r             # total -> row (the row's total)
+    if r == R - 1 and c < C - 1:
+        return R + c, total_row            # column -> total (the column's total)
+    return total_row, total_column         # the grand total closes the circle
+
+
+class _FlowGraph:
+    """The unknown cells of a table as a flow network: a cell carries its n forwards (along the flow of
+    respondents) and without limit backwards; known cells carry nothing. Built once per state of the
+    table, searched once per small cell."""
+
+    def __init__(self, n: np.ndarray, unknown: np.ndarray):
+        R, C = n.shape
+        self.shape = (R, C)
+        self.nodes = R + C
+        self.head: list[int] = []
+        self.capacity: list[int] = []
+        self.out: list[list[int]] = [[] for _ in range(self.nodes)]
+        self.ends: dict[tuple[int, int], tuple[int, int]] = {}
+        self.n = n
+        for r, c in zip(*(axis.tolist() for axis in np.nonzero(unknown))):
+            self._add((r, c), self.out, self.head, self.capacity)
+
+    def _add(self, cell, out, head, capacity) -> None:
+        a, b = _arc_ends(*self.shape, *cell)
+        self.ends[cell] = (a, b)
+        out[a].append(len(head))
+        head.append(b)
+        capacity.append(int(self.n[cell]))
+        out[b].append(len(head))
+        head.append(a)
+        capacity.append(_UNLIMITED)
+
+    def small_cut(self, cell: tuple[int, int], k_min: int, extra: tuple[int, int] | None = None):
+        """The nodes on the source side of a cut that isolates fewer than k_min respondents including
+        `cell`, or None when every such cut holds at least k_min (maximum flow, stopped at k_min). `extra`:
+        one more cell counted as unknown (a trial)."""
+        head, capacity, out = self.head, list(self.capacity), self.out
+        if extra is not None:
+            head, out = list(head), [list(arcs) for arcs in out]
+            self._add(extra, out, head, capacity)
+        source, sink = _arc_ends(*self.shape, *cell)
+        flow = 0
+        while flow < k_min:
+            previous = [-1] * self.nodes
+            previous[source] = -2
+            queue = [source]
+            for v in queue:
+                if v == sink:
+                    break
+                for arc in out[v]:
+                    w = head[arc]
+                    if capacity[arc] > 0 and previous[w] == -1:
+                        previous[w] = arc
+                        queue.append(w)
+            if previous[sink] == -1:
+                side = np.zeros(self.nodes, dtype=bool)
+                side[[v for v in range(self.nodes) if previous[v] != -1]] = True
+                return side
+            path, v = [], sink
+            while v != source:
+                arc = previous[v]
+                path.append(arc)
+                v = head[arc ^ 1]
+            push = min(k_min - flow, *(capacity[arc] for arc in path))
+            for arc in path:
+                capacity[arc] -= push
+                capacity[arc ^ 1] += push
+            flow += push
+        return None
+
+
+_TRIALS = 32  # crossing cells tried, smallest first, for one that settles the small cell on its own
+
+
+def _across(n: np.ndarray, free: np.ndarray, side: np.ndarray, settles):
+    """The cell of `free` to suppress for the cut `side`: among the cells crossing it (either way), the
+    smallest for which `settles(cell)` holds (the small cell is safe once it is suppressed too), else the
+    smallest; else the smallest touching the source side; else None."""
+    R, C = n.shape
+    crossing = np.zeros((R, C), dtype=bool)
+    touching = np.zeros((R, C), dtype=bool)
+    for r, c in zip(*(axis.tolist() for axis in np.nonzero(free))):
+        a, b = _arc_ends(R, C, r, c)
+        crossing[r, c] = side[a] != side[b]
+        touching[r, c] = side[a] or side[b]
+    for mask in (crossing, touching):
+        if not mask.any():
+            continue
+        cells = np.argwhere(mask)
+        order = np.lexsort((cells[:, 1], cells[:, 0], n[mask]))  # smallest n, then row-major
+        ranked = [tuple(int(i) for i in cells[j]) for j in order]
+        if mask is crossing:
+            for cell in ranked[:_TRIALS]:
+                if settles(cell):
+                    return cell
+        return ranked[0]
+    return None
+
+
+# --- showing n -------------------------------------------------------------------------------------
 
 
 def displayed_n(n, suppressed, k_min: int = K_MIN):
@@ -111,3 +476,36 @@ def displayed_n(n, suppressed, k_min: int = K_MIN):
     if isinstance(n, pd.Series):
         return pd.Series(shown, index=n.index, dtype=object, name=n.name)
     return shown
+
+
+def suppression_reason(n, suppressed, k_min: int = K_MIN) -> np.ndarray:
+    """Why each cell is suppressed: `PRIMARY` (n < k_min), `COMPLEMENTARY` (n >= k_min, suppressed so
+    that a small group cannot be worked out), None when published. An object array."""
+    n_values = np.asarray(n, dtype=np.int64)
+    hidden = np.asarray(suppressed, dtype=bool)
+    return np.where(~hidden, None, np.where(n_values < k_min, PRIMARY, COMPLEMENTARY)).astype(object)
+
+
+def hide_suppressed_n(table: pd.DataFrame, k_min: int = K_MIN) -> pd.DataFrame:
+    """A result table as it may be published: a suppressed cell carries no exact n.
+
+    `n` becomes a nullable integer (Int64), <NA> where `suppressed`; two columns are added at the end:
+    `suppression`: "primary" (n < k_min) or "complementary" (n >= k_min, suppressed to protect a small
+    group), <NA> when published; `n_shown`: the n as every presenter shows it (`displayed_n`: the number,
+    "< k_min" or "–"). Idempotent: a table that already has both columns only has `n` blanked again (the
+    reasons of a table computed under another k_min are kept). A table without `suppressed` is returned
+    unchanged."""
+    if "suppressed" not in table.columns or "n" not in table.columns:
+        return table
+    table = table.copy()
+    suppressed = table["suppressed"].to_numpy(dtype=bool)
+    if not {"suppression", "n_shown"} <= set(table.columns):
+        # n unknown (already blank) counts as complementary: "–" never states a bound it cannot check
+        n = table["n"].to_numpy(dtype=np.float64, na_value=np.nan)
+        n = np.where(np.isnan(n), k_min, n).astype(np.int64)
+        table["suppression"] = pd.Series(suppression_reason(n, suppressed, k_min), index=table.index,
+                                         dtype="str")
+        table["n_shown"] = pd.Series(displayed_n(n, suppressed, k_min), index=table.index, dtype="str")
+    values = table["n"].to_numpy(dtype=np.float64, na_value=np.nan)
+    table["n"] = pd.array(np.where(suppressed, np.nan, values), dtype="Int64")
+    return table

@@ -46,6 +46,21 @@ NULLABLE_NUMBER = {"type": ["number", "null"]}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 NULLABLE_STRING = {"type": ["string", "null"]}
 
+SUPPRESSED_N = {
+    **NULLABLE_INTEGER,
+    "description": "How many respondents the cell holds; null when the cell is suppressed (never its exact n).",
+}
+SUPPRESSION = {
+    "enum": ["primary", "complementary", None],
+    "description": 'Why the cell is suppressed: "primary" (fewer than the network\'s k_min), "complementary" '
+    "(at least k_min, suppressed so that a small group cannot be worked out by subtraction); null when published.",
+}
+N_SHOWN = {
+    "type": "string",
+    "description": 'The n as Benchlearn shows it: the number when published, "< 5" (k_min) when primary, '
+    '"–" when complementary.',
+}
+
 COUNT_PROPERTIES = {
     "responses": {"type": "integer", "description": "Submitted responses."},
     "population": {**NULLABLE_INTEGER, "description": "How many could answer, as given by the school(s); null if not given."},
@@ -126,13 +141,14 @@ SCHEMAS = {
     },
     "ResultRow": {
         "type": "object",
-        "description": "One cell of the long aggregates table (METHOD.md). Suppressed cells carry no statistics.",
+        "description": "One cell of the long aggregates table (METHOD.md). Suppressed cells carry no statistics "
+        "and no exact n.",
         "properties": {
             "school": {"type": "string", "description": 'School code, or "NETWORK".'},
             "breakdown": {"type": "string"},
             "group": NULLABLE_STRING,
             "dimension": {"type": "string"},
-            "n": NULLABLE_INTEGER,
+            "n": SUPPRESSED_N,
             "index": NULLABLE_NUMBER,
             "sd": NULLABLE_NUMBER,
             "ci_low": NULLABLE_NUMBER,
@@ -145,6 +161,12 @@ SCHEMAS = {
             "suppressed": {"type": "boolean"},
             "importance": NULLABLE_NUMBER,
             "quadrant": NULLABLE_STRING,
+            "importance_line": {**NULLABLE_NUMBER, "description": "Priority map: the mean importance, 100 / number "
+                                "of predictor dimensions (the vertical line the quadrants are classified by)."},
+            "index_line": {**NULLABLE_NUMBER, "description": "Priority map: the network mean of the predictor "
+                           "dimensions' indices (the horizontal line)."},
+            "suppression": SUPPRESSION,
+            "n_shown": N_SHOWN,
         },
         "additionalProperties": True,
     },
@@ -155,10 +177,12 @@ SCHEMAS = {
             "school": {"type": "string", "description": 'School code, or "NETWORK".'},
             "item": {"type": "string"},
             "dimension": {"type": "string"},
-            "n": NULLABLE_INTEGER,
+            "n": SUPPRESSED_N,
             "mean": NULLABLE_NUMBER,
             "share_positive": NULLABLE_NUMBER,
             "suppressed": {"type": "boolean"},
+            "suppression": SUPPRESSION,
+            "n_shown": N_SHOWN,
         },
         "additionalProperties": True,
     },

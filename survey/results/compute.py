@@ -4,7 +4,8 @@
 
 - `aggregates`: one row per (school or NETWORK, breakdown, group, dimension). The required columns come
   first, named exactly (`AGGREGATE_COLUMNS`), then `EXTRA_COLUMNS`.
-- `items`: one row per (school or NETWORK, item): n, mean 0-100, share_1..k, share_positive, suppressed.
+- `items`: one row per (school or NETWORK, item): n, mean 0-100, share_1..k, share_positive, suppressed,
+  suppression, n_shown.
 - `partners`: one row per (school, "Improve first" dimension, benchmark partner): `PARTNER_COLUMNS`, from
   `survey.analysis.benchmark_partners` on the published school indices of `aggregates` (top quartile,
   significantly higher by Welch p < 0.05, same school type first, then the closest size in responses).
@@ -18,15 +19,26 @@ order) and every float is rounded to `SIGNIFICANT_DIGITS` significant digits, so
 same tables byte for byte (`canonical_bytes`), whatever the database or the order of summation.
 
 Where the numbers go:
-- `n, index, sd, ci_low, ci_high, suppressed`: every row (suppressed cells keep n, the rest is blank).
-  Schools are suppressed cell by cell with the network as parent (complementary across schools), a school's
-  groups with the school as parent (complementary within each split, and under a suppressed school cell).
+- `n, index, sd, ci_low, ci_high, suppressed`: every row. A suppressed cell carries no statistic and no exact
+  n: `n` is <NA> (Int64), `suppression` says why ("primary": n < k_min; "complementary": suppressed so that a
+  small group cannot be worked out) and `n_shown` how its n is shown ("< 5" or "–"; the number when
+  published), both from `survey.analysis.hide_suppressed_n`. The item table has the same three columns.
+  Schools are suppressed cell by cell as a split of the network (whose pooled index is published, so one
+  hidden school among published ones could be worked out by subtraction). Each breakdown (program, each
+  background question) is suppressed as a two-way table, schools x groups with the school and network cells
+  as its totals (`survey.analysis.suppress_crossed`): within each school's split, counting the respondents
+  in no group (no answer to an optional question) as hidden; across the schools of each group, against the
+  network's group cell; under a suppressed school cell; and so that no chain of subtractions isolates fewer
+  than k_min respondents. The item results of a suppressed school dimension cell are suppressed too, and
+  items are suppressed across schools per item.
 - `network_mean`: every row, the network's pooled index of the dimension (the benchmark line).
 - `median, top_quartile`: breakdown `all` rows (school distribution of published school indices);
   `rank`: school `all` rows; `of`: `all` rows.
 - `importance, importance_source, r_squared, quadrant`: `all` rows of predictor dimensions; a school with
   fewer than `driver_min_cases` complete cases shows the network's importance (`importance_source` =
-  "network").
+  "network"). `importance_line` (100 / number of predictor dimensions) and `index_line` (the network mean of
+  the predictor dimensions' indices) on the same rows: the priority map's two lines, the very numbers the
+  quadrants were classified with; charts draw these.
 - `trend_diff, trend_p, trend_significant`: `all` rows, against the previous round when comparable.
 - `response_rate`: `all` and `program` rows where the population is known; `alpha`: NETWORK `all` rows.
 """
@@ -47,15 +59,18 @@ from survey.analysis import (
     benchmark_partners,
     compare_rounds,
     dimension_index,
-    dimension_scores_from_items,
+    dimension_scores_from_answers,
     driver_importance,
     group_codes,
+    hide_suppressed_n,
     item_results,
+    mean_importance,
     mean_of_dimension_indices,
     network_benchmark,
     priority_quadrants,
     response_rate,
     school_driver_importance,
+    suppress_crossed,
     suppress_small_groups,
 )
 from survey.analysis.priority import IMPROVE_FIRST
@@ -69,7 +84,8 @@ AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", 
                      "network_mean", "median", "top_quartile", "rank", "of", "suppressed", "importance",
                      "quadrant")
 EXTRA_COLUMNS = ("importance_source", "r_squared", "trend_diff", "trend_p", "trend_significant",
-                 "response_rate", "alpha")
+                 "response_rate", "alpha", "importance_line", "index_line")
+SUPPRESSION_COLUMNS = ("suppression", "n_shown")  # added last by `hide_suppressed_n`, in both tables
 _STATS = ("n", "mean", "sd", "ci_low", "ci_high", "suppressed")
 PARTNER_COLUMNS = ("school", "dimension", "partner_school", "partner_label", "partner_index", "school_index",
                    "p_value", "order")
@@ -127,19 +143,19 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
 
     by_school = group_codes(frame["school"])
     net = suppress_small_groups(dimension_index(scores), k_min)
-    school_cells = suppress_small_groups(dimension_index(scores, by_school), k_min)
+    # the schools are a split of the network: its pooled index is published (see suppress_small_groups)
+    school_cells = suppress_small_groups(dimension_index(scores, by_school), k_min, parent_cells=net)
     benchmark = network_benchmark(school_cells, net)
 
     parts = [_part(net.assign(school=NETWORK), ALL, None)]
     school_parts = [_part(benchmark.schools, ALL, None)]
     for breakdown in data.breakdowns:
         groups = group_codes(frame[breakdown].rename("group"))
-        cells = dimension_index(scores, groups)
-        cells = suppress_small_groups(cells, k_min, parent_cells=net)
-        parts.append(_part(cells.assign(school=NETWORK), breakdown, "group"))
         crossed = group_codes([by_school, groups])
-        cells = dimension_index(scores, crossed)
-        cells = suppress_small_groups(cells, k_min, parent=["school"], parent_cells=school_cells)
+        cells, network_cells = suppress_crossed(
+            dimension_index(scores, crossed), k_min, rows=["school"], row_cells=school_cells,
+            column_cells=dimension_index(scores, groups), total_cells=net)
+        parts.append(_part(network_cells.assign(school=NETWORK), breakdown, "group"))
         school_parts.append(_part(cells, breakdown, "group"))
 
     table = pd.concat(parts + school_parts, ignore_index=True)
@@ -151,10 +167,13 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     table = _add_alpha(table, data, spec, net)
     table = _order(table, data.breakdowns, dimension_keys)
     aggregates = canonical(table[list(AGGREGATE_COLUMNS + EXTRA_COLUMNS)])
-    items = canonical(_items(data, by_school, k_min, schools))
+    items = _items(data, by_school, k_min, schools, school_cells, net)
     sizes = frame.groupby("school", observed=True).size()
     partners = canonical(partners_table(aggregates, sizes.set_axis(sizes.index.astype(str)),
                                         school_facts or SchoolFacts(), dimension_keys))
+    # what may be published: no exact n for a suppressed cell (METHOD.md: shown as "< k_min")
+    aggregates = canonical(hide_suppressed_n(aggregates, k_min))
+    items = canonical(hide_suppressed_n(items, k_min))
     return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners)
 
 
@@ -208,19 +227,10 @@ def _anonymous_labels(found: pd.DataFrame) -> pd.Series:
 
 
 def _dimension_scores(data: RoundData) -> pd.DataFrame:
-    """Respondent dimension scores straight from the packed codes (one table lookup per item)."""
+    """Respondent dimension scores straight from the packed uint8 codes, in float64, one dimension at a time
+    (one table lookup per item; never the whole item-score matrix in memory)."""
     spec = data.spec
-    k = spec.points
-    step = 100.0 / (k - 1)
-    forward = np.full(256, np.nan, dtype=np.float32)
-    forward[1:k + 1] = (np.arange(1, k + 1) - 1) * step
-    backward = np.full(256, np.nan, dtype=np.float32)
-    backward[1:k + 1] = (k - np.arange(1, k + 1)) * step
-    raw = data.raw_answers
-    reverse = np.array([key in spec.reverse for key in spec.item_keys])
-    table = np.where(reverse[:, None], backward[None, :], forward[None, :])  # (items, 256)
-    matrix = table[np.arange(raw.shape[1])[:, None], np.ascontiguousarray(raw.T)].T  # column-major
-    scores = dimension_scores_from_items(matrix, spec)
+    scores = dimension_scores_from_answers(data.raw_answers, spec)
     return pd.DataFrame(scores, columns=list(spec.dimension_keys))
 
 
@@ -299,8 +309,9 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cas
     cell = pd.Index(fits["school"].astype(str) + "\x1f" + fits["dimension"].astype(str))
     own = pd.Series(all_rows["index"].to_numpy(dtype=np.float64),
                     index=all_rows["school"].astype(str) + "\x1f" + all_rows["dimension"].astype(str))
+    importance_line, index_line = mean_importance(len(predictors)), mean_of_dimension_indices(net, spec)
     placed = priority_quadrants(pd.Series(fits["importance"].to_numpy(dtype=np.float64), index=cell),
-                                own, mean_of_dimension_indices(net, spec), len(predictors))
+                                own, index_line, len(predictors))
     drivers = pd.DataFrame({
         "school": fits["school"].astype("str"), "breakdown": ALL, "group": ALL,
         "dimension": fits["dimension"].astype("str"),
@@ -308,6 +319,8 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cas
         "quadrant": placed["quadrant"].astype("str").to_numpy(),
         "importance_source": fits["source"].astype("str").to_numpy(),
         "r_squared": fits["r_squared"].to_numpy(dtype=np.float64),
+        "importance_line": importance_line,
+        "index_line": index_line,
     })
     merged = table.merge(drivers, on=["school", "breakdown", "group", "dimension"], how="left", sort=False)
     merged["importance_source"] = merged["importance_source"].astype("str")
@@ -417,13 +430,26 @@ def _order(table: pd.DataFrame, breakdowns, dimension_keys) -> pd.DataFrame:
     return table.iloc[order].reset_index(drop=True)
 
 
-def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools) -> pd.DataFrame:
+def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_cells: pd.DataFrame,
+           net: pd.DataFrame) -> pd.DataFrame:
+    """Item results of the network and of every school. A school's items of a dimension whose index is
+    suppressed are suppressed too (with complete answers the dimension's index is the mean of its item
+    means, so they would give the hidden index back); then each item is a split of the network's item,
+    complementary across schools."""
     spec, frame = data.spec, data.frame
-    network = suppress_small_groups(item_results(frame, spec, answers=data.answers), k_min)
+    network = item_results(frame, spec, answers=data.answers)
+    network["suppressed"] = network["dimension"].map(
+        net.set_index("dimension")["suppressed"].astype(bool)).fillna(True).to_numpy(dtype=bool)
+    network = suppress_small_groups(network, k_min)
+    per_school = item_results(frame, spec, by_school, answers=data.answers)
+    hidden = school_cells.loc[school_cells["suppressed"].to_numpy(dtype=bool), ["school", "dimension"]]
+    hidden_keys = set(zip(hidden["school"].astype(str), hidden["dimension"].astype(str)))
+    per_school["suppressed"] = [key in hidden_keys for key in zip(per_school["school"].astype(str),
+                                                                   per_school["dimension"].astype(str))]
+    per_school = suppress_small_groups(per_school, k_min, parent_cells=network)
     network.insert(0, "school", NETWORK)
-    per_school = suppress_small_groups(item_results(frame, spec, by_school, answers=data.answers), k_min)
     table = pd.concat([network, per_school], ignore_index=True)
-    missing = sorted(set(schools) - set(per_school["school"]))
+    missing = sorted(set(schools) - set(per_school["school"].astype(str)))
     if missing:
         items = list(spec.item_keys)
         empty = pd.DataFrame({
@@ -441,7 +467,7 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools) -> pd.Da
         table[column] = table[column].astype("str")
     table["n"] = table["n"].astype(np.int64)
     table["suppressed"] = table["suppressed"].astype(bool)
-    return table
+    return canonical(table)
 
 
 def canonical(table: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,9 @@
 The format follows the file's extension: `.csv`, `.xlsx` or `.parquet`. In CSV and XLSX every text cell that
 a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with
 an apostrophe; Parquet keeps values as they are (no spreadsheet reads it).
+
+The aggregates are the results as `survey.results.service.round_results` gives them to every presenter: a
+suppressed cell has an empty `n` (its `n_shown` says "< k_min" or "–" and `suppression` why), never its exact n.
 """
 from __future__ import annotations
 

@@ -13,6 +13,11 @@ Parquet), so one column keeps the three tables. The content hash is sha256 over 
 three tables (`compute.content_hash`): the same responses give the same hash on SQLite and PostgreSQL.
 Results frozen before partners were stored have no `benchlearn.partners`: their partners table is empty and
 their hash covers the first two tables, as when they were frozen.
+
+No presenter ever gets a suppressed cell's exact n: results computed now carry none (`n` <NA>, with
+`suppression` and `n_shown`, see `survey.results.compute`), and results frozen before that are passed through
+the same `survey.analysis.hide_suppressed_n` when read (under the network's k_min); their stored bytes and
+content hash stay as they were frozen.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
+from survey.analysis import hide_suppressed_n
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program, School
@@ -145,6 +151,8 @@ def _populations(survey_round: SurveyRound) -> pd.DataFrame:
 
 def _from_stored(survey_round: SurveyRound, stored: RoundResult) -> RoundResults:
     aggregates, items, partners = from_parquet(stored.aggregates)
+    k_min = survey_round.network.k_min
+    aggregates, items = hide_suppressed_n(aggregates, k_min), hide_suppressed_n(items, k_min)
     computed_at = stored.computed_at
     if computed_at.tzinfo is None:  # SQLite keeps no time zone; the value was stored in UTC
         computed_at = computed_at.replace(tzinfo=timezone.utc)

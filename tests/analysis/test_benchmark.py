@@ -1,7 +1,13 @@
 import numpy as np
 import pandas as pd
+import pytest
 
-from survey.analysis import dimension_index, network_benchmark, suppress_small_groups
+from survey.analysis import (
+    dimension_index,
+    network_benchmark,
+    respondent_dimension_scores,
+    suppress_small_groups,
+)
 
 
 def school_cells(means: dict[str, float], n: int = 20, suppressed=()) -> pd.DataFrame:
@@ -80,3 +86,21 @@ def test_rows_keep_their_own_index():
     cells = school_cells({"A": 60, "B": 70, "C": 80}).set_axis([30, 10, 20])
     schools = network_benchmark(cells, network_cells(60, 70)).schools
     assert schools.loc[[30, 10, 20], "rank"].tolist() == [3, 2, 1]
+
+
+def test_schools_tied_on_a_four_point_scale_share_the_better_rank(make_spec, make_responses):
+    """k = 4: the item scores are 0, 33.3.., 66.6.., 100. Five respondents at S1 answer (4, 1) and five at
+    S2 answer (2, 3): each respondent's score is 50, so both schools' index is exactly 50. In float32,
+    33.333332 + 66.666664 falls short of 100, S2 came out at 49.999998 and ranked 2nd."""
+    spec = make_spec({"wellbeing": 2, "overall": 1}, points=4)
+    frame = make_responses(school=["S1"] * 5 + ["S2"] * 5 + ["S3"] * 5,
+                           **{"wellbeing.1": [4] * 5 + [2] * 5 + [1] * 5,
+                              "wellbeing.2": [1] * 5 + [3] * 5 + [2] * 5,
+                              "overall.1": [3] * 15})
+    scores = respondent_dimension_scores(frame, spec)
+    assert scores["wellbeing"].dtype == np.float64
+    cells = suppress_small_groups(dimension_index(scores, frame["school"]), 5)
+    schools = network_benchmark(cells, dimension_index(scores)).schools
+    wellbeing = schools[schools["dimension"] == "wellbeing"].set_index("school")
+    assert wellbeing["rank"].to_dict() == {"S1": 1, "S2": 1, "S3": 3}
+    assert wellbeing.loc["S2", "mean"] == pytest.approx(50, abs=1e-12)

@@ -39,3 +39,18 @@ def test_horizontal_line_is_the_mean_of_network_indices_without_overall(make_spe
                             "mean": [60.0, 70.0, 100.0]})
     # (60 + 70) / 2 = 65; overall satisfaction's 100 is not on the map
     assert mean_of_dimension_indices(network, spec) == pytest.approx(65)
+
+
+def test_the_vertical_line_is_one_number_for_quadrants_and_charts():
+    from survey.analysis import DriverImportance, mean_importance
+
+    # 3 predictors: 100 / 3, however many of them a chart shows
+    assert mean_importance(3) == pytest.approx(100 / 3)
+    fitted = DriverImportance(pd.Series({"a": 50.0, "b": 30.0, "c": 20.0}), 0.4, 200)
+    assert fitted.mean_importance == mean_importance(3)
+    # b sits just above the line, c below: the quadrants use the same number
+    importance = pd.Series({"a": 40.0, "b": 100 / 3 + 1e-9, "c": 100 / 3 - 1e-9})
+    placed = priority_quadrants(importance, pd.Series({"a": 10.0, "b": 10.0, "c": 10.0}), 50.0)
+    assert placed["important"].tolist() == [True, True, False]
+    with pytest.raises(ValueError):
+        mean_importance(0)

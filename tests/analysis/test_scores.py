@@ -95,3 +95,22 @@ def test_dimension_scores_keep_the_frame_index_and_dimension_order(make_spec, ma
     scores = respondent_dimension_scores(frame, spec)
     assert list(scores.columns) == ["teaching", "overall"]
     assert scores.loc[20].tolist() == [100, 0]
+
+
+def test_packed_codes_give_the_same_float64_scores_as_the_frame(make_spec, make_responses):
+    from survey.analysis import answer_matrix, dimension_scores_from_answers, option_scores
+
+    spec = make_spec({"teaching": 3, "overall": 2}, reverse={"teaching.2"}, points=4)
+    frame = make_responses(**{"teaching.1": [1, 2, None, 4], "teaching.2": [4, None, None, 1],
+                              "teaching.3": [3, 3, 2, None], "overall.1": [2, 3, 4, 1],
+                              "overall.2": [None, 1, 4, 2]})
+    answers = answer_matrix(frame, spec)
+    packed = np.nan_to_num(answers, nan=255).astype(np.uint8)  # 255: "don't know"
+    packed[1, 1] = 0  # 0: no answer
+    from_frame = respondent_dimension_scores(frame, spec).to_numpy()
+    from_packed = dimension_scores_from_answers(packed, spec)
+    assert from_packed.dtype == np.float64 and np.array_equal(from_frame, from_packed, equal_nan=True)
+    assert item_scores(frame, spec).to_numpy().dtype == np.float64
+    # every path scores code j as option_scores(k)[j - 1], the double nearest (j - 1) / (k - 1) * 100
+    assert option_scores(4).tolist() == [0.0, 100 / 3, 200 / 3, 100.0]
+    assert item_scores(frame, spec).loc[0, "teaching.1":"teaching.3"].tolist() == [0.0, 0.0, 200 / 3]

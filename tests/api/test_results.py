@@ -27,18 +27,21 @@ def test_json_records_turn_nan_na_and_infinity_into_none_and_numpy_into_python()
     frame = pd.DataFrame(
         {
             "school": ["NETWORK", "ABC"],
-            "n": np.array([12, 3], dtype=np.int64),
+            "n": pd.array([12, None], dtype="Int64"),  # a suppressed cell carries no n
             "index": [61.5, np.nan],
             "rank": pd.array([1, None], dtype="Int64"),
             "r_squared": [np.inf, -np.inf],
             "suppressed": np.array([False, True]),
             "quadrant": ["Keep up", None],
+            "n_shown": ["12", "< 5"],
         }
     )
     records = json_records(frame)
     assert records == [
-        {"school": "NETWORK", "n": 12, "index": 61.5, "rank": 1, "r_squared": None, "suppressed": False, "quadrant": "Keep up"},
-        {"school": "ABC", "n": 3, "index": None, "rank": None, "r_squared": None, "suppressed": True, "quadrant": None},
+        {"school": "NETWORK", "n": 12, "index": 61.5, "rank": 1, "r_squared": None, "suppressed": False,
+         "quadrant": "Keep up", "n_shown": "12"},
+        {"school": "ABC", "n": None, "index": None, "rank": None, "r_squared": None, "suppressed": True,
+         "quadrant": None, "n_shown": "< 5"},
     ]
     assert type(records[0]["n"]) is int and type(records[0]["suppressed"]) is bool
     assert json.loads(json.dumps(records, allow_nan=False)) == records
@@ -116,3 +119,28 @@ def test_a_closed_round_without_responses_has_only_suppressed_rows(api, admin, s
     empty = make_round("Tom 2026", [staff.school])
     body = strict_json(api(staff, f"/rounds/{empty.id}/results"))
     assert body["rows"] and all(row["index"] is None for row in body["rows"])
+
+
+def test_suppressed_rows_carry_no_exact_n(api, admin, staff, world):
+    """OTHER has 7 EL, 5 VVS and 1 respondent without a program. Published as they were, that one
+    respondent would be OTHER minus its two programs: so OTHER's VVS (the smaller) is hidden as well, shown
+    with a null n and "–", never its 5."""
+    for user in (admin, staff):
+        for route in ROUTES:
+            rows = strict_json(api(user, f"/rounds/{world['shared'].id}{route}"))["rows"]
+            hidden = [row for row in rows if row["suppressed"]]
+            assert all(row["n"] is None and row["n_shown"] in ("< 5", "–") for row in hidden), route
+            assert all(row["suppression"] in ("primary", "complementary") for row in hidden), route
+            assert all(isinstance(row["n"], int) and row["n_shown"] == str(row["n"])
+                       for row in rows if not row["suppressed"]), route
+    rows = api(admin, f"/rounds/{world['shared'].id}/results?school=OTHER&breakdown=program").json["rows"]
+    vvs = [row for row in rows if row["group"] == "VVS"]
+    assert vvs and all(row["suppressed"] and row["n"] is None and row["n_shown"] == "–" for row in vvs)
+    assert all(row["suppression"] == "complementary" for row in vvs)
+
+
+def test_the_priority_map_lines_come_with_the_results(api, admin, world):
+    rows = api(admin, f"/rounds/{world['shared'].id}/results?breakdown=all").json["rows"]
+    mapped = [row for row in rows if row["importance"] is not None]
+    assert mapped and all(row["importance_line"] == mapped[0]["importance_line"] for row in mapped)
+    assert all(row["index_line"] is not None for row in mapped)

@@ -62,12 +62,15 @@ def test_school_indices_match_independent_computation(small_round):
         row = table[(table["school"] == school) & (table["breakdown"] == "all") & (table["dimension"] == dimension)]
         assert len(row) == 1
         row = row.iloc[0]
-        assert row["n"] == len(values)
         if len(values) < 5:
             assert row["suppressed"]
-        if row["suppressed"]:  # small, or complementary to a small school
+        if row["suppressed"]:  # small, or complementary to a small school: no numbers, no exact n
             assert np.isnan(row["index"]) and np.isnan(row["ci_low"]) and np.isnan(row["sd"])
+            assert pd.isna(row["n"])
+            assert row["n_shown"] == ("< 5" if len(values) < 5 else "–")
+            assert row["suppression"] == ("primary" if len(values) < 5 else "complementary")
             continue
+        assert row["n"] == len(values) and row["n_shown"] == str(len(values)) and pd.isna(row["suppression"])
         mean, sd = values.mean(), values.std(ddof=1)
         half = stats.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
         assert row["index"] == pytest.approx(mean, abs=1e-8)
@@ -88,7 +91,8 @@ def test_suppression_ranks_and_complementary(small_round):
     table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
     schools = table[(table["breakdown"] == "all") & (table["school"] != NETWORK)]
     ccc = schools[schools["school"] == "CCC"]
-    assert ccc["suppressed"].all() and ccc["index"].isna().all() and (ccc["n"] <= 3).all()
+    assert ccc["suppressed"].all() and ccc["index"].isna().all() and ccc["n"].isna().all()
+    assert (ccc["n_shown"] == "< 5").all()
     assert ccc["rank"].isna().all()
     for dimension, cells in schools.groupby("dimension"):
         published = cells[~cells["suppressed"]]
@@ -104,7 +108,8 @@ def test_suppression_ranks_and_complementary(small_round):
     programs = table[(table["school"] == "AAA") & (table["breakdown"] == "program")]
     for _, cells in programs.groupby("dimension"):
         assert cells["suppressed"].all()
-        assert cells["index"].isna().all() and (cells["n"] > 0).all()
+        assert cells["index"].isna().all() and cells["n"].isna().all()
+        assert set(cells["n_shown"]) == {"< 5", "–"}  # VVS is small, EL is hidden to protect it
 
 
 def test_rank_ties_share_the_better_rank(make_version, make_school, make_round, add_response):
@@ -125,7 +130,7 @@ def test_items_table(small_round):
     survey_round, records = small_round
     items = compute_round(survey_round, today=date(2026, 6, 1)).items
     assert list(items.columns) == ["school", "item", "dimension", "n", "mean", "share_1", "share_2", "share_3",
-                                   "share_4", "share_5", "share_positive", "suppressed"]
+                                   "share_4", "share_5", "share_positive", "suppressed", "suppression", "n_shown"]
     frame = pd.DataFrame(records)
     own = frame[frame["school"] == "AAA"]["teach.boring"]
     answered = own[own.map(lambda v: isinstance(v, int))].astype(int)
@@ -134,7 +139,8 @@ def test_items_table(small_round):
     assert row["share_1"] == pytest.approx((answered == 1).mean())
     assert row["share_positive"] == pytest.approx(answered.isin([1, 2]).mean())  # reverse-worded
     assert row["mean"] == pytest.approx(((5 - answered) / 4 * 100).mean())
-    assert items[items["school"] == "CCC"]["suppressed"].all()
+    ccc = items[items["school"] == "CCC"]
+    assert ccc["suppressed"].all() and ccc["n"].isna().all() and ccc["mean"].isna().all()
 
 
 def test_network_alpha_equals_the_analysis_package(small_round):
@@ -146,3 +152,43 @@ def test_network_alpha_equals_the_analysis_package(small_round):
     ours, package = network_alpha(data), cronbach_alpha(data.frame, data.spec)
     assert np.allclose(ours["alpha"], package["alpha"], equal_nan=True)
     assert ours["n"].tolist() == package["n"].tolist()
+
+
+def test_schools_tied_on_a_four_point_scale_share_the_better_rank(make_version, make_school, make_round,
+                                                                  add_response):
+    """k = 4, item scores 0, 33.3.., 66.6.., 100: S1's respondents answer wellbeing (4, 1), S2's (2, 3), so
+    both indices are 50. With float32 item scores S2 came out a hair lower and ranked 2nd."""
+    schools = [make_school(code) for code in ("S1", "S2", "S3")]
+    survey_round = make_round(make_version(points=4), schools)
+    plan = {"S1": (4, 1), "S2": (2, 3), "S3": (1, 2)}
+    for school in schools:
+        safe, friends = plan[school.code]
+        for _ in range(5):
+            add_response(survey_round, school, {"wellbeing.safe": safe, "wellbeing.friends": friends,
+                                                "overall.satisfied": 3, "overall.recommend": 3,
+                                                "teach.explains": 2, "teach.feedback": 2})
+    table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
+    cells = table[(table["breakdown"] == "all") & (table["dimension"] == "wellbeing") & (table["school"] != NETWORK)]
+    cells = cells.set_index("school")
+    assert cells["rank"].to_dict() == {"S1": 1, "S2": 1, "S3": 3}
+    assert cells.loc["S1", "index"] == cells.loc["S2", "index"] == 50.0
+
+
+def test_the_priority_map_lines_are_in_the_results(small_round):
+    """The vertical line is 100 / number of predictor dimensions (teach and wellbeing: 50), the horizontal
+    one the network mean of their indices; the quadrants follow exactly these numbers."""
+    survey_round, _ = small_round
+    table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
+    mapped = table[table["importance"].notna()]
+    assert set(mapped["dimension"]) == {"teach", "wellbeing"} and (mapped["breakdown"] == "all").all()
+    assert (mapped["importance_line"] == 50.0).all()
+    network = table[(table["school"] == NETWORK) & (table["breakdown"] == "all")].set_index("dimension")["index"]
+    assert mapped["index_line"].to_numpy() == pytest.approx((network["teach"] + network["wellbeing"]) / 2)
+    placed = mapped[mapped["quadrant"].notna()]
+    assert len(placed)
+    important = placed["importance"] >= placed["importance_line"]
+    strong = placed["index"] >= placed["index_line"]
+    expected = np.select([important & ~strong, important & strong, ~important & ~strong],
+                         ["Improve first", "Keep up", "Watch"], "Maintain")
+    assert placed["quadrant"].tolist() == expected.tolist()
+    assert table.loc[table["importance"].isna(), "importance_line"].isna().all()

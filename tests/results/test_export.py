@@ -75,7 +75,10 @@ def test_aggregates_export_round_trip(exported_round, tmp_path, suffix):
     back = {"csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), "xlsx": pd.read_excel,
             "parquet": pd.read_parquet}[suffix](path)
     assert list(back.columns) == list(expected.columns)
-    assert back["n"].tolist() == expected["n"].tolist()
+    assert back["n"].isna().tolist() == expected["suppressed"].tolist()  # a suppressed cell has no n
+    published = ~expected["suppressed"].to_numpy()
+    assert back["n"][published].astype(int).tolist() == expected["n"][published].astype(int).tolist()
+    assert back["n_shown"].astype(str).tolist() == expected["n_shown"].astype(str).tolist()
     assert back["school"].tolist() == expected["school"].tolist()
     pd.testing.assert_series_equal(back["index"].astype(float), expected["index"].astype(float),
                                    check_names=False, rtol=1e-12)
@@ -122,3 +125,30 @@ def test_admin_download_all(client, login, admin, exported_round):
     response = client.get(f"/admin/rounds/{exported_round.id}/aggregates.parquet")
     assert response.status_code == 200
     assert set(pd.read_parquet(io.BytesIO(response.data))["school"]) == {"STAFFSCH", "OTHER", "NETWORK"}
+
+
+def test_an_admin_of_another_network_gets_404(client, login, exported_round, make_network, db_session):
+    from survey.accounts.operations import add_user
+    from tests.conftest import TEST_PASSWORD
+
+    stranger = add_user("admin@other.example", TEST_PASSWORD, "network_admin", make_network("Another network"))
+    login(stranger)
+    for path in ("aggregates.csv", "aggregates.xlsx", "aggregates.parquet", "responses.csv", "responses.parquet"):
+        response = client.get(f"/admin/rounds/{exported_round.id}/{path}")
+        assert response.status_code == 404, path
+        assert b"STAFFSCH" not in response.data
+
+
+def test_exported_aggregates_never_show_a_suppressed_cells_n(client, login, admin, exported_round):
+    """OTHER has 8 respondents, all female, STAFFSCH 8 female and 1 male who answered the teaching items
+    only: on teaching, STAFFSCH's man is shown as "< 5" with no n, its women (hidden to protect him) as
+    "–"."""
+    login(admin)
+    response = client.get(f"/admin/rounds/{exported_round.id}/aggregates.csv")
+    table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype={"n": "Int64"})
+    hidden = table["suppressed"].astype(bool)
+    assert hidden.any() and table.loc[hidden, "n"].isna().all() and table.loc[~hidden, "n"].notna().all()
+    gender = table[(table["school"] == "STAFFSCH") & (table["breakdown"] == "gender") & (table["dimension"] == "teach")]
+    assert set(gender.loc[gender["group"] == "male", "n_shown"]) == {"< 5"}
+    assert set(gender.loc[gender["group"] == "female", "n_shown"]) == {"–"}
+    assert set(gender["suppression"]) == {"primary", "complementary"}

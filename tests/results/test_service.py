@@ -135,3 +135,32 @@ def test_same_hash_on_sqlite_and_postgresql(tmp_path_factory):
     pd.testing.assert_frame_equal(items_a, items_b)
     assert hash_a == hash_b
     assert len(agg_a) > 50 and agg_a["index"].notna().any() and agg_a["quadrant"].notna().any()
+
+
+def test_results_frozen_with_exact_n_are_shown_without_it(filled_round, db_session):
+    """Results frozen before suppressed cells lost their n still hold it in the database: it is blanked
+    when read (as "< k_min" or "–"), while the stored bytes and their hash stay as frozen."""
+    from survey.results.service import to_parquet, verify
+
+    computed = compute_round(filled_round, today=AFTER)
+    truth = pd.DataFrame(computed.aggregates).drop(columns=["suppression", "n_shown"])
+    hidden = truth["suppressed"].to_numpy(dtype=bool)
+    assert hidden.any()
+    truth["n"] = np.where(hidden, 3, truth["n"].fillna(0).astype(int))  # what an old freeze stored: exact n
+    items = computed.items.drop(columns=["suppression", "n_shown"])
+    items["n"] = items["n"].fillna(2).astype(int)
+    payload = to_parquet(truth, items, computed.partners)
+    stored = RoundResult(round_id=filled_round.id, content_hash=content_hash(truth, items, computed.partners),
+                         responses=computed.responses, computed_at=pd.Timestamp("2026-03-02", tz="UTC"),
+                         aggregates=payload)
+    db_session.add(stored)
+    db_session.flush()
+
+    shown = round_results(filled_round, today=AFTER)
+    assert shown.frozen and shown.content_hash == stored.content_hash and verify(stored)
+    for table in (shown.aggregates, shown.items):
+        suppressed = table["suppressed"].to_numpy(dtype=bool)
+        assert table.loc[suppressed, "n"].isna().all() and table.loc[~suppressed, "n"].notna().all()
+        assert set(table.loc[suppressed, "n_shown"]) <= {"< 5"}  # the stored 3 and 2 are below k_min
+        assert set(table.loc[suppressed, "suppression"]) <= {"primary"}
+    assert (shown.aggregates.loc[hidden, "n_shown"] == "< 5").all()
