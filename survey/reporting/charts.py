@@ -64,14 +64,13 @@ def summary_figure(rows: pd.DataFrame, labels: dict[str, str], words: dict[str, 
 
 
 def priority_figure(rows: pd.DataFrame, labels: dict[str, str], words: dict[str, str],
-                    network_level: float, predictors: int) -> go.Figure:
+                    network_level: float, mean_importance: float) -> go.Figure:
     """Priority map: x = importance (% of R²), y = the school's index; lines at the mean importance
-    (100 / `predictors`, the number of dimensions in the structural analysis, as the quadrants are drawn,
-    however many of them are shown) and at the network mean of the dimension indices."""
+    (100 / the number of dimensions in the structural analysis, where the quadrants are split, however many of
+    them are shown) and at the network mean of the dimension indices."""
     rows = rows[~rows["suppressed"].astype(bool) & rows["importance"].notna()]
     x = _values(rows["importance"])
     y = _values(rows["index"])
-    mean_importance = 100 / predictors
     x_max = max([mean_importance * 2, *[v for v in x if v is not None]]) * 1.15
     y_values = [v for v in y if v is not None] + [network_level]
     y_low, y_high = min(y_values) - 8, max(y_values) + 8

@@ -109,6 +109,22 @@ def words(language: str) -> dict[str, str]:
     return _labels_for(language, (REPORTS_DIR / "labels.json").stat().st_mtime)
 
 
+def _first(rows: pd.DataFrame, column: str) -> float | None:
+    """The one value a column holds on every row (the priority map's lines), None when not carried."""
+    if column not in rows.columns:
+        return None
+    values = pd.to_numeric(rows[column], errors="coerce").dropna()
+    return float(values.iloc[0]) if len(values) else None
+
+
+def _shown_n(row, suppressed: bool, k_min: int, at_most) -> str:
+    """A cell's n as the results write it (`n_shown`: the number, "< k_min" or "–"), else as `format_n` would."""
+    shown = _value(row, "n_shown")
+    if shown:
+        return str(shown)
+    return format_n(_value(row, "n"), suppressed, k_min, at_most)
+
+
 def _value(row, column, default=None):
     if row is None or column not in row.index:
         return default
@@ -148,9 +164,10 @@ def school_figures(inputs: SchoolReportInputs) -> dict[str, object]:
     if "importance" in own.columns and own["importance"].notna().any():
         # the lines of the quadrants (METHOD.md): 100 / number of predictors, whichever of them are shown
         non_overall = [d.key for d in inputs.dimensions if not d.is_overall]
-        level = network[network["dimension"].isin(non_overall)]["index"].astype(float).mean()
         rows = own[own["dimension"].isin(non_overall)]
-        figures["priority"] = charts.priority_figure(rows, labels, w, float(level), len(non_overall))
+        importance_line = _first(rows, "importance_line") or 100 / len(non_overall)
+        level = _first(rows, "index_line") or network[network["dimension"].isin(non_overall)]["index"].astype(float).mean()
+        figures["priority"] = charts.priority_figure(rows, labels, w, float(level), float(importance_line))
     for dimension, rows in _item_rows(inputs).items():
         if not rows:
             continue
@@ -185,8 +202,7 @@ def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
         rows = result[dimension]
         rows.append({
             "number": str(len(rows) + 1), "text": text,
-            "n": format_n(_value(row, "n"), suppressed, inputs.round.k_min, inputs.respondents)
-                 if row is not None else "–",
+            "n": _shown_n(row, suppressed, inputs.round.k_min, inputs.respondents) if row is not None else "–",
             "mean": format_index(mean, lang), "mean_value": mean,
             "network": format_index(_value(network_row, "mean"), lang), "network_value": _value(network_row, "mean"),
             "positive": format_percent(None if suppressed else _value(row, "share_positive"), lang),
@@ -220,7 +236,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         rank, of = _value(row, "rank"), _value(row, "of")
         summary.append({
             "key": dim.key, "label": dim.label, "overall": dim.is_overall,
-            "n": format_n(_value(row, "n"), suppressed, k_min, inputs.respondents),
+            "n": _shown_n(row, suppressed, k_min, inputs.respondents),
             "index": format_index(None if suppressed else _value(row, "index"), lang),
             "interval": format_interval(_value(row, "ci_low"), _value(row, "ci_high"), lang) if not suppressed else "–",
             "network": format_index(_value(row, "network_mean"), lang),
@@ -314,8 +330,12 @@ def _breakdowns(inputs: SchoolReportInputs) -> list[dict]:
     for breakdown, cells in own.groupby("breakdown", sort=False):
         names = inputs.group_names.get(breakdown, {})
         hidden = cells["suppressed"].astype(bool).groupby(cells["group"], sort=False).transform("any")
-        largest = pd.to_numeric(cells.loc[hidden, "n"], errors="coerce").groupby(cells.loc[hidden, "group"]).max()
-        small = int((largest < k_min).sum())  # NaN (n not carried) compares False: hidden
+        if "suppression" in cells.columns:  # small: every cell of the group has fewer than k_min
+            primary = (cells.loc[hidden, "suppression"] == "primary").groupby(cells.loc[hidden, "group"]).all()
+            small, hidden_groups = int(primary.sum()), len(primary)
+        else:  # results frozen before the reason was recorded
+            largest = pd.to_numeric(cells.loc[hidden, "n"], errors="coerce").groupby(cells.loc[hidden, "group"]).max()
+            small, hidden_groups = int((largest < k_min).sum()), len(largest)  # NaN (n not carried): hidden
         rows = []
         for group, group_cells in cells[~hidden].groupby("group", sort=False):
             group_cells = group_cells.set_index("dimension")
@@ -323,7 +343,7 @@ def _breakdowns(inputs: SchoolReportInputs) -> list[dict]:
             rows.append({"group": names.get(group, group), "n": format_n(group_cells["n"].max()), "values": values})
         title = inputs.group_labels.get(breakdown) or words(lang).get(breakdown, breakdown)
         result.append({"key": breakdown, "title": title, "rows": rows, "small": small,
-                       "hidden": len(largest) - small})
+                       "hidden": hidden_groups - small})
     return result
 
 
@@ -390,6 +410,8 @@ def _school_n(cells: pd.DataFrame, inputs: NetworkReportInputs) -> str:
     n = pd.to_numeric(cells["n"], errors="coerce")
     if not hidden.all():
         return format_n(n[~hidden].max())
+    if "suppression" in cells.columns:
+        return f"< {inputs.round.k_min}" if (cells["suppression"] == "primary").all() else format_n(None, True)
     return format_n(n.max(), True, inputs.round.k_min, inputs.respondents.get(str(cells["school"].iloc[0])))
 
 
