@@ -24,7 +24,7 @@ from survey.reporting.inputs import NETWORK, NetworkReportInputs, SchoolReportIn
 from survey.reporting.renderers import figure_svg
 
 REPORTS_DIR = PROJECT_ROOT / "reports"
-STATIC_DIR = PROJECT_ROOT / "survey" / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"  # package data, wherever the code is installed
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
 REPORT_FORMAT = "3"  # bump when the code that fills the templates changes what a report shows
 PDF_VARIANT = "pdf/ua-1"
