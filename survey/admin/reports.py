@@ -38,7 +38,7 @@ def round_reports(round_id: int):
     index = default_store().index(round_id)
     job_path = _job_file(round_id)
     job = json.loads(job_path.read_text())["job"] if job_path.exists() else None
-    status = jobs.job_status(job) if job else None
+    status = jobs.job_status(job, default_store().root) if job else None
     running = bool(status and status["state"] in ("PENDING", "STARTED", "PROGRESS"))
     return render_template("reports/admin_round.html", round=survey_round, index=index, status=status,
                            running=running, network_key=NETWORK_KEY)

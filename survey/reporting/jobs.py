@@ -1,12 +1,14 @@
 """Background report builds: Celery with Redis as broker when REDIS_URL (or CELERY_BROKER_URL) is set, else a
 thread in this process (the embedded default). Both report progress as {state, done, total, result, error},
-which the admin page reads.
+which the admin page reads. A thread's progress is written to a small JSON file in the report store, so any
+web process (gunicorn runs several) can show it, not only the one that started the build.
 
 A job names a *loader* by key ("db" = the round's results from the database); the loader returns the report
 inputs, and `survey.reporting.build.build_reports` does the work, exactly as the CLI does.
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 import uuid
@@ -93,13 +95,26 @@ def build_task(self, round_id: int, school_codes: list[str] | None, store_root: 
 
 # --- in process ---------------------------------------------------------------------------------------------
 
-_threads: dict[str, dict] = {}
-_lock = threading.Lock()
+def _status_file(store_root: str | Path, job_id: str) -> Path:
+    return Path(store_root) / "jobs" / f"{job_id}.json"
 
 
-def _update(job_id: str, **fields) -> None:
-    with _lock:
-        _threads[job_id].update(fields)
+class _LocalStatus:
+    """A thread's job status, kept in memory and written through to its file (atomically, by rename)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fields = {"state": "PENDING", "done": 0, "total": None, "result": None, "error": None}
+        self.lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.update()
+
+    def update(self, **fields) -> None:
+        with self.lock:
+            self.fields.update(fields)
+            partial = self.path.with_suffix(".part")
+            partial.write_text(json.dumps(self.fields))
+            partial.replace(self.path)
 
 
 def start_build(round_id: int, *, school_codes: list[str] | None = None, store_root: str | Path,
@@ -111,34 +126,36 @@ def start_build(round_id: int, *, school_codes: list[str] | None = None, store_r
         task = build_task.apply_async(args=[round_id, school_codes, str(store_root), loader_name, workers])
         return f"celery:{task.id}"
     job_id = uuid.uuid4().hex
-    with _lock:
-        _threads[job_id] = {"state": "PENDING", "done": 0, "total": None, "result": None, "error": None}
+    status = _LocalStatus(_status_file(store_root, job_id))
+
+    def progress(done: int, total: int) -> None:
+        status.update(state="PROGRESS", done=done, total=total)
 
     def work() -> None:
-        _update(job_id, state="STARTED")
+        status.update(state="STARTED")
         try:
             if app is not None and loader_name == "db":
                 with app.app_context():
-                    result = run_build(round_id, school_codes, str(store_root), loader_name,
-                                       lambda d, t: _update(job_id, state="PROGRESS", done=d, total=t), workers)
+                    result = run_build(round_id, school_codes, str(store_root), loader_name, progress, workers)
             else:
-                result = run_build(round_id, school_codes, str(store_root), loader_name,
-                                   lambda d, t: _update(job_id, state="PROGRESS", done=d, total=t), workers)
-            _update(job_id, state="SUCCESS", result=result)
+                result = run_build(round_id, school_codes, str(store_root), loader_name, progress, workers)
+            status.update(state="SUCCESS", result=result)
         except Exception as error:  # the page shows the failure; the thread must not die silently
-            _update(job_id, state="FAILURE", error=f"{type(error).__name__}: {error}")
+            status.update(state="FAILURE", error=f"{type(error).__name__}: {error}")
 
     threading.Thread(target=work, name=f"report-build-{job_id[:8]}", daemon=True).start()
     return f"local:{job_id}"
 
 
-def job_status(job: str) -> dict | None:
-    """{state, done, total, result, error} of a job, or None for an unknown local job."""
+def job_status(job: str, store_root: str | Path) -> dict | None:
+    """{state, done, total, result, error} of a job, or None for an unknown local job (`store_root`: where the
+    build writes, as given to `start_build`)."""
     kind, _, job_id = job.partition(":")
     if kind == "local":
-        with _lock:
-            status = _threads.get(job_id)
-            return dict(status) if status else None
+        path = _status_file(store_root, job_id)
+        if not job_id.isalnum() or not path.exists():
+            return None
+        return json.loads(path.read_text())
     if kind == "celery":
         result = celery_app.AsyncResult(job_id)
         state = result.state

@@ -48,11 +48,11 @@ def test_parallel_build_over_a_process_pool(results, tmp_path):
     assert seen[0] == (0, 2) and seen[-1] == (2, 2)
 
 
-def wait_for(job: str, seconds: float = 60) -> dict:
+def wait_for(job: str, store_root, seconds: float = 60) -> dict:
     deadline = time.monotonic() + seconds
     states = []
     while time.monotonic() < deadline:
-        status = jobs.job_status(job)
+        status = jobs.job_status(job, store_root)
         states.append(status)
         if status and status["state"] in ("SUCCESS", "FAILURE"):
             return status | {"seen": states}
@@ -63,7 +63,7 @@ def wait_for(job: str, seconds: float = 60) -> dict:
 def test_in_process_job_reports_progress_and_result(tmp_path):
     job = jobs.start_build(1, store_root=tmp_path, loader_name="synthetic", config={}, workers=1)
     assert job.startswith("local:")
-    status = wait_for(job)
+    status = wait_for(job, tmp_path)
     assert status["state"] == "SUCCESS", status
     assert status["done"] == status["total"] == 3
     assert sorted(status["result"]["built"]) == ["S001", "S002", "S003"]
@@ -93,7 +93,7 @@ def test_celery_job_on_redis_reports_progress_and_result(tmp_path):
         job = jobs.start_build(1, school_codes=["S001", "S003"], store_root=tmp_path, loader_name="synthetic",
                                config={"REDIS_URL": REDIS_URL}, workers=1)
         assert job.startswith("celery:")
-        status = wait_for(job)
+        status = wait_for(job, tmp_path)
     assert status["state"] == "SUCCESS", status
     assert sorted(status["result"]["built"]) == ["S001", "S003"]
     assert status["done"] == status["total"] == 2
