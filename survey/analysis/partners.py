@@ -38,7 +38,7 @@ def benchmark_partners(school: str, improve_first_dims: Iterable[str],
       two schools' n, mean and sd (the same p as scipy.stats.ttest_ind(equal_var=False) on their
       respondent scores).
     Order, most similar first: same school type first (`school_types`; unknown types are never
-    "same"), then the smallest difference in size (`school_sizes`, respondents; default the
+    "same"), then the smallest difference in size (`school_sizes`: population or respondents; default the
     dimension's n), then the higher index, then the school code.
 
     Naming: with `share_names`, `partner` is the school's name (`names`, default the code) and a

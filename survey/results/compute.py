@@ -8,7 +8,7 @@
   suppression, n_shown.
 - `partners`: one row per (school, "Improve first" dimension, benchmark partner): `PARTNER_COLUMNS`, from
   `survey.analysis.benchmark_partners` on the published school indices of `aggregates` (top quartile,
-  significantly higher by Welch p < 0.05, same school type first, then the closest size in responses).
+  significantly higher by Welch p < 0.05, same school type first, then the closest size: population, else responses).
   `partner_label` is the partner's name where the network shares names, else the anonymous label of the
   analysis ("School A" = the highest index of that dimension's list); `partner_school` always holds the code
   (`RoundResults.for_school` blanks it when names are not shared).
@@ -168,13 +168,25 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     table = _order(table, data.breakdowns, dimension_keys)
     aggregates = canonical(table[list(AGGREGATE_COLUMNS + EXTRA_COLUMNS)])
     items = _items(data, by_school, k_min, schools, school_cells, net)
-    sizes = frame.groupby("school", observed=True).size()
-    partners = canonical(partners_table(aggregates, sizes.set_axis(sizes.index.astype(str)),
+    partners = canonical(partners_table(aggregates, school_sizes(frame, populations),
                                         school_facts or SchoolFacts(), dimension_keys))
     # what may be published: no exact n for a suppressed cell (METHOD.md: shown as "< k_min")
     aggregates = canonical(hide_suppressed_n(aggregates, k_min))
     items = canonical(hide_suppressed_n(items, k_min))
     return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners)
+
+
+def school_sizes(frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.Series:
+    """A school's size for "most similar" partners: its population for the round where the school gave one,
+    else its number of responses."""
+    responses = frame.groupby("school", observed=True).size()
+    sizes = responses.set_axis(responses.index.astype(str)).astype(np.float64)
+    if populations is not None and len(populations):
+        given = populations.groupby("school", observed=True)["size"].sum()
+        given = given.set_axis(given.index.astype(str))
+        given = given[given > 0]
+        sizes.loc[sizes.index.intersection(given.index)] = given
+    return sizes
 
 
 def partners_table(aggregates: pd.DataFrame, sizes: Mapping[str, int] | pd.Series, facts: SchoolFacts,

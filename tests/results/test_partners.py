@@ -103,3 +103,22 @@ def test_anonymous_unless_the_network_shares_names(partner_round, network):
     expected = named.partners["partner_school"].map(lambda code: f"Skolen {code.lower()}")
     assert named.partners["partner_label"].tolist() == expected.tolist()
     assert named.for_school("LOW1").partners["partner_school"].notna().all()
+
+
+def test_most_similar_size_is_the_population_the_school_gave(partner_round, db_session):
+    """With TOP1 an EUD school too, LOW1 (EUD, 14 responses) has two EUD partners: TOP1 (20 responses) is
+    closer in responses than TOP3 (25); with the populations the schools gave (LOW1 300, TOP1 40, TOP3 280
+    students) TOP3 is the most similar."""
+    from survey.rounds.operations import set_population
+
+    open_day = date(2026, 2, 1)  # an open round's results are computed afresh each time
+    schools = {school.code: school for school in partner_round.schools}
+    schools["TOP1"].type = "EUD"
+    db_session.flush()
+    low1 = round_results(partner_round, today=open_day).partners.query("school == 'LOW1'")
+    assert low1["partner_school"].tolist() == ["TOP1", "TOP3"]
+    for code, size in (("LOW1", 300), ("TOP1", 40), ("TOP3", 280)):
+        set_population(partner_round, schools[code].programs[0], size)
+    db_session.flush()
+    low1 = round_results(partner_round, today=open_day).partners.query("school == 'LOW1'")
+    assert low1["partner_school"].tolist() == ["TOP3", "TOP1"]
