@@ -70,6 +70,7 @@ from survey.analysis.scores import (
     option_scores,
     respondent_dimension_scores,
 )
+from survey.analysis.disclosure import protect_table
 from survey.analysis.spec import DimensionSpec, QuestionnaireSpec
 from survey.analysis.suppression import (
     COMPLEMENTARY,
@@ -77,7 +78,6 @@ from survey.analysis.suppression import (
     PRIMARY,
     displayed_n,
     hide_suppressed_n,
-    protect_table,
     suppress_crossed,
     suppress_small_groups,
     suppression_reason,
