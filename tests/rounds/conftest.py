@@ -33,3 +33,15 @@ def make_round(db_session, network, versions):
         return create_round(network, versions[version], name, opens, closes, list(schools))
 
     return make
+
+
+@pytest.fixture
+def nts(make_school):
+    """A school with two programs."""
+    return make_school("NTS", programs=("EL", "MEK"))
+
+
+@pytest.fixture
+def vhs(make_school):
+    """A school with one program."""
+    return make_school("VHS", programs=("DETAIL",))

@@ -18,16 +18,6 @@ LATER, MUCH_LATER = TODAY + timedelta(days=10), TODAY + timedelta(days=40)
 
 
 @pytest.fixture
-def nts(make_school):
-    return make_school("NTS", programs=("EL", "MEK"))
-
-
-@pytest.fixture
-def vhs(make_school):
-    return make_school("VHS", programs=("DETAIL",))
-
-
-@pytest.fixture
 def draft(make_round, nts, vhs):
     return make_round(name="Elevtrivsel 2027", schools=[nts, vhs], opens=LATER, closes=MUCH_LATER)
 

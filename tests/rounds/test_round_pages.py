@@ -16,16 +16,6 @@ from .conftest import TODAY
 
 
 @pytest.fixture
-def nts(make_school):
-    return make_school("NTS", programs=("EL", "MEK"))
-
-
-@pytest.fixture
-def vhs(make_school):
-    return make_school("VHS", programs=("DETAIL",))
-
-
-@pytest.fixture
 def nts_staff(make_user, nts):
     return make_user("staff.nts@example.org", school=nts)
 
