@@ -306,6 +306,20 @@ def _refused(survey_round: SurveyRound, form: FlaskForm, error: RoundStateError)
     return _edit_page(survey_round, form, 422)
 
 
+def _apply_edit(survey_round: SurveyRound, form, change):
+    """The edit forms' one recipe: validate `form`, run `change` (an operation; it returns the success message),
+    commit and go back to the round. An invalid form or a refused change shows the edit page again (422)."""
+    if not form.validate_on_submit():
+        return _edit_page(survey_round, form, 422)
+    try:
+        message = change()
+    except RoundStateError as error:
+        return _refused(survey_round, form, error)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+
+
 @bp.get("/rounds/<int:round_id>/edit")
 def edit_round(round_id: int):
     return _edit_page(_round_or_404(round_id))
@@ -315,15 +329,12 @@ def edit_round(round_id: int):
 def reschedule_round(round_id: int):
     survey_round = _round_or_404(round_id)
     form = RescheduleForm()
-    if not form.validate_on_submit():
-        return _edit_page(survey_round, form, 422)
-    try:
+
+    def change() -> str:
         reschedule(survey_round, form.opens_on.data, form.closes_on.data)
-    except RoundStateError as error:
-        return _refused(survey_round, form, error)
-    db.session.commit()
-    flash(f"'{survey_round.name}' now runs {survey_round.opens_on} – {survey_round.closes_on}.", "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+        return f"'{survey_round.name}' now runs {survey_round.opens_on} – {survey_round.closes_on}."
+
+    return _apply_edit(survey_round, form, change)
 
 
 @bp.post("/rounds/<int:round_id>/version")
@@ -331,15 +342,12 @@ def change_round_version(round_id: int):
     survey_round = _round_or_404(round_id)
     form = ChangeVersionForm()
     form.version_id.choices = _version_choices(survey_round)
-    if not form.validate_on_submit():
-        return _edit_page(survey_round, form, 422)
-    try:
+
+    def change() -> str:
         change_version(survey_round, db.session.get(QuestionnaireVersion, form.version_id.data))
-    except RoundStateError as error:
-        return _refused(survey_round, form, error)
-    db.session.commit()
-    flash(f"'{survey_round.name}' now runs {survey_round.version.label}.", "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+        return f"'{survey_round.name}' now runs {survey_round.version.label}."
+
+    return _apply_edit(survey_round, form, change)
 
 
 @bp.post("/rounds/<int:round_id>/schools")
@@ -347,27 +355,24 @@ def change_round_schools(round_id: int):
     survey_round = _round_or_404(round_id)
     form = RoundSchoolsForm()
     form.school_ids.choices = _school_choices()
-    if not form.validate_on_submit():
-        return _edit_page(survey_round, form, 422)
-    chosen = set(form.school_ids.data or ())
-    try:
-        change = set_schools(survey_round, [s for s in current_user.network.schools if s.id in chosen])
-    except RoundStateError as error:
-        return _refused(survey_round, form, error)
-    db.session.commit()
-    parts = []
-    if change.added:
-        parts.append("added " + ", ".join(s.code for s in change.added))
-    if change.removed:
-        parts.append("removed " + ", ".join(s.code for s in change.removed))
-    message = f"'{survey_round.name}': " + ("; ".join(parts) if parts else "no change") + "."
-    if change.links_deleted or change.invitations_deleted:
-        message += (
-            f" {change.links_deleted} links and {change.invitations_deleted} personal invitations of the removed"
-            " schools were deleted and no longer work."
-        )
-    flash(message, "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+
+    def change() -> str:
+        chosen = set(form.school_ids.data or ())
+        done = set_schools(survey_round, [s for s in current_user.network.schools if s.id in chosen])
+        parts = []
+        if done.added:
+            parts.append("added " + ", ".join(s.code for s in done.added))
+        if done.removed:
+            parts.append("removed " + ", ".join(s.code for s in done.removed))
+        message = f"'{survey_round.name}': " + ("; ".join(parts) if parts else "no change") + "."
+        if done.links_deleted or done.invitations_deleted:
+            message += (
+                f" {done.links_deleted} links and {done.invitations_deleted} personal invitations of the removed"
+                " schools were deleted and no longer work."
+            )
+        return message
+
+    return _apply_edit(survey_round, form, change)
 
 
 @bp.post("/rounds/<int:round_id>/delete")

@@ -29,7 +29,19 @@ from survey.rounds.operations import (
     round_by_name_or_id,
 )
 
-round_cli = click.Group("round", help="Survey rounds: a questionnaire version run over a period at a set of schools.")
+
+class RoundGroup(click.Group):
+    """Every round command ends a change the round's lifecycle refuses (`RoundStateError`) the same way: its
+    message and exit 1, nothing committed."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RoundStateError as error:
+            raise click.ClickException(str(error)) from None
+
+
+round_cli = RoundGroup("round", help="Survey rounds: a questionnaire version run over a period at a set of schools.")
 
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -80,10 +92,7 @@ def create_command(family, version_label, name, opens_on, closes_on, school_code
         schools = [resolve_school(network, code) for code in _codes(school_codes)]
     else:
         schools = list(network.schools)
-    try:
-        created = create_round(network, version, name, opens_on.date(), closes_on.date(), schools)
-    except RoundStateError as error:
-        raise click.ClickException(str(error)) from None
+    created = create_round(network, version, name, opens_on.date(), closes_on.date(), schools)
     db.session.commit()
     click.echo(
         f"created round '{created.name}' (id {created.id}): {version.label}, {created.opens_on} to {created.closes_on}, "
@@ -129,14 +138,11 @@ def reschedule_command(round_ref, opens_on, closes_on, network_name) -> None:
     if opens_on is None and closes_on is None:
         raise click.UsageError("give --opens, --closes or both")
     survey_round = resolve_round(round_ref, resolve_network(network_name))
-    try:
-        reschedule(
-            survey_round,
-            opens_on.date() if opens_on else survey_round.opens_on,
-            closes_on.date() if closes_on else survey_round.closes_on,
-        )
-    except RoundStateError as error:
-        raise click.ClickException(str(error)) from None
+    reschedule(
+        survey_round,
+        opens_on.date() if opens_on else survey_round.opens_on,
+        closes_on.date() if closes_on else survey_round.closes_on,
+    )
     db.session.commit()
     click.echo(f"rescheduled '{survey_round.name}': {_describe(survey_round)}")
 
@@ -149,10 +155,7 @@ def change_version_command(round_ref, version_label, network_name) -> None:
     """Run another questionnaire version of the same family in ROUND, while it is a draft."""
     survey_round = resolve_round(round_ref, resolve_network(network_name))
     version = resolve_version(survey_round.version.family.key, version_label)
-    try:
-        change_version(survey_round, version)
-    except RoundStateError as error:
-        raise click.ClickException(str(error)) from None
+    change_version(survey_round, version)
     db.session.commit()
     click.echo(f"'{survey_round.name}' now runs {version.label}: {_describe(survey_round)}")
 
@@ -170,10 +173,7 @@ def schools_command(round_ref, add_codes, remove_codes, network_name) -> None:
     if add_codes or remove_codes:
         add = [resolve_school(network, code) for code in _codes(add_codes)]
         remove = [resolve_school(network, code) for code in _codes(remove_codes)]
-        try:
-            change = change_schools(survey_round, add=add, remove=remove)
-        except RoundStateError as error:
-            raise click.ClickException(str(error)) from None
+        change = change_schools(survey_round, add=add, remove=remove)
         db.session.commit()
         for school in change.added:
             click.echo(f"added {school.code} to '{survey_round.name}'")
@@ -196,10 +196,7 @@ def delete_command(round_ref, yes, network_name) -> None:
     """Delete ROUND, a draft round without responses, with its links and personal invitations."""
     survey_round = resolve_round(round_ref, resolve_network(network_name))
     name = survey_round.name
-    try:
-        delete_round(survey_round)
-    except RoundStateError as error:
-        raise click.ClickException(str(error)) from None
+    delete_round(survey_round)
     if not yes and not click.confirm(f"Delete the draft round '{name}' with its links and invitations?"):
         db.session.rollback()
         raise click.ClickException(f"nothing deleted: '{name}' is kept")
@@ -218,10 +215,7 @@ def links_command(round_ref, out, school_code, per_program, network_name) -> Non
     network = resolve_network(network_name)
     survey_round = resolve_round(round_ref, network)
     school = resolve_school(network, school_code) if school_code else None
-    try:
-        links = ensure_links(survey_round, school, per_program=per_program)
-    except RoundStateError as error:
-        raise click.ClickException(str(error)) from None
+    links = ensure_links(survey_round, school, per_program=per_program)
     text = links_csv(survey_round, links)
     db.session.commit()
     out.write_text(text, encoding="utf-8")
@@ -247,10 +241,7 @@ def invite_command(round_ref, file, school_code, network_name) -> None:
         for problem in problems:
             click.echo(f"{file}: {problem}", err=True)
         sys.exit(1)
-    try:
-        summary = invite(survey_round, school, emails)
-    except RoundStateError as error:
-        raise click.ClickException(str(error)) from None
+    summary = invite(survey_round, school, emails)
     db.session.commit()
     click.echo(
         f"sent {len(summary.sent)} invitations for '{survey_round.name}' at {school.code}"
