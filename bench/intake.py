@@ -6,10 +6,12 @@ school link is made per repetition. gunicorn (2 workers) serves `bench/intake_ap
 environment plus a bench-only `/hello`). Then, per repetition, in the same run against the same server:
 
 1. the ceiling: `--concurrency` tasks hammer `/hello` for `--hello-seconds` seconds -> requests/s;
-2. the survey: `--concurrency` simulated respondents (asyncio + httpx; each its own cookies and CSRF token)
-   each GET the landing page, POST start, GET and POST every page (8 dimension pages of 5 rating items with
-   random answers 1..5, then the background page), GET the review, POST submit, GET the thanks page; new
-   respondents start until `--responses` have started or `--seconds` have passed.
+2. the survey: `--concurrency` simulated respondents (asyncio; each its own cookies and CSRF token) each GET
+   the landing page, POST start, POST every page (8 dimension pages of 5 rating items with random answers
+   1..5, then the background page), then POST submit from the review. By default they behave as a browser
+   running the form's script: every POST is answered with the next step in place (12 requests a response);
+   with `--no-script`, as a browser without JavaScript: every POST redirects and the next step is a GET (23
+   requests). New respondents start until `--responses` have started or `--seconds` have passed.
 
 It prints completed responses/s, page requests/s (every request of the respondent flow, and the GET/POST of the
 question pages alone), p50 and p99 latency, the /hello ceiling and the ratio; then counts the stored responses
@@ -17,7 +19,7 @@ of the round in the database: none lost, none duplicated, no draft left by a com
 when any response is lost or duplicated, or any respondent request failed.
 
     python bench/intake.py [--responses 1000] [--concurrency 100] [--repeat 1]
-                           [--worker-class sync|gthread] [--threads 4] [--workers 2]
+                           [--worker-class sync|gthread] [--threads 4] [--workers 2] [--no-script]
 
 Everything runs on 127.0.0.1; the load generator shares the machine's CPUs with gunicorn and PostgreSQL.
 """
@@ -359,8 +361,10 @@ class Browser:
         self.transport, self.record = transport, record
         self.cookies: dict[str, str] = {}
 
-    async def request(self, kind: str, method: str, path: str, expect: int, data: dict | None = None) -> RawResponse:
+    async def request(self, kind: str, method: str, path: str, expect: int, data: dict | None = None,
+                      extra: dict | None = None) -> RawResponse:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        headers.update(extra or {})
         body = urlencode(data).encode("ascii") if data is not None else None
         t0 = time.perf_counter()
         response = await self.transport.request(method, path, body, headers)
@@ -390,18 +394,29 @@ def _location(response: RawResponse) -> str:
     return urlsplit(location).path if location.startswith("http") else location
 
 
-async def respondent(transport, token: str, rng: random.Random, record: list) -> None:
+async def respondent(transport, token: str, rng: random.Random, record: list, in_place: bool) -> None:
+    """One respondent from the landing page to the thanks page. `in_place` as a browser running the form's script
+    (`survey/static/respond.js`): each POST is answered with the next step itself (200 and its address in
+    Content-Location); otherwise as a browser without JavaScript: each POST redirects and the next step is a GET."""
     browser = Browser(transport, record)
     entry = f"/s/{token}"
+
+    async def post(kind: str, path: str, data: dict) -> tuple[str, RawResponse]:
+        """Send a form; return the address of the step it leads to and that step's page."""
+        if in_place:
+            shown = await browser.request(kind, "POST", path, 200, data, {"X-Respond-In-Place": "1"})
+            return shown.header("content-location"), shown
+        moved = await browser.request(kind, "POST", path, 302, data)
+        step = _location(moved)
+        get_kind = "page_get" if "/page/" in step else step.rsplit("/", 1)[-1]
+        return step, await browser.request(get_kind, "GET", step, 200)
+
     landing = await browser.request("landing", "GET", entry, 200)
-    started = await browser.request("start", "POST", entry + "/start", 302,
-                                    {"csrf_token": _csrf(landing), "lang": "da"})
-    path = _location(started)
+    path, shown = await post("start", entry + "/start", {"csrf_token": _csrf(landing), "lang": "da"})
     if path != entry + "/page/1":
         raise Failed(f"start went to {path}")
     pages = 0
     while path.startswith(entry + "/page/"):
-        shown = await browser.request("page_get", "GET", path, 200)
         options: dict[str, list[str]] = {}
         for name, value in RADIO_RE.findall(shown.text):
             if value != "dk":
@@ -409,18 +424,15 @@ async def respondent(transport, token: str, rng: random.Random, record: list) ->
         if not options:
             raise Failed(f"no questions on {path}")
         form = {"csrf_token": _csrf(shown), "move": "next"} | {name: rng.choice(values) for name, values in options.items()}
-        posted = await browser.request("page_post", "POST", path, 302, form)
-        path = _location(posted)
+        path, shown = await post("page_post", path, form)
         pages += 1
         if pages > 50:
             raise Failed("too many pages")
     if path != entry + "/review":
         raise Failed(f"the last page went to {path}")
-    review = await browser.request("review", "GET", path, 200)
-    submitted = await browser.request("submit", "POST", entry + "/submit", 302, {"csrf_token": _csrf(review)})
-    if _location(submitted) != entry + "/thanks":
-        raise Failed(f"submit went to {_location(submitted)}")
-    await browser.request("thanks", "GET", entry + "/thanks", 200)
+    path, _ = await post("submit", entry + "/submit", {"csrf_token": _csrf(shown)})
+    if path != entry + "/thanks":
+        raise Failed(f"submit went to {path}")
 
 
 @dataclass
@@ -433,7 +445,7 @@ class SurveyRun:
 
 
 async def survey_load(base: str, token: str, concurrency: int, responses: int, seconds: float, seed: int,
-                      client_kind: str) -> SurveyRun:
+                      client_kind: str, in_place: bool) -> SurveyRun:
     run = SurveyRun()
     pool, close_all = transports(client_kind, base, concurrency)
     try:
@@ -445,7 +457,7 @@ async def survey_load(base: str, token: str, concurrency: int, responses: int, s
             while run.started < responses and time.perf_counter() < deadline:
                 run.started += 1
                 try:
-                    await respondent(transport, token, rng, run.record)
+                    await respondent(transport, token, rng, run.record, in_place)
                     run.completed += 1
                 except (Failed, httpx.HTTPError, OSError, asyncio.IncompleteReadError) as error:
                     run.failures.append(f"{type(error).__name__}: {error}")
@@ -473,7 +485,7 @@ def repetition(index: int, base: str, url: str, round_id: int, token: str, maste
     ceiling = asyncio.run(hello_ceiling(base, args.concurrency, args.hello_seconds, args.client))
     cpu_client0, cpu_server0, cpu_pg0 = time.process_time(), server_cpu_seconds(master_pid), postgres_cpu_seconds()
     run = asyncio.run(survey_load(base, token, args.concurrency, args.responses, args.seconds, args.seed + index,
-                                  args.client))
+                                  args.client, not args.no_script))
     cpu_client = time.process_time() - cpu_client0
     cpu_server = server_cpu_seconds(master_pid) - cpu_server0
     cpu_pg = postgres_cpu_seconds()
@@ -512,7 +524,7 @@ def show(label: str, r: dict, args) -> None:
           f"(started {r['started']}, failed {r['failures']})")
     print(f"page requests        {r['requests_per_s']:8.0f} req/s   (every request of the flow, {r['requests']:,} requests; "
           f"ratio to hello {r['ratio']:.1%})")
-    print(f"  question pages     {r['page_requests_per_s']:8.0f} req/s   (GET+POST /page/<n> only; ratio to hello "
+    print(f"  question pages     {r['page_requests_per_s']:8.0f} req/s   (/page/<n> only; ratio to hello "
           f"{r['page_ratio']:.1%}; p50 {r['page_p50_ms']:.1f} ms, p99 {r['page_p99_ms']:.1f} ms)")
     print(f"latency              p50 {r['p50_ms']:.1f} ms   p99 {r['p99_ms']:.1f} ms   max {r['max_ms']:.0f} ms")
     pg = f"{r['cpu_postgres_s']:.1f}" if r["cpu_postgres_s"] is not None else "n/a"
@@ -536,6 +548,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker with gthread")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="load generator: a minimal asyncio HTTP/1.1 client (default) or httpx.AsyncClient")
+    parser.add_argument("--no-script", action="store_true",
+                        help="respondents as browsers without JavaScript: every POST redirects, then a GET")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
     args.responses = max(1, min(args.responses, 1_000_000))
@@ -546,7 +560,8 @@ def main() -> int:
     print(f"gunicorn -w {args.workers} --worker-class {args.worker_class}{setup}; PostgreSQL; {os.cpu_count()} CPUs "
           f"shared by gunicorn, PostgreSQL and the load generator (one asyncio process, client "
           f"{args.client if args.client == 'raw' else 'httpx ' + httpx.__version__}); "
-          f"{args.concurrency} concurrent respondents, 40 items on 8 pages + background page")
+          f"{args.concurrency} concurrent respondents, 40 items on 8 pages + background page, "
+          f"{'without JavaScript (post/redirect/get)' if args.no_script else 'with the form script (POSTs answered in place)'}")
     url, drop = fresh_postgres_database("benchlearn_intake")
     process = None
     results = []

@@ -3,7 +3,8 @@
 One query resolves the token to everything a respondent page needs: the round and its dates, the school's name,
 the program when the link is per program, whether the school has programs to ask about, and the checksum that
 names the questionnaire version's content (the parsed questionnaire itself is cached in memory); the same query
-brings the respondent's draft when the request carries a resume cookie.
+brings the respondent's draft when the request carries a resume cookie. It runs on every respondent request, so
+it selects plain values and runs prepared (`survey.prepared`).
 """
 from __future__ import annotations
 
@@ -14,22 +15,36 @@ from functools import cached_property
 from sqlalchemy import and_, bindparam, select
 
 from survey.catalog.models import QuestionnaireVersion
-from survey.extensions import db
 from survey.network.models import Program, School
+from survey.prepared import Prepared
 from survey.respond.pages import Page, Questionnaire, questionnaire_for
 from survey.responses.models import ResponseDraft
-from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
+from survey.responses.operations import DRAFT_COLUMNS, Draft
+from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound, round_state
 from survey.tokens import token_hash
 
 LINK, INVITATION = "s", "p"
 MAX_TOKEN_LENGTH = 100
 
 
+@dataclass(frozen=True)
+class EntryRound:
+    """What a respondent page needs of the round."""
+
+    id: int
+    version_id: int
+    opens_on: date
+    closes_on: date
+
+    def state_on(self, day: date) -> RoundState:
+        return round_state(self.opens_on, self.closes_on, day)
+
+
 @dataclass
 class Entry:
     kind: str  # LINK or INVITATION
     token: str
-    round: SurveyRound
+    round: EntryRound
     school_id: int
     school_name: str
     program_id: int | None
@@ -42,10 +57,6 @@ class Entry:
     @cached_property
     def questionnaire(self) -> Questionnaire:
         return questionnaire_for(self.round.version_id, self.checksum)
-
-    def __post_init__(self) -> None:
-        for name in ("resume_cookie", "done_cookie", "closes_on"):
-            getattr(self, name)
 
     @property
     def ask_program(self) -> bool:
@@ -60,16 +71,15 @@ class Entry:
         return self.round.state_on(today)
 
     # Cookies: one resume cookie per round, valid where the respondent answers (/s or /p) until the round closes.
-    # (plain values taken at resolve time: the round object is expired once the request commits)
-    @cached_property
+    @property
     def resume_cookie(self) -> str:
         return f"bl_resume_{self.round.id}"
 
-    @cached_property
+    @property
     def done_cookie(self) -> str:
         return f"bl_done_{self.round.id}"
 
-    @cached_property
+    @property
     def closes_on(self) -> date:
         return self.round.closes_on
 
@@ -86,6 +96,9 @@ def _has_programs(school_id_column):
     return select(Program.id).where(Program.school_id == school_id_column).exists()
 
 
+ROUND_COLUMNS = (SurveyRound.id, SurveyRound.version_id, SurveyRound.opens_on, SurveyRound.closes_on)
+
+
 def _entry_statement(kind: str, with_draft: bool):
     """The one query behind `resolve`, built once per shape (token and resume hash are bound parameters).
 
@@ -97,10 +110,10 @@ def _entry_statement(kind: str, with_draft: bool):
                 SurveyLink.id,
                 SurveyLink.school_id,
                 SurveyLink.program_id,
-                SurveyRound,
                 School.name,
                 QuestionnaireVersion.checksum,
                 _has_programs(SurveyLink.school_id),
+                *ROUND_COLUMNS,
             )
             .join(SurveyRound, SurveyRound.id == SurveyLink.round_id)
             .join(School, School.id == SurveyLink.school_id)
@@ -113,10 +126,10 @@ def _entry_statement(kind: str, with_draft: bool):
                 PersonalInvitation.id,
                 PersonalInvitation.school_id,
                 PersonalInvitation.used,
-                SurveyRound,
                 School.name,
                 QuestionnaireVersion.checksum,
                 _has_programs(PersonalInvitation.school_id),
+                *ROUND_COLUMNS,
             )
             .join(SurveyRound, SurveyRound.id == PersonalInvitation.round_id)
             .join(School, School.id == PersonalInvitation.school_id)
@@ -124,11 +137,12 @@ def _entry_statement(kind: str, with_draft: bool):
             .where(PersonalInvitation.token_hash == bindparam("token"))
         )
     if with_draft:
-        statement = statement.add_columns(ResponseDraft).outerjoin(
-            ResponseDraft,
-            and_(ResponseDraft.resume_hash == bindparam("resume_hash"), SurveyRound.id == bindparam("resume_round")),
+        draft = ResponseDraft.__table__
+        statement = statement.add_columns(*(draft.c[name] for name in DRAFT_COLUMNS)).outerjoin(
+            draft,
+            and_(draft.c.resume_hash == bindparam("resume_hash"), SurveyRound.id == bindparam("resume_round")),
         )
-    return statement
+    return Prepared(statement)
 
 
 _STATEMENTS = {(kind, with_draft): _entry_statement(kind, with_draft) for kind in (LINK, INVITATION)
@@ -140,9 +154,7 @@ def resolve(kind: str, token: str) -> Entry | None:
     return resolve_with_draft(kind, token, None)[0]
 
 
-def resolve_with_draft(
-    kind: str, token: str, resume: tuple[int, str] | None
-) -> tuple[Entry | None, ResponseDraft | None]:
+def resolve_with_draft(kind: str, token: str, resume: tuple[int, str] | None) -> tuple[Entry | None, Draft | None]:
     """The entry for a token (None when no link or invitation has it) and, in the same query, the draft of the
     resume cookie `resume` = (round id in the cookie's name, token in its value) when that round is the entry's
     (None otherwise; the caller still checks the draft against the entry)."""
@@ -153,25 +165,17 @@ def resolve_with_draft(
     if resume_token:
         params["resume_round"] = resume[0]
         params["resume_hash"] = token_hash(resume_token)
-    row = db.session.execute(_STATEMENTS[kind, bool(resume_token)], params).first()
+    row = _STATEMENTS[kind, bool(resume_token)].one(**params)
     if row is None:
         return None, None
-    draft = row[7] if resume_token else None
+    draft = Draft.from_row(row[10:]) if resume_token and row[10] is not None else None
+    round_ = EntryRound(*row[6:10])
     if kind == LINK:
-        link_id, school_id, program_id, round_, school_name, checksum, has_programs = row[:7]
-        entry = Entry(kind, token, round_, school_id, school_name, program_id, has_programs, checksum, link_id=link_id)
+        link_id, school_id, program_id, school_name, checksum, has_programs = row[:6]
+        entry = Entry(kind, token, round_, school_id, school_name, program_id, bool(has_programs), checksum,
+                      link_id=link_id)
         return entry, draft
-    invitation_id, school_id, used, round_, school_name, checksum, has_programs = row[:7]
-    entry = Entry(
-        kind,
-        token,
-        round_,
-        school_id,
-        school_name,
-        None,
-        has_programs,
-        checksum,
-        invitation_id=invitation_id,
-        invitation_used=used,
-    )
+    invitation_id, school_id, used, school_name, checksum, has_programs = row[:6]
+    entry = Entry(kind, token, round_, school_id, school_name, None, bool(has_programs), checksum,
+                  invitation_id=invitation_id, invitation_used=bool(used))
     return entry, draft

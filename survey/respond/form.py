@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
@@ -18,8 +18,8 @@ from survey.respond import bp
 from survey.respond.entry import Entry, resolve_with_draft
 from survey.respond.language import INTERFACE_LANGUAGES, LANGUAGE_NAMES, choose_language
 from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of
-from survey.responses.models import ResponseDraft
 from survey.responses.operations import (
+    Draft,
     InvitationAlreadyUsed,
     discard_draft,
     draft_by_resume_token,
@@ -120,14 +120,14 @@ def _resume_cookie() -> tuple[int, str] | None:
     return int(number), value
 
 
-def _find_draft(entry: Entry) -> ResponseDraft | None:
+def _find_draft(entry: Entry) -> Draft | None:
     resume_token = request.cookies.get(entry.resume_cookie)
     if not resume_token:
         return None
-    return _matching_draft(entry, db.session.scalar(draft_by_resume_token(resume_token)))
+    return _matching_draft(entry, draft_by_resume_token(resume_token))
 
 
-def _matching_draft(entry: Entry, draft: ResponseDraft | None) -> ResponseDraft | None:
+def _matching_draft(entry: Entry, draft: Draft | None) -> Draft | None:
     if draft is None or draft.round_id != entry.round.id:
         return None
     if draft.link_id != entry.link_id or draft.invitation_id != entry.invitation_id:
@@ -170,11 +170,30 @@ def _render(template: str, status: int = 200, **context):
     return render_template(template, entry=g.entry, **_page_context(), **context), status
 
 
+IN_PLACE_HEADER = "X-Respond-In-Place"
+
+
+def _in_place() -> bool:
+    """The page's script (`static/respond.js`) sent the form and shows the next step where the form was: the
+    answer is that step itself, one request instead of a redirect and a GET. Without the script, every POST
+    redirects (post/redirect/get), so Back and reload never send a form twice."""
+    return request.headers.get(IN_PLACE_HEADER) == "1"
+
+
+def _go(url: str, show):
+    """Move the respondent to `url`: the step `show()` renders, in place for the script, or a redirect."""
+    if not _in_place():
+        return redirect(url)
+    response = make_response(show())
+    response.headers["Content-Location"] = url
+    return response
+
+
 def _to_landing():
-    return redirect(url_for("respond.landing"))
+    return _go(url_for("respond.landing"), _show_landing)
 
 
-def _page_number_for(draft: ResponseDraft, plan: tuple[Page, ...]) -> int:
+def _page_number_for(draft: Draft, plan: tuple[Page, ...]) -> int:
     """Where a resumed respondent continues: the page saved, or the review once every page is done."""
     return min(max(draft.page, 1), len(plan) + 1)
 
@@ -185,11 +204,24 @@ def _url_for_step(n: int, plan: tuple[Page, ...], **args) -> str:
     return url_for("respond.page", n=n, **args)
 
 
+def _go_to_step(n: int, check: bool = False):
+    """To page n, or to the review once n is past the last page."""
+    plan = g.entry.plan
+    if n > len(plan):
+        return _go(url_for("respond.review"), _show_review)
+    args = {"check": 1} if check else {}
+    return _go(url_for("respond.page", n=n, **args), lambda: _show_page(n, check=check))
+
+
 # --- the views --------------------------------------------------------------------------------------------
 
 
 @bp.get(ENTRY)
 def landing():
+    return _show_landing()
+
+
+def _show_landing():
     entry, draft = g.entry, g.draft
     resume_url = _url_for_step(_page_number_for(draft, entry.plan), entry.plan) if draft else None
     return _render("respond/landing.html", draft=draft, resume_url=resume_url)
@@ -199,7 +231,7 @@ def landing():
 def start():
     entry, draft = g.entry, g.draft
     if draft is not None and not request.form.get("restart"):
-        return redirect(_url_for_step(_page_number_for(draft, entry.plan), entry.plan))
+        return _go_to_step(_page_number_for(draft, entry.plan))
     if draft is not None:
         discard_draft(draft)
     draft, resume_token = start_draft(
@@ -212,7 +244,8 @@ def start():
         today=date.today(),
     )
     db.session.commit()
-    response = redirect(url_for("respond.page", n=1))
+    g.draft = draft
+    response = _go_to_step(1)
     response.set_cookie(
         entry.resume_cookie,
         resume_token,
@@ -237,25 +270,33 @@ def page(n: int):
         return _to_landing()
     plan = entry.plan
     if not 1 <= n <= len(plan):  # an edited or stale address: back to where this respondent is
-        return redirect(_url_for_step(_page_number_for(draft, plan), plan))
+        return _go_to_step(_page_number_for(draft, plan))
+    if request.method == "GET":
+        return _show_page(n, check=bool(request.args.get("check")))
     current = _with_options(plan[n - 1], entry)
-    errors: dict[str, str] = {}
-    shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions}
-    if request.method == "POST":
-        moving_back = request.form.get("move") == "back"
-        switching = "move" not in request.form and "lang" in request.form  # the language switch sent the page
-        errors, kept_text = _save_page(draft, current, n, moving_back or switching, stay=switching)
-        shown = {q.key: q.stored(draft) for q in current.questions} | kept_text
-        db.session.commit()  # what was valid is kept, even when the page is shown again with errors
-        if switching and not errors:
-            return redirect(url_for("respond.page", n=n))
-        if moving_back:
-            return redirect(url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"))
-        if not errors:
-            return redirect(_url_for_step(n + 1, plan))
-    elif request.args.get("check"):
+    moving_back = request.form.get("move") == "back"
+    switching = "move" not in request.form and "lang" in request.form  # the language switch sent the page
+    errors, kept_text = _save_page(draft, current, n, moving_back or switching, stay=switching)
+    db.session.commit()  # what was valid is kept, even when the page is shown again with errors
+    if switching and not errors:
+        return _go(url_for("respond.page", n=n), lambda: _show_page(n))
+    if moving_back:
+        return _go(url_for("respond.page", n=n - 1), lambda: _show_page(n - 1)) if n > 1 else _to_landing()
+    if not errors:
+        return _go_to_step(n + 1)
+    return _show_page(n, errors=errors, kept_text=kept_text, status=422)
+
+
+def _show_page(n: int, *, check: bool = False, errors: dict[str, str] | None = None,
+               kept_text: dict[str, str] | None = None, status: int = 200):
+    """Page n with the draft's answers; `errors` (codes by question) and `kept_text` after a refused POST, or
+    with `check` the required questions still missing (the review sent the respondent here)."""
+    entry, draft = g.entry, g.draft
+    plan = entry.plan
+    current = _with_options(plan[n - 1], entry)
+    shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions} | (kept_text or {})
+    if check:
         errors = {q.key: "required" for q in current.missing(draft)}
-    status = 422 if errors and request.method == "POST" else 200
     return _render(
         "respond/page.html",
         status,
@@ -263,7 +304,7 @@ def page(n: int):
         n=n,
         total=len(plan) + 1,
         shown=shown,
-        errors={key: ERRORS[code] for key, code in errors.items()},
+        errors={key: ERRORS[code] for key, code in (errors or {}).items()},
         back_url=url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"),
         answers_form="answers",
     )
@@ -271,11 +312,13 @@ def page(n: int):
 
 def _with_options(current: Page, entry: Entry) -> Page:
     if current.asks_program:
-        return current.with_programs(programs_of(entry.school_id), entry.questionnaire.languages)
+        if "programs" not in g:  # once per request: a POST shown in place asks twice
+            g.programs = programs_of(entry.school_id)
+        return current.with_programs(g.programs, entry.questionnaire.languages)
     return current
 
 
-def _save_page(draft: ResponseDraft, current: Page, n: int, moving_back: bool, stay: bool = False
+def _save_page(draft: Draft, current: Page, n: int, moving_back: bool, stay: bool = False
                ) -> tuple[dict[str, str], dict]:
     """Store every valid answer of the posted page; return the errors and the free texts to show again.
     `moving_back` (or `stay`, a language switch) asks for no answer yet; `stay` keeps the respondent on page n."""
@@ -316,9 +359,13 @@ def _save_page(draft: ResponseDraft, current: Page, n: int, moving_back: bool, s
 
 @bp.get(ENTRY + "/review")
 def review():
-    entry, draft = g.entry, g.draft
-    if draft is None:
+    if g.draft is None:
         return _to_landing()
+    return _show_review()
+
+
+def _show_review():
+    entry, draft = g.entry, g.draft
     plan = tuple(_with_options(p, entry) for p in entry.plan)
     incomplete = _first_incomplete(draft, plan)
     return _render(
@@ -332,7 +379,7 @@ def review():
     )
 
 
-def _first_incomplete(draft: ResponseDraft, plan: tuple[Page, ...]) -> int | None:
+def _first_incomplete(draft: Draft, plan: tuple[Page, ...]) -> int | None:
     for number, each in enumerate(plan, start=1):
         if each.missing(draft):
             return number
@@ -348,11 +395,11 @@ def submit():
             # A resume cookie whose draft is gone, or the done marker: this browser's answers were submitted
             # already (the first of a double click, or a retry whose first answer was lost): thank again.
             if request.cookies.get(entry.done_cookie) or request.cookies.get(entry.resume_cookie):
-                return _thanks_redirect(entry)
+                return _to_thanks(entry)
             return _to_landing()
         incomplete = _first_incomplete(draft, entry.plan)
         if incomplete is not None:
-            return redirect(url_for("respond.page", n=incomplete, check=1))
+            return _go_to_step(incomplete, check=True)
         try:
             submit_draft(draft, entry.questionnaire.definition, entry.round.version_id, date.today())
             db.session.commit()
@@ -367,11 +414,11 @@ def submit():
                 raise
             continue
         break
-    return _thanks_redirect(entry)
+    return _to_thanks(entry)
 
 
-def _thanks_redirect(entry: Entry):
-    response = redirect(url_for("respond.thanks"))
+def _to_thanks(entry: Entry):
+    response = _go(url_for("respond.thanks"), _show_thanks)
     response.delete_cookie(entry.resume_cookie, path=entry.cookie_path)
     response.set_cookie(
         entry.done_cookie,
@@ -387,4 +434,8 @@ def _thanks_redirect(entry: Entry):
 
 @bp.get(ENTRY + "/thanks")
 def thanks():
+    return _show_thanks()
+
+
+def _show_thanks():
     return _render("respond/thanks.html")

@@ -25,8 +25,7 @@ from survey.catalog.definition import QuestionnaireDefinition
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program
-from survey.responses.models import ResponseDraft
-from survey.responses.operations import DONT_KNOW_VALUE
+from survey.responses.operations import DONT_KNOW_VALUE, Draft
 
 FREE_TEXT_MAX = 4000
 
@@ -56,7 +55,7 @@ class Question:
         """Where an error summary's link lands: the first radio, or the text box."""
         return f"{self.html_id}-1" if self.options else self.html_id
 
-    def stored(self, draft: ResponseDraft) -> str | None:
+    def stored(self, draft: Draft) -> str | None:
         """The draft's answer as the form would post it; None when not answered."""
         if self.kind == "rating":
             value = draft.answers.get(self.key)
@@ -127,7 +126,7 @@ class Page:
     def asks_program(self) -> bool:
         return any(question.kind == "program" for question in self.questions)
 
-    def with_programs(self, programs: list[Program], languages: list[str]) -> Page:
+    def with_programs(self, programs: list, languages: list[str]) -> Page:
         """This page with the school's programs as the options of its program question."""
         options = tuple(Option(str(p.id), {lang: p.name for lang in languages}) for p in programs)
         return replace(
@@ -140,7 +139,7 @@ class Page:
             return self.title.get(language) or self.title["da"]
         return str(PAGE_HEADINGS[self.kind])
 
-    def missing(self, draft: ResponseDraft) -> list[Question]:
+    def missing(self, draft: Draft) -> list[Question]:
         """Required questions of this page the draft has no answer for."""
         return [q for q in self.questions if q.required and q.stored(draft) is None]
 
@@ -246,5 +245,7 @@ def questionnaire_for(version_id: int, checksum: str) -> Questionnaire:
     return found
 
 
-def programs_of(school_id: int) -> list[Program]:
-    return list(db.session.scalars(select(Program).where(Program.school_id == school_id).order_by(Program.code)))
+def programs_of(school_id: int) -> list:
+    """The school's programs as (id, name) rows, for the program question."""
+    return list(db.session.execute(select(Program.id, Program.name).where(Program.school_id == school_id)
+                                   .order_by(Program.code)))

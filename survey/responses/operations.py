@@ -1,7 +1,9 @@
 """Writes on drafts and responses: start a draft, save it page by page, submit it as exactly one Response.
 
 Functions flush, never commit: the request commits once. The resume token is returned to the caller (for the
-cookie) and only its SHA-256 is stored.
+cookie) and only its SHA-256 is stored. A draft is handled as a plain `Draft` (its row's values), read and
+written with statements prepared once (`survey.prepared`): a respondent's every request reads it and most write
+it, and the ORM's unit of work would cost several times the statements themselves.
 
 Exactly once: `submit_draft` deletes the draft row first and stores the Response only when that DELETE removed
 one row. Two submits of the same draft (a double click, a retried request, Back then Submit) race for that one
@@ -11,14 +13,15 @@ are serialised by the database lock. Whoever removes nothing stores nothing.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from survey.catalog.definition import QuestionnaireDefinition
 from survey.extensions import db
+from survey.prepared import Prepared
 from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation
 from survey.tokens import token_hash
@@ -30,8 +33,47 @@ class InvitationAlreadyUsed(Exception):
     """A personal invitation was used to submit once already; nothing more is stored through it."""
 
 
-def draft_by_resume_token(token: str):
-    return select(ResponseDraft).where(ResponseDraft.resume_hash == token_hash(token))
+DRAFT_COLUMNS = ("id", "round_id", "school_id", "program_id", "link_id", "invitation_id", "language", "page",
+                 "answers", "background", "free_text", "updated_on")
+SAVED_COLUMNS = ("program_id", "language", "page", "answers", "background", "free_text", "updated_on")
+
+
+@dataclass
+class Draft:
+    """A respondent's saved answers (a `response_draft` row): item key -> code 1..k or "dk" in `answers`,
+    question key -> option key in `background`, question key -> text in `free_text`."""
+
+    id: int
+    round_id: int
+    school_id: int
+    program_id: int | None
+    link_id: int | None
+    invitation_id: int | None
+    language: str
+    page: int
+    answers: dict = field(default_factory=dict)
+    background: dict = field(default_factory=dict)
+    free_text: dict = field(default_factory=dict)
+    updated_on: date | None = None
+
+    @classmethod
+    def from_row(cls, values) -> Draft:
+        return cls(*values)
+
+
+_table = ResponseDraft.__table__
+_BY_RESUME_HASH = Prepared(select(*(_table.c[name] for name in DRAFT_COLUMNS))
+                           .where(_table.c.resume_hash == bindparam("resume_hash")))
+_SAVE = Prepared(
+    update(_table)
+    .where(_table.c.id == bindparam("draft_id"))
+    .values({name: bindparam(name, type_=_table.c[name].type) for name in SAVED_COLUMNS})
+)
+
+
+def draft_by_resume_token(token: str) -> Draft | None:
+    row = _BY_RESUME_HASH.one(resume_hash=token_hash(token))
+    return None if row is None else Draft.from_row(row)
 
 
 def start_draft(
@@ -43,35 +85,23 @@ def start_draft(
     link_id: int | None = None,
     invitation_id: int | None = None,
     program_id: int | None = None,
-) -> tuple[ResponseDraft, str]:
+) -> tuple[Draft, str]:
     """A new empty draft; returns it and the resume token for the respondent's cookie (never stored)."""
     resume_token = secrets.token_urlsafe(32)
-    draft = ResponseDraft(
-        resume_hash=token_hash(resume_token),
-        link_id=link_id,
-        invitation_id=invitation_id,
-        round_id=round_id,
-        school_id=school_id,
-        program_id=program_id,
-        language=language,
-        page=1,
-        answers={},
-        background={},
-        free_text={},
-        updated_on=today,
-    )
-    db.session.add(draft)
-    db.session.flush()
+    draft = Draft(id=0, round_id=round_id, school_id=school_id, program_id=program_id, link_id=link_id,
+                  invitation_id=invitation_id, language=language, page=1, updated_on=today)
+    values = {name: getattr(draft, name) for name in DRAFT_COLUMNS[1:]}
+    draft.id = db.session.execute(insert(_table).values(resume_hash=token_hash(resume_token), **values)
+                                  .returning(_table.c.id)).scalar_one()
     return draft, resume_token
 
 
-def discard_draft(draft: ResponseDraft) -> None:
-    db.session.delete(draft)
-    db.session.flush()
+def discard_draft(draft: Draft) -> None:
+    db.session.execute(delete(_table).where(_table.c.id == draft.id))
 
 
 def save_draft(
-    draft: ResponseDraft,
+    draft: Draft,
     *,
     today: date,
     answers: dict | None = None,
@@ -83,9 +113,7 @@ def save_draft(
 ) -> None:
     """Merge a page's answers into the draft (None in a mapping removes that answer) and note where it is.
 
-    One Core UPDATE of the changed columns only (none when nothing changed), not the ORM's unit of work: this
-    runs on every page a respondent sends, and a flush costs several times the statement itself. The draft
-    object is brought up to date as if it had been loaded after the UPDATE (nothing left to flush)."""
+    One UPDATE of the draft's row, none when nothing changed; `draft` is brought up to date with it."""
 
     def merged(old: dict, new: dict | None) -> dict:
         if not new:
@@ -104,12 +132,11 @@ def save_draft(
             changes[name] = value
     if not changes:
         return
-    table = ResponseDraft.__table__
-    updated = db.session.execute(update(table).where(table.c.id == draft.id).values(changes)).rowcount
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    updated = _SAVE.run(draft_id=draft.id, **{name: getattr(draft, name) for name in SAVED_COLUMNS})
     if updated != 1:  # as the ORM's flush would: the draft was submitted or discarded meanwhile
         raise StaleDataError(f"UPDATE statement on table 'response_draft' expected to update 1 row(s); {updated} were matched.")
-    for name, value in changes.items():
-        set_committed_value(draft, name, value)
 
 
 def pack_answers(definition: QuestionnaireDefinition, answers: dict) -> bytes:
@@ -137,7 +164,7 @@ def pack_background(definition: QuestionnaireDefinition, background: dict) -> by
     return bytes(packed)
 
 
-def submit_draft(draft: ResponseDraft, definition: QuestionnaireDefinition, version_id: int, today: date) -> Response | None:
+def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: int, today: date) -> Response | None:
     """Turn the draft into one Response in this transaction; None when the draft was already submitted.
 
     The draft row is deleted first and the Response is stored only if that DELETE removed exactly one row. A
@@ -155,8 +182,6 @@ def submit_draft(draft: ResponseDraft, definition: QuestionnaireDefinition, vers
         "invitation_id": draft.invitation_id,
         "draft_id": draft.id,
     }
-    if draft in db.session:
-        db.session.expunge(draft)  # its row is about to go; the object must not be flushed again
     removed = db.session.execute(
         delete(ResponseDraft).where(ResponseDraft.id == values["draft_id"]).execution_options(synchronize_session=False)
     ).rowcount

@@ -30,6 +30,15 @@ class RoundState(StrEnum):
     CLOSED = "closed"
 
 
+def round_state(opens_on: date, closes_on: date, day: date) -> RoundState:
+    """A round is a draft before it opens, open from its first to its last day, closed after."""
+    if day < opens_on:
+        return RoundState.DRAFT
+    if day > closes_on:
+        return RoundState.CLOSED
+    return RoundState.OPEN
+
+
 class SurveyRound(db.Model):
     __tablename__ = "survey_round"
     __table_args__ = (
@@ -49,11 +58,7 @@ class SurveyRound(db.Model):
     schools: Mapped[list[School]] = relationship(secondary=round_school, order_by="School.code")
 
     def state_on(self, day: date) -> RoundState:
-        if day < self.opens_on:
-            return RoundState.DRAFT
-        if day > self.closes_on:
-            return RoundState.CLOSED
-        return RoundState.OPEN
+        return round_state(self.opens_on, self.closes_on, day)
 
     def __repr__(self) -> str:
         return f"<SurveyRound {self.name!r} {self.opens_on}..{self.closes_on}>"
