@@ -6,6 +6,7 @@ so nothing answered is ever lost; errors are shown at their fields with the rest
 """
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
@@ -13,11 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
-from survey.extensions import db
+from survey.extensions import csrf, db
 from survey.respond import bp
 from survey.respond.entry import Entry, resolve_with_draft
+from survey.respond.form_token import check_form_token, form_token
+from survey.respond.form_token import set_cookie as set_form_cookie
 from survey.respond.language import INTERFACE_LANGUAGES, LANGUAGE_NAMES, choose_language
 from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of
+from survey.respond.rendered import RESPONDENT_PAGES
 from survey.responses.operations import (
     Draft,
     InvitationAlreadyUsed,
@@ -54,8 +58,14 @@ def add_entry_token(endpoint, values):
         values["token"] = g.entry_token
 
 
+csrf.exempt(bp)  # respondents have no session: their forms carry `form_token`, checked first thing here
+bp.after_request(set_form_cookie)
+
+
 @bp.before_request
 def load_entry():
+    if request.method == "POST":
+        check_form_token()
     if "entry_token" not in g:
         return None
     if (request.method == "GET" or request.endpoint == "respond.page") and _autocommit_supported():
@@ -163,11 +173,20 @@ def _page_context() -> dict:
         "lang": g.language,
         "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
         "questionnaire": entry.questionnaire.definition if entry else None,
+        "csrf_token": form_token,
     }
 
 
 def _render(template: str, status: int = 200, **context):
-    return render_template(template, entry=g.entry, **_page_context(), **context), status
+    return render_template(template, **({"entry": g.entry} | _page_context() | context)), status
+
+
+def _render_once(what: Hashable, template: str, **context):
+    """`template` as everyone coming by this link in this language sees it (`rendered.RESPONDENT_PAGES`)."""
+    entry: Entry = g.entry
+    key = (entry.kind, entry.token, entry.school_name, entry.checksum, entry.has_programs, g.language, what)
+    html = RESPONDENT_PAGES.page(key, lambda csrf_token: _render(template, csrf_token=csrf_token, **context)[0])
+    return html, 200
 
 
 IN_PLACE_HEADER = "X-Respond-In-Place"
@@ -180,12 +199,14 @@ def _in_place() -> bool:
     return request.headers.get(IN_PLACE_HEADER) == "1"
 
 
-def _go(url: str, show):
-    """Move the respondent to `url`: the step `show()` renders, in place for the script, or a redirect."""
-    if not _in_place():
+def _go(url: str, show, stay: bool = False):
+    """Move the respondent to `url`: the step `show()` renders, in place for the script, or a redirect. With
+    `stay` (a page shown again with its errors), `show()` answers in either case."""
+    if not (stay or _in_place()):
         return redirect(url)
     response = make_response(show())
-    response.headers["Content-Location"] = url
+    if _in_place():
+        response.headers["Content-Location"] = url
     return response
 
 
@@ -223,7 +244,9 @@ def landing():
 
 def _show_landing():
     entry, draft = g.entry, g.draft
-    resume_url = _url_for_step(_page_number_for(draft, entry.plan), entry.plan) if draft else None
+    if draft is None:
+        return _render_once("landing", "respond/landing.html", draft=None, resume_url=None)
+    resume_url = _url_for_step(_page_number_for(draft, entry.plan), entry.plan)
     return _render("respond/landing.html", draft=draft, resume_url=resume_url)
 
 
@@ -284,7 +307,8 @@ def page(n: int):
         return _go(url_for("respond.page", n=n - 1), lambda: _show_page(n - 1)) if n > 1 else _to_landing()
     if not errors:
         return _go_to_step(n + 1)
-    return _show_page(n, errors=errors, kept_text=kept_text, status=422)
+    return _go(url_for("respond.page", n=n), lambda: _show_page(n, errors=errors, kept_text=kept_text, status=422),
+               stay=True)
 
 
 def _show_page(n: int, *, check: bool = False, errors: dict[str, str] | None = None,
@@ -297,17 +321,19 @@ def _show_page(n: int, *, check: bool = False, errors: dict[str, str] | None = N
     shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions} | (kept_text or {})
     if check:
         errors = {q.key: "required" for q in current.missing(draft)}
-    return _render(
-        "respond/page.html",
-        status,
-        page=current,
-        n=n,
-        total=len(plan) + 1,
-        shown=shown,
-        errors={key: ERRORS[code] for key, code in (errors or {}).items()},
-        back_url=url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"),
-        answers_form="answers",
-    )
+    context = {
+        "page": current,
+        "n": n,
+        "total": len(plan) + 1,
+        "shown": shown,
+        "errors": {key: ERRORS[code] for key, code in (errors or {}).items()},
+        "back_url": url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"),
+        "answers_form": "answers",
+    }
+    if not errors and not any(shown.values()):
+        programs = tuple(g.programs) if current.asks_program else None
+        return _render_once(("page", n, programs), "respond/page.html", **context)
+    return _render("respond/page.html", status, **context)
 
 
 def _with_options(current: Page, entry: Entry) -> Page:
@@ -438,4 +464,4 @@ def thanks():
 
 
 def _show_thanks():
-    return _render("respond/thanks.html")
+    return _render_once("thanks", "respond/thanks.html")
