@@ -5,7 +5,8 @@ cost about 0.3 ms of CPU per request on the intake benchmark's database, against
 cursor, and a respondent sends a dozen requests. The statements are still written in SQLAlchemy Core and
 compiled once per dialect, and every value goes through its column type's own bind and result processors, so
 rows come back as the ORM would give them (dates, JSON, booleans) on SQLite and PostgreSQL alike. They run in
-the session's transaction, on its connection.
+the session's transaction, on its connection, unless the request chose a connection of its own with
+`use_connection` (the respondent's requests on PostgreSQL do: `survey.respond.connection`).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import Executable
+
+from flask import g, has_request_context
 
 from survey.extensions import db
 
@@ -52,14 +55,19 @@ class Prepared:
         return found
 
     def _execute(self, parameters: Mapping[str, Any]):
-        connection = db.session.connection()
-        compiled = self._for(connection.dialect)
+        own = g.get("prepared_connection") if has_request_context() else None
+        if own is None:
+            connection = db.session.connection()
+            dialect, dbapi_connection = connection.dialect, connection.connection
+        else:
+            dialect, dbapi_connection = own
+        compiled = self._for(dialect)
         values = {}
         for name in compiled.parameter_names:
             value = parameters[name]
             processor = compiled.bind_processors.get(name)
             values[name] = value if processor is None or value is None else processor(value)
-        cursor = connection.connection.cursor()
+        cursor = dbapi_connection.cursor()
         cursor.execute(compiled.sql, tuple(values[n] for n in compiled.parameter_names) if compiled.positional else values)
         return compiled, cursor
 
@@ -79,3 +87,8 @@ class Prepared:
         count = cursor.rowcount
         cursor.close()
         return count
+
+
+def use_connection(dialect: Dialect, dbapi_connection) -> None:
+    """Run this request's prepared statements on `dbapi_connection` (the caller returns it at teardown)."""
+    g.prepared_connection = (dialect, dbapi_connection)

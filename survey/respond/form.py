@@ -11,11 +11,11 @@ from datetime import date, datetime
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from survey.extensions import csrf, db
 from survey.respond import bp
+from survey.respond import connection as respondent_connection
 from survey.respond.entry import Entry, resolve_with_draft
 from survey.respond.form_token import check_form_token, form_token
 from survey.respond.form_token import set_cookie as set_form_cookie
@@ -68,12 +68,10 @@ def load_entry():
         check_form_token()
     if "entry_token" not in g:
         return None
-    if (request.method == "GET" or request.endpoint == "respond.page") and _autocommit_supported():
+    if (request.method == "GET" or request.endpoint == "respond.page") and respondent_connection.available():
         # A GET only reads (the entry, its draft, maybe the school's programs), and a page's POST writes one
-        # UPDATE of the draft (READ COMMITTED gave its read-then-write no more isolation than this): each
-        # statement on its own, without the BEGIN and COMMIT/ROLLBACK round trips around it. A language switch
-        # is one UPDATE too. Start and submit (DELETE + INSERT together) keep their transaction.
-        db.session.connection(execution_options=_AUTOCOMMIT)
+        # UPDATE of the draft, as does a language switch. Start and submit keep the session's transaction.
+        respondent_connection.open_for_request()
     resume = _resume_cookie()
     entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
     if entry is None:
@@ -104,14 +102,7 @@ def load_entry():
     return None
 
 
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
-
-
-def _autocommit_supported() -> bool:
-    """On PostgreSQL (SQLite keeps its explicit-BEGIN recipe from `survey/__init__.py`), when the session takes
-    its connections from the engine (not when it is bound to a connection already in a transaction, as tests
-    do to roll everything back)."""
-    return not isinstance(db.session.bind, Connection) and db.engine.dialect.name == "postgresql"
+bp.teardown_request(respondent_connection.close_for_request)
 
 
 RESUME_COOKIE_PREFIX = "bl_resume_"

@@ -2,9 +2,12 @@
 
 One live server per database (SQLite and PostgreSQL) on a fresh, migrated database with committed data, one
 browser for the whole session. axe-core checks WCAG 2.1 A/AA on every kind of respondent page in every language.
+The pages run their script (`static/respond.js`: each form sent in place) as a browser would; one respondent
+answers without JavaScript (post/redirect/get).
 """
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from types import SimpleNamespace
@@ -16,6 +19,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from survey.extensions import db
+from survey.respond import connection as respondent_connection
 from tests.conftest import fresh_database_url, make_app
 from tests.respond.conftest import TODAY, create_invitation, create_link, create_round, publish_questionnaire
 
@@ -32,6 +36,10 @@ CHROMIUM_ARGS = [
 ]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PHONE = {"width": 360, "height": 740}
+NOT_SENT = (
+    "Not sent: the connection was lost. Everything on this page is still here; press the button again when you "
+    "are back online."
+)
 CONTINUE = {"da": "Fortsæt, hvor du slap", "en": "Continue where you left off", "sv": "Fortsätt där du slutade"}
 
 
@@ -56,7 +64,7 @@ def live(backend, tmp_path_factory):
         upgrade()
         network = Network(name="Browsernetværket")
         schools = {}
-        for code in ("PHONE", "RESUME", "DOUBLE", "AXE"):
+        for code in ("PHONE", "RESUME", "DOUBLE", "AXE", "NOJS", "OFFLINE", "HISTORY", "ONEPOST"):
             school = School(network=network, code=code, name=f"Skolen {code}", type="EUD", region="Midtjylland")
             school.programs = [Program(code="EL", name="Elektriker"), Program(code="VVS", name="VVS-energitekniker")]
             schools[code] = school
@@ -94,6 +102,7 @@ def live(backend, tmp_path_factory):
     server.shutdown()
     thread.join()
     with app.app_context():
+        respondent_connection.dispose(app)
         db.engine.dispose()
     drop()
 
@@ -117,6 +126,28 @@ def answer_page(page, choice: int = 4) -> None:
     for fieldset in page.locator("fieldset.item").all():
         labels = fieldset.locator("label")
         labels.nth(min(choice, labels.count()) - 1).click()
+
+
+def checked_values(page) -> set[str]:
+    """The values checked on the page, once every question on it has one checked."""
+    checked = page.locator("fieldset.item input:checked")
+    expect(checked).to_have_count(page.locator("fieldset.item").count())
+    assert checked.count() > 0
+    return set(checked.evaluate_all("inputs => inputs.map(i => i.value)"))
+
+
+def requests_to(page, token: str) -> list:
+    """Collects (method, path) of every request the page sends to the respondent's link from now on."""
+    sent = []
+    prefix = f"/s/{token}"
+
+    def record(request) -> None:
+        path = re.sub(r"^https?://[^/]+", "", request.url)
+        if path.startswith(prefix):
+            sent.append((request.method, path[len(prefix):]))
+
+    page.on("request", record)
+    return sent
 
 
 def test_student_completes_the_survey_on_a_phone(browser, live):
@@ -187,10 +218,12 @@ def test_double_click_and_retry_store_one_response(browser, live):
     page.wait_for_url(f"**/s/{token}/thanks")
     retry = context.request.post(f"{live.base}/s/{token}/submit", form={"csrf_token": csrf})
     assert retry.ok and retry.url.endswith("/thanks")
-    page.go_back()  # Back to the review (from the browser's cache or again from the server), then Submit
-    if page.get_by_role("button", name="Send my answers").count():
-        page.get_by_role("button", name="Send my answers").click()
-        page.wait_for_url(f"**/thanks")
+    with page.expect_response(f"{live.base}/s/{token}/review") as again:
+        page.go_back()  # Back to the review's address: the script loads it again from the server
+    assert again.value.request.method == "GET"
+    page.wait_for_url(f"{live.base}/s/{token}")  # where the draft is gone: the landing, nothing to send twice
+    expect(page.get_by_role("button", name="Start the survey")).to_be_visible()
+    expect(page.get_by_role("button", name="Send my answers")).to_have_count(0)
     context.close()
     assert responses_of(live, "DOUBLE") == 1
 
@@ -248,3 +281,135 @@ def test_no_wcag_violations_on_any_respondent_page(browser, live, lang):
         check(name)
     context.close()
     assert not found, "\n\n".join(f"== {name}\n{report}" for name, report in found.items())
+
+
+def test_without_javascript_every_step_is_post_redirect_get(browser, live):
+    token = live.links["NOJS"]
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    sent = requests_to(page, token)
+    page.goto(f"{live.base}/s/{token}")
+    page.get_by_role("button", name="Start the survey").click()
+    page.wait_for_url(f"{live.base}/s/{token}/page/1")
+    assert sent == [("GET", ""), ("POST", "/start"), ("GET", "/page/1")]
+    last = live.n_dimensions + 2  # every dimension, the background questions, the free text
+    for n in range(1, last + 1):
+        on_page(page, f"Page {n} of")
+        if n == last:
+            page.get_by_label("What is the best thing about your school?").fill("The workshop")
+        answer_page(page, 1 if n == live.n_dimensions + 1 else 3)
+        sent.clear()
+        with page.expect_response(lambda response: response.request.method == "POST") as posted:
+            page.get_by_role("button", name="Next").click()
+        after = f"/page/{n + 1}" if n < last else "/review"
+        page.wait_for_url(f"{live.base}/s/{token}{after}")
+        assert posted.value.status == 302 and posted.value.header_value("location").endswith(after)
+        assert sent == [("POST", f"/page/{n}"), ("GET", after)], f"page {n}"
+    expect(page.get_by_role("heading", name="Check your answers", level=1)).to_be_visible()
+    expect(page.get_by_text("The workshop")).to_be_visible()
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_url(f"{live.base}/s/{token}/thanks")
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    context.close()
+    assert responses_of(live, "NOJS") == 1
+
+
+def test_a_lost_connection_keeps_the_page_and_sending_again_continues(browser, live):
+    token = live.links["OFFLINE"]
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    page.get_by_role("button", name="Start the survey").click()
+    on_page(page, "Page 1 of")
+    context.set_offline(True)
+    answer_page(page, 2)
+    page.get_by_role("button", name="Next").click()
+    alert = page.get_by_role("alert").filter(has_text="Not sent")
+    expect(alert).to_be_visible()
+    expect(alert).to_have_text(NOT_SENT)
+    expect(page.locator("form#answers")).not_to_have_attribute("aria-busy", "true")
+    assert page.url == f"{live.base}/s/{token}/page/1"
+    expect(page.get_by_text("Page 1 of")).to_be_visible()
+    assert checked_values(page) == {"2"}
+    page.get_by_role("button", name="Next").click()  # still offline: the same alert, nothing lost
+    expect(page.locator("form#answers")).not_to_have_attribute("aria-busy", "true")
+    expect(alert).to_have_text(NOT_SENT)
+    expect(page.locator(".not-sent")).to_have_count(1)
+    assert checked_values(page) == {"2"}
+
+    context.set_offline(False)
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url(f"{live.base}/s/{token}/page/2")
+    on_page(page, "Page 2 of")
+    expect(page.locator(".not-sent")).to_have_count(0)
+    page.get_by_role("button", name="Back").click()
+    page.wait_for_url(f"{live.base}/s/{token}/page/1")
+    on_page(page, "Page 1 of")
+    assert checked_values(page) == {"2"}
+    context.close()
+
+
+def test_browser_back_and_focus_after_each_step(browser, live):
+    token = live.links["HISTORY"]
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    page.get_by_role("button", name="Start the survey").click()
+    page.wait_for_url(f"{live.base}/s/{token}/page/1")
+    expect(page.locator("main h1")).to_be_focused()
+
+    page.get_by_role("button", name="Next").click()  # nothing answered
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.url == f"{live.base}/s/{token}/page/1"
+
+    for n, choice in ((1, 2), (2, 4)):
+        answer_page(page, choice)
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_url(f"{live.base}/s/{token}/page/{n + 1}")
+        on_page(page, f"Page {n + 1} of")
+        expect(page.locator("main h1")).to_be_focused()
+        assert page.evaluate("document.activeElement.tagName") == "H1"
+
+    with page.expect_response(f"{live.base}/s/{token}/page/2") as loaded:  # from the server, with what it saved
+        page.go_back()
+    assert loaded.value.request.method == "GET" and loaded.value.ok
+    assert page.url == f"{live.base}/s/{token}/page/2"
+    on_page(page, "Page 2 of")
+    assert checked_values(page) == {"4"}
+    with page.expect_response(f"{live.base}/s/{token}/page/1"):
+        page.go_back()
+    assert page.url == f"{live.base}/s/{token}/page/1"
+    on_page(page, "Page 1 of")
+    assert checked_values(page) == {"2"}
+    context.close()
+
+
+def test_with_javascript_each_step_is_one_request(browser, live):
+    token = live.links["ONEPOST"]
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    on_page(page, "Your privacy")
+    sent = requests_to(page, token)
+    with page.expect_response(f"{live.base}/s/{token}/start") as started:
+        page.get_by_role("button", name="Start the survey").click()
+    page.wait_for_url(f"{live.base}/s/{token}/page/1")
+    on_page(page, "Page 1 of")
+    assert sent == [("POST", "/start")]
+    assert started.value.status == 200 and started.value.header_value("content-location") == f"/s/{token}/page/1"
+
+    answer_page(page, 3)
+    sent.clear()
+    with page.expect_response(f"{live.base}/s/{token}/page/1") as posted:
+        page.get_by_role("button", name="Next").click()
+    page.wait_for_url(f"{live.base}/s/{token}/page/2")
+    on_page(page, "Page 2 of")
+    assert sent == [("POST", "/page/1")]
+    response = posted.value
+    assert response.request.method == "POST" and response.request.header_value("x-respond-in-place") == "1"
+    assert response.status == 200 and response.header_value("content-location") == f"/s/{token}/page/2"
+    assert response.request.redirected_from is None and response.request.redirected_to is None
+    context.close()

@@ -1,0 +1,60 @@
+"""The database connection of a respondent's page requests on PostgreSQL: autocommit, asynchronous commit.
+
+A page request reads the link with the draft and writes one UPDATE of the draft: each statement on its own
+(READ COMMITTED gave that read-then-write no more isolation), so no BEGIN and COMMIT round trips and none of the
+session's bookkeeping; the connection comes straight from a pool of its own. Its commits are asynchronous
+(`synchronous_commit = off`): PostgreSQL does not wait for the write-ahead log to reach the disk, so if the
+database server itself crashed, the last fraction of a second of draft saves could be lost (a respondent would
+answer that page again); nothing is ever half-written. Measured with `bench/intake.py`, the fsync of every page
+saved cost about a tenth of the throughput. Starting and submitting, which store the response itself, keep the
+session's ordinary, durable transaction.
+"""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection, Engine
+
+from survey.extensions import db
+from survey.prepared import use_connection
+
+_lock = threading.Lock()
+
+
+def available() -> bool:
+    """On PostgreSQL, when the session takes its connections from the engine (not when it is bound to a
+    connection already in a transaction, as tests do to roll everything back)."""
+    return db.engine.dialect.name == "postgresql" and not isinstance(db.session.bind, Connection)
+
+
+def _engine(app: Flask) -> Engine:
+    engine = app.extensions.get("respondent_engine")
+    if engine is None:
+        with _lock:
+            engine = app.extensions.get("respondent_engine")
+            if engine is None:
+                engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_recycle=1800,
+                                       connect_args={"options": "-c synchronous_commit=off"})
+                app.extensions["respondent_engine"] = engine
+    return engine
+
+
+def open_for_request() -> None:
+    """Take a connection for this request's prepared statements; `close_for_request` gives it back."""
+    engine = _engine(current_app._get_current_object())
+    g.respondent_connection = engine.raw_connection()
+    use_connection(engine.dialect, g.respondent_connection)
+
+
+def close_for_request(_error=None) -> None:
+    connection = g.pop("respondent_connection", None)
+    if connection is not None:
+        connection.close()
+
+
+def dispose(app: Flask) -> None:
+    engine = app.extensions.pop("respondent_engine", None)
+    if engine is not None:
+        engine.dispose()
