@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from survey.config import PROJECT_ROOT, Config, check_production_safety
-from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey.extensions import SessionCookieWhenSent, babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'benchlearn.db'}"
     check_production_safety(app.config)
     _configure_logging(app)
+    app.session_interface = SessionCookieWhenSent()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound so that every module can import them without an app."""
 from __future__ import annotations
 
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,3 +32,13 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class SessionCookieWhenSent(SecureCookieSessionInterface):
+    """Flask's signed cookie session, whose signer is built only for a request that sent a session cookie: most
+    requests are anonymous respondents', who never have one."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)

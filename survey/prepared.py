@@ -76,10 +76,13 @@ class Prepared:
         compiled, cursor = self._execute(parameters)
         row = cursor.fetchone()
         cursor.close()
-        if row is None:
-            return None
-        return tuple(value if processor is None or value is None else processor(value)
-                     for value, processor in zip(row, compiled.result_processors))
+        return None if row is None else _converted(row, compiled.result_processors)
+
+    def all(self, **parameters: Any) -> list[tuple]:
+        compiled, cursor = self._execute(parameters)
+        rows = cursor.fetchall()
+        cursor.close()
+        return [_converted(row, compiled.result_processors) for row in rows]
 
     def run(self, **parameters: Any) -> int:
         """Execute a statement without rows; the number of rows it changed."""
@@ -87,6 +90,11 @@ class Prepared:
         count = cursor.rowcount
         cursor.close()
         return count
+
+
+def _converted(row, processors) -> tuple:
+    return tuple(value if processor is None or value is None else processor(value)
+                 for value, processor in zip(row, processors))
 
 
 def use_connection(dialect: Dialect, dbapi_connection) -> None:

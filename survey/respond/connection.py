@@ -26,7 +26,8 @@ _lock = threading.Lock()
 def available() -> bool:
     """On PostgreSQL, when the session takes its connections from the engine (not when it is bound to a
     connection already in a transaction, as tests do to roll everything back)."""
-    return db.engine.dialect.name == "postgresql" and not isinstance(db.session.bind, Connection)
+    bound = db.session.session_factory.kw.get("bind")  # read from the factory: no session is made for this
+    return db.engine.dialect.name == "postgresql" and not isinstance(bound, Connection)
 
 
 def _engine(app: Flask) -> Engine:

@@ -98,11 +98,18 @@ def load_entry():
             return _status_page("used", 410)
     if draft is not None and draft.language != language:
         save_draft(draft, today=today, language=language)  # an explicit switch is remembered
-        db.session.commit()
+        _commit()
     return None
 
 
 bp.teardown_request(respondent_connection.close_for_request)
+
+
+def _commit() -> None:
+    """Commit what this request wrote through the session. A page request on its own connection
+    (`respondent_connection`) wrote nothing there: its UPDATE is committed already."""
+    if db.session.registry.has():
+        db.session.commit()
 
 
 RESUME_COOKIE_PREFIX = "bl_resume_"
@@ -291,7 +298,7 @@ def page(n: int):
     moving_back = request.form.get("move") == "back"
     switching = "move" not in request.form and "lang" in request.form  # the language switch sent the page
     errors, kept_text = _save_page(draft, current, n, moving_back or switching, stay=switching)
-    db.session.commit()  # what was valid is kept, even when the page is shown again with errors
+    _commit()  # what was valid is kept, even when the page is shown again with errors
     if switching and not errors:
         return _go(url_for("respond.page", n=n), lambda: _show_page(n))
     if moving_back:

@@ -19,12 +19,13 @@ from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from survey.catalog.definition import QuestionnaireDefinition
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program
+from survey.prepared import Prepared
 from survey.responses.operations import DONT_KNOW_VALUE, Draft
 
 FREE_TEXT_MAX = 4000
@@ -126,9 +127,9 @@ class Page:
     def asks_program(self) -> bool:
         return any(question.kind == "program" for question in self.questions)
 
-    def with_programs(self, programs: list, languages: list[str]) -> Page:
+    def with_programs(self, programs: list[tuple[int, str]], languages: list[str]) -> Page:
         """This page with the school's programs as the options of its program question."""
-        options = tuple(Option(str(p.id), {lang: p.name for lang in languages}) for p in programs)
+        options = tuple(Option(str(program_id), {lang: name for lang in languages}) for program_id, name in programs)
         return replace(
             self,
             questions=tuple(replace(q, options=options) if q.kind == "program" else q for q in self.questions),
@@ -245,7 +246,10 @@ def questionnaire_for(version_id: int, checksum: str) -> Questionnaire:
     return found
 
 
+_PROGRAMS = Prepared(select(Program.id, Program.name).where(Program.school_id == bindparam("school_id"))
+                     .order_by(Program.code))
+
+
 def programs_of(school_id: int) -> list:
     """The school's programs as (id, name) rows, for the program question."""
-    return list(db.session.execute(select(Program.id, Program.name).where(Program.school_id == school_id)
-                                   .order_by(Program.code)))
+    return _PROGRAMS.all(school_id=school_id)
