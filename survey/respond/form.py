@@ -325,7 +325,6 @@ def _show_page(n: int, *, check: bool = False, errors: dict[str, str] | None = N
         "total": len(plan) + 1,
         "shown": shown,
         "errors": {key: ERRORS[code] for key, code in (errors or {}).items()},
-        "back_url": url_for("respond.page", n=n - 1) if n > 1 else url_for("respond.landing"),
         "answers_form": "answers",
     }
     if not errors and not any(shown.values()):

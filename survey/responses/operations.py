@@ -164,53 +164,42 @@ def pack_background(definition: QuestionnaireDefinition, background: dict) -> by
     return bytes(packed)
 
 
-def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: int, today: date) -> Response | None:
-    """Turn the draft into one Response in this transaction; None when the draft was already submitted.
+def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: int, today: date) -> int | None:
+    """Turn the draft into one Response in this transaction and return its id; None when the draft was already
+    submitted.
 
     The draft row is deleted first and the Response is stored only if that DELETE removed exactly one row. A
-    personal invitation is marked used (the date only) under the same rule; nothing links it to the Response.
-    Raises InvitationAlreadyUsed when another draft of the same invitation was submitted first.
+    personal invitation is marked used (a flag only) under the same rule; nothing links it to the Response.
+    Raises InvitationAlreadyUsed when another draft of the same invitation was submitted first. Core statements,
+    not the ORM's unit of work: this is the busiest write of a round.
     """
-    values = {
-        "round_id": draft.round_id,
-        "school_id": draft.school_id,
-        "program_id": draft.program_id,
-        "language": draft.language,
-        "answers": dict(draft.answers),
-        "background": dict(draft.background),
-        "free_text": dict(draft.free_text),
-        "invitation_id": draft.invitation_id,
-        "draft_id": draft.id,
-    }
-    removed = db.session.execute(
-        delete(ResponseDraft).where(ResponseDraft.id == values["draft_id"]).execution_options(synchronize_session=False)
-    ).rowcount
+    removed = db.session.execute(delete(_table).where(_table.c.id == draft.id)).rowcount
     if removed != 1:
         return None
-    if values["invitation_id"] is not None:
+    if draft.invitation_id is not None:
+        invitations = PersonalInvitation.__table__
         marked = db.session.execute(
-            update(PersonalInvitation)
-            .where(PersonalInvitation.id == values["invitation_id"], PersonalInvitation.used.is_(False))
+            update(invitations)
+            .where(invitations.c.id == draft.invitation_id, invitations.c.used.is_(False))
             .values(used=True)
-            .execution_options(synchronize_session=False)
         ).rowcount
         if marked != 1:
             raise InvitationAlreadyUsed()
-    response = Response(
-        round_id=values["round_id"],
-        school_id=values["school_id"],
-        program_id=values["program_id"],
-        version_id=version_id,
-        language=values["language"],
-        submitted_on=today,
-        answers=pack_answers(definition, values["answers"]),
-        background=pack_background(definition, values["background"]),
-        free_text_answers=[
-            FreeTextAnswer(question_key=question.key, text=values["free_text"][question.key])
-            for question in definition.free_text
-            if values["free_text"].get(question.key)
-        ],
-    )
-    db.session.add(response)
-    db.session.flush()
-    return response
+    responses = Response.__table__
+    response_id = db.session.execute(
+        insert(responses).values(
+            round_id=draft.round_id,
+            school_id=draft.school_id,
+            program_id=draft.program_id,
+            version_id=version_id,
+            language=draft.language,
+            submitted_on=today,
+            answers=pack_answers(definition, draft.answers),
+            background=pack_background(definition, draft.background),
+        ).returning(responses.c.id)
+    ).scalar_one()
+    texts = [{"response_id": response_id, "question_key": question.key, "text": draft.free_text[question.key]}
+             for question in definition.free_text if draft.free_text.get(question.key)]
+    if texts:
+        db.session.execute(insert(FreeTextAnswer.__table__), texts)
+    return response_id
