@@ -62,6 +62,13 @@ csrf.exempt(bp)  # respondents have no session: their forms carry `form_token`, 
 bp.after_request(set_form_cookie)
 
 
+@bp.after_request
+def not_for_shared_caches(response):
+    """A respondent's pages show their answers: no proxy may keep them, and the browser asks again each time."""
+    response.headers.setdefault("Cache-Control", "private, no-cache")
+    return response
+
+
 @bp.before_request
 def load_entry():
     if request.method == "POST":

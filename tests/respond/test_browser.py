@@ -37,8 +37,8 @@ CHROMIUM_ARGS = [
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PHONE = {"width": 360, "height": 740}
 NOT_SENT = (
-    "Not sent: the connection was lost. Everything on this page is still here; press the button again when you "
-    "are back online."
+    "Not sent: the connection or the server did not answer. Everything on this page is still here; press the "
+    "button again in a moment."
 )
 CONTINUE = {"da": "Fortsæt, hvor du slap", "en": "Continue where you left off", "sv": "Fortsätt där du slutade"}
 

@@ -86,6 +86,7 @@ def test_respondents_carry_no_session_and_a_token_works_only_with_its_own_browse
     cookies = landing.headers.getlist("Set-Cookie")
     assert [c for c in cookies if c.startswith("bl_form=")] and not [c for c in cookies if c.startswith("session=")]
     assert all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
+    assert landing.headers["Cache-Control"] == "private, no-cache"  # no proxy keeps a respondent's page
     other = client.application.test_client()
     other.get(f"/s/{token}")
     refused = other.post(f"/s/{token}/start", data={"csrf_token": csrf_token_from(landing.text)})
