@@ -47,8 +47,8 @@ class Prepared:
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     binds[name] = processor
-            columns = getattr(self.statement, "selected_columns", None) or getattr(self.statement, "_returning", ())
-            results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+            results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
+                            for column in self.statement.exported_columns)  # selected or RETURNING columns
             found = _Compiled(compiled.string, tuple(compiled.positiontup or compiled.binds), dialect.positional,
                               binds, results)
             self._compiled[dialect.name] = found

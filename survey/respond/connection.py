@@ -1,13 +1,14 @@
-"""The database connection of a respondent's page requests on PostgreSQL: autocommit, asynchronous commit.
+"""The database connection of a respondent's requests on PostgreSQL: autocommit, asynchronous commit.
 
-A page request reads the link with the draft and writes one UPDATE of the draft: each statement on its own
-(READ COMMITTED gave that read-then-write no more isolation), so no BEGIN and COMMIT round trips and none of the
-session's bookkeeping; the connection comes straight from a pool of its own. Its commits are asynchronous
+A respondent's request reads the link with the draft and writes at most one statement of the draft (an UPDATE
+of a page, the INSERT that starts it): each statement on its own (READ COMMITTED gave that read-then-write no
+more isolation), so no BEGIN and COMMIT round trips and none of the session's bookkeeping; the connection comes
+straight from a pool of its own. Its commits are asynchronous
 (`synchronous_commit = off`): PostgreSQL does not wait for the write-ahead log to reach the disk, so if the
 database server itself crashed, the last fraction of a second of draft saves could be lost (a respondent would
 answer that page again); nothing is ever half-written. Measured with `bench/intake.py`, the fsync of every page
-saved cost about a tenth of the throughput. Starting and submitting, which store the response itself, keep the
-session's ordinary, durable transaction.
+saved cost about a tenth of the throughput. Submitting, which stores the response itself, keeps the session's
+ordinary, durable transaction.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from survey.respond.entry import Entry, resolve_with_draft
 from survey.respond.form_token import check_form_token, form_token
 from survey.respond.form_token import set_cookie as set_form_cookie
 from survey.respond.language import INTERFACE_LANGUAGES, LANGUAGE_NAMES, choose_language
-from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of
+from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of, reviewed_pages
 from survey.respond.rendered import RESPONDENT_PAGES
 from survey.responses.operations import (
     Draft,
@@ -75,9 +75,11 @@ def load_entry():
         check_form_token()
     if "entry_token" not in g:
         return None
-    if (request.method == "GET" or request.endpoint == "respond.page") and respondent_connection.available():
-        # A GET only reads (the entry, its draft, maybe the school's programs), and a page's POST writes one
-        # UPDATE of the draft, as does a language switch. Start and submit keep the session's transaction.
+    if request.endpoint != "respond.submit" and respondent_connection.available():
+        # A GET only reads (the entry, its draft, maybe the school's programs); a page's POST or a language
+        # switch writes one UPDATE of the draft; starting writes one INSERT (and a DELETE of the draft a
+        # respondent starts again without). Submitting, which stores the response, keeps the session's durable
+        # transaction.
         respondent_connection.open_for_request()
     resume = _resume_cookie()
     entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
@@ -271,7 +273,7 @@ def start():
         language=g.language,
         today=date.today(),
     )
-    db.session.commit()
+    _commit()
     g.draft = draft
     response = _go_to_step(1)
     response.set_cookie(
@@ -397,15 +399,12 @@ def review():
 def _show_review():
     entry, draft = g.entry, g.draft
     plan = tuple(_with_options(p, entry) for p in entry.plan)
-    incomplete = _first_incomplete(draft, plan)
     return _render(
         "respond/review.html",
-        draft=draft,
-        plan=plan,
+        pages=reviewed_pages(plan, draft, g.language),
         n=len(plan) + 1,
         total=len(plan) + 1,
-        incomplete=incomplete,
-        missing={q.key for p in plan for q in p.missing(draft)},
+        incomplete=_first_incomplete(draft, plan),
     )
 
 

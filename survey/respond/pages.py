@@ -148,6 +148,26 @@ class Page:
 PAGE_HEADINGS = {"background": _l("About you"), "free_text": _l("Your comments")}
 
 
+@dataclass(frozen=True)
+class ReviewedAnswer:
+    question: str
+    answer: str | None  # as the respondent saw it chosen (the option's label) or typed; None when not answered
+    missing: bool  # a required question without an answer
+
+
+def reviewed_pages(plan: tuple[Page, ...], draft: Draft, language: str) -> list[tuple[str, list[ReviewedAnswer]]]:
+    """Each page's heading with every question and the draft's answer to it, as the last review shows them."""
+    pages = []
+    for page in plan:
+        rows = []
+        for question in page.questions:
+            value = question.stored(draft)
+            answer = None if value is None else (question.label_of(value, language) or value)
+            rows.append(ReviewedAnswer(question.text[language], answer, value is None and question.required))
+        pages.append((page.heading(language), rows))
+    return pages
+
+
 def page_headings(languages) -> dict[str, dict[str, str]]:
     """The background and comments pages' headings in each language, as respondents see them (for previews)."""
     from flask_babel import force_locale

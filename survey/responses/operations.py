@@ -71,6 +71,14 @@ _SAVE = Prepared(
 )
 
 
+_START = Prepared(
+    insert(_table)
+    .values({name: bindparam(name, type_=_table.c[name].type) for name in ("resume_hash", *DRAFT_COLUMNS[1:])})
+    .returning(_table.c.id)
+)
+_DISCARD = Prepared(delete(_table).where(_table.c.id == bindparam("draft_id")))
+
+
 def draft_by_resume_token(token: str) -> Draft | None:
     row = _BY_RESUME_HASH.one(resume_hash=token_hash(token))
     return None if row is None else Draft.from_row(row)
@@ -91,13 +99,12 @@ def start_draft(
     draft = Draft(id=0, round_id=round_id, school_id=school_id, program_id=program_id, link_id=link_id,
                   invitation_id=invitation_id, language=language, page=1, updated_on=today)
     values = {name: getattr(draft, name) for name in DRAFT_COLUMNS[1:]}
-    draft.id = db.session.execute(insert(_table).values(resume_hash=token_hash(resume_token), **values)
-                                  .returning(_table.c.id)).scalar_one()
+    (draft.id,) = _START.one(resume_hash=token_hash(resume_token), **values)
     return draft, resume_token
 
 
 def discard_draft(draft: Draft) -> None:
-    db.session.execute(delete(_table).where(_table.c.id == draft.id))
+    _DISCARD.run(draft_id=draft.id)
 
 
 def save_draft(
