@@ -28,6 +28,7 @@ class _Compiled:
     parameter_names: tuple[str, ...]
     positional: bool
     bind_processors: dict[str, Callable[[Any], Any]]
+    fixed: dict[str, Any]  # parameters whose value the statement holds (e.g. `.values(used=True)`)
     result_processors: tuple[Callable[[Any], Any] | None, ...]
 
 
@@ -49,8 +50,9 @@ class Prepared:
                     binds[name] = processor
             results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
                             for column in self.statement.exported_columns)  # selected or RETURNING columns
+            fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
             found = _Compiled(compiled.string, tuple(compiled.positiontup or compiled.binds), dialect.positional,
-                              binds, results)
+                              binds, fixed, results)
             self._compiled[dialect.name] = found
         return found
 
@@ -64,7 +66,7 @@ class Prepared:
         compiled = self._for(dialect)
         values = {}
         for name in compiled.parameter_names:
-            value = parameters[name]
+            value = parameters[name] if name in parameters else compiled.fixed[name]
             processor = compiled.bind_processors.get(name)
             values[name] = value if processor is None or value is None else processor(value)
         cursor = dbapi_connection.cursor()

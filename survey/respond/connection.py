@@ -3,16 +3,17 @@
 A respondent's request reads the link with the draft and writes at most one statement of the draft (an UPDATE
 of a page, the INSERT that starts it): each statement on its own (READ COMMITTED gave that read-then-write no
 more isolation), so no BEGIN and COMMIT round trips and none of the session's bookkeeping; the connection comes
-straight from a pool of its own. Its commits are asynchronous
+straight from a pool of its own. Submitting is the exception: `durable_transaction`. Its commits are asynchronous
 (`synchronous_commit = off`): PostgreSQL does not wait for the write-ahead log to reach the disk, so if the
 database server itself crashed, the last fraction of a second of draft saves could be lost (a respondent would
 answer that page again); nothing is ever half-written. Measured with `bench/intake.py`, the fsync of every page
-saved cost about a tenth of the throughput. Submitting, which stores the response itself, keeps the session's
-ordinary, durable transaction.
+saved cost about a tenth of the throughput.
 """
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine
@@ -48,6 +49,21 @@ def open_for_request() -> None:
     engine = _engine(current_app._get_current_object())
     g.respondent_connection = engine.raw_connection()
     use_connection(engine.dialect, g.respondent_connection)
+
+
+@contextmanager
+def durable_transaction() -> Iterator[None]:
+    """Run the block as one transaction on this request's connection, whose commit waits for the disk as any
+    ordinary commit does: storing a response is never asynchronous. Without a connection of its own, the block
+    runs in the session's transaction and the caller commits it."""
+    connection = g.get("respondent_connection")
+    if connection is None:
+        yield
+        return
+    driver = connection.driver_connection
+    with driver.transaction():
+        driver.execute("SET LOCAL synchronous_commit TO on")
+        yield
 
 
 def close_for_request(_error=None) -> None:

@@ -75,11 +75,7 @@ def load_entry():
         check_form_token()
     if "entry_token" not in g:
         return None
-    if request.endpoint != "respond.submit" and respondent_connection.available():
-        # A GET only reads (the entry, its draft, maybe the school's programs); a page's POST or a language
-        # switch writes one UPDATE of the draft; starting writes one INSERT (and a DELETE of the draft a
-        # respondent starts again without). Submitting, which stores the response, keeps the session's durable
-        # transaction.
+    if respondent_connection.available():
         respondent_connection.open_for_request()
     resume = _resume_cookie()
     entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
@@ -430,8 +426,9 @@ def submit():
         if incomplete is not None:
             return _go_to_step(incomplete, check=True)
         try:
-            submit_draft(draft, entry.questionnaire.definition, entry.round.version_id, date.today())
-            db.session.commit()
+            with respondent_connection.durable_transaction():
+                submit_draft(draft, entry.questionnaire.definition, entry.round.version_id, date.today())
+            _commit()
         except InvitationAlreadyUsed:
             db.session.rollback()
             return _status_page("used", 410)

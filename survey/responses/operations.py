@@ -61,6 +61,11 @@ class Draft:
         return cls(*values)
 
 
+def _insert(table, names, returning=None) -> Prepared:
+    statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
+    return Prepared(statement.returning(returning) if returning is not None else statement)
+
+
 _table = ResponseDraft.__table__
 _BY_RESUME_HASH = Prepared(select(*(_table.c[name] for name in DRAFT_COLUMNS))
                            .where(_table.c.resume_hash == bindparam("resume_hash")))
@@ -71,11 +76,7 @@ _SAVE = Prepared(
 )
 
 
-_START = Prepared(
-    insert(_table)
-    .values({name: bindparam(name, type_=_table.c[name].type) for name in ("resume_hash", *DRAFT_COLUMNS[1:])})
-    .returning(_table.c.id)
-)
+_START = _insert(_table, ("resume_hash", *DRAFT_COLUMNS[1:]), returning=_table.c.id)
 _DISCARD = Prepared(delete(_table).where(_table.c.id == bindparam("draft_id")))
 
 
@@ -171,42 +172,37 @@ def pack_background(definition: QuestionnaireDefinition, background: dict) -> by
     return bytes(packed)
 
 
+_responses, _invitations, _free_texts = Response.__table__, PersonalInvitation.__table__, FreeTextAnswer.__table__
+_MARK_USED = Prepared(update(_invitations).where(_invitations.c.id == bindparam("invitation_id"),
+                                                 _invitations.c.used.is_(False)).values(used=True))
+_STORE = _insert(_responses, ("round_id", "school_id", "program_id", "version_id", "language", "submitted_on",
+                              "answers", "background"), returning=_responses.c.id)
+_STORE_TEXT = _insert(_free_texts, ("response_id", "question_key", "text"))
+
+
 def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: int, today: date) -> int | None:
-    """Turn the draft into one Response in this transaction and return its id; None when the draft was already
-    submitted.
+    """Turn the draft into one Response in the caller's transaction and return its id; None when the draft was
+    already submitted.
 
     The draft row is deleted first and the Response is stored only if that DELETE removed exactly one row. A
     personal invitation is marked used (a flag only) under the same rule; nothing links it to the Response.
-    Raises InvitationAlreadyUsed when another draft of the same invitation was submitted first. Core statements,
-    not the ORM's unit of work: this is the busiest write of a round.
+    Raises InvitationAlreadyUsed when another draft of the same invitation was submitted first.
     """
-    removed = db.session.execute(delete(_table).where(_table.c.id == draft.id)).rowcount
-    if removed != 1:
+    if _DISCARD.run(draft_id=draft.id) != 1:
         return None
-    if draft.invitation_id is not None:
-        invitations = PersonalInvitation.__table__
-        marked = db.session.execute(
-            update(invitations)
-            .where(invitations.c.id == draft.invitation_id, invitations.c.used.is_(False))
-            .values(used=True)
-        ).rowcount
-        if marked != 1:
-            raise InvitationAlreadyUsed()
-    responses = Response.__table__
-    response_id = db.session.execute(
-        insert(responses).values(
-            round_id=draft.round_id,
-            school_id=draft.school_id,
-            program_id=draft.program_id,
-            version_id=version_id,
-            language=draft.language,
-            submitted_on=today,
-            answers=pack_answers(definition, draft.answers),
-            background=pack_background(definition, draft.background),
-        ).returning(responses.c.id)
-    ).scalar_one()
-    texts = [{"response_id": response_id, "question_key": question.key, "text": draft.free_text[question.key]}
-             for question in definition.free_text if draft.free_text.get(question.key)]
-    if texts:
-        db.session.execute(insert(FreeTextAnswer.__table__), texts)
+    if draft.invitation_id is not None and _MARK_USED.run(invitation_id=draft.invitation_id) != 1:
+        raise InvitationAlreadyUsed()
+    (response_id,) = _STORE.one(
+        round_id=draft.round_id,
+        school_id=draft.school_id,
+        program_id=draft.program_id,
+        version_id=version_id,
+        language=draft.language,
+        submitted_on=today,
+        answers=pack_answers(definition, draft.answers),
+        background=pack_background(definition, draft.background),
+    )
+    for question in definition.free_text:
+        if draft.free_text.get(question.key):
+            _STORE_TEXT.run(response_id=response_id, question_key=question.key, text=draft.free_text[question.key])
     return response_id
