@@ -38,7 +38,10 @@ def _engine(app: Flask) -> Engine:
         with _lock:
             engine = app.extensions.get("respondent_engine")
             if engine is None:
+                # autocommit leaves nothing to roll back when a connection returns to the pool (a failed
+                # `durable_transaction` rolls itself back)
                 engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_recycle=1800,
+                                       pool_reset_on_return=None,
                                        connect_args={"options": "-c synchronous_commit=off"})
                 app.extensions["respondent_engine"] = engine
     return engine

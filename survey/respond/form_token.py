@@ -21,7 +21,10 @@ FIELD = "csrf_token"
 
 
 def _token_for(value: str) -> str:
-    key = hmac.new(current_app.secret_key.encode(), b"benchlearn respondent form", hashlib.sha256).digest()
+    key = current_app.extensions.get("respondent_form_key")
+    if key is None:  # derived once per app: the secret itself never signs anything else this way
+        key = hmac.new(current_app.secret_key.encode(), b"benchlearn respondent form", hashlib.sha256).digest()
+        current_app.extensions["respondent_form_key"] = key
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
