@@ -40,7 +40,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -365,21 +364,33 @@ class Browser:
                       extra: dict | None = None) -> RawResponse:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         headers.update(extra or {})
-        body = urlencode(data).encode("ascii") if data is not None else None
+        body = form_body(data) if data is not None else None
         t0 = time.perf_counter()
         response = await self.transport.request(method, path, body, headers)
         self.record.append((kind, time.perf_counter() - t0))
         for header in response.get_list("set-cookie"):
-            cookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                if morsel["max-age"] == "0" or morsel.value == "" or "1970" in morsel["expires"]:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
+            # name=value; attributes: the app's cookie values need no unquoting (tokens, digits)
+            pair, _, attributes = header.partition(";")
+            name, _, value = pair.strip().partition("=")
+            attributes = attributes.lower()
+            if not value or "max-age=0" in attributes or "1970" in attributes:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
         if response.status_code != expect:
             raise Failed(f"{method} {path}: {response.status_code} (expected {expect})")
         return response
+
+
+URL_SAFE = re.compile(r"[A-Za-z0-9._~-]*")
+
+
+def form_body(data: dict) -> bytes:
+    """The form urlencoded; keys and values that need no quoting (all of the survey's) are joined as they are,
+    which costs the load generator a fifth of `urlencode`'s CPU."""
+    if all(URL_SAFE.fullmatch(k) and URL_SAFE.fullmatch(v) for k, v in data.items()):
+        return "&".join(f"{k}={v}" for k, v in data.items()).encode("ascii")
+    return urlencode(data).encode("ascii")
 
 
 def _csrf(response: RawResponse) -> str:

@@ -64,9 +64,13 @@ def durable_transaction() -> Iterator[None]:
         yield
         return
     driver = connection.driver_connection
-    with driver.transaction():
-        driver.execute("SET LOCAL synchronous_commit TO on")
+    driver.execute("BEGIN; SET LOCAL synchronous_commit TO on")  # one round trip for both
+    try:
         yield
+    except BaseException:
+        driver.execute("ROLLBACK")
+        raise
+    driver.execute("COMMIT")
 
 
 def close_for_request(_error=None) -> None:
