@@ -18,7 +18,7 @@ question pages alone), p50 and p99 latency, the /hello ceiling and the ratio; th
 of the round in the database: none lost, none duplicated, no draft left by a completed respondent. Exit status 1
 when any response is lost or duplicated, or any respondent request failed.
 
-    python bench/intake.py [--responses 1000] [--concurrency 100] [--repeat 1]
+    python bench/intake.py [--responses 2000] [--concurrency 100] [--repeat 1]
                            [--worker-class sync|gthread] [--threads 4] [--workers 2] [--no-script]
 
 Everything runs on 127.0.0.1; the load generator shares the machine's CPUs with gunicorn and PostgreSQL.
@@ -120,6 +120,8 @@ def free_port() -> int:
 def start_gunicorn(url: str, port: int, args) -> tuple[subprocess.Popen, Path]:
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
                "--worker-class", args.worker_class, "--backlog", "2048", "--log-level", "warning"]
+    if Path("/dev/shm").is_dir():  # the workers' heartbeat file in memory, as gunicorn's docs advise
+        command += ["--worker-tmp-dir", "/dev/shm"]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
     command.append("bench.intake_app:app")
@@ -559,7 +561,7 @@ def show(label: str, r: dict, args) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--responses", type=int, default=1000, help="respondents to start per repetition")
+    parser.add_argument("--responses", type=int, default=2000, help="respondents to start per repetition")
     parser.add_argument("--seconds", type=float, default=120.0, help="time limit of the survey phase")
     parser.add_argument("--concurrency", type=int, default=100, help="concurrent respondents (and /hello clients)")
     parser.add_argument("--hello-seconds", type=float, default=10.0)
