@@ -20,7 +20,6 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from survey.catalog.definition import QuestionnaireDefinition
-from survey.extensions import db
 from survey.prepared import Prepared
 from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation
