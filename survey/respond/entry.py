@@ -100,7 +100,7 @@ ROUND_COLUMNS = (SurveyRound.id, SurveyRound.version_id, SurveyRound.opens_on, S
 
 
 def _entry_statement(kind: str, with_draft: bool):
-    """The one query behind `resolve`, built once per shape (token and resume hash are bound parameters).
+    """The one query behind `resolve_with_draft`, built once per shape (token and resume hash are bound parameters).
 
     With `with_draft`, the respondent's draft (found by the resume cookie's hash) comes in the same round trip
     through an outer join; the caller still checks that it belongs to this entry."""
@@ -147,11 +147,6 @@ def _entry_statement(kind: str, with_draft: bool):
 
 _STATEMENTS = {(kind, with_draft): _entry_statement(kind, with_draft) for kind in (LINK, INVITATION)
                for with_draft in (False, True)}
-
-
-def resolve(kind: str, token: str) -> Entry | None:
-    """The entry for a token, or None when no link or invitation has it."""
-    return resolve_with_draft(kind, token, None)[0]
 
 
 def resolve_with_draft(kind: str, token: str, resume: tuple[int, str] | None) -> tuple[Entry | None, Draft | None]:

@@ -60,6 +60,7 @@ def add_entry_token(endpoint, values):
 
 csrf.exempt(bp)  # respondents have no session: their forms carry `form_token`, checked first thing here
 bp.after_request(set_form_cookie)
+bp.teardown_request(respondent_connection.close_for_request)
 
 
 @bp.after_request
@@ -75,7 +76,7 @@ def load_entry():
         check_form_token()
     if "entry_token" not in g:
         return None
-    if respondent_connection.available():
+    if respondent_connection.available():  # PostgreSQL: autocommit statements on a connection of the request's own
         respondent_connection.open_for_request()
     resume = _resume_cookie()
     entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
@@ -107,12 +108,9 @@ def load_entry():
     return None
 
 
-bp.teardown_request(respondent_connection.close_for_request)
-
-
 def _commit() -> None:
-    """Commit what this request wrote through the session. A page request on its own connection
-    (`respondent_connection`) wrote nothing there: its UPDATE is committed already."""
+    """Commit what this request wrote through the session. A request on a connection of its own
+    (`respondent_connection`) wrote nothing there: each of its statements committed on its own."""
     if db.session.registry.has():
         db.session.commit()
 
