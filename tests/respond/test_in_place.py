@@ -11,15 +11,19 @@ from tests.conftest import csrf_token_from
 from tests.respond.test_form import expected_answers, page_posts
 
 IN_PLACE = {"X-Respond-In-Place": "1"}
-RADIO_CHECKED = 'value="{value}" checked'
+
+
+def start_in_place(client, token):
+    """Landing, then Start as the script sends it: the answer is page 1 itself."""
+    landing = client.get(f"/s/{token}")
+    return client.post(f"/s/{token}/start", data={"csrf_token": csrf_token_from(landing.text)}, headers=IN_PLACE)
 
 
 def test_the_script_flow_takes_one_request_per_page_and_stores_one_response(client, db_session, open_round, school_link):
     db_session.commit()
     definition = definition_of(open_round.version)
     token = school_link.token
-    shown = client.post(f"/s/{token}/start", data={"csrf_token": csrf_token_from(client.get(f"/s/{token}").text)},
-                        headers=IN_PLACE)
+    shown = start_in_place(client, token)
     assert shown.status_code == 200 and shown.headers["Content-Location"] == f"/s/{token}/page/1"
     for n, data in enumerate(page_posts(definition), start=1):
         assert f"/s/{token}/page/{n}" in shown.text  # the form of page n is what was shown
@@ -40,8 +44,7 @@ def test_a_page_with_a_missing_answer_comes_back_in_place_with_the_rest_kept(cli
     db_session.commit()
     definition = definition_of(open_round.version)
     token = school_link.token
-    shown = client.post(f"/s/{token}/start", data={"csrf_token": csrf_token_from(client.get(f"/s/{token}").text)},
-                        headers=IN_PLACE)
+    shown = start_in_place(client, token)
     first = next(page_posts(definition))
     missing, *kept = first
     partial = {key: first[key] for key in kept}
@@ -61,10 +64,8 @@ def test_the_back_button_in_place_shows_the_saved_answers_not_an_empty_page(clie
     token = school_link.token
     first = next(page_posts(definition))
     other = client.application.test_client()  # a second respondent sees page 1 empty, before and after
-    other_page = other.post(f"/s/{token}/start", data={"csrf_token": csrf_token_from(other.get(f"/s/{token}").text)},
-                            headers=IN_PLACE)
-    shown = client.post(f"/s/{token}/start", data={"csrf_token": csrf_token_from(client.get(f"/s/{token}").text)},
-                        headers=IN_PLACE)
+    other_page = start_in_place(other, token)
+    shown = start_in_place(client, token)
     assert " checked" not in shown.text
     csrf = csrf_token_from(shown.text)
     page_2 = client.post(f"/s/{token}/page/1", data={"csrf_token": csrf, "move": "next", **first}, headers=IN_PLACE)
