@@ -314,6 +314,8 @@ class _ResponseReader(asyncio.Protocol):
             if length is not None and len(self.buffer) >= start + int(length):
                 body = bytes(self.buffer[start:start + int(length)])
                 del self.buffer[:start + int(length)]
+                if fields.get("connection", "").lower() == "close":
+                    self.transport.close()  # at once, as a browser does: a sync worker waits for our FIN
                 self.waiter.set_result((int(status_line.split(" ", 2)[1]), headers, body, fields))
                 return
             if length is None and self.eof:
