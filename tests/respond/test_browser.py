@@ -116,6 +116,15 @@ def responses_of(live, code: str) -> int:
         return count
 
 
+def open_landing(browser, live, code: str, **context_options):
+    """A new browser context on the landing page of school `code`'s link: (context, page, token)."""
+    token = live.links[code]
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.goto(f"{live.base}/s/{token}")
+    return context, page, token
+
+
 def on_page(page, text: str) -> None:
     """Wait until the browser shows the page whose progress says `text` (a click does not wait for the next page)."""
     expect(page.get_by_text(text)).to_be_visible()
@@ -172,10 +181,7 @@ def test_student_completes_the_survey_on_a_phone(browser, live):
 
 
 def test_closing_the_browser_midway_resumes_with_answers_kept(browser, live, tmp_path):
-    token = live.links["RESUME"]
-    context = browser.new_context(viewport=PHONE, locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{live.base}/s/{token}")
+    context, page, token = open_landing(browser, live, "RESUME", viewport=PHONE, locale="en-GB")
     page.get_by_role("button", name="Start the survey").click()
     on_page(page, "Page 1 of")
     answer_page(page, 2)
@@ -202,10 +208,7 @@ def test_closing_the_browser_midway_resumes_with_answers_kept(browser, live, tmp
 
 
 def test_double_click_and_retry_store_one_response(browser, live):
-    token = live.links["DOUBLE"]
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{live.base}/s/{token}")
+    context, page, token = open_landing(browser, live, "DOUBLE", locale="en-GB")
     page.get_by_role("button", name="Start the survey").click()
     for n in range(1, live.n_dimensions + 3):
         on_page(page, f"Page {n} of")
@@ -315,10 +318,7 @@ def test_without_javascript_every_step_is_post_redirect_get(browser, live):
 
 
 def test_a_lost_connection_keeps_the_page_and_sending_again_continues(browser, live):
-    token = live.links["OFFLINE"]
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{live.base}/s/{token}")
+    context, page, token = open_landing(browser, live, "OFFLINE", locale="en-GB")
     page.get_by_role("button", name="Start the survey").click()
     on_page(page, "Page 1 of")
     context.set_offline(True)
@@ -350,10 +350,7 @@ def test_a_lost_connection_keeps_the_page_and_sending_again_continues(browser, l
 
 
 def test_browser_back_and_focus_after_each_step(browser, live):
-    token = live.links["HISTORY"]
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{live.base}/s/{token}")
+    context, page, token = open_landing(browser, live, "HISTORY", locale="en-GB")
     page.get_by_role("button", name="Start the survey").click()
     page.wait_for_url(f"{live.base}/s/{token}/page/1")
     expect(page.locator("main h1")).to_be_focused()
@@ -388,10 +385,7 @@ def test_browser_back_and_focus_after_each_step(browser, live):
 
 
 def test_with_javascript_each_step_is_one_request(browser, live):
-    token = live.links["ONEPOST"]
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{live.base}/s/{token}")
+    context, page, token = open_landing(browser, live, "ONEPOST", locale="en-GB")
     on_page(page, "Your privacy")
     sent = requests_to(page, token)
     with page.expect_response(f"{live.base}/s/{token}/start") as started:
