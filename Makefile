@@ -19,7 +19,10 @@ install: $(STAMP)
 
 # Debian packages beyond Python (chromium, poppler-utils, pango, fonts); installs only what is missing.
 system:
-	bash scripts/system-packages
+	bash scripts/system-packages runtime
+
+system-test:
+	bash scripts/system-packages test
 
 demo: system install
 	$(BIN)/benchlearn db upgrade
