@@ -47,14 +47,17 @@ class ThrowawayCluster:
         self.data = os.path.join(self.folder, "data")
         self.log = os.path.join(self.folder, "server.log")
         self._as = []
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-            self._as = ["runuser", "-u", "postgres", "--"]
-        self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-instructions")
-        options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={self.folder}"
-        self._pg_ctl("start", "-o", options)
-        self._options = options
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "benchlearn")
+        self._options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={self.folder}"
+        try:
+            if os.geteuid() == 0:
+                shutil.chown(self.folder, "postgres", "postgres")
+                self._as = ["runuser", "-u", "postgres", "--"]
+            self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-instructions")
+            self._pg_ctl("start", "-o", self._options)
+            self._run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "benchlearn")
+        except BaseException:
+            self.remove()
+            raise
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/benchlearn"
 
     def _run(self, program: str, *args: str) -> None:
@@ -74,8 +77,9 @@ class ThrowawayCluster:
         import shutil
         import subprocess
 
-        try:
-            self._pg_ctl("stop", "-m", "immediate")
-        except subprocess.CalledProcessError:
-            pass
+        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
+            try:
+                self._pg_ctl("stop", "-m", "immediate")
+            except subprocess.CalledProcessError:
+                pass
         shutil.rmtree(self.folder, ignore_errors=True)

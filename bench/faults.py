@@ -78,6 +78,7 @@ from bench.intake import (  # noqa: E402
 NGINX = "/usr/sbin/nginx"
 IN_PLACE = {"X-Respond-In-Place": "1"}
 REQUEST_TIMEOUT = 30.0  # seconds before a browser's request counts as failed
+STARTUP_TIMEOUT = 180.0  # seconds an app server may take to answer after it was started
 MAX_STEPS = 100  # a respondent's forms sent, retries aside: 11 when nothing goes wrong
 
 
@@ -165,7 +166,8 @@ class AppServer:
         self.logs.append(self.log)
 
     def wait_ready(self) -> None:
-        wait_ready(f"http://{HOST}:{self.port}", self.process, self.log)
+        # importing the app takes seconds, many more on a machine busy with the load and other work
+        wait_ready(f"http://{HOST}:{self.port}", self.process, self.log, timeout=STARTUP_TIMEOUT)
 
     def start(self) -> None:
         self.launch()
@@ -278,9 +280,8 @@ async def respond(person: Respondent, transport: RawConnection, token: str, rng:
 async def run_load(port: int, token: str, args, faults) -> Load:
     """Respondents start for `args.seconds`, each with until `args.grace` later to finish; `faults` (delay,
     label, blocking function) run meanwhile in a thread."""
-    load = Load()
-    t0 = time.monotonic()
-    load.t0 = t0
+    load = Load(t0=time.monotonic())
+    t0 = load.t0
     faults_done = False
     starting_ends = t0 + args.seconds
 
@@ -369,6 +370,7 @@ def main() -> int:
 
     import redis
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: clean up (finally) all the same
     redis.Redis.from_url(args.redis).ping()  # a clear error now rather than 500s later
     print(f"nginx -> 2 x gunicorn (2 sync workers each) -> PostgreSQL (own cluster); rate limits in {args.redis}; "
           f"{args.concurrency} concurrent respondents with the form script, retrying failed requests; "
