@@ -214,7 +214,7 @@ class Load:
     t0: float = 0.0
     respondents: list[Respondent] = field(default_factory=list)
     record: list = field(default_factory=list)  # (kind, seconds) per request, as bench/intake.py records
-    retried: list[tuple[float, str]] = field(default_factory=list)  # when and why a request was sent again
+    retried: list[tuple[float, str, str]] = field(default_factory=list)  # when, why and what was sent again
     events: list[tuple[float, float, str]] = field(default_factory=list)  # a fault's start, seconds, label
     seconds: float = 0.0
 
@@ -243,7 +243,7 @@ async def respond(person: Respondent, transport: RawConnection, token: str, rng:
                 if shown.status_code < 500 and shown.status_code != 429:
                     return shown
                 why = str(shown.status_code)
-            load.retried.append((time.monotonic(), why))
+            load.retried.append((time.monotonic(), why, kind))
             attempt += 1
             pause = min(0.25 * 2 ** attempt, 4.0) * rng.uniform(0.5, 1.5)
             if time.monotonic() + pause > deadline:
@@ -424,13 +424,14 @@ def main() -> int:
     after = [(start, f"{label} ({seconds:.1f} s)") for start, seconds, label in load.events]
     for start, label in [(0.0, "before any fault")] + after:
         ends = min([s for s, _ in after if s > start], default=float("inf"))
-        why = Counter(w for t, w in load.retried if start <= t - load.t0 < ends)
+        why = Counter(w for t, w, _ in load.retried if start <= t - load.t0 < ends)
         sent_again = ", ".join(f"{w} x{n}" for w, n in sorted(why.items())) or "none"
         print(f"{start:5.1f} s  {label}: requests sent again {sent_again}")
-    retried = ", ".join(f"{w} x{n}" for w, n in sorted(Counter(w for _, w in load.retried).items())) or "none"
+    retried = ", ".join(f"{w} x{n}" for w, n in sorted(Counter(w for _, w, _ in load.retried).items())) or "none"
+    submits = sum(1 for _, _, kind in load.retried if kind == "submit")
     print(f"respondents          {len(load.respondents)} started in {args.seconds:.0f} s, {result['thanked']} thanked "
           f"({requests:,} requests; all done {load.seconds:.1f} s after the start)")
-    print(f"requests sent again  {len(load.retried)} ({retried})")
+    print(f"requests sent again  {len(load.retried)} ({retried}), submits among them {submits}")
     print(f"stored, not thanked  {result['stored_unthanked']} (submitted, but the thanks page never arrived)")
     for note in sorted({p.note for p in load.respondents if p.note})[:5]:
         print(f"  unfinished: {note}")
@@ -440,7 +441,7 @@ def main() -> int:
         print(f"  server error x{n}: {line}")
     print(f"faults: {result['responses']} responses, lost {result['lost']}, duplicated {result['duplicated']}, "
           f"unfinished {result['unfinished']}")
-    bad = result["lost"] or result["duplicated"] or result["unfinished"] or any(w == "500" for _, w in load.retried)
+    bad = result["lost"] or result["duplicated"] or result["unfinished"] or any(w == "500" for _, w, _ in load.retried)
     return 1 if bad else 0
 
 
