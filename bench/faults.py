@@ -14,8 +14,9 @@ sent in place, and the step the server answers with (its Content-Location) is th
 is: the landing page, a question page, the review or the thanks. When a request fails (the connection drops,
 or 5xx or 429 comes back) the page stays as it was and the respondent sends the same form again after a short
 backoff, as a person presses the button again; a respondent gives the same answer to the same question every
-time (answers chosen at random once). New respondents start during `--seconds`; each has until `--grace`
-seconds later to reach the thanks page. Meanwhile, at 20%, 40% and 60% of `--seconds`:
+time (answers chosen at random once). New respondents start during `--seconds` (and until 5 s after the last
+fault); each has `--grace` seconds more to reach the thanks page. Meanwhile, one after the other, from 20%, 40%
+and 60% of `--seconds` on:
 
 1. one worker of app server 1 is killed with SIGKILL (its master starts another);
 2. app server 2 is stopped (SIGTERM: its workers finish their requests) and started again on the same port;
