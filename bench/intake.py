@@ -117,7 +117,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, args) -> tuple[subprocess.Popen, Path]:
+def start_gunicorn(url: str, port: int, args, **settings: str) -> tuple[subprocess.Popen, Path]:
+    """gunicorn serving `bench/intake_app.py` on `port` in a session of its own; `settings` override the app's
+    environment (by default production with a random secret and no rate limits)."""
     command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
                "--worker-class", args.worker_class, "--backlog", "2048", "--log-level", "warning"]
     if Path("/dev/shm").is_dir():  # the workers' heartbeat file in memory, as gunicorn's docs advise
@@ -127,7 +129,7 @@ def start_gunicorn(url: str, port: int, args) -> tuple[subprocess.Popen, Path]:
     command.append("bench.intake_app:app")
     env = dict(os.environ, DATABASE_URL=url.replace("postgresql+psycopg://", "postgresql://"),
                SECRET_KEY=secrets.token_hex(32), BENCHLEARN_ENV="production", RATELIMIT_ENABLED="0",
-               LOG_LEVEL="WARNING")
+               LOG_LEVEL="WARNING") | settings
     log = Path(tempfile.mkstemp(prefix="benchlearn-intake-gunicorn-", suffix=".log")[1])
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -398,8 +400,10 @@ class Browser:
         self.transport, self.record = transport, record
         self.cookies: dict[str, str] = {}
 
-    async def request(self, kind: str, method: str, path: str, expect: int, data: dict | None = None,
+    async def request(self, kind: str, method: str, path: str, expect: int | None, data: dict | None = None,
                       extra: dict | None = None) -> RawResponse:
+        """Send a request with this browser's cookies and keep the ones it sets; Failed unless the status is
+        `expect` (any status with None)."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         headers.update(extra or {})
         body = form_body(data) if data is not None else None
@@ -415,7 +419,7 @@ class Browser:
                 self.cookies.pop(name, None)
             else:
                 self.cookies[name] = value
-        if response.status_code != expect:
+        if expect is not None and response.status_code != expect:
             raise Failed(f"{method} {path}: {response.status_code} (expected {expect})")
         return response
 

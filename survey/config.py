@@ -35,7 +35,9 @@ class Config:
         # No pool_pre_ping: it costs a `SELECT 1` round trip on every connection checkout, i.e. on every request
         # (measured: ~0.3 ms of gunicorn CPU and one of three PostgreSQL round trips of a respondent's GET page).
         # A connection the server dropped is still handled: SQLAlchemy recognises the disconnect error, fails
-        # that one request and invalidates the whole pool, so the next request reconnects. pool_recycle retires
+        # that one request (503, survey/errors.py) and invalidates the whole pool, so the next request
+        # reconnects. Respondents' requests have a pool of their own that does the same and retries their
+        # first read (survey/respond/connection.py). pool_recycle retires
         # connections before idle-timeouts of firewalls or poolers close them under us.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_recycle": 1800}
         self.K_MIN = int(env.get("K_MIN", "5"))

@@ -1,9 +1,15 @@
-"""Friendly error pages with the right status codes; JSON for the API."""
+"""Friendly error pages with the right status codes; JSON for the API.
+
+A database that cannot be reached (down, restarting, or the connection dropped) is not a bug of the request:
+it answers 503 with Retry-After, so that browsers, the respondent form's script and clients try again.
+"""
 from __future__ import annotations
 
+import psycopg
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from survey.extensions import db
 
@@ -16,7 +22,22 @@ MESSAGES = {
     422: "The submitted data could not be processed.",
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. The error has been logged; please try again later.",
+    503: "The service is briefly unavailable. Nothing you sent was lost: please try again in a moment.",
 }
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database server could not be reached or dropped the connection: SQLAlchemy saw a disconnect, or
+    the driver's error has no SQLSTATE (no server answered) or one of class 08 (connection exception) or 57
+    (operator intervention: shutting down, starting up). Errors of a statement are not this."""
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    return error.sqlstate is None or error.sqlstate[:2] in ("08", "57")
 
 
 def _wants_json() -> bool:
@@ -47,6 +68,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
+        if database_unavailable(error):
+            app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
+            db.session.remove()  # its connection, if any, is dead: nothing to roll back on the server
+            body, code = _render(ServiceUnavailable.code)
+            return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return _render(InternalServerError.code)

@@ -8,12 +8,19 @@ straight from a pool of its own. Submitting is the exception: `durable_transacti
 database server itself crashed, the last fraction of a second of draft saves could be lost (a respondent would
 answer that page again); nothing is ever half-written. Measured with `bench/intake.py`, the fsync of every page
 saved cost about a tenth of the throughput.
+
+The pool does not ping a connection before handing it out (a round trip on every request). When the server
+restarts, the pooled connections are dead and only using one finds out: the request's first statement is a read
+(`first_read`), which is then made again on a new connection, and a connection found dead is never pooled again.
 """
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+import psycopg
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine
@@ -54,6 +61,24 @@ def open_for_request() -> None:
     use_connection(engine.dialect, g.respondent_connection)
 
 
+T = TypeVar("T")
+
+
+def first_read(read: Callable[..., T], *args) -> T:
+    """`read(*args)`, the request's first statement, which changes nothing. If it finds the pooled connection
+    dropped by the server (restarted since the connection was last used), it runs again on a new connection
+    rather than failing the request; if the server cannot be reached, the error stands (a 503)."""
+    try:
+        return read(*args)
+    except psycopg.OperationalError:
+        connection = g.get("respondent_connection")
+        if connection is None or not connection.driver_connection.closed:
+            raise
+        close_for_request()
+        open_for_request()
+        return read(*args)
+
+
 @contextmanager
 def durable_transaction() -> Iterator[None]:
     """Run the block as one transaction on this request's connection, whose commit waits for the disk as any
@@ -74,8 +99,16 @@ def durable_transaction() -> Iterator[None]:
 
 
 def close_for_request(_error=None) -> None:
+    """Give the request's connection back to the pool; one the server dropped is discarded with every other
+    pooled connection, which are as old as it and most likely dropped too (SQLAlchemy does the same with the
+    session's connections when it recognises a disconnect)."""
     connection = g.pop("respondent_connection", None)
-    if connection is not None:
+    if connection is None:
+        return
+    if connection.driver_connection.closed:  # a local flag of the driver's: no round trip
+        connection.invalidate()
+        _engine(current_app._get_current_object()).dispose()
+    else:
         connection.close()
 
 

@@ -79,7 +79,7 @@ def load_entry():
     if respondent_connection.available():  # PostgreSQL: autocommit statements on a connection of the request's own
         respondent_connection.open_for_request()
     resume = _resume_cookie()
-    entry, candidate = resolve_with_draft(g.entry_kind, g.entry_token, resume)
+    entry, candidate = respondent_connection.first_read(resolve_with_draft, g.entry_kind, g.entry_token, resume)
     if entry is None:
         choose_language(INTERFACE_LANGUAGES)
         return _status_page("unknown", 404)
