@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from survey.catalog.limits import MAX_ITEMS
 from survey.catalog.yaml_lines import Finding, Path, describe
 
 if TYPE_CHECKING:
@@ -141,6 +142,10 @@ def _dimensions(definition: QuestionnaireDefinition, line: Line) -> Iterator[Fin
         yield line(("dimensions",)), "at least one dimension is required"
     first_dimension: dict[str, int] = {}
     first_item: dict[str, int] = {}
+    for count, (at, _) in enumerate(_items(definition), start=1):
+        if count > MAX_ITEMS:
+            yield line(at), f"a questionnaire may have at most {MAX_ITEMS} items: this is item {count}"
+            return
     for i, dimension in enumerate(definition.dimensions):
         at = line(("dimensions", i, "key"))
         if not KEY.fullmatch(dimension.key):
