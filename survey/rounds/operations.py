@@ -41,10 +41,16 @@ class RoundStateError(ValueError):
 # --- rounds ----------------------------------------------------------------------------------------------
 
 
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number written in ASCII digits, or None: str.isdigit() also accepts "²" and "①",
+    which int() refuses."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def round_by_name_or_id(network: Network, text: str):
     """The round named `text` in the network, or (when no name matches and `text` is a number) with that id."""
     condition = SurveyRound.name == text
-    if text.isdigit():
+    if whole_number(text) is not None:
         condition = condition | (SurveyRound.id == int(text))
     return (
         select(SurveyRound)
@@ -517,6 +523,29 @@ def set_population(survey_round: SurveyRound, program: Program, size: int | None
     else:
         row.size = size
     db.session.flush()
+
+
+def update_populations(
+    survey_round: SurveyRound, school: School, sizes: dict[int, int | None], today: date
+) -> None:
+    """Staff's populations for their school's programs (program id -> size, None to forget it). Refused once
+    the round has closed (its response rates are final), and below the responses a program already has: a
+    response rate over 100% is a typing error."""
+    if survey_round.state_on(today) is RoundState.CLOSED:
+        raise RoundStateError(
+            f"The round closed on {survey_round.closes_on:%d %B %Y}: its populations can no longer change."
+        )
+    received = {row.program.id: row.responses for row in live_counts(survey_round, school)[0].rows if row.program}
+    programs = {program.id: program for program in school.programs}
+    for program_id, size in sizes.items():
+        if size is not None and size < received.get(program_id, 0):
+            raise RoundStateError(
+                f"{programs[program_id].name}: {received[program_id]:,} responses have already been received, "
+                f"so its population is at least {received[program_id]:,}, not {size:,}.",
+                field=f"population-{program_id}",
+            )
+    for program_id, size in sizes.items():
+        set_population(survey_round, programs[program_id], size)
 
 
 def populations_of(survey_round: SurveyRound) -> dict[int, int]:
