@@ -25,6 +25,7 @@ from survey.responses.models import Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound, round_school
 from survey.spreadsheet import escape_formula
 from survey.tokens import token_hash
+from survey.urls import MAX_ID
 
 PERSONAL_INVITATION_FAMILIES = ("staff", "company")
 
@@ -50,8 +51,9 @@ def whole_number(text: str) -> int | None:
 def round_by_name_or_id(network: Network, text: str):
     """The round named `text` in the network, or (when no name matches and `text` is a number) with that id."""
     condition = SurveyRound.name == text
-    if whole_number(text) is not None:
-        condition = condition | (SurveyRound.id == int(text))
+    number = whole_number(text)
+    if number is not None and number <= MAX_ID:
+        condition = condition | (SurveyRound.id == number)
     return (
         select(SurveyRound)
         .where(SurveyRound.network_id == network.id, condition)
