@@ -101,13 +101,17 @@ def create_round(
     opens_on: date,
     closes_on: date,
     schools: Sequence[School],
+    past_confirmed: bool = True,
+    today: date | None = None,
 ) -> SurveyRound:
-    """A new round of `version` at `schools` (all of the network's). Its state follows from the dates."""
+    """A new round of `version` at `schools` (all of the network's). Its state follows from the dates. The
+    web form and the CLI pass `past_confirmed` as the person answered (see `check_opening_date`)."""
     name = name.strip()
     if not name:
         raise RoundStateError("a round needs a name")
     _check_version_usable(version)
     _check_period(opens_on, closes_on)
+    check_opening_date(opens_on, today or date.today(), past_confirmed)
     if not schools:
         raise RoundStateError("a round needs at least one school")
     foreign = [school.code for school in schools if school.network_id != network.id]
@@ -121,6 +125,17 @@ def create_round(
     db.session.add(survey_round)
     db.session.flush()
     return survey_round
+
+
+def check_opening_date(opens_on: date, today: date, confirmed: bool) -> None:
+    """A round created to open in the past must be confirmed: it is open (or closed) at once, and its
+    respondents could only have answered from today. Usually the date is a typing error (the wrong year)."""
+    if opens_on < today and not confirmed:
+        raise RoundStateError(
+            f"The opening date {opens_on:%d %B %Y} is in the past (today is {today:%d %B %Y}): the round would be "
+            "open, or closed, at once. Correct the date, or confirm that it should open in the past.",
+            field="opens_on",
+        )
 
 
 def open_now(survey_round: SurveyRound, today: date | None = None) -> None:
