@@ -176,9 +176,11 @@ def page_headings(languages) -> dict[str, dict[str, str]]:
     """The background and comments pages' headings in each language, as respondents see them (for previews)."""
     from flask_babel import force_locale
 
+    from survey.respond.language import interface_language
+
     headings = {}
     for language in languages:
-        with force_locale(language):
+        with force_locale(interface_language(language)):
             headings[language] = {kind: str(text) for kind, text in PAGE_HEADINGS.items()}
     return headings
 

@@ -85,3 +85,17 @@ def test_upload_answers_a_hostile_file_with_422_and_its_line(client, admin, logi
     assert response.status_code == 422
     assert f"hostile.yaml:{line}: " in response.text
     assert message.replace("[", "") in response.text.replace("[", "")
+
+
+def test_upload_preview_locates_a_version_name_longer_than_its_column(client, admin, login):
+    """Before, a 41-character version passed validation and the preview's lookup or publishing failed on it."""
+    login(admin)
+    text = items(2).replace('version: "1"', f'version: "{"v" * 41}"')
+    page = client.get("/admin/questionnaires/upload")
+    response = client.post(
+        "/admin/questionnaires/upload",
+        data={"csrf_token": csrf_token_from(page.text), "definition": (io.BytesIO(text.encode()), "long.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "long.yaml:2: version has 41 characters: at most 40" in response.text
