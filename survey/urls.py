@@ -15,9 +15,8 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """Whole numbers from 1 (ids and page numbers start there) to MAX_ID; anything else matches no route."""
+    """Whole numbers from 0 to MAX_ID (a lower `max` if given); anything larger matches no route."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs["min"] = max(kwargs.get("min") or 1, 1)
         kwargs["max"] = min(kwargs.get("max") or MAX_ID, MAX_ID)
         super().__init__(map, *args, **kwargs)

@@ -29,7 +29,7 @@ def test_the_rules_are_found(app):
     assert len(integer_rules(app)) >= 30
 
 
-@pytest.mark.parametrize("number", [2**31, 2**63, 10**30, 0])
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
 @pytest.mark.parametrize("role", ["admin", "staff"])
 def test_an_id_out_of_range_is_404_on_every_route(app, client, admin, staff, login, role: str, number: int):
     user = admin if role == "admin" else staff
