@@ -27,8 +27,8 @@ _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML_1_2 = _RuamelYAML(typ="safe", pure=True)
 _STR = "tag:yaml.org,2002:str"
 # YAML 1.2's core schema as ruamel.yaml resolves it (ruamel/yaml/resolver.py), compiled once: resolving each
-# scalar through ruamel's resolver costs 40 µs, which a file of 50,000 values would feel.
-_MAY_BE_NO_STRING = frozenset("~nNtTfF-+.0123456789")
+# scalar through ruamel's resolver costs 40 µs, which a file at the limit of values would feel.
+_MAYBE_NOT_A_STRING = frozenset("~nNtTfF-+.0123456789")
 _NULL = re.compile(r"~|null|Null|NULL|")
 _BOOLEANS = {word: word[0] in "tT" for word in ("true", "True", "TRUE", "false", "False", "FALSE")}
 _INT = re.compile(r"[-+]?(?:0b[0-1_]+|0o?[0-7_]+|[0-9_]+|0x[0-9a-fA-F_]+)")
@@ -111,14 +111,14 @@ def read_yaml(text: str) -> YamlDocument:
     checked. More than `MAX_DEPTH` levels of nesting or `MAX_VALUES` values stop the reading at that line.
     """
     try:
-        data, located, problems = _build(yaml.parse(text, Loader=_Parser))
+        data, located, duplicates, aliases = _build(yaml.parse(text, Loader=_Parser))
     except yaml.MarkedYAMLError as error:
         return YamlDocument(None, LineIndex(None), [_syntax_finding(error)])
     except _Stop as stop:
         return YamlDocument(None, LineIndex(None), [stop.finding])
-    if any(message.startswith("aliases") for _, message in problems):
-        return YamlDocument(None, LineIndex(None), [f for f in problems if f[1].startswith("aliases")])
-    return YamlDocument(data, LineIndex(located), problems)
+    if aliases:
+        return YamlDocument(None, LineIndex(None), aliases)
+    return YamlDocument(data, LineIndex(located), duplicates)
 
 
 def _syntax_finding(error: yaml.MarkedYAMLError) -> Finding:
@@ -158,16 +158,17 @@ class _Container:
                 self.children[key] = (key_line, located)
 
 
-def _build(events: Iterable[yaml.Event]) -> tuple[Any, Any, list[Finding]]:
-    """Plain data, its located tree (for LineIndex) and the findings, from a stream of parser events."""
+def _build(events: Iterable[yaml.Event]) -> tuple[Any, Any, list[Finding], list[Finding]]:
+    """Plain data, its located tree (for LineIndex), the duplicate keys and the aliases, from parser events."""
     problems: list[Finding] = []
+    aliases: list[Finding] = []
     stack: list[_Container] = []
     root: tuple[Any, Any] | None = None
     values = 0
     for event in events:
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
-            problems.append((line, f"aliases (*{event.anchor}) are not supported: write the value out"))
+            aliases.append((line, f"aliases (*{event.anchor}) are not supported: write the value out"))
             value, located = None, None
         elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
             raise _Stop((line, "invalid YAML: a questionnaire is one document, but another starts here"))
@@ -194,7 +195,7 @@ def _build(events: Iterable[yaml.Event]) -> tuple[Any, Any, list[Finding]]:
         else:
             root = (value, located)
     data, located = root if root is not None else (None, None)
-    return data, located, problems
+    return data, located, problems, aliases
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -203,7 +204,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if event.tag is None or event.tag == "!":
         if not event.implicit[0]:
             return value  # quoted
-        if value and value[0] not in _MAY_BE_NO_STRING:
+        if value and value[0] not in _MAYBE_NOT_A_STRING:
             return value
         if _NULL.fullmatch(value):
             return None
@@ -216,8 +217,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
             except ValueError:
                 return int(digits, 10)  # 017: YAML 1.2 has no octal without 0o
         if _FLOAT.fullmatch(value):
-            return float(value.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                         .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+            return float(value.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
         if not _TIMESTAMP.fullmatch(value):
             return value
         tag = "tag:yaml.org,2002:timestamp"
