@@ -308,3 +308,10 @@ def test_delete_refuses_open_rounds_and_rounds_with_responses(cli, versions, sch
     answered = cli("round", "delete", "Elevtrivsel 2026", "--yes")
     assert answered.exit_code == 1 and "has 2 responses: a round with responses cannot be deleted" in answered.stderr
     assert the_round() is not None and the_round("Open") is not None
+
+
+@pytest.mark.parametrize("reference", ["²", "①", str(2**31), str(2**63)])
+def test_a_round_named_by_odd_digits_or_a_huge_id_is_simply_not_found(cli, versions, schools, tmp_path, reference):
+    assert create(cli).exit_code == 0
+    missing = cli("round", "links", reference, "--out", str(tmp_path / "links.csv"))
+    assert missing.exit_code == 1 and f"no round named '{reference}'" in missing.stderr
