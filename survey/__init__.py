@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from survey.config import PROJECT_ROOT, Config, check_production_safety
 from survey.extensions import SessionCookieWhenSent, babel, csrf, db, limiter, login_manager, migrate
+from survey.urls import IdConverter
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     check_production_safety(app.config)
     _configure_logging(app)
     app.session_interface = SessionCookieWhenSent()
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)

@@ -48,7 +48,7 @@ def results_pick(round_id: int):
     return redirect(url_for("admin.results_dashboard", round_id=round_id, code=code))
 
 
-@bp.get("/results/<int:round_id>/<code>/")
+@bp.get("/results/<int:round_id>/<path:code>/")  # path: a code imported before codes were checked may hold "/"
 def results_dashboard(round_id: int, code: str):
     survey_round = _results_round_or_404(round_id, code)
     return render_dashboard(

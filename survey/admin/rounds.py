@@ -48,6 +48,7 @@ class CreateRoundForm(FlaskForm):
     school_ids = SelectMultipleField(
         "Schools", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
     )
+    past_confirmed = BooleanField("Yes, the round opens on a date in the past")
     submit = SubmitField("Create round")
 
 
@@ -130,9 +131,13 @@ def create_round_page():
     version = db.session.get(QuestionnaireVersion, form.version_id.data)
     try:
         created = create_round(
-            current_user.network, version, form.name.data, form.opens_on.data, form.closes_on.data, chosen
+            current_user.network, version, form.name.data, form.opens_on.data, form.closes_on.data, chosen,
+            past_confirmed=form.past_confirmed.data,
         )
     except RoundStateError as error:
+        if error.field == "opens_on":
+            form.opens_on.errors = [*form.opens_on.errors, str(error)]
+            return render_template("rounds/admin_new.html", form=form, ask_past=True), 422
         return render_template("rounds/admin_new.html", form=form, problem=str(error)), 422
     db.session.commit()
     flash(f"Created round '{created.name}'.", "success")

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, load_definition, sibling_lookup
+from survey.catalog.definition import (
+    DefinitionError,
+    Problem,
+    QuestionnaireDefinition,
+    load_definition,
+    sibling_lookup,
+)
+from survey.catalog.limits import oversized
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireVersion, version_by_label
 from survey.catalog.operations import (
@@ -24,6 +31,9 @@ questionnaire_cli = click.Group("questionnaire", help="Validate, compare and pub
 
 
 def _source(path: Path) -> str:
+    too_big = oversized(path.stat().st_size)
+    if too_big is not None:
+        raise DefinitionError([Problem(str(path), *too_big)])
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

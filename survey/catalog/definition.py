@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from survey.catalog.limits import oversized, prescan
 from survey.catalog.rules import check_against_previous, check_definition, well_formed_version
 from survey.catalog.shape_errors import explain
 from survey.catalog.yaml_lines import Finding, LineIndex, read_yaml
@@ -147,10 +148,14 @@ def parse_definition(
 ) -> QuestionnaireDefinition:
     """Read and check a definition; raise DefinitionError with every problem, sorted by line.
 
+    A text too large, too deep or not plain text is refused first, with one problem (survey/catalog/limits.py).
     Problems of shape (YAML syntax, duplicate keys, unknown, missing or mistyped fields) come first: the rules
     need a well-shaped definition, so they run once the shape is right. `previous_lookup` resolves `previous`
     for the checks across versions; without one (the caller cannot resolve versions) those checks are skipped.
     """
+    too_wild = prescan(text)
+    if too_wild is not None:
+        raise DefinitionError([Problem(filename, *too_wild)])
     document = read_yaml(text)
     findings = list(document.problems)
     definition = None
@@ -204,6 +209,9 @@ def load_definition(
 ) -> QuestionnaireDefinition:
     """Read a definition file (UTF-8); problems name the file as `path` was given."""
     name = str(path)
+    too_big = oversized(Path(path).stat().st_size)
+    if too_big is not None:
+        raise DefinitionError([Problem(name, *too_big)])
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8")

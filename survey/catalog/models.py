@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from survey.catalog.rules import VERSION_LENGTH
 from survey.extensions import db
 
 FAMILY_KEYS = ("student", "staff", "company")
@@ -45,7 +46,7 @@ class QuestionnaireVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_family.id", ondelete="RESTRICT"), index=True)
-    version: Mapped[str] = mapped_column(String(40))
+    version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
     title: Mapped[dict] = mapped_column(JSON)
     languages: Mapped[list] = mapped_column(JSON)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from survey.catalog.limits import MAX_ITEMS
 from survey.catalog.yaml_lines import Finding, Path, describe
 
 if TYPE_CHECKING:
@@ -20,6 +21,12 @@ Line = Callable[[Path], int]
 KEY = re.compile(r"[a-z][a-z0-9_]*")
 ITEM_KEY = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
+VERSION_LENGTH = 40
+"""The longest version name (the column `questionnaire_version.version`)."""
+LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2}")
+LANGUAGE_CODE_LENGTH = 16
+"""The longest language code (BCP 47: `da`, `prs`, `sr-Latn`), as the responses' `language` columns hold it."""
+LANGUAGE_RULE = "a language code such as 'da', 'prs' or 'sr-Latn'"
 MIN_POINTS, MAX_POINTS = 2, 11
 REQUIRED_LANGUAGE = "da"
 KEY_RULE = "lowercase letters, digits and _, starting with a letter"
@@ -80,6 +87,8 @@ def _versions(definition: QuestionnaireDefinition, line: Line) -> Iterator[Findi
         value = getattr(definition, field)
         if value is not None and not well_formed_version(value):
             yield line((field,)), f"{field} {value!r} may use only letters, digits, '.', '_' and '-'"
+        elif value is not None and len(value) > VERSION_LENGTH:
+            yield line((field,)), f"{field} has {len(value)} characters: at most {VERSION_LENGTH}"
     if definition.previous == definition.version:
         yield line(("previous",)), f"previous must name an earlier version, not this one ({definition.version!r})"
 
@@ -89,16 +98,19 @@ def _languages(definition: QuestionnaireDefinition, line: Line) -> Iterator[Find
         yield line(("languages",)), f"languages must include {REQUIRED_LANGUAGE!r}"
     seen: set[str] = set()
     for i, language in enumerate(definition.languages):
-        if language in seen:
+        if not LANGUAGE.fullmatch(language) or len(language) > LANGUAGE_CODE_LENGTH:
+            yield line(("languages", i)), f"language {language!r} must be {LANGUAGE_RULE}"
+        elif language in seen:
             yield line(("languages", i)), f"language {language!r} is listed twice"
         seen.add(language)
 
 
 def _texts(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding]:
-    """Every text exists in every listed language, and in no other."""
+    """Every text exists in every listed language, and in no other (a malformed code is reported once, above)."""
+    listed = [language for language in definition.languages if LANGUAGE.fullmatch(language)]
     languages = set(definition.languages)
     for path, text in _text_fields(definition):
-        missing = [language for language in definition.languages if language not in text]
+        missing = [language for language in listed if language not in text]
         if missing:
             yield line(path), f"{describe(path)}: no text in {', '.join(map(repr, missing))}"
         for language in text:
@@ -141,6 +153,10 @@ def _dimensions(definition: QuestionnaireDefinition, line: Line) -> Iterator[Fin
         yield line(("dimensions",)), "at least one dimension is required"
     first_dimension: dict[str, int] = {}
     first_item: dict[str, int] = {}
+    for count, (at, _) in enumerate(_items(definition), start=1):
+        if count > MAX_ITEMS:
+            yield line(at), f"a questionnaire may have at most {MAX_ITEMS} items: this is item {count}"
+            return
     for i, dimension in enumerate(definition.dimensions):
         at = line(("dimensions", i, "key"))
         if not KEY.fullmatch(dimension.key):

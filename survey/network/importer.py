@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,6 +21,15 @@ from survey.network.models import REPORT_LANGUAGES, SCHOOL_TYPE_VALUES, Network,
 REQUIRED_COLUMNS = ("code", "name", "type", "region", "programs")
 OPTIONAL_COLUMNS = ("report_language",)
 DEFAULT_REPORT_LANGUAGE = "da"
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+CODE_RULE = "1 to 32 letters (A-Z), digits, '_' or '-', starting with a letter or digit"
+"""School and program codes name report files and URLs (/admin/results/<round>/<code>/)."""
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_LENGTHS = {
+    "name": School.__table__.c.name.type.length,
+    "region": School.__table__.c.region.type.length,
+}
+_PROGRAM_NAME_LENGTH = Program.__table__.c.name.type.length
 
 
 class SchoolImportError(ValueError):
@@ -61,6 +71,14 @@ def parse_school_csv(text: str, filename: str) -> list[SchoolRow]:
         line = reader.line_num
         values = {key: (record.get(key) or "").strip() for key in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
         row_problems = [f"{key} is empty" for key in ("code", "name", "type", "region") if not values[key]]
+        row_problems += [f"{key} has a control character" for key, value in values.items() if _CONTROL.search(value)]
+        if values["code"] and not CODE.fullmatch(values["code"]):
+            row_problems.append(f"school code '{values['code'][:40]}' must be {CODE_RULE}")
+        row_problems += [
+            f"{key} has {len(values[key])} characters: at most {length}"
+            for key, length in _LENGTHS.items()
+            if len(values[key]) > length
+        ]
         language = (values["report_language"].lower() or DEFAULT_REPORT_LANGUAGE) if has_language else None
         if language is not None and language not in REPORT_LANGUAGES:
             row_problems.append(f"report_language '{values['report_language']}' is not one of "
@@ -94,6 +112,10 @@ def _programs(value: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
         code, sep, name = (s.strip() for s in part.partition("="))
         if not sep or not code or not name:
             problems.append(f"program '{part}' is not written as CODE=Name")
+        elif not CODE.fullmatch(code):
+            problems.append(f"program code '{code[:40]}' must be {CODE_RULE}")
+        elif len(name) > _PROGRAM_NAME_LENGTH:
+            problems.append(f"program '{code}': the name has {len(name)} characters: at most {_PROGRAM_NAME_LENGTH}")
         elif code in (c for c, _ in programs):
             problems.append(f"program code '{code}' is used twice")
         else:

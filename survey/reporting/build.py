@@ -53,7 +53,8 @@ def _key(inputs) -> str:
 def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], store: ReportStore, *,
                   workers: int | None = None, progress: Progress | None = None, show_bar: bool = False,
                   force: bool = False) -> BuildResult:
-    """Build every report whose content hash is not already stored. Returns what was built and skipped."""
+    """Build every report whose content hash is not already stored. Returns what was built, skipped and failed:
+    a report that cannot be built or stored is recorded in `failed` and the others go on."""
     from survey.reporting.pdf import templates_digest
 
     started = time.perf_counter()
@@ -61,12 +62,15 @@ def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], s
     result = BuildResult()
     todo = []
     for inputs in reports:
+        if not ReportStore.is_safe_key(_key(inputs)):  # a school imported before codes were checked
+            result.failed[_key(inputs)] = f"the school code {_key(inputs)!r} cannot name a report file: rename the school"
+            continue
         content_hash = inputs.content_hash(digest)
         if not force and store.is_current(inputs.round.round_id, _key(inputs), content_hash):
             result.skipped.append(_key(inputs))
         else:
             todo.append((inputs, content_hash))
-    total, done = len(reports), len(result.skipped)
+    total, done = len(reports), len(result.skipped) + len(result.failed)
     bar = None
     if show_bar:
         from tqdm import tqdm
@@ -77,7 +81,11 @@ def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], s
         nonlocal done
         key = _key(inputs)
         if error is None:
-            store.save(inputs.round.round_id, key, content_hash, pdf)
+            try:
+                store.save(inputs.round.round_id, key, content_hash, pdf)
+            except (OSError, ValueError) as saving:  # one school's file must not stop the others
+                error = f"{type(saving).__name__}: {saving}"
+        if error is None:
             result.built.append(key)
         else:
             result.failed[key] = error

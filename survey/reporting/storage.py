@@ -23,6 +23,11 @@ class ReportStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
+    @staticmethod
+    def is_safe_key(key: str) -> bool:
+        """Whether `key` can name a report file: letters, digits, '_', '.', '-' (no path separator)."""
+        return _SAFE.match(key) is not None and key not in (".", "..")
+
     def _round_dir(self, round_id: int) -> Path:
         return self.root / str(int(round_id))
 
@@ -51,7 +56,7 @@ class ReportStore:
         return path if path.exists() else None
 
     def save(self, round_id: int, key: str, content_hash: str, pdf: bytes) -> Path:
-        if not _SAFE.match(key):
+        if not self.is_safe_key(key):
             raise ValueError(f"unsafe report key {key!r}")
         folder = self._round_dir(round_id)
         folder.mkdir(parents=True, exist_ok=True)

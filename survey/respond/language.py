@@ -2,6 +2,8 @@
 
 An explicit switch (`?lang=`) wins and is remembered in the respondent's draft; otherwise the draft's language,
 otherwise the browser's Accept-Language best match among the questionnaire's languages, otherwise Danish.
+A questionnaire may be written in a language the interface is not translated to (e.g. `prs`, Dari): its
+questions are shown in it, the interface in English.
 """
 from __future__ import annotations
 
@@ -12,7 +14,14 @@ from flask_babel import refresh
 
 INTERFACE_LANGUAGES = ("da", "en", "sv")
 DEFAULT_LANGUAGE = "da"
+FALLBACK_INTERFACE_LANGUAGE = "en"
 LANGUAGE_NAMES = {"da": "Dansk", "en": "English", "sv": "Svenska"}
+
+
+def interface_language(language: str) -> str:
+    """The interface's language for questions in `language`: itself where the interface is translated, else
+    English (the questions stay in their language). Babel knows no locale `prs`, so it must never be asked."""
+    return language if language in INTERFACE_LANGUAGES else FALLBACK_INTERFACE_LANGUAGE
 
 
 def select_locale() -> str | None:
@@ -21,7 +30,7 @@ def select_locale() -> str | None:
         return None
     chosen = g.get("language")
     if chosen:
-        return chosen
+        return interface_language(chosen)
     return request.accept_languages.best_match(INTERFACE_LANGUAGES, DEFAULT_LANGUAGE)
 
 

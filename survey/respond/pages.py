@@ -12,6 +12,7 @@ whether it is complete:
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -29,6 +30,9 @@ from survey.prepared import Prepared
 from survey.responses.operations import DONT_KNOW_VALUE, Draft
 
 FREE_TEXT_MAX = 4000
+NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters a person never types on purpose (tab and line breaks are kept): removed from free text,
+since PostgreSQL stores no U+0000 and a stuck submit would lose every other answer."""
 
 Kind = Literal["rating", "choice", "program", "text"]
 
@@ -74,7 +78,7 @@ class Question:
         if self.kind == "text":
             if raw is None:
                 return False, None, None
-            text = raw.strip()
+            text = NON_PRINTABLE.sub("", raw).strip()
             if len(text) > FREE_TEXT_MAX:
                 return False, None, "too_long"
             return True, text or None, None
@@ -172,9 +176,11 @@ def page_headings(languages) -> dict[str, dict[str, str]]:
     """The background and comments pages' headings in each language, as respondents see them (for previews)."""
     from flask_babel import force_locale
 
+    from survey.respond.language import interface_language
+
     headings = {}
     for language in languages:
-        with force_locale(language):
+        with force_locale(interface_language(language)):
             headings[language] = {kind: str(text) for kind, text in PAGE_HEADINGS.items()}
     return headings
 

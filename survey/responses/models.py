@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey.catalog.rules import LANGUAGE_CODE_LENGTH
 from survey.extensions import db
 
 NOT_ANSWERED = 0
@@ -30,7 +31,7 @@ class Response(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
     program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id", ondelete="RESTRICT"))
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
-    language: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(LANGUAGE_CODE_LENGTH))
     submitted_on: Mapped[date]
     answers: Mapped[bytes] = mapped_column(LargeBinary)
     background: Mapped[bytes] = mapped_column(LargeBinary)
@@ -65,7 +66,7 @@ class ResponseDraft(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"))
     program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id", ondelete="RESTRICT"))
-    language: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(LANGUAGE_CODE_LENGTH))
     page: Mapped[int] = mapped_column(default=0)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # item key -> code (1..k) or "dk"
     background: Mapped[dict] = mapped_column(JSON, default=dict)  # question key -> option key

@@ -84,15 +84,19 @@ def _codes(text: str | None) -> list[str]:
 @click.option("--closes", "closes_on", required=True, type=ISO_DATE, help="Last day (YYYY-MM-DD).")
 @click.option("--schools", "school_codes", help="Participating school codes, comma-separated (default: all).")
 @click.option("--network", "network_name", help="Network name (default: the only network).")
-def create_command(family, version_label, name, opens_on, closes_on, school_codes, network_name) -> None:
-    """Create a round. Its state (draft, open, closed) follows from its dates."""
+@click.option("--yes", "past_confirmed", is_flag=True, help="Confirm an opening date in the past.")
+def create_command(family, version_label, name, opens_on, closes_on, school_codes, network_name, past_confirmed) -> None:
+    """Create a round. Its state (draft, open, closed) follows from its dates; an opening date in the past
+    needs --yes."""
     network = resolve_network(network_name)
     version = resolve_version(family, version_label)
     if school_codes:
         schools = [resolve_school(network, code) for code in _codes(school_codes)]
     else:
         schools = list(network.schools)
-    created = create_round(network, version, name, opens_on.date(), closes_on.date(), schools)
+    created = create_round(
+        network, version, name, opens_on.date(), closes_on.date(), schools, past_confirmed=past_confirmed
+    )
     db.session.commit()
     click.echo(
         f"created round '{created.name}' (id {created.id}): {version.label}, {created.opens_on} to {created.closes_on}, "

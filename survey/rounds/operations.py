@@ -25,6 +25,7 @@ from survey.responses.models import Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound, round_school
 from survey.spreadsheet import escape_formula
 from survey.tokens import token_hash
+from survey.urls import MAX_ID
 
 PERSONAL_INVITATION_FAMILIES = ("staff", "company")
 
@@ -41,11 +42,18 @@ class RoundStateError(ValueError):
 # --- rounds ----------------------------------------------------------------------------------------------
 
 
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number written in ASCII digits, or None: str.isdigit() also accepts "²" and "①",
+    which int() refuses."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def round_by_name_or_id(network: Network, text: str):
     """The round named `text` in the network, or (when no name matches and `text` is a number) with that id."""
     condition = SurveyRound.name == text
-    if text.isdigit():
-        condition = condition | (SurveyRound.id == int(text))
+    number = whole_number(text)
+    if number is not None and number <= MAX_ID:
+        condition = condition | (SurveyRound.id == number)
     return (
         select(SurveyRound)
         .where(SurveyRound.network_id == network.id, condition)
@@ -93,13 +101,17 @@ def create_round(
     opens_on: date,
     closes_on: date,
     schools: Sequence[School],
+    past_confirmed: bool = True,
+    today: date | None = None,
 ) -> SurveyRound:
-    """A new round of `version` at `schools` (all of the network's). Its state follows from the dates."""
+    """A new round of `version` at `schools` (all of the network's). Its state follows from the dates. The
+    web form and the CLI pass `past_confirmed` as the person answered (see `check_opening_date`)."""
     name = name.strip()
     if not name:
         raise RoundStateError("a round needs a name")
     _check_version_usable(version)
     _check_period(opens_on, closes_on)
+    check_opening_date(opens_on, today or date.today(), past_confirmed)
     if not schools:
         raise RoundStateError("a round needs at least one school")
     foreign = [school.code for school in schools if school.network_id != network.id]
@@ -113,6 +125,17 @@ def create_round(
     db.session.add(survey_round)
     db.session.flush()
     return survey_round
+
+
+def check_opening_date(opens_on: date, today: date, confirmed: bool) -> None:
+    """A round created to open in the past must be confirmed: it is open (or closed) at once, and its
+    respondents could only have answered from today. Usually the date is a typing error (the wrong year)."""
+    if opens_on < today and not confirmed:
+        raise RoundStateError(
+            f"The opening date {opens_on:%d %B %Y} is in the past (today is {today:%d %B %Y}): the round would be "
+            "open, or closed, at once. Correct the date, or confirm that it should open in the past.",
+            field="opens_on",
+        )
 
 
 def open_now(survey_round: SurveyRound, today: date | None = None) -> None:
@@ -517,6 +540,29 @@ def set_population(survey_round: SurveyRound, program: Program, size: int | None
     else:
         row.size = size
     db.session.flush()
+
+
+def update_populations(
+    survey_round: SurveyRound, school: School, sizes: dict[int, int | None], today: date
+) -> None:
+    """Staff's populations for their school's programs (program id -> size, None to forget it). Refused once
+    the round has closed (its response rates are final), and below the responses a program already has: a
+    response rate over 100% is a typing error."""
+    if survey_round.state_on(today) is RoundState.CLOSED:
+        raise RoundStateError(
+            f"The round closed on {survey_round.closes_on:%d %B %Y}: its populations can no longer change."
+        )
+    received = {row.program.id: row.responses for row in live_counts(survey_round, school)[0].rows if row.program}
+    programs = {program.id: program for program in school.programs}
+    for program_id, size in sizes.items():
+        if size is not None and size < received.get(program_id, 0):
+            raise RoundStateError(
+                f"{programs[program_id].name}: {received[program_id]:,} responses have already been received, "
+                f"so its population is at least {received[program_id]:,}, not {size:,}.",
+                field=f"population-{program_id}",
+            )
+    for program_id, size in sizes.items():
+        set_population(survey_round, programs[program_id], size)
 
 
 def populations_of(survey_round: SurveyRound) -> dict[int, int]:

@@ -78,7 +78,7 @@ def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | Non
                            picker=picker)
 
 
-@bp.get("/reports/<int:round_id>/<code>/")
+@bp.get("/reports/<int:round_id>/<path:code>/")  # path: an old code may hold "/"
 def dashboard(round_id: int, code: str):
     survey_round = _my_closed_round(round_id, code)
     return render_dashboard(
@@ -88,7 +88,7 @@ def dashboard(round_id: int, code: str):
                    for fmt in STAFF_FORMATS})
 
 
-@bp.get("/reports/<int:round_id>/<code>/report.pdf")
+@bp.get("/reports/<int:round_id>/<path:code>/report.pdf")
 def my_report_pdf(round_id: int, code: str):
     survey_round = _my_closed_round(round_id, code)
     path = default_store().path(round_id, code)

@@ -24,7 +24,8 @@ from survey.rounds.operations import (
     live_counts,
     populations_of,
     rounds_of_school,
-    set_population,
+    update_populations,
+    whole_number,
 )
 from survey.rounds.qr import qr_svg
 from survey.school import bp
@@ -142,23 +143,28 @@ def save_population(round_id: int):
     for name, raw in request.form.items():
         if not name.startswith("population-"):
             continue
-        key = name.removeprefix("population-")
-        program = programs.get(int(key)) if key.isdigit() else None
+        program_id = whole_number(name.removeprefix("population-"))
+        program = programs.get(program_id) if program_id is not None else None
         if program is None:
             abort(404)  # another school's program, or none at all
         raw = raw.strip()
+        size = whole_number(raw)
         if not raw:
             sizes[program.id] = None
-        elif raw.isdigit() and int(raw) <= MAX_POPULATION:
-            sizes[program.id] = int(raw)
+        elif size is not None and size <= MAX_POPULATION:
+            sizes[program.id] = size
         else:
             problems.append(f"{program.name}: give a whole number from 0 to {MAX_POPULATION:,}, not '{raw}'.")
-    if problems:
-        for problem in problems:
-            flash(problem, "error")
-        return redirect(url_for("school.my_round", round_id=survey_round.id, _anchor="population"))
-    for program_id, size in sizes.items():
-        set_population(survey_round, programs[program_id], size)
-    db.session.commit()
-    flash("Populations saved.", "success")
-    return redirect(url_for("school.my_round", round_id=survey_round.id, _anchor="population"))
+    if not problems:
+        try:
+            update_populations(survey_round, current_user.school, sizes, date.today())
+        except RoundStateError as error:
+            problems.append(str(error))
+        else:
+            db.session.commit()
+            flash("Populations saved.", "success")
+            return redirect(url_for("school.my_round", round_id=survey_round.id, _anchor="population"))
+    for problem in problems:
+        flash(problem, "error")
+    closed = survey_round.state_on(date.today()) is RoundState.CLOSED
+    return my_round(round_id), 409 if closed else 422  # the page again, the message at its top

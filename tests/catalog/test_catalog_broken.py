@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from survey.catalog import definition, rules, shape_errors, yaml_lines
+from survey.catalog import definition, limits, rules, shape_errors, yaml_lines
 from survey.catalog.definition import DefinitionError, Problem, load_definition, sibling_lookup
 
 HERE = Path(__file__).parent
@@ -28,6 +28,10 @@ SHOWN_ELSEWHERE = {
         "test_catalog_definition.py::test_a_previous_version_that_does_not_validate_is_reported_with_its_problems"
     ),
     "form a cycle back to version": "test_catalog_definition.py::test_a_cycle_of_previous_versions_is_reported",
+    # Limits that only a large file reaches.
+    "MAX_ITEMS} items: this is item": "test_catalog_limits.py::test_more_items_than_the_limit_are_refused_at_the_first_one_too_many",
+    "values: too large for a questionnaire": "test_catalog_limits.py::test_hostile_files_get_a_located_answer_quickly",
+    "a questionnaire file may have at most": "test_catalog_limits.py::test_hostile_files_get_a_located_answer_quickly",
 }
 
 
@@ -88,7 +92,7 @@ def _pattern(message: ast.expr, module: ModuleType) -> str:
 def rule_messages() -> dict[str, str]:
     """Source text of every message the catalog's validation reports -> the pattern its texts match."""
     patterns = {}
-    for module in (rules, shape_errors, yaml_lines, definition):
+    for module in (rules, shape_errors, yaml_lines, definition, limits):
         for message in _messages(module):
             patterns[f"{module.__name__}: {ast.unparse(message)}"] = _pattern(message, module)
     for expected in shape_errors._EXPECTED.values():  # the generic shape errors: "expected a list", ...

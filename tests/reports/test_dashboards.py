@@ -129,3 +129,17 @@ def test_dashboards_need_a_login(client, rounds):
     for url in (f"/admin/results/{closed.id}/OTHER/", f"/school/reports/{closed.id}/STAFFSCH/", "/admin/results"):
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
+
+
+def test_a_school_code_with_a_slash_still_has_its_dashboard(client, login, admin, rounds, db_session):
+    """Codes are checked at import now; a school imported before that kept a code with '/', and its dashboard's
+    address matched no route."""
+    closed, _ = rounds
+    other = next(school for school in closed.schools if school.code == "OTHER")
+    other.code = "A/B"
+    db_session.commit()
+    login(admin)
+    picked = client.get(f"/admin/results/{closed.id}?school=A/B")
+    assert picked.status_code == 302
+    page = client.get(picked.headers["Location"])
+    assert page.status_code == 200 and "Den Anden Skole" in page.text

@@ -23,8 +23,21 @@ def schools(make_school):
     return [make_school("NTS", programs=("EL", "MEK")), make_school("VHS", programs=("DETAIL",)), make_school("AAE")]
 
 
-def create(cli, *extra, family="student", version="2026", name="Elevtrivsel 2026", opens="2026-02-01", closes="2026-03-15"):
-    return cli("round", "create", "--family", family, "--version", version, "--name", name, "--opens", opens, "--closes", closes, *extra)
+def create(cli, *extra, family="student", version="2026", name="Elevtrivsel 2026", opens="2026-02-01", closes="2026-03-15", yes=True):
+    """`round create`; with `yes`, confirming the opening date (in the past by default)."""
+    confirm = ("--yes",) if yes else ()
+    return cli("round", "create", "--family", family, "--version", version, "--name", name, "--opens", opens, "--closes", closes, *confirm, *extra)
+
+
+def test_create_refuses_an_opening_date_in_the_past_unless_confirmed(cli, versions, schools):
+    opens, closes = str(TODAY - timedelta(days=2)), str(TODAY + timedelta(days=20))
+    refused = create(cli, opens=opens, closes=closes, yes=False)
+    assert refused.exit_code == 1
+    assert f"The opening date {TODAY - timedelta(days=2):%d %B %Y} is in the past" in refused.stderr
+    assert db.session.scalar(select(SurveyRound)) is None
+    assert create(cli, opens=opens, closes=closes, yes=True).exit_code == 0
+    assert db.session.scalar(select(SurveyRound)).state_on(TODAY) is RoundState.OPEN
+    assert create(cli, name="Later", opens=str(TODAY), closes=closes, yes=False).exit_code == 0
 
 
 def test_create_a_round_at_some_schools(cli, versions, schools):
@@ -295,3 +308,10 @@ def test_delete_refuses_open_rounds_and_rounds_with_responses(cli, versions, sch
     answered = cli("round", "delete", "Elevtrivsel 2026", "--yes")
     assert answered.exit_code == 1 and "has 2 responses: a round with responses cannot be deleted" in answered.stderr
     assert the_round() is not None and the_round("Open") is not None
+
+
+@pytest.mark.parametrize("reference", ["²", "①", str(2**31), str(2**63)])
+def test_a_round_named_by_odd_digits_or_a_huge_id_is_simply_not_found(cli, versions, schools, tmp_path, reference):
+    assert create(cli).exit_code == 0
+    missing = cli("round", "links", reference, "--out", str(tmp_path / "links.csv"))
+    assert missing.exit_code == 1 and f"no round named '{reference}'" in missing.stderr

@@ -58,6 +58,26 @@ def test_admin_lists_creates_and_follows_rounds(client, admin, login, versions, 
     assert csv_text.count("http://benchlearn.test/s/") == 3
 
 
+def test_admin_create_form_asks_to_confirm_an_opening_date_in_the_past(client, admin, login, versions, nts):
+    login(admin)
+    form = client.get("/admin/rounds/new")
+    data = {
+        "csrf_token": csrf_token_from(form.text),
+        "name": "Elevtrivsel 2025",
+        "version_id": versions["student 2026"].id,
+        "opens_on": str(TODAY - timedelta(days=400)),
+        "closes_on": str(TODAY - timedelta(days=370)),
+        "school_ids": [nts.id],
+    }
+    refused = client.post("/admin/rounds/new", data=data)
+    assert refused.status_code == 422
+    assert "is in the past" in refused.text and "Yes, the round opens on a date in the past" in refused.text
+    assert db.session.scalar(select(SurveyRound)) is None
+    confirmed = client.post("/admin/rounds/new", data={**data, "past_confirmed": "y"})
+    assert confirmed.status_code == 302
+    assert db.session.scalar(select(SurveyRound)).state_on(TODAY) is RoundState.CLOSED
+
+
 def test_admin_create_form_reports_bad_periods(client, admin, login, versions, nts):
     login(admin)
     form = client.get("/admin/rounds/new")
@@ -162,8 +182,8 @@ def test_staff_set_the_population_of_their_programs_only(client, nts_staff, logi
     bad = client.post(
         f"/school/rounds/{survey_round.id}/population", data={"csrf_token": token, f"population-{el.id}": "-3"}
     )
-    assert bad.status_code == 302
-    assert "give a whole number" in client.get(f"/school/rounds/{survey_round.id}").text
+    assert bad.status_code == 422
+    assert "give a whole number" in bad.text
     db.session.expire_all()
     assert {p.program_id: p.size for p in db.session.scalars(select(Population))} == {el.id: 40}
 

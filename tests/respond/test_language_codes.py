@@ -1,0 +1,94 @@
+"""Every language code the validator accepts works: a questionnaire in Dari (`prs`), Sorani (`ckb`) and
+Serbian in Latin script (`sr-Latn`) is previewed, published and answered on SQLite and PostgreSQL; questions
+in those languages get the interface in English. Before, `prs` answered 500 everywhere (Babel knows no such
+locale) and `ckb` on PostgreSQL (the responses' language column held 2 characters)."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from survey.catalog.models import QuestionnaireVersion
+from survey.extensions import db
+from survey.responses.models import Response
+from tests.conftest import csrf_token_from
+from tests.respond.conftest import create_link, create_round
+
+LANGUAGES = ["da", "prs", "ckb", "sr-Latn"]
+
+
+def text(word: str) -> str:
+    return "{" + ", ".join(f"{language}: {word} {language}" for language in LANGUAGES) + "}"
+
+
+QUESTIONNAIRE = f"""family: student
+version: "2026-dari"
+languages: [{", ".join(LANGUAGES)}]
+title: {text("Trivsel")}
+intro: {text("Om undersøgelsen")}
+scale:
+  points: 4
+  labels:
+{"".join(f"    {language}: [a {language}, b, c, d]" + chr(10) for language in LANGUAGES)}overall: overall
+dimensions:
+  - key: overall
+    title: {text("Samlet")}
+    items:
+      - key: overall.satisfied
+        text: {text("Jeg er tilfreds")}
+      - key: overall.recommend
+        text: {text("Jeg anbefaler skolen")}
+"""
+
+
+def publish_through_the_admin_pages(client) -> QuestionnaireVersion:
+    page = client.get("/admin/questionnaires/upload")
+    preview = client.post(
+        "/admin/questionnaires/upload",
+        data={"csrf_token": csrf_token_from(page.text), "definition": (io.BytesIO(QUESTIONNAIRE.encode()), "dari.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Jeg er tilfreds prs" in preview.text and "Jeg er tilfreds sr-Latn" in preview.text
+    form = {name: value for name, value in re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', preview.text)}
+    published = client.post("/admin/questionnaires/publish", data={
+        "csrf_token": csrf_token_from(preview.text), "source": QUESTIONNAIRE, "filename": "dari.yaml",
+        "checksum": form["checksum"],
+    })
+    assert published.status_code == 302, published.text
+    version = db.session.scalar(select(QuestionnaireVersion).where(QuestionnaireVersion.version == "2026-dari"))
+    assert client.get(f"/admin/questionnaires/{version.id}").status_code == 200
+    return version
+
+
+@pytest.mark.parametrize("language", ["prs", "ckb", "sr-Latn"])
+def test_a_questionnaire_in_languages_without_interface_translations_is_published_and_answered(
+    client, db_session, admin, login, network, make_school, language
+):
+    login(admin)
+    version = publish_through_the_admin_pages(client)
+    school = make_school("ABC")
+    link = create_link(create_round(network, version, [school]), school)
+    db_session.commit()
+    landing = client.get(f"/s/{link.token}?lang={language}")
+    assert landing.status_code == 200, landing.text
+    assert f"Trivsel {language}" in landing.text
+    csrf = csrf_token_from(landing.text)
+    started = client.post(f"/s/{link.token}/start?lang={language}", data={"csrf_token": csrf})
+    assert started.status_code == 302
+    page = client.get(started.headers["Location"])
+    assert page.status_code == 200 and f"Jeg er tilfreds {language}" in page.text
+    assert "Next" in page.text  # the interface in English
+    saved = client.post(
+        f"/s/{link.token}/page/1",
+        data={"csrf_token": csrf, "move": "next", "overall.satisfied": "3", "overall.recommend": "4"},
+    )
+    assert saved.status_code == 302, saved.text
+    review = client.get(saved.headers["Location"])
+    assert review.status_code == 200
+    sent = client.post(f"/s/{link.token}/submit", data={"csrf_token": csrf_token_from(review.text)})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/thanks"), sent.text
+    response = db.session.scalars(select(Response)).one()
+    assert (response.language, response.answers) == (language, bytes([3, 4]))
