@@ -111,6 +111,14 @@ def round_results(survey_round: SurveyRound, *, today: date | None = None) -> Ro
     return from_stored(survey_round, stored)
 
 
+def stored_results_of(round_ids: list[int]) -> tuple[set[int], dict[int, date]]:
+    """Of these rounds: those with frozen results, and the day of each one's provisional snapshot."""
+    frozen = set(db.session.scalars(select(RoundResult.round_id).where(RoundResult.round_id.in_(round_ids))))
+    snapshots = dict(db.session.execute(select(ResultSnapshot.round_id, ResultSnapshot.as_of)
+                                        .where(ResultSnapshot.round_id.in_(round_ids))).all())
+    return frozen, snapshots
+
+
 def results_ready(survey_round: SurveyRound, *, today: date | None = None) -> bool:
     """Whether `round_results` has something to show for the round."""
     try:

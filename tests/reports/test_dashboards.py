@@ -49,7 +49,8 @@ def test_admin_picks_any_school_of_a_round_and_sees_its_dashboard(client, login,
     login(admin)
     index = client.get("/admin/results")
     assert index.status_code == 200
-    for text in ("Runde lukket", "Runde åben", "provisional", "Den Anden Skole (OTHER)", "Skolen STAFFSCH (STAFFSCH)",
+    for text in ("Runde lukket", "Runde åben", f"<strong>provisional</strong>, as of {date.today()}", "final",
+                 "Den Anden Skole (OTHER)", "Skolen STAFFSCH (STAFFSCH)",
                  f'action="/admin/results/{closed.id}"', f'action="/admin/results/{open_.id}"'):
         assert text in index.text, text
 
