@@ -182,13 +182,23 @@ def round_detail(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/open")
 def open_round(round_id: int):
-    return _transition(round_id, open_now, "Opened")
+    survey_round = _round_or_404(round_id)
+    if not RoundActionForm().validate_on_submit():
+        abort(400)
+    try:
+        open_now(survey_round)
+    except RoundStateError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Opened '{survey_round.name}'.", "success")
+    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
 
 
 @bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
 def close_round(round_id: int):
-    """"Close now" asks first (a closed round is never reopened): GET shows the confirmation, a POST with
-    `confirm` closes the round and freezes its results at once."""
+    """The "Close now" button asks first, since a closed round is never reopened: GET shows the confirmation,
+    a POST with `confirm` closes the round and freezes its results at once."""
     survey_round = _round_or_404(round_id)
     form = ConfirmCloseForm()
     if request.method == "POST" and not form.validate_on_submit():
@@ -206,20 +216,6 @@ def close_round(round_id: int):
     db.session.commit()
     flash(f"Closed '{survey_round.name}': no answer is accepted from today, and its results are frozen "
           f"({frozen.responses} responses).", "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
-
-
-def _transition(round_id: int, operation, done: str):
-    survey_round = _round_or_404(round_id)
-    if not RoundActionForm().validate_on_submit():
-        abort(400)
-    try:
-        operation(survey_round)
-    except RoundStateError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(f"{done} '{survey_round.name}'.", "success")
     return redirect(url_for("admin.round_detail", round_id=survey_round.id))
 
 

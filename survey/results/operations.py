@@ -103,7 +103,7 @@ def freeze_due_rounds(*, today: date | None = None, now: datetime | None = None)
 
 
 def close_and_freeze(survey_round: SurveyRound, *, today: date | None = None) -> RoundResult:
-    """"Close now": the round accepts no answer from today on, and its results are frozen at once."""
+    """An admin's "Close now": the round accepts no answer from today on, and its results are frozen at once."""
     today = today or date.today()
     close_now(survey_round, today)
     return freeze_round_results(survey_round, today=today)

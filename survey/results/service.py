@@ -108,7 +108,7 @@ def round_results(survey_round: SurveyRound, *, today: date | None = None) -> Ro
         stored = None
     if stored is None:
         raise ResultsNotReady(survey_round, state)
-    return from_stored(survey_round, stored)
+    return _from_stored(survey_round, stored)
 
 
 def stored_results_of(round_ids: list[int]) -> tuple[set[int], dict[int, date]]:
@@ -117,15 +117,6 @@ def stored_results_of(round_ids: list[int]) -> tuple[set[int], dict[int, date]]:
     snapshots = dict(db.session.execute(select(ResultSnapshot.round_id, ResultSnapshot.as_of)
                                         .where(ResultSnapshot.round_id.in_(round_ids))).all())
     return frozen, snapshots
-
-
-def results_ready(survey_round: SurveyRound, *, today: date | None = None) -> bool:
-    """Whether `round_results` has something to show for the round."""
-    try:
-        round_results(survey_round, today=today)
-    except ResultsNotReady:
-        return False
-    return True
 
 
 def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> ComputedResults:
@@ -177,7 +168,7 @@ def _populations(survey_round: SurveyRound) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["school", "program", "size"])
 
 
-def from_stored(survey_round: SurveyRound, stored: RoundResult | ResultSnapshot) -> RoundResults:
+def _from_stored(survey_round: SurveyRound, stored: RoundResult | ResultSnapshot) -> RoundResults:
     """Results as stored: frozen (`RoundResult`) or a provisional snapshot (`ResultSnapshot`)."""
     aggregates, items, partners = from_parquet(stored.aggregates)
     k_min = survey_round.network.k_min
