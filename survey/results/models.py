@@ -29,7 +29,7 @@ class ResultSnapshot(db.Model):
 
     Taken at most once a day by the periodic job (`survey.results.operations.snapshot_open_rounds`) and never
     on read: two reads around one submission show the same numbers, so their difference cannot give that
-    respondent's answers. Replaced by the next day's snapshot; the round keeps its last one after it closes."""
+    respondent's answers. Replaced by the next day's snapshot, and dropped when the round's results are frozen."""
 
     __tablename__ = "result_snapshot"
     __table_args__ = (CheckConstraint("length(content_hash) = 64", name="hash_is_sha256"),)

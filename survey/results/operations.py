@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from survey.extensions import db
 from survey.results.models import ResultSnapshot, RoundResult
@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 def freeze_round_results(survey_round: SurveyRound, *, today: date | None = None,
                          now: datetime | None = None) -> RoundResult:
-    """Compute and store a closed round's results; an already frozen round is returned unchanged."""
+    """Compute and store a closed round's results, and drop its last provisional snapshot (nothing reads it
+    any more); an already frozen round is returned unchanged."""
     today = today or date.today()
     if survey_round.state_on(today) is not RoundState.CLOSED:
         raise ValueError(f"round {survey_round.name!r} is not closed: its results cannot be frozen yet")
@@ -36,6 +37,7 @@ def freeze_round_results(survey_round: SurveyRound, *, today: date | None = None
                          responses=computed.responses, computed_at=now or datetime.now(timezone.utc),
                          aggregates=to_parquet(computed.aggregates, computed.items, computed.partners))
     db.session.add(stored)
+    db.session.execute(delete(ResultSnapshot).where(ResultSnapshot.round_id == survey_round.id))
     db.session.flush()
     return stored
 

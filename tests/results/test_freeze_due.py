@@ -129,6 +129,7 @@ def test_readers_and_report_builds_refuse_results_not_frozen_yet(cli, client, lo
 
 def test_close_now_asks_first_then_closes_and_freezes(client, login, admin, three_rounds):
     _closed, open_, _draft = three_rounds
+    freeze_due_rounds(today=TODAY)  # yesterday's job: the open round has a provisional snapshot
     login(admin)
     detail = client.get(f"/admin/rounds/{open_.id}").text
     assert f'href="/admin/rounds/{open_.id}/close"' in detail
@@ -147,6 +148,7 @@ def test_close_now_asks_first_then_closes_and_freezes(client, login, admin, thre
     db.session.expire_all()
     assert open_.closes_on == TODAY - timedelta(days=1)
     assert db.session.get(RoundResult, open_.id).responses == 17
+    assert db.session.get(ResultSnapshot, open_.id) is None  # the provisional snapshot has served its time
     assert "its results are frozen (17 responses)" in client.get(closed.location).text
     again = client.get(f"/admin/rounds/{open_.id}/close", follow_redirects=True)
     assert "only an open round can be closed" in again.text
