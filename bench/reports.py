@@ -57,6 +57,7 @@ def database_reports(schools: int, db_schools: int, per_school: int, folder: str
     from bench import aggregate
     from survey.extensions import db
     from survey.reporting.loader import load_round_inputs
+    from survey.results.operations import freeze_round_results
     from survey.rounds.models import SurveyRound
 
     aggregate.SCHOOLS = db_schools
@@ -69,8 +70,9 @@ def database_reports(schools: int, db_schools: int, per_school: int, folder: str
         survey_round = db.session.scalar(select(SurveyRound).where(SurveyRound.name == aggregate.ROUND_NAME))
         codes = {school.code for school in survey_round.schools[:schools]}
         started = time.perf_counter()
-        reports, _network = load_round_inputs(survey_round, today=date(2025, 6, 1), school_codes=codes)
+        freeze_round_results(survey_round, today=date(2025, 6, 1))
         db.session.commit()
+        reports, _network = load_round_inputs(survey_round, today=date(2025, 6, 1), school_codes=codes)
         inputs_s = time.perf_counter() - started
         db.engine.dispose()
     partners = sum(len(r.partners) for r in reports)

@@ -1,4 +1,5 @@
-"""Network admins download a round's aggregates (all schools) or its responses; provisional while open."""
+"""Network admins download a round's aggregates (all schools) or its responses; while a round is open, its
+latest daily snapshot, named provisional with its date."""
 from __future__ import annotations
 
 from flask import Response, abort
@@ -6,10 +7,11 @@ from flask_login import current_user
 
 from survey.extensions import db
 from survey.results.export import FORMATS, MEDIA_TYPES, responses_table, table_bytes
-from survey.results.service import round_results
+from survey.results.service import ResultsNotReady, round_results
 from survey.admin import bp
 from survey.rounds.models import SurveyRound
 from survey.school.exports import _slug
+from survey.school.preparing import preparing_page
 
 
 def _round_or_404(round_id: int, fmt: str) -> SurveyRound:
@@ -24,9 +26,11 @@ def _round_or_404(round_id: int, fmt: str) -> SurveyRound:
 @bp.get("/rounds/<int:round_id>/aggregates.<fmt>")
 def aggregates_download(round_id: int, fmt: str):
     survey_round = _round_or_404(round_id, fmt)
-    results = round_results(survey_round)
-    db.session.commit()  # the first download of a closed round freezes its results
-    status = "" if results.frozen else "-provisional"
+    try:
+        results = round_results(survey_round)
+    except ResultsNotReady as not_ready:
+        return preparing_page(not_ready), 409
+    status = "" if results.frozen else f"-provisional-{results.as_of}"
     return _download(table_bytes(results.aggregates, fmt, sheet="aggregates"), fmt,
                      f"{_slug(survey_round.name)}-aggregates{status}.{fmt}", results.content_hash)
 

@@ -11,6 +11,7 @@ from survey.admin import bp
 from survey.extensions import db
 from survey.reporting import jobs
 from survey.reporting.storage import NETWORK_KEY, default_store
+from survey.results.service import ResultsNotReady, round_results
 from survey.rounds.models import SurveyRound
 
 
@@ -46,7 +47,12 @@ def round_reports(round_id: int):
 
 @bp.post("/reports/<int:round_id>/build")
 def build_round_reports(round_id: int):
-    _round_or_404(round_id)
+    survey_round = _round_or_404(round_id)
+    try:
+        round_results(survey_round)
+    except ResultsNotReady as not_ready:
+        flash(f"Nothing was built: {not_ready}.", "error")
+        return redirect(url_for("admin.round_reports", round_id=round_id))
     store = default_store()
     job = jobs.start_build(round_id, store_root=store.root, config=current_app.config,
                            app=current_app._get_current_object())

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from survey.admin import bp
 from survey.admin.reports import _round_or_404
 from survey.extensions import db
+from survey.results.service import stored_results_of
 from survey.rounds.models import RoundState, SurveyRound
 from survey.school.reports import PLOTLY_JS, render_dashboard
 
@@ -37,7 +38,8 @@ def results_index():
                                 .order_by(SurveyRound.opens_on.desc(), SurveyRound.id.desc())).all()
     today = date.today()
     shown = [(r, r.state_on(today), _schools_of(r)) for r in rounds if r.state_on(today) is not RoundState.DRAFT]
-    return render_template("admin/results.html", rounds=shown, states=RoundState)
+    frozen, snapshots = stored_results_of([r.id for r, _state, _schools in shown])
+    return render_template("admin/results.html", rounds=shown, states=RoundState, frozen=frozen, snapshots=snapshots)
 
 
 @bp.get("/results/<int:round_id>")

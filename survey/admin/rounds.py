@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -17,12 +17,14 @@ from survey.admin import bp
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import School
-from survey.rounds.models import PersonalInvitation, RoundState, SurveyRound
+from survey.results.operations import close_and_freeze
+from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
     PERSONAL_INVITATION_FAMILIES,
     RoundStateError,
     change_version,
-    close_now,
+    check_closable,
+    check_deletable,
     create_round,
     delete_round,
     ensure_links,
@@ -74,8 +76,16 @@ class RoundSchoolsForm(FlaskForm):
     submit = SubmitField("Save the schools")
 
 
+class ConfirmCloseForm(FlaskForm):
+    """The confirmation page's form: only a POST carrying `confirm` closes the round."""
+
+    confirm = SubmitField("Close the round now")
+
+
 class DeleteRoundForm(FlaskForm):
-    submit = SubmitField("Delete this round")
+    """The confirmation page's form: only a POST carrying `confirm` deletes the round."""
+
+    confirm = SubmitField("Delete the round")
 
 
 class LinksForm(FlaskForm):
@@ -177,25 +187,40 @@ def round_detail(round_id: int):
 
 @bp.post("/rounds/<int:round_id>/open")
 def open_round(round_id: int):
-    return _transition(round_id, open_now, "Opened")
-
-
-@bp.post("/rounds/<int:round_id>/close")
-def close_round(round_id: int):
-    return _transition(round_id, close_now, "Closed")
-
-
-def _transition(round_id: int, operation, done: str):
     survey_round = _round_or_404(round_id)
     if not RoundActionForm().validate_on_submit():
         abort(400)
     try:
-        operation(survey_round)
+        open_now(survey_round)
     except RoundStateError as error:
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(f"{done} '{survey_round.name}'.", "success")
+        flash(f"Opened '{survey_round.name}'.", "success")
+    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
+def close_round(round_id: int):
+    """The "Close now" button asks first, since a closed round is never reopened: GET shows the confirmation,
+    a POST with `confirm` closes the round and freezes its results at once."""
+    survey_round = _round_or_404(round_id)
+    form = ConfirmCloseForm()
+    if request.method == "POST" and not form.validate_on_submit():
+        abort(400)
+    try:
+        check_closable(survey_round)
+        if form.confirm.data:
+            frozen = close_and_freeze(survey_round)
+    except RoundStateError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+    if not form.confirm.data:
+        return render_template("rounds/admin_confirm_close.html", round=survey_round, form=form,
+                               responses=response_counts([survey_round.id]).get(survey_round.id, 0))
+    db.session.commit()
+    flash(f"Closed '{survey_round.name}': no answer is accepted from today, and its results are frozen "
+          f"({frozen.responses} responses).", "success")
     return redirect(url_for("admin.round_detail", round_id=survey_round.id))
 
 
@@ -380,17 +405,26 @@ def change_round_schools(round_id: int):
     return _apply_edit(survey_round, form, change)
 
 
-@bp.post("/rounds/<int:round_id>/delete")
+@bp.route("/rounds/<int:round_id>/delete", methods=["GET", "POST"])
 def delete_round_page(round_id: int):
+    """Deleting asks first: GET shows what goes with the round, a POST with `confirm` deletes it. A round
+    that cannot be deleted gets its refusal on the edit page."""
     survey_round = _round_or_404(round_id)
     form = DeleteRoundForm()
-    if not form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400)
     name = survey_round.name
     try:
-        delete_round(survey_round)
+        check_deletable(survey_round)
+        if form.confirm.data:
+            delete_round(survey_round)
     except RoundStateError as error:
         return _refused(survey_round, form, error)
+    if not form.confirm.data:
+        links = db.session.scalar(select(func.count()).where(SurveyLink.round_id == survey_round.id))
+        invitations = db.session.scalar(select(func.count()).where(PersonalInvitation.round_id == survey_round.id))
+        return render_template("rounds/admin_confirm_delete.html", round=survey_round, form=form, links=links,
+                               invitations=invitations)
     db.session.commit()
     flash(f"Deleted round '{name}'.", "success")
     return redirect(url_for("admin.rounds"))

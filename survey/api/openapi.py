@@ -192,14 +192,18 @@ SCHEMAS = {
 def _results_schema(row: str) -> dict:
     return {
         "type": "object",
-        "required": ["round", "state", "frozen", "provisional", "content_hash", "computed_at", "rows"],
+        "required": ["round", "state", "frozen", "provisional", "content_hash", "computed_at", "as_of", "rows"],
         "properties": {
             "round": {"type": "integer"},
             "state": {"enum": ["open", "closed"]},
-            "frozen": {"type": "boolean", "description": "Computed once at closing; never changes."},
-            "provisional": {"type": "boolean", "description": "An open round's results so far (admins only)."},
+            "frozen": {"type": "boolean", "description": "Computed once, by the periodic job or \"Close now\", when "
+                       "the round closes; never changes."},
+            "provisional": {"type": "boolean", "description": "An open round's results: the snapshot taken at most "
+                            "once a day, never recomputed per submission (admins only)."},
             "content_hash": {"type": "string", "description": "SHA-256 of the results' content."},
             "computed_at": {"type": "string", "format": "date-time"},
+            "as_of": {"type": ["string", "null"], "format": "date",
+                      "description": "The day of a provisional snapshot; null for frozen results."},
             "rows": {"type": "array", "items": _ref(row)},
         },
     }
@@ -213,14 +217,16 @@ def _results_operation(summary: str, schema: str, filters: list[dict]) -> dict:
     return {
         "summary": summary,
         "description": "Staff see their school's rows and the network's; admins see every row. A closed round's "
-        "results are frozen; an open round's are provisional and for network admins only. NaN is null.",
+        "results are frozen once, when it closes; an open round's are provisional: a dated snapshot taken at most "
+        "once a day, for network admins only. Reading never computes or stores results. NaN is null.",
         "parameters": [ROUND_ID, *filters],
         "responses": {
             "200": _json(_ref(schema), "The rows, with the results' content hash."),
             "401": UNAUTHORIZED,
             "403": _error("The round is open and the user is school staff: provisional results are for admins."),
             "404": NOT_FOUND,
-            "409": _error("The round has not opened yet: there are no results."),
+            "409": _error("No results yet: the round has not opened, or its results are being prepared (a closed "
+                          "round's are frozen, an open round's daily snapshot taken, by a periodic job)."),
         },
     }
 

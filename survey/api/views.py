@@ -23,7 +23,7 @@ from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import School
 from survey.responses.models import Response
-from survey.results.service import round_results
+from survey.results.service import ResultsNotReady, round_results
 from survey.rounds.models import Population, RoundState, SurveyRound, round_school
 
 
@@ -197,8 +197,11 @@ def results_response(round_id: int, table: str, filter_names: tuple[str, ...]):
         return json_error(409, "The round has not opened yet: it has no results.")
     if state is RoundState.OPEN and not user.is_network_admin:
         return json_error(403, "The round is still open: provisional results are for network admins only.")
-    results = round_results(round_, today=today)
-    db.session.commit()  # a closed round's results are stored by the first request that asks for them
+    try:
+        results = round_results(round_, today=today)
+    except ResultsNotReady:
+        return json_error(409, "The round's results are being prepared: a closed round's are frozen, and an open "
+                               "round's provisional snapshot taken once a day, by a periodic job. Try again later.")
     if not user.is_network_admin:
         results = results.for_school(user.school.code)
     filters = {name: request.args[name] for name in filter_names if request.args.get(name)}
@@ -211,6 +214,7 @@ def results_response(round_id: int, table: str, filter_names: tuple[str, ...]):
             "provisional": not results.frozen,
             "content_hash": results.content_hash,
             "computed_at": utc_iso(results.computed_at),
+            "as_of": results.as_of.isoformat() if results.as_of else None,
             "rows": json_records(rows),
         }
     )

@@ -6,6 +6,7 @@ import click
 from survey.demo.rounds import example_links
 from survey.demo.seed import seed_demo, staff_email
 from survey.extensions import db
+from survey.results.operations import freeze_due_rounds
 from survey.rounds.operations import link_url
 
 demo_cli = click.Group("demo", help="Demo data.")
@@ -13,8 +14,10 @@ demo_cli = click.Group("demo", help="Demo data.")
 
 @demo_cli.command("seed")
 def seed_command() -> None:
-    """Create (or complete) the demo network, its users, the published questionnaires and the rounds."""
+    """Create (or complete) the demo network, its users, the published questionnaires and the rounds, and run
+    the periodic results job once (the closed round's results frozen, the open rounds' snapshots taken)."""
     summary = seed_demo()
+    results = freeze_due_rounds()
     db.session.commit()
     first_school = summary.network.schools[0].code
     click.echo(
@@ -28,6 +31,8 @@ def seed_command() -> None:
         f"  rounds: {', '.join(r.name for r in rounds.open_rounds)} open; {rounds.closed_round.name} closed"
         + (f" ({rounds.responses_added} synthetic responses added)" if rounds.responses_added else "")
     )
+    click.echo(f"  results: {len(results.frozen)} rounds frozen, {len(results.snapshots)} provisional snapshots taken"
+               " (later: `benchlearn results freeze-due`, e.g. from cron)")
     click.echo(f"  try the survey of {rounds.open_rounds[0].name} as a respondent:")
     for link in example_links(rounds):
         click.echo(f"    {link_url(link.token)}  ({link.school.code}{' ' + link.program.code if link.program else ''})")

@@ -5,10 +5,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from survey.extensions import db
 from survey.reporting.build import build_reports
 from survey.reporting.loader import load_round_inputs
 from survey.reporting.storage import ReportStore, default_store
+from survey.results.service import ResultsNotReady
 from survey.rounds.cli import resolve_round
 
 
@@ -33,8 +33,10 @@ def build_command(round_: str, schools: tuple[str, ...], out: str | None, worker
     unknown = [code for code in schools if code not in known]
     if unknown:
         raise click.ClickException(f"not in round {survey_round.name!r}: {', '.join(unknown)}")
-    reports, network = load_round_inputs(survey_round, school_codes=set(schools) or None)
-    db.session.commit()  # results of a closed round are frozen on first use
+    try:
+        reports, network = load_round_inputs(survey_round, school_codes=set(schools) or None)
+    except ResultsNotReady as error:
+        raise click.ClickException(str(error)) from error
     store = ReportStore(out) if out else default_store(current_app)
     result = build_reports(reports if schools else [*reports, network], store, workers=workers, show_bar=True,
                            force=force)

@@ -32,6 +32,7 @@ class RoundInfo:
     scale_points: int = 5
     results_hash: str = ""
     provisional: bool = False  # an open round's results: they change until it closes
+    as_of: str = ""  # a provisional snapshot's day (ISO date)
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""Background report builds: Celery with Redis as broker when REDIS_URL (or CELERY_BROKER_URL) is set, else a
+"""Background work: report builds, and the periodic job that freezes closed rounds' results and takes open
+rounds' daily snapshots (Celery beat runs `freeze_due_task` every `FREEZE_DUE_EVERY` seconds; without Celery,
+cron runs `benchlearn results freeze-due`).
+
+Report builds: Celery with Redis as broker when REDIS_URL (or CELERY_BROKER_URL) is set, else a
 thread in this process (the embedded default). Both report progress as {state, done, total, result, error},
 which the admin page reads. A thread's progress is written to a small JSON file in the report store, so any
 web process (gunicorn runs several) can show it, not only the one that started the build.
@@ -41,7 +45,6 @@ def _database_inputs(round_id: int, school_codes: list[str] | None) -> list:
     if survey_round is None:
         raise LookupError(f"no round {round_id}")
     reports, network = load_round_inputs(survey_round, school_codes=school_codes)
-    db.session.commit()  # the first results of a closed round are frozen here
     return reports if school_codes else [*reports, network]
 
 
@@ -71,6 +74,12 @@ if _url:
     celery_app.conf.update(broker_url=_url, result_backend=_url)
 
 
+FREEZE_DUE_EVERY = 15 * 60  # seconds: a closed round's results are frozen at most this long after midnight
+celery_app.conf.beat_schedule = {
+    "results-freeze-due": {"task": "benchlearn.results.freeze_due", "schedule": FREEZE_DUE_EVERY},
+}
+
+
 def configure_celery(url: str) -> Celery:
     celery_app.conf.update(broker_url=url, result_backend=url)
     return celery_app
@@ -91,6 +100,30 @@ def build_task(self, round_id: int, school_codes: list[str] | None, store_root: 
             with create_app().app_context():
                 return run_build(round_id, school_codes, store_root, loader_name, progress, workers)
     return run_build(round_id, school_codes, store_root, loader_name, progress, workers)
+
+
+@celery_app.task(name="benchlearn.results.freeze_due")
+def freeze_due_task() -> dict:
+    """`survey.results.operations.freeze_due_rounds` in an app context, committed: what
+    `benchlearn results freeze-due` does."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        from survey import create_app
+
+        with create_app().app_context():
+            return _freeze_due()
+    return _freeze_due()
+
+
+def _freeze_due() -> dict:
+    from survey.extensions import db
+    from survey.results.operations import freeze_due_rounds
+
+    run = freeze_due_rounds()
+    db.session.commit()
+    return {"frozen": [r.id for r in run.frozen], "snapshots": [r.id for r in run.snapshots],
+            "failed": {str(r.id): error for r, error in run.failed}}
 
 
 # --- in process ---------------------------------------------------------------------------------------------

@@ -83,7 +83,8 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
     info = RoundInfo(round_id=survey_round.id, name=survey_round.name, version_label=f"{version.family.key}:{version.version}",
                      k_min=network.k_min, share_names=network.share_school_names,
                      scale_points=version.scale_points, results_hash=results.content_hash,
-                     provisional=not results.frozen)
+                     provisional=not results.frozen,
+                     as_of=results.as_of.isoformat() if results.as_of else "")
     submitted = submitted_counts(survey_round)
     reports = []
     for school in survey_round.schools:

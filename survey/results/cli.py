@@ -1,4 +1,5 @@
-"""`benchlearn results export ROUND ...` and `benchlearn results freeze ROUND`."""
+"""`benchlearn results export ROUND ...`, `benchlearn results freeze ROUND` and `benchlearn results freeze-due`
+(the periodic job, for cron: freezes the rounds that have closed and takes the open rounds' daily snapshots)."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.network.models import School
 from survey.results.export import ExportError, export_aggregates, export_responses, format_of
-from survey.results.service import freeze_round_results
+from survey.results.operations import freeze_due_rounds, freeze_round_results
+from survey.results.service import ResultsNotReady
 from survey.rounds.cli import resolve_round
 from survey.rounds.models import RoundState
 
@@ -44,8 +46,10 @@ def export_command(round_name: str, responses_file: Path | None, aggregates_file
         export_responses(survey_round, responses_file, school=school_code)
         click.echo(f"wrote the responses of round '{survey_round.name}' to {responses_file}")
     else:
-        export_aggregates(survey_round, aggregates_file, school=school_code)
-        db.session.commit()  # a closed round's results are frozen on first use
+        try:
+            export_aggregates(survey_round, aggregates_file, school=school_code)
+        except ResultsNotReady as error:
+            raise click.ClickException(str(error)) from error
         click.echo(f"wrote the aggregates of round '{survey_round.name}' to {aggregates_file}")
 
 
@@ -59,3 +63,22 @@ def freeze_command(round_name: str) -> None:
     stored = freeze_round_results(survey_round)
     db.session.commit()
     click.echo(f"round '{survey_round.name}': {stored.responses} responses, content hash {stored.content_hash}")
+
+
+@results_cli.command("freeze-due")
+def freeze_due_command() -> None:
+    """Freeze every round that has closed, and take today's provisional snapshot of every open round that has
+    none yet (run it from cron, e.g. every 15 minutes; running it again changes nothing)."""
+    today = date.today()
+    run = freeze_due_rounds(today=today)
+    db.session.commit()
+    for survey_round in run.frozen:
+        click.echo(f"froze the results of round '{survey_round.name}' ({survey_round.network.name})")
+    for survey_round in run.snapshots:
+        click.echo(f"provisional results of round '{survey_round.name}' ({survey_round.network.name}) as of {today}")
+    if not (run.frozen or run.snapshots or run.failed):
+        click.echo("nothing due")
+    for survey_round, error in run.failed:
+        click.echo(f"failed: round '{survey_round.name}' ({survey_round.network.name}): {error}", err=True)
+    if run.failed:
+        raise SystemExit(1)

@@ -1,13 +1,17 @@
-"""Results per round: frozen once the round closes, provisional while it is open.
+"""Per round results, as every presenter reads them: frozen once the round has closed, a dated provisional
+snapshot while it is open. Reading never writes.
 
 `round_results(round)` is the one entry point for every presenter (pages, exports, API, reports):
 
-- closed round: the stored `RoundResult` (computed and stored on the first call; later calls read it and
-  never recompute), `frozen=True`;
-- open (or draft) round: computed from the responses so far, not stored, `frozen=False` (for admins).
+- closed round: its stored `RoundResult`, `frozen=True`;
+- open round: its stored `ResultSnapshot`, `frozen=False`, `as_of` the day it was taken;
+- otherwise (a draft, a closed round not frozen yet, an open round before its first snapshot):
+  `ResultsNotReady`, which presenters show as "results are being prepared".
 
-Like every operation here it flushes and never commits: the request or CLI command that calls it commits.
-The stored `RoundResult.aggregates` is the aggregates table as Parquet; the item and partner tables travel
+Nothing here stores anything: the results are frozen and the snapshots taken by explicit operations
+(`survey.results.operations`: `benchlearn results freeze-due` from cron, Celery beat, or "Close now"), never by
+whichever reader comes first. `compute_round` computes without storing, for those operations.
+The stored `aggregates` is the aggregates table as Parquet; the item and partner tables travel
 inside the same file (Parquet key-value metadata `benchlearn.items` and `benchlearn.partners`, each itself
 Parquet), so one column keeps the three tables. The content hash is sha256 over the canonical CSV text of the
 three tables (`compute.content_hash`): the same responses give the same hash on SQLite and PostgreSQL.
@@ -38,7 +42,7 @@ from survey.network.models import Program, School
 from survey.results.compute import (ComputedResults, PreviousRound, SchoolFacts, compute_results, content_hash,
                                     empty_partners)
 from survey.results.loading import load_round, questionnaire_spec
-from survey.results.models import RoundResult
+from survey.results.models import ResultSnapshot, RoundResult
 from survey.rounds.models import Population, RoundState, SurveyRound
 
 _ITEMS_KEY = b"benchlearn.items"
@@ -47,8 +51,9 @@ _PARTNERS_KEY = b"benchlearn.partners"
 
 @dataclass(frozen=True)
 class RoundResults:
-    """A round's results. `aggregates`, `items` and `partners`: see `survey.results.compute`. `frozen`: stored
-    for a closed round (else provisional). `computed_at`: when the numbers were computed (UTC)."""
+    """A round's results. `aggregates`, `items` and `partners`: see `survey.results.compute`. `frozen`: a
+    closed round's final results (else a provisional snapshot, taken on `as_of`). `computed_at`: when the
+    numbers were computed (UTC)."""
 
     round: SurveyRound
     aggregates: pd.DataFrame
@@ -58,6 +63,7 @@ class RoundResults:
     computed_at: datetime
     responses: int
     partners: pd.DataFrame = field(default_factory=empty_partners)
+    as_of: date | None = None
 
     def for_school(self, code: str) -> RoundResults:
         """Only the school's own rows and the NETWORK rows (what the school's staff may see): its own list of
@@ -70,38 +76,47 @@ class RoundResults:
             partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
         return RoundResults(self.round, self.aggregates[keep].reset_index(drop=True),
                             self.items[keep_items].reset_index(drop=True), self.content_hash, self.frozen,
-                            self.computed_at, self.responses, partners)
+                            self.computed_at, self.responses, partners, self.as_of)
+
+
+class ResultsNotReady(LookupError):
+    """The round has no results to show yet: a draft, a closed round whose results are not frozen yet, or an
+    open round before its first daily snapshot. Presenters say the results are being prepared."""
+
+    def __init__(self, survey_round: SurveyRound, state: RoundState):
+        self.round, self.state = survey_round, state
+        if state is RoundState.DRAFT:
+            message = f"round '{survey_round.name}' has not opened yet: it has no results"
+        elif state is RoundState.CLOSED:
+            message = (f"the results of round '{survey_round.name}' are being prepared: the periodic job freezes "
+                       "them shortly after the round closes")
+        else:
+            message = (f"the provisional results of round '{survey_round.name}' are being prepared: the periodic "
+                       "job takes a snapshot once a day")
+        super().__init__(message)
 
 
 def round_results(survey_round: SurveyRound, *, today: date | None = None) -> RoundResults:
-    """The round's results: frozen for a closed round (computed and stored on first call), provisional
-    (not stored) for an open or draft one."""
-    today = today or date.today()
-    if survey_round.state_on(today) is not RoundState.CLOSED:
-        computed = compute_round(survey_round, today=today)
-        return RoundResults(survey_round, computed.aggregates, computed.items, computed.content_hash,
-                            False, datetime.now(timezone.utc), computed.responses, computed.partners)
-    stored = db.session.get(RoundResult, survey_round.id)
+    """The round's stored results: frozen for a closed round, the latest daily snapshot for an open one.
+    Raises `ResultsNotReady` when there are none (yet); never computes or stores anything."""
+    state = survey_round.state_on(today or date.today())
+    if state is RoundState.CLOSED:
+        stored = db.session.get(RoundResult, survey_round.id)
+    elif state is RoundState.OPEN:
+        stored = db.session.get(ResultSnapshot, survey_round.id)
+    else:
+        stored = None
     if stored is None:
-        stored = freeze_round_results(survey_round, today=today)
+        raise ResultsNotReady(survey_round, state)
     return _from_stored(survey_round, stored)
 
 
-def freeze_round_results(survey_round: SurveyRound, *, today: date | None = None) -> RoundResult:
-    """Compute and store a closed round's results; an already frozen round is returned unchanged."""
-    today = today or date.today()
-    if survey_round.state_on(today) is not RoundState.CLOSED:
-        raise ValueError(f"round {survey_round.name!r} is not closed: its results cannot be frozen yet")
-    stored = db.session.get(RoundResult, survey_round.id)
-    if stored is not None:
-        return stored
-    computed = compute_round(survey_round, today=today)
-    stored = RoundResult(round_id=survey_round.id, content_hash=computed.content_hash,
-                         responses=computed.responses, computed_at=datetime.now(timezone.utc),
-                         aggregates=to_parquet(computed.aggregates, computed.items, computed.partners))
-    db.session.add(stored)
-    db.session.flush()
-    return stored
+def stored_results_of(round_ids: list[int]) -> tuple[set[int], dict[int, date]]:
+    """Of these rounds: those with frozen results, and the day of each one's provisional snapshot."""
+    frozen = set(db.session.scalars(select(RoundResult.round_id).where(RoundResult.round_id.in_(round_ids))))
+    snapshots = dict(db.session.execute(select(ResultSnapshot.round_id, ResultSnapshot.as_of)
+                                        .where(ResultSnapshot.round_id.in_(round_ids))).all())
+    return frozen, snapshots
 
 
 def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> ComputedResults:
@@ -134,11 +149,15 @@ def previous_round(survey_round: SurveyRound, today: date) -> SurveyRound | None
 
 
 def _previous(survey_round: SurveyRound, today: date) -> PreviousRound | None:
+    """The previous round's results for the trends: frozen ones, else computed the same way (not stored)."""
     earlier = previous_round(survey_round, today)
     if earlier is None:
         return None
-    results = round_results(earlier, today=today)
-    return PreviousRound(results.aggregates, questionnaire_spec(earlier.version))
+    try:
+        aggregates = round_results(earlier, today=today).aggregates
+    except ResultsNotReady:
+        aggregates = compute_round(earlier, today=today).aggregates
+    return PreviousRound(aggregates, questionnaire_spec(earlier.version))
 
 
 def _populations(survey_round: SurveyRound) -> pd.DataFrame:
@@ -149,15 +168,18 @@ def _populations(survey_round: SurveyRound) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["school", "program", "size"])
 
 
-def _from_stored(survey_round: SurveyRound, stored: RoundResult) -> RoundResults:
+def _from_stored(survey_round: SurveyRound, stored: RoundResult | ResultSnapshot) -> RoundResults:
+    """Results as stored: frozen (`RoundResult`) or a provisional snapshot (`ResultSnapshot`)."""
     aggregates, items, partners = from_parquet(stored.aggregates)
     k_min = survey_round.network.k_min
     aggregates, items = hide_suppressed_n(aggregates, k_min), hide_suppressed_n(items, k_min)
     computed_at = stored.computed_at
     if computed_at.tzinfo is None:  # SQLite keeps no time zone; the value was stored in UTC
         computed_at = computed_at.replace(tzinfo=timezone.utc)
-    return RoundResults(survey_round, aggregates, items, stored.content_hash, True, computed_at,
-                        stored.responses, empty_partners() if partners is None else partners)
+    snapshot = isinstance(stored, ResultSnapshot)
+    return RoundResults(survey_round, aggregates, items, stored.content_hash, not snapshot, computed_at,
+                        stored.responses, empty_partners() if partners is None else partners,
+                        stored.as_of if snapshot else None)
 
 
 def _table_bytes(frame: pd.DataFrame) -> bytes:

@@ -151,15 +151,20 @@ def open_now(survey_round: SurveyRound, today: date | None = None) -> None:
     db.session.flush()
 
 
-def close_now(survey_round: SurveyRound, today: date | None = None) -> None:
-    """Close an open round: its last day becomes yesterday, so from today no answer is accepted."""
-    today = today or date.today()
-    state = survey_round.state_on(today)
+def check_closable(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Refuse to close a round that is not open (what the confirmation page checks before asking)."""
+    state = survey_round.state_on(today or date.today())
     if state is not RoundState.OPEN:
         raise RoundStateError(
             f"'{survey_round.name}' is {state.value}: only an open round can be closed"
             + (" (a draft round can simply be rescheduled)" if state is RoundState.DRAFT else "")
         )
+
+
+def close_now(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Close an open round: its last day becomes yesterday, so from today no answer is accepted."""
+    today = today or date.today()
+    check_closable(survey_round, today)
     yesterday = today - timedelta(days=1)
     survey_round.opens_on = min(survey_round.opens_on, yesterday)
     survey_round.closes_on = yesterday
@@ -319,16 +324,21 @@ def set_schools(survey_round: SurveyRound, schools: Sequence[School], today: dat
     )
 
 
-def delete_round(survey_round: SurveyRound, today: date | None = None) -> None:
-    """Delete a draft round that has no responses, with its links, invitations and populations."""
-    today = today or date.today()
-    _check_draft(survey_round, today, "only a draft round can be deleted")
+def check_deletable(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Refuse to delete a round that is not a draft or has responses (what the confirmation page checks before
+    asking)."""
+    _check_draft(survey_round, today or date.today(), "only a draft round can be deleted")
     responses = response_counts([survey_round.id]).get(survey_round.id, 0)
     if responses:
         raise RoundStateError(
             f"'{survey_round.name}' has {responses} response{'s' if responses != 1 else ''}: "
             "a round with responses cannot be deleted"
         )
+
+
+def delete_round(survey_round: SurveyRound, today: date | None = None) -> None:
+    """Delete a draft round that has no responses, with its links, invitations and populations."""
+    check_deletable(survey_round, today)
     db.session.delete(survey_round)
     db.session.flush()
 

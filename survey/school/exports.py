@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from survey.extensions import db
 from survey.results.export import MEDIA_TYPES, table_bytes
-from survey.results.service import round_results
+from survey.results.service import ResultsNotReady, round_results
 from survey.rounds.models import RoundState, SurveyRound
 from survey.school import bp
+from survey.school.preparing import preparing_page
 
 STAFF_FORMATS = ("csv", "xlsx")
 
@@ -24,8 +25,10 @@ def aggregates_download(round_id: int, fmt: str):
 
     if survey_round.state_on(date.today()) is not RoundState.CLOSED:
         abort(404)  # provisional results are for network admins only
-    results = round_results(survey_round).for_school(school.code)
-    db.session.commit()  # the first download of a closed round freezes its results
+    try:
+        results = round_results(survey_round).for_school(school.code)
+    except ResultsNotReady as not_ready:
+        return preparing_page(not_ready), 409
     filename = f"{_slug(survey_round.name)}-{school.code}-aggregates.{fmt}"
     return Response(table_bytes(results.aggregates, fmt, sheet="aggregates"), mimetype=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',

@@ -16,11 +16,13 @@ from markupsafe import Markup
 
 from survey.extensions import db
 from survey.reporting.loader import load_round_inputs
+from survey.results.service import ResultsNotReady
 from survey.reporting.pdf import school_context, school_figures
 from survey.reporting.storage import default_store
 from survey.rounds.models import RoundState, SurveyRound
 from survey.school import bp
 from survey.school.exports import STAFF_FORMATS
+from survey.school.preparing import preparing_page
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -61,21 +63,24 @@ def school_rounds(school):
 def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | None, downloads: dict[str, str],
                      plotly_url: str, today: date, picker=None) -> str:
     """One school's dashboard of a round, the same for staff and admins: the report's numbers and plotly
-    figures. Results are frozen for a closed round, provisional (and labelled so) for an open one.
+    figures. Results are frozen for a closed round, the daily provisional snapshot (labelled so, with its date)
+    for an open one, and "being prepared" until they are stored.
     `pdf_url` is shown when the school's PDF is stored; `downloads`: label -> URL; `plotly_url`: plotly.js as
     the viewer's blueprint serves it; `picker`: the round's schools, for an admin to switch between."""
-    reports, _network = load_round_inputs(survey_round, today=today, school_codes={code})
-    db.session.commit()  # the first look at a closed round freezes its results
+    try:
+        reports, _network = load_round_inputs(survey_round, today=today, school_codes={code})
+    except ResultsNotReady as not_ready:
+        return preparing_page(not_ready)
     inputs = reports[0]
     context = school_context(inputs, svgs={})
     figures = {name: Markup(figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
                for name, figure in school_figures(inputs).items()}
     if default_store().path(survey_round.id, code) is None:
         pdf_url = None
-    provisional = survey_round.state_on(today) is not RoundState.CLOSED
     return render_template("reports/dashboard.html", round=survey_round, code=code, c=context, figures=figures,
-                           pdf_url=pdf_url, downloads=downloads, provisional=provisional, plotly_url=plotly_url,
-                           picker=picker)
+                           pdf_url=pdf_url, downloads=downloads, provisional=inputs.round.provisional,
+                           as_of=inputs.round.as_of, plotly_url=plotly_url, picker=picker)
+
 
 
 @bp.get("/reports/<int:round_id>/<path:code>/")  # path: an old code may hold "/"

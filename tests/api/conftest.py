@@ -9,6 +9,7 @@ from survey.api.tokens import create_token
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.network.models import Program, School
+from survey.results.operations import freeze_due_rounds
 from survey.rounds.models import Population, SurveyRound
 
 STUDENT_2026 = PROJECT_ROOT / "questionnaires" / "student" / "2026.yaml"
@@ -51,7 +52,7 @@ def other_network_school(db_session, make_network):
 @pytest.fixture
 def world(db_session, network, staff, admin, make_school, make_round, add_responses, other_network_school):
     """Staff's school STAFFSCH and school OTHER in a closed round (with responses), OTHER alone in a second
-    round, and a round of another network."""
+    round, and a round of another network; the closed rounds' results frozen by the periodic job."""
     own, other = staff.school, make_school("OTHER", programs=("EL", "VVS"))
     shared = make_round("Elever 2026", [own, other])
     only_other = make_round("Kun OTHER 2026", [other])
@@ -68,6 +69,7 @@ def world(db_session, network, staff, admin, make_school, make_round, add_respon
         ]
     )
     db_session.flush()
+    freeze_due_rounds(today=TODAY)
     return {"own": own, "other": other, "shared": shared, "only_other": only_other, "foreign": foreign}
 
 

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from survey.api.views import filtered, json_records
+from survey.results.operations import freeze_due_rounds
 
-from .conftest import OPEN
+from .conftest import OPEN, TODAY
 
 
 def strict_json(response):
@@ -107,16 +108,19 @@ def test_the_same_frozen_results_come_back_on_every_request(api, admin, staff, w
 def test_an_open_rounds_results_are_provisional_and_for_admins_only(api, admin, staff, make_round, add_responses, world):
     open_round = make_round("Åben 2027", [staff.school, world["other"]], OPEN)
     add_responses(open_round, staff.school, 5)
+    freeze_due_rounds(today=TODAY)
     for route in ROUTES:
         refused = api(staff, f"/rounds/{open_round.id}{route}")
         assert refused.status_code == 403 and refused.json["status"] == 403, route
         body = strict_json(api(admin, f"/rounds/{open_round.id}{route}"))
         assert body["provisional"] is True and body["frozen"] is False and body["state"] == "open", route
+        assert body["as_of"] == TODAY.isoformat(), route
         assert {row["school"] for row in body["rows"]} >= {"STAFFSCH", "NETWORK"}
 
 
 def test_a_closed_round_without_responses_has_only_suppressed_rows(api, admin, staff, make_round, world):
     empty = make_round("Tom 2026", [staff.school])
+    freeze_due_rounds(today=TODAY)
     body = strict_json(api(staff, f"/rounds/{empty.id}/results"))
     assert body["rows"] and all(row["index"] is None for row in body["rows"])
 

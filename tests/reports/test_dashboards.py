@@ -10,15 +10,17 @@ import pytest
 from survey.accounts.operations import add_user
 from survey.reporting.format import format_index
 from survey.reporting.storage import ReportStore
+from survey.results.operations import freeze_due_rounds
 from survey.results.service import round_results
 from tests.conftest import TEST_PASSWORD
 
-PROVISIONAL = "Provisional results."
+PROVISIONAL = f"Provisional results, as of {date.today()}."
 
 
 @pytest.fixture
 def rounds(app, make_version, make_round, make_school, staff, add_responses, tmp_path, monkeypatch):
-    """A closed and an open round of the staff member's school and OTHER, with responses at both."""
+    """A closed and an open round of the staff member's school and OTHER, with responses at both, once the
+    periodic job has run today (the closed round frozen, the open one's snapshot taken)."""
     monkeypatch.setitem(app.config, "REPORTS_DIR", str(tmp_path))
     other = make_school("OTHER", name="Den Anden Skole")
     version = make_version()
@@ -30,6 +32,7 @@ def rounds(app, make_version, make_round, make_school, staff, add_responses, tmp
         add_responses(survey_round, staff.school, 12)
         add_responses(survey_round, other, 9)
     ReportStore(tmp_path).save(closed.id, "OTHER", "a" * 64, b"%PDF-1.7 OTHER")
+    freeze_due_rounds(today=today)
     return closed, open_
 
 
@@ -46,7 +49,8 @@ def test_admin_picks_any_school_of_a_round_and_sees_its_dashboard(client, login,
     login(admin)
     index = client.get("/admin/results")
     assert index.status_code == 200
-    for text in ("Runde lukket", "Runde åben", "provisional", "Den Anden Skole (OTHER)", "Skolen STAFFSCH (STAFFSCH)",
+    for text in ("Runde lukket", "Runde åben", f"<strong>provisional</strong>, as of {date.today()}", "final",
+                 "Den Anden Skole (OTHER)", "Skolen STAFFSCH (STAFFSCH)",
                  f'action="/admin/results/{closed.id}"', f'action="/admin/results/{open_.id}"'):
         assert text in index.text, text
 

@@ -11,6 +11,7 @@ from survey.analysis import dimension_index, respondent_dimension_scores
 from survey.reporting import pdf
 from survey.reporting.format import format_index, format_interval, format_n
 from survey.reporting.loader import load_round_inputs
+from survey.results.operations import freeze_round_results, take_snapshot
 from survey.results.export import aggregates_table
 from survey.results.loading import load_round
 from tests.reports.conftest import pdf_text
@@ -49,6 +50,7 @@ def db_round(make_version, make_school, make_round, add_response):
 
 @pytest.fixture
 def inputs(db_round):
+    freeze_round_results(db_round, today=AFTER)
     reports, network = load_round_inputs(db_round, today=AFTER)
     return {report.school_code: report for report in reports}, network
 
@@ -180,10 +182,12 @@ def test_benchmark_partners_per_improve_first_dimension(inputs, db_round):
 
 def test_reports_of_an_open_round_say_their_results_are_provisional(db_round, inputs, tmp_path):
     while_open = date(2026, 2, 1)
+    take_snapshot(db_round, today=while_open)
     reports, network = load_round_inputs(db_round, today=while_open, school_codes={"BIG"})
     assert reports[0].round.provisional and network.round.provisional
     words = " ".join(pdf_text(pdf.render_school_report(reports[0]), tmp_path).split())
     assert "Provisional results: the round is still open" in words  # BIG's report is in English
+    assert "As of 2026-02-01" in words  # the day of the snapshot it shows
     assert "Foreløbige resultater" in " ".join(pdf_text(pdf.render_network_report(network), tmp_path).split())
     closed, _ = inputs
     assert "Provisional" not in " ".join(pdf_text(pdf.render_school_report(closed["BIG"]), tmp_path).split())

@@ -102,6 +102,17 @@ def add_response(db_session):
     return add
 
 
+def stored_results(survey_round, today: date):
+    """The round's results as readers see them once the periodic job has run on `today` (frozen when the round
+    has closed, that day's snapshot while it is open)."""
+    from survey.results.operations import freeze_due_rounds
+    from survey.results.service import round_results
+
+    run = freeze_due_rounds(today=today)
+    assert not run.failed, run.failed
+    return round_results(survey_round, today=today)
+
+
 def random_answers(rng: np.random.Generator, n: int, points: int = 5, missing: float = 0.1) -> list[dict]:
     """n respondents' answers: codes 1..points, some "dk" and some unanswered."""
     rows = []

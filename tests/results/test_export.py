@@ -10,7 +10,7 @@ import pytest
 
 from survey.results.export import ExportError, export_aggregates, export_responses, table_bytes
 from survey.spreadsheet import escape_formula
-from tests.results.conftest import HYPERLINK, random_answers
+from tests.results.conftest import HYPERLINK, random_answers, stored_results
 
 AFTER = date(2026, 6, 1)
 
@@ -30,6 +30,13 @@ def exported_round(make_version, make_school, make_round, add_response, db_sessi
         for row in random_answers(rng, 8):
             add_response(survey_round, school, row, program="EL", gender="female")
     return survey_round
+
+
+@pytest.fixture
+def frozen_round(exported_round):
+    """The round once the periodic job has frozen its results (it closed before today)."""
+    stored_results(exported_round, date.today())
+    return exported_round
 
 
 def test_escape_formula():
@@ -68,9 +75,7 @@ def test_responses_export_round_trip(exported_round, tmp_path, suffix):
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx", "parquet"])
 def test_aggregates_export_round_trip(exported_round, tmp_path, suffix):
-    from survey.results.service import round_results
-
-    expected = round_results(exported_round, today=AFTER).aggregates
+    expected = stored_results(exported_round, AFTER).aggregates
     path = export_aggregates(exported_round, tmp_path / f"a.{suffix}", today=AFTER)
     back = {"csv": lambda p: pd.read_csv(p, encoding="utf-8-sig"), "xlsx": pd.read_excel,
             "parquet": pd.read_parquet}[suffix](path)
@@ -91,6 +96,11 @@ def test_unsupported_extension(exported_round, tmp_path):
 
 def test_cli_export_and_errors(cli, exported_round, tmp_path):
     exported_round.closes_on = date(2026, 3, 1)
+    early = cli("results", "export", exported_round.name, "--aggregates", str(tmp_path / "a.csv"))
+    assert early.exit_code == 1 and "are being prepared" in early.output  # an export never freezes
+    assert not (tmp_path / "a.csv").exists()
+    frozen = cli("results", "freeze", exported_round.name)
+    assert frozen.exit_code == 0 and "content hash" in frozen.output
     result = cli("results", "export", exported_round.name, "--aggregates", str(tmp_path / "a.csv"))
     assert result.exit_code == 0, result.output
     assert pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig")["school"].iloc[0] == "NETWORK"
@@ -101,30 +111,40 @@ def test_cli_export_and_errors(cli, exported_round, tmp_path):
     assert cli("results", "export", "nope", "--aggregates", str(tmp_path / "a.csv")).exit_code == 1
     bad = cli("results", "export", exported_round.name, "--aggregates", str(tmp_path / "a.txt"))
     assert bad.exit_code == 1 and "unsupported" in bad.output
-    frozen = cli("results", "freeze", exported_round.name)
-    assert frozen.exit_code == 0 and "content hash" in frozen.output
 
 
-def test_staff_download_only_their_school(client, login, staff, exported_round, make_school, make_version,
+def test_staff_download_only_their_school(client, login, staff, frozen_round, make_school, make_version,
                                           make_round, db_session):
     login(staff)
-    response = client.get(f"/school/rounds/{exported_round.id}/aggregates.csv")
+    response = client.get(f"/school/rounds/{frozen_round.id}/aggregates.csv")
     assert response.status_code == 200
     table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig")
     assert set(table["school"]) == {"STAFFSCH", "NETWORK"}
-    xlsx = client.get(f"/school/rounds/{exported_round.id}/aggregates.xlsx")
+    xlsx = client.get(f"/school/rounds/{frozen_round.id}/aggregates.xlsx")
     assert xlsx.status_code == 200 and set(pd.read_excel(io.BytesIO(xlsx.data))["school"]) == {"STAFFSCH", "NETWORK"}
-    elsewhere = make_round(exported_round.version, [make_school("ELSE")], name="Elsewhere")
+    elsewhere = make_round(frozen_round.version, [make_school("ELSE")], name="Elsewhere")
     db_session.commit()
     assert client.get(f"/school/rounds/{elsewhere.id}/aggregates.csv").status_code == 404
-    assert client.get(f"/admin/rounds/{exported_round.id}/aggregates.csv").status_code == 403
+    assert client.get(f"/admin/rounds/{frozen_round.id}/aggregates.csv").status_code == 403
 
 
-def test_admin_download_all(client, login, admin, exported_round):
+def test_admin_download_all(client, login, admin, frozen_round):
     login(admin)
-    response = client.get(f"/admin/rounds/{exported_round.id}/aggregates.parquet")
+    response = client.get(f"/admin/rounds/{frozen_round.id}/aggregates.parquet")
     assert response.status_code == 200
     assert set(pd.read_parquet(io.BytesIO(response.data))["school"]) == {"STAFFSCH", "OTHER", "NETWORK"}
+
+
+@pytest.mark.parametrize("viewer, path", [("admin", "/admin/rounds/{id}/aggregates.csv"),
+                                          ("staff", "/school/rounds/{id}/aggregates.csv")])
+def test_a_closed_round_not_frozen_yet_is_being_prepared_and_a_download_freezes_nothing(
+        client, login, admin, staff, exported_round, db_session, viewer, path):
+    from survey.results.models import RoundResult
+
+    login({"admin": admin, "staff": staff}[viewer])
+    response = client.get(path.format(id=exported_round.id))
+    assert response.status_code == 409 and "The results are being prepared." in response.text
+    assert db_session.get(RoundResult, exported_round.id) is None
 
 
 def test_an_admin_of_another_network_gets_404(client, login, exported_round, make_network, db_session):
@@ -139,12 +159,12 @@ def test_an_admin_of_another_network_gets_404(client, login, exported_round, mak
         assert b"STAFFSCH" not in response.data
 
 
-def test_exported_aggregates_never_show_a_suppressed_cells_n(client, login, admin, exported_round):
+def test_exported_aggregates_never_show_a_suppressed_cells_n(client, login, admin, frozen_round):
     """OTHER has 8 respondents, all female, STAFFSCH 8 female and 1 male who answered the teaching items
     only: on teaching, STAFFSCH's man is shown as "< 5" with no n, its women (hidden to protect him) as
     "–"."""
     login(admin)
-    response = client.get(f"/admin/rounds/{exported_round.id}/aggregates.csv")
+    response = client.get(f"/admin/rounds/{frozen_round.id}/aggregates.csv")
     table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype={"n": "Int64"})
     hidden = table["suppressed"].astype(bool)
     assert hidden.any() and table.loc[hidden, "n"].isna().all() and table.loc[~hidden, "n"].notna().all()

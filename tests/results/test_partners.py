@@ -3,7 +3,7 @@ named only where the network shares names, stored with the frozen results and co
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,7 @@ from survey.extensions import db
 from survey.results.compute import NETWORK, PARTNER_COLUMNS, content_hash
 from survey.results.models import RoundResult
 from survey.results.service import from_parquet, round_results, verify
+from tests.results.conftest import stored_results
 
 AFTER = date(2026, 6, 1)
 # code -> (type, responses, mean answer on "teach"); overall satisfaction follows teach, so teach is the
@@ -54,7 +55,7 @@ def direct_partners(results, school: str, share_names: bool) -> pd.DataFrame:
 
 
 def test_partners_are_the_analysis_function_on_the_same_data(partner_round):
-    results = round_results(partner_round, today=AFTER)
+    results = stored_results(partner_round, AFTER)
     partners = results.partners
     assert tuple(partners.columns) == PARTNER_COLUMNS
     assert {"LOW1", "LOW2"} <= set(partners["school"])  # the weak teachers have someone to learn from
@@ -77,7 +78,7 @@ def test_partners_are_the_analysis_function_on_the_same_data(partner_round):
 
 
 def test_partners_are_frozen_with_the_results_and_covered_by_the_hash(partner_round, db_session):
-    first = round_results(partner_round, today=AFTER)
+    first = stored_results(partner_round, AFTER)
     stored = db_session.get(RoundResult, partner_round.id)
     aggregates, items, partners = from_parquet(stored.aggregates)
     pd.testing.assert_frame_equal(partners, first.partners)
@@ -88,7 +89,7 @@ def test_partners_are_frozen_with_the_results_and_covered_by_the_hash(partner_ro
 
 
 def test_anonymous_unless_the_network_shares_names(partner_round, network):
-    results = round_results(partner_round, today=date(2026, 2, 1))  # provisional: computed with the setting
+    results = stored_results(partner_round, date(2026, 2, 1))  # provisional: computed with the setting
     assert not results.partners.empty
     assert results.partners["partner_label"].map(lambda label: bool(re.fullmatch(r"School [A-Z]+", label))).all()
     names = {f"Skolen {code.lower()}" for code in SCHOOLS}
@@ -99,7 +100,7 @@ def test_anonymous_unless_the_network_shares_names(partner_round, network):
 
     network.share_school_names = True
     db.session.flush()
-    named = round_results(partner_round, today=date(2026, 2, 1))
+    named = stored_results(partner_round, date(2026, 2, 2))  # the next day's snapshot
     expected = named.partners["partner_school"].map(lambda code: f"Skolen {code.lower()}")
     assert named.partners["partner_label"].tolist() == expected.tolist()
     assert named.for_school("LOW1").partners["partner_school"].notna().all()
@@ -111,14 +112,14 @@ def test_most_similar_size_is_the_population_the_school_gave(partner_round, db_s
     students) TOP3 is the most similar."""
     from survey.rounds.operations import set_population
 
-    open_day = date(2026, 2, 1)  # an open round's results are computed afresh each time
+    open_day = date(2026, 2, 1)  # an open round's results are a snapshot taken once a day
     schools = {school.code: school for school in partner_round.schools}
     schools["TOP1"].type = "EUD"
     db_session.flush()
-    low1 = round_results(partner_round, today=open_day).partners.query("school == 'LOW1'")
+    low1 = stored_results(partner_round, open_day).partners.query("school == 'LOW1'")
     assert low1["partner_school"].tolist() == ["TOP1", "TOP3"]
     for code, size in (("LOW1", 300), ("TOP1", 40), ("TOP3", 280)):
         set_population(partner_round, schools[code].programs[0], size)
     db_session.flush()
-    low1 = round_results(partner_round, today=open_day).partners.query("school == 'LOW1'")
+    low1 = stored_results(partner_round, open_day + timedelta(days=1)).partners.query("school == 'LOW1'")
     assert low1["partner_school"].tolist() == ["TOP3", "TOP1"]

@@ -1,4 +1,5 @@
-"""Frozen and provisional results; the content hash is stable and the same on SQLite and PostgreSQL."""
+"""Frozen results and provisional snapshots, stored only by their operations and read back as stored; the content
+hash is stable and the same on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.results.compute import content_hash
 from survey.results.models import RoundResult
-from survey.results.service import compute_round, freeze_round_results, round_results
+from survey.results.operations import freeze_round_results, take_snapshot
+from survey.results.service import ResultsNotReady, compute_round, round_results
 from tests.conftest import fresh_database_url, make_app
 from tests.results.conftest import random_answers
 
@@ -33,8 +35,12 @@ def filled_round(make_version, make_school, make_round, add_response):
 
 
 def test_closed_round_is_computed_once_and_frozen(filled_round, db_session):
+    with pytest.raises(ResultsNotReady, match="being prepared"):
+        round_results(filled_round, today=AFTER)  # reading never freezes
+    assert db_session.get(RoundResult, filled_round.id) is None
+    freeze_round_results(filled_round, today=AFTER)
     first = round_results(filled_round, today=AFTER)
-    assert first.frozen
+    assert first.frozen and first.as_of is None
     stored = db_session.get(RoundResult, filled_round.id)
     assert stored is not None and stored.content_hash == first.content_hash and stored.responses == 43
     second = round_results(filled_round, today=AFTER)
@@ -47,9 +53,12 @@ def test_closed_round_is_computed_once_and_frozen(filled_round, db_session):
     assert freeze_round_results(filled_round, today=AFTER) is stored
 
 
-def test_open_round_is_provisional_and_not_stored(filled_round, db_session):
+def test_open_round_is_provisional_and_not_frozen(filled_round, db_session):
+    with pytest.raises(ResultsNotReady, match="provisional results .* are being prepared"):
+        round_results(filled_round, today=DURING)  # reading never takes the snapshot
+    take_snapshot(filled_round, today=DURING)
     results = round_results(filled_round, today=DURING)
-    assert not results.frozen
+    assert not results.frozen and results.as_of == DURING and results.responses == 43
     assert db_session.get(RoundResult, filled_round.id) is None
     with pytest.raises(ValueError, match="not closed"):
         freeze_round_results(filled_round, today=DURING)
@@ -71,11 +80,15 @@ def test_trend_against_previous_round(make_version, make_school, make_round, add
         for row in random_answers(rng, 40, missing=0):
             row = {k: min(5, v + shift) if isinstance(v, int) and k != "teach.boring" else v for k, v in row.items()}
             add_response(survey_round, school, row)
+    freeze_round_results(new, today=AFTER)
     table = round_results(new, today=AFTER).aggregates
     rows = table[(table["breakdown"] == "all") & (table["dimension"] == "wellbeing")]
     assert rows["trend_diff"].notna().all() and (rows["trend_diff"] > 0).all()
     assert rows["trend_significant"].notna().all()
-    assert db.session.get(RoundResult, old.id) is not None  # the previous round was frozen on the way
+    assert db.session.get(RoundResult, old.id) is None  # computed for the trend, not stored on the way
+    freeze_round_results(old, today=AFTER)
+    again = compute_round(new, today=AFTER)  # the same trends from the previous round's frozen results
+    assert again.content_hash == round_results(new, today=AFTER).content_hash
 
 
 def build_round(url: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
@@ -113,8 +126,9 @@ def build_round(url: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
                               school_ids=np.array([s.id for s in schools])[school], program_ids=program_ids,
                               answers=answers, background=background, submitted_on=date(2026, 2, 1))
         db.session.commit()
-        results = round_results(survey_round, today=AFTER)
+        freeze_round_results(survey_round, today=AFTER)
         db.session.commit()
+        results = round_results(survey_round, today=AFTER)
         stored = db.session.scalar(select(RoundResult))
         assert stored.content_hash == results.content_hash
         db.session.remove()

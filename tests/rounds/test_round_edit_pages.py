@@ -37,13 +37,15 @@ def test_the_round_page_links_to_the_changes_a_round_allows(client, admin, login
     login(admin)
     assert "Change the dates, version or schools, or delete the round" in client.get(f"/admin/rounds/{draft.id}").text
     page = edit_page(client, draft)
-    for action in ("dates", "version", "schools", "delete"):
+    for action in ("dates", "version", "schools"):
         assert f'action="/admin/rounds/{draft.id}/{action}"' in page
+    assert f'href="/admin/rounds/{draft.id}/delete"' in page  # to the confirmation page
     closed = make_round(name="Past", schools=[nts], opens=TODAY - timedelta(days=30), closes=TODAY - timedelta(days=1))
     assert f"/admin/rounds/{closed.id}/edit" not in client.get(f"/admin/rounds/{closed.id}").text
     page = edit_page(client, closed)
     assert "never reopened" in page
     assert not any(f'action="/admin/rounds/{closed.id}/{action}"' in page for action in ("dates", "version", "schools", "delete"))
+    assert f'href="/admin/rounds/{closed.id}/delete"' not in page
 
 
 def test_admin_reschedules_a_draft(client, admin, login, draft):
@@ -162,13 +164,20 @@ def test_a_school_with_responses_is_not_removed(client, admin, login, draft, nts
     assert refused.status_code == 422
     assert "has responses from VHS (3): a school with responses cannot be removed" in refused.text
     assert [s.code for s in fresh(draft).schools] == ["NTS", "VHS"]
-    assert f'action="/admin/rounds/{draft.id}/delete"' not in refused.text  # responses: no delete button
+    assert f'/admin/rounds/{draft.id}/delete"' not in refused.text  # responses: no delete button
 
 
-def test_admin_deletes_a_draft_without_responses(client, admin, login, draft):
+def test_admin_deletes_a_draft_without_responses_after_confirming(client, admin, login, draft):
     ensure_links(draft)
     login(admin)
-    deleted = client.post(f"/admin/rounds/{draft.id}/delete", data={"csrf_token": csrf_token_from(edit_page(client, draft))})
+    asked = client.get(f"/admin/rounds/{draft.id}/delete")
+    assert asked.status_code == 200 and "Delete “Elevtrivsel 2027”?" in asked.text
+    assert "with its 2 links and 0 personal invitations" in asked.text and "<script" not in asked.text
+    token = csrf_token_from(asked.text)
+    unconfirmed = client.post(f"/admin/rounds/{draft.id}/delete", data={"csrf_token": token})
+    assert unconfirmed.status_code == 200 and "Delete “Elevtrivsel 2027”?" in unconfirmed.text  # asks again
+    assert fresh(draft) is not None
+    deleted = client.post(f"/admin/rounds/{draft.id}/delete", data={"csrf_token": token, "confirm": "Delete the round"})
     assert deleted.status_code == 302 and deleted.location.endswith("/admin/rounds")
     assert db.session.scalar(select(SurveyRound)) is None and db.session.scalar(select(SurveyLink)) is None
     assert "Deleted round &#39;Elevtrivsel 2027&#39;." in client.get(deleted.location).text
@@ -183,7 +192,9 @@ def test_delete_refuses_an_open_round_and_a_round_with_responses(client, admin, 
         (running, "&#39;Running&#39; is open: only a draft round can be deleted"),
         (draft, "&#39;Elevtrivsel 2027&#39; has 1 response: a round with responses cannot be deleted"),
     ):
-        refused = client.post(f"/admin/rounds/{survey_round.id}/delete", data={"csrf_token": token})
+        asked = client.get(f"/admin/rounds/{survey_round.id}/delete")
+        assert asked.status_code == 422 and message in asked.text  # refused before asking
+        refused = client.post(f"/admin/rounds/{survey_round.id}/delete", data={"csrf_token": token, "confirm": "1"})
         assert refused.status_code == 422 and message in refused.text
     assert db.session.scalar(select(db.func.count(SurveyRound.id))) == 2
 

@@ -92,7 +92,7 @@ def test_a_draft_moves_from_today_on_and_an_open_round_extends_its_closing_date(
 
 
 def test_a_closed_round_is_never_reopened_and_says_when_its_results_are_frozen(make_round, school, add_responses):
-    from survey.results.service import freeze_round_results
+    from survey.results.operations import freeze_round_results
 
     closed = make_round(schools=[school], opens=TODAY - timedelta(days=40), closes=TODAY - timedelta(days=1))
     add_responses(closed, school, 3)
