@@ -1,7 +1,7 @@
 """provisional results of an open round are a stored snapshot, taken at most once a day
 
-Revision ID: 0006c
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06 01:10:00
 
 Until now an open round's provisional results were computed on every read, so two reads around one
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006c'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

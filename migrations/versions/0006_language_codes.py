@@ -1,6 +1,6 @@
 """responses hold language codes of up to 16 characters (prs, ckb, sr-Latn), not 2
 
-Revision ID: 0006e_language_codes
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06 01:30:00
 
@@ -19,7 +19,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0006e_language_codes'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
