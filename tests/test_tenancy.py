@@ -174,3 +174,114 @@ def test_no_url_reaches_another_networks_objects(app, db_session, tenants, direc
     assert leaks == [], f"{len(leaks)} of {checked} requests reached {owner.network.name}:\n" + "\n".join(leaks)
     assert checked > 250
     assert after == before
+
+
+# --- the command line with two networks ------------------------------------------------------------------
+
+
+def test_results_and_report_commands_find_a_round_of_either_network(cli, tenants, tmp_path):
+    alpha, beta = tenants
+    for tenant in tenants:
+        frozen = cli("results", "freeze", tenant.closed_round.name)
+        assert frozen.exit_code == 0, frozen.stderr
+        assert f"round '{tenant.closed_round.name}': 8 responses" in frozen.stdout
+    out = tmp_path / "aggregates.csv"
+    exported = cli("results", "export", str(beta.closed_round.id), "--aggregates", str(out))
+    assert exported.exit_code == 0, exported.stderr
+    assert beta.school.code in out.read_text(encoding="utf-8") and alpha.school.code not in out.read_text(encoding="utf-8")
+    responses = tmp_path / "responses.csv"
+    assert cli("results", "export", alpha.closed_round.name, "--responses", str(responses)).exit_code == 0
+    assert len(responses.read_text(encoding="utf-8").splitlines()) == 1 + 8
+    built = cli("report", "build", alpha.closed_round.name, "--school", alpha.school.code, "--out", str(tmp_path / "pdf"),
+                "--workers", "1")
+    assert built.exit_code == 0, built.stderr
+    assert list((tmp_path / "pdf" / str(alpha.closed_round.id)).glob("*.pdf"))
+
+
+def same_name_rounds(db_session, tenants, name: str = "Fælles runde 2025") -> None:
+    for tenant in tenants:
+        survey_round = SurveyRound(network=tenant.network, version=tenant.shared_version, name=name,
+                                   opens_on=TODAY - timedelta(days=90), closes_on=TODAY - timedelta(days=60))
+        survey_round.schools = [tenant.school]
+        db_session.add(survey_round)
+    db_session.flush()
+
+
+@pytest.mark.parametrize("command", [
+    ("results", "freeze"),
+    ("results", "export", "--aggregates", "OUT.csv"),
+    ("report", "build"),
+    ("round", "schools"),
+])
+def test_a_round_name_two_networks_use_needs_network(cli, db_session, tenants, tmp_path, command):
+    same_name_rounds(db_session, tenants)
+    group, name, *options = command
+    options = [str(tmp_path / "out.csv") if option == "OUT.csv" else option for option in options]
+    ambiguous = cli(group, name, "Fælles runde 2025", *options)
+    assert ambiguous.exit_code == 1
+    assert ("round 'Fælles runde 2025' exists in several networks ('Alfanetværket', 'Betanetværket'): "
+            "give --network NAME") in ambiguous.stderr
+    if command == ("report", "build"):
+        options = ["--school", "BET", "--out", str(tmp_path / "pdf"), "--workers", "1"]
+    chosen = cli(group, name, "Fælles runde 2025", *options, "--network", "Betanetværket")
+    assert chosen.exit_code == 0, chosen.stderr
+
+
+def test_a_round_id_needs_no_network_and_an_unknown_network_is_named(cli, tenants):
+    alpha, _beta = tenants
+    listed = cli("round", "schools", str(alpha.open_round.id))
+    assert listed.exit_code == 0 and alpha.school.code in listed.stdout
+    wrong = cli("round", "schools", alpha.open_round.name, "--network", "Betanetværket")
+    assert wrong.exit_code == 1 and "in Betanetværket" in wrong.stderr
+    unknown = cli("results", "freeze", alpha.closed_round.name, "--network", "Gammanetværket")
+    assert unknown.exit_code == 1
+    assert "no network named 'Gammanetværket' (networks: 'Alfanetværket', 'Betanetværket')" in unknown.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ("questionnaire", "list"),
+    ("questionnaire", "withdraw", "staff", "2026"),
+    ("questionnaire", "publish", str(QUESTIONNAIRES / "staff" / "2026.yaml")),
+    ("questionnaire", "diff", "student:2026", "staff:2026"),
+    ("round", "list"),
+    ("round", "create", "--family", "student", "--version", "2026", "--name", "Ny", "--opens", "2030-01-01",
+     "--closes", "2030-02-01"),
+])
+def test_a_catalog_or_network_command_names_the_networks_when_ambiguous(cli, tenants, command):
+    result = cli(*command)
+    assert result.exit_code == 1
+    assert "there are several networks ('Alfanetværket', 'Betanetværket'): give --network NAME" in result.stderr
+
+
+def test_each_network_publishes_lists_and_withdraws_its_own_catalog(cli, db_session, tenants):
+    alpha, beta = tenants
+    assert alpha.shared_version.checksum == beta.shared_version.checksum  # the same file in both catalogs
+    listed = cli("questionnaire", "list", "--network", "Betanetværket").stdout
+    assert "company 2026" in listed and "staff 2026" not in listed and "student 2026" in listed
+
+    refused = cli("questionnaire", "withdraw", "staff", "2026", "--network", "Betanetværket")
+    assert refused.exit_code == 1 and "staff 2026 is not published in Betanetværket" in refused.stderr
+    published = cli("questionnaire", "publish", str(QUESTIONNAIRES / "staff" / "2026.yaml"), "--network", "Betanetværket")
+    assert published.exit_code == 0 and "published staff 2026 in Betanetværket" in published.stdout
+    assert cli("questionnaire", "withdraw", "staff", "2026", "--network", "Betanetværket").exit_code == 0
+    db_session.expire_all()
+    assert not alpha.own_version.is_withdrawn  # Alfa's staff 2026 is another version
+    assert "staff 2026       published" in cli("questionnaire", "list", "--network", "Alfanetværket").stdout
+
+    follows = cli("questionnaire", "publish", str(QUESTIONNAIRES / "student" / "2027.yaml"), "--network", "Betanetværket")
+    assert follows.exit_code == 0, follows.stderr  # it follows Beta's own student 2026
+    diff = cli("questionnaire", "diff", "student:2026", "student:2027", "--network", "Betanetværket")
+    assert diff.exit_code == 0 and diff.stdout, diff.stderr
+    missing = cli("questionnaire", "diff", "student:2026", "student:2027", "--network", "Alfanetværket")
+    assert missing.exit_code != 0 and "published in Alfanetværket" in missing.stderr
+
+
+def test_a_round_runs_only_a_version_of_its_own_network(cli, tenants):
+    from survey.rounds.operations import RoundStateError, create_round
+
+    alpha, beta = tenants
+    with pytest.raises(RoundStateError, match="staff 2026 is not a questionnaire of Betanetværket"):
+        create_round(beta.network, alpha.own_version, "Lånt", TODAY, TODAY + timedelta(days=9), [beta.school])
+    refused = cli("round", "create", "--network", "Betanetværket", "--family", "staff", "--version", "2026",
+                  "--name", "Lånt", "--opens", "2030-01-01", "--closes", "2030-02-01")
+    assert refused.exit_code == 1 and "staff 2026 is not published in Betanetværket" in refused.stderr
