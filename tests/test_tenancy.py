@@ -285,3 +285,22 @@ def test_a_round_runs_only_a_version_of_its_own_network(cli, tenants):
     refused = cli("round", "create", "--network", "Betanetværket", "--family", "staff", "--version", "2026",
                   "--name", "Lånt", "--opens", "2030-01-01", "--closes", "2030-02-01")
     assert refused.exit_code == 1 and "staff 2026 is not published in Betanetværket" in refused.stderr
+
+
+def test_an_admin_publishes_into_their_own_networks_catalog(client, login, db_session, tenants):
+    from tests.test_publishing import _publish_form, upload
+
+    alpha, beta = tenants
+    login(beta.admin)
+    preview = upload(client, QUESTIONNAIRES / "staff" / "2026.yaml")  # Alfa published this file; Beta has not
+    assert preview.status_code == 200 and "already published" not in preview.text
+    confirm = client.post("/admin/questionnaires/publish", data=_publish_form(preview.text))
+    assert confirm.status_code == 302
+    db_session.expire_all()
+    versions = db_session.scalars(sa.select(QuestionnaireVersion).where(QuestionnaireVersion.version == "2026")).all()
+    staff = {v.network_id: v for v in versions if v.family.key == "staff"}
+    assert set(staff) == {alpha.network.id, beta.network.id} and staff[beta.network.id].published_by == beta.admin.email
+    assert staff[alpha.network.id].checksum == staff[beta.network.id].checksum
+    listed = client.get("/admin/questionnaires").text
+    assert f'/admin/questionnaires/{staff[beta.network.id].id}"' in listed
+    assert f'/admin/questionnaires/{staff[alpha.network.id].id}"' not in listed
