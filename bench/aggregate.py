@@ -127,8 +127,9 @@ def load(url: str, n: int) -> dict:
             school.programs = [Program(code=f"P{p}", name=f"Program {p}") for p in range(PROGRAMS)]
             schools.append(school)
         db.session.add(network)
+        db.session.flush()
         text = definition_yaml()
-        version = publish_definition(validate_source(text, "bench.yaml"), text, "bench").version
+        version = publish_definition(network, validate_source(text, "bench.yaml"), text, "bench").version
         survey_round = SurveyRound(network=network, version=version, name=ROUND_NAME, opens_on=date(2025, 1, 6),
                                    closes_on=date(2025, 3, 28), schools=schools)
         db.session.add(survey_round)

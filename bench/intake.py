@@ -86,7 +86,7 @@ def prepare(url: str, rounds: int) -> list[tuple[int, str]]:
         db.session.add_all([network, school])
         db.session.flush()
         text = definition_yaml()
-        version = publish_definition(validate_source(text, "bench.yaml"), text, "bench").version
+        version = publish_definition(network, validate_source(text, "bench.yaml"), text, "bench").version
         for r in range(rounds):
             survey_round = create_round(network, version, f"Intake bench {r + 1}", today - timedelta(days=1),
                                         today + timedelta(days=30), [school])

@@ -1,4 +1,6 @@
 """The migrations build, on both databases, exactly the schema the models describe, and can be undone."""
+from datetime import date, datetime, timezone
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -39,3 +41,74 @@ def test_downgrade_to_empty_and_up_again(empty_app):
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
     assert schema_differences(empty_app) == []
+
+
+def seed_catalog_before_networks(connection, networks=("Netværket",), round_networks=(1,)) -> None:
+    """A catalog as it was before 0008 gave it a network: one version with a dimension and an item, and rounds using it."""
+    tables = sa.MetaData()
+    tables.reflect(bind=connection)
+    rows = {
+        "network": [{"id": i, "name": name, "k_min": 5, "share_school_names": False, "driver_min_cases": 100}
+                    for i, name in enumerate(networks, 1)],
+        "questionnaire_family": [{"id": 1, "key": "student"}],
+        "questionnaire_version": [{
+            "id": 1, "family_id": 1, "version": "2026", "previous_id": None, "title": {"da": "Elevtrivsel"},
+            "languages": ["da"], "scale_points": 5, "content": "{}", "source": "family: student", "checksum": "a" * 64,
+            "published_at": datetime(2026, 1, 5, tzinfo=timezone.utc), "published_by": "test", "withdrawn_at": None,
+        }],
+        "dimension": [{"id": 1, "version_id": 1, "key": "overall", "position": 0, "title": {"da": "Samlet"},
+                       "is_overall": True}],
+        "item": [{"id": 1, "version_id": 1, "dimension_id": 1, "key": "q1", "position": 0, "text": {"da": "Godt?"},
+                  "reverse": False, "required": True, "lineage": "student/2026/q1"}],
+        "survey_round": [{"id": i, "network_id": n, "version_id": 1, "name": f"Runde {i}", "opens_on": date(2026, 2, 1),
+                          "closes_on": date(2026, 3, 1)} for i, n in enumerate(round_networks, 1)],
+    }
+    for name, values in rows.items():
+        if values:
+            connection.execute(tables.tables[name].insert(), values)
+
+
+def run(*statements: str) -> list:
+    """Run the statements in one transaction of their own; the last one's rows."""
+    with db.engine.begin() as connection:
+        for statement in statements:
+            result = connection.execute(sa.text(statement))
+        return result.all() if result.returns_rows else []
+
+
+def test_upgrade_gives_the_existing_catalog_to_its_network_and_keeps_it_immutable(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            seed_catalog_before_networks(connection)
+        upgrade()
+        assert run("SELECT network_id, key FROM questionnaire_family") == [(1, "student")]
+        assert run("SELECT family_id, checksum FROM questionnaire_version") == [(1, "a" * 64)]
+        assert run("SELECT version_id FROM survey_round") == [(1,)]
+        for statement in ("UPDATE questionnaire_version SET content = '{\"x\": 1}'", "DELETE FROM questionnaire_version",
+                          "UPDATE item SET key = 'q2'", "DELETE FROM dimension"):
+            with pytest.raises(sa.exc.DBAPIError, match="published questionnaire content is immutable"):
+                run(statement)
+        run("UPDATE questionnaire_version SET withdrawn_at = published_at")  # withdrawing stays allowed
+        with pytest.raises(sa.exc.IntegrityError):  # foreign keys are enforced again
+            run("INSERT INTO questionnaire_family (id, network_id, key) VALUES (9, 99, 'staff')")
+        run(  # another network may publish the same content
+            "INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases) VALUES (2, 'Andet', 5, false, 100)",
+            "INSERT INTO questionnaire_family (id, network_id, key) VALUES (2, 2, 'student')",
+            "INSERT INTO questionnaire_version (id, family_id, version, title, languages, scale_points, content, source, "
+            "checksum, published_at, published_by) SELECT 2, 2, version, title, languages, scale_points, content, source, "
+            "checksum, published_at, published_by FROM questionnaire_version WHERE id = 1",
+        )
+    assert schema_differences(empty_app) == []
+
+
+def test_upgrade_refuses_to_guess_which_network_owns_a_shared_catalog(empty_app, capfd):
+    with empty_app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as connection:
+            seed_catalog_before_networks(connection, networks=("Nord", "Syd"), round_networks=(1, 2))
+        with pytest.raises(SystemExit):
+            upgrade()
+        assert "the questionnaire catalog cannot be given to one network: rounds of Nord, Syd use it" in capfd.readouterr().err
+        assert run("SELECT version_num FROM alembic_version") == [("0007",)]
+        assert run("SELECT key FROM questionnaire_family") == [("student",)]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from survey.catalog.models import Dimension, ImmutableVersionError, QuestionnaireVersion, version_by_label
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
+from survey.network.models import Network
 from survey.rounds.models import SurveyRound
 
 from .conftest import csrf_token_from
@@ -21,8 +22,15 @@ STUDENT_2026 = QUESTIONNAIRES / "student" / "2026.yaml"
 STUDENT_2027 = QUESTIONNAIRES / "student" / "2027.yaml"
 
 
+@pytest.fixture(autouse=True)
+def one_network(network):
+    """The catalog belongs to a network: every test here has one (the CLI needs no --network then)."""
+    return network
+
+
 def published(family: str, version: str) -> QuestionnaireVersion | None:
-    return db.session.scalar(version_by_label(family, version))
+    network_id = db.session.scalar(select(Network.id).order_by(Network.id).limit(1))
+    return db.session.scalar(version_by_label(network_id, family, version))
 
 
 def test_validate_accepts_the_standard_questionnaires(cli):

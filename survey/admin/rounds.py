@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from survey.admin import bp
-from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion
+from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.network.models import School
 from survey.results.operations import close_and_freeze
@@ -125,8 +125,7 @@ def rounds():
 def create_round_page():
     form = CreateRoundForm()
     versions = db.session.scalars(
-        select(QuestionnaireVersion)
-        .join(QuestionnaireFamily)
+        versions_of_network(current_user.network_id)
         .where(QuestionnaireVersion.withdrawn_at.is_(None))
         .order_by(QuestionnaireFamily.key, QuestionnaireVersion.published_at)
     ).all()

@@ -11,7 +11,13 @@ from survey.admin.forms import NetworkSettingsForm, PublishQuestionnaireForm, Up
 from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, checksum
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.respond.pages import page_headings
-from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, latest_version, version_by_label
+from survey.catalog.models import (
+    QuestionnaireFamily,
+    QuestionnaireVersion,
+    latest_version,
+    version_by_label,
+    versions_of_network,
+)
 from survey.catalog.operations import PublishError, definition_of, publish_definition, validate_source, withdraw_version
 from survey.extensions import db
 from survey.network.models import School
@@ -25,7 +31,7 @@ def index():
     counts = {
         "schools": db.session.scalar(select(func.count(School.id)).where(School.network_id == network.id)),
         "users": db.session.scalar(select(func.count(User.id)).where(User.network_id == network.id)),
-        "versions": db.session.scalar(select(func.count(QuestionnaireVersion.id))),
+        "versions": db.session.scalar(versions_of_network(network.id).with_only_columns(func.count(QuestionnaireVersion.id))),
         "rounds": db.session.scalar(select(func.count(SurveyRound.id)).where(SurveyRound.network_id == network.id)),
     }
     return render_template("admin/index.html", network=network, counts=counts)
@@ -56,17 +62,25 @@ def network_settings():
 def schools():
     rows = db.session.scalars(select(School).where(School.network_id == current_user.network_id).order_by(School.code))
     staff = db.session.execute(
-        select(User.school_id, func.count(User.id)).where(User.school_id.is_not(None)).group_by(User.school_id)
+        select(User.school_id, func.count(User.id))
+        .where(User.network_id == current_user.network_id, User.school_id.is_not(None))
+        .group_by(User.school_id)
     ).all()
     return render_template("admin/schools.html", schools=rows.all(), staff=dict(staff))
 
 
 @bp.get("/questionnaires")
 def questionnaires():
-    families = db.session.scalars(select(QuestionnaireFamily).order_by(QuestionnaireFamily.key)).all()
+    families = db.session.scalars(
+        select(QuestionnaireFamily)
+        .where(QuestionnaireFamily.network_id == current_user.network_id)
+        .order_by(QuestionnaireFamily.key)
+    ).all()
     used = {
         version_id
-        for (version_id,) in db.session.execute(select(SurveyRound.version_id).distinct())
+        for (version_id,) in db.session.execute(
+            select(SurveyRound.version_id).where(SurveyRound.network_id == current_user.network_id).distinct()
+        )
     }
     return render_template("admin/questionnaires.html", families=families, used=used, withdraw_form=WithdrawForm())
 
@@ -79,7 +93,7 @@ def _diff_against_previous(
     can say that nothing of it would stay comparable."""
     if definition.previous is None:
         return (latest if latest is not None and latest.version != definition.version else None), None
-    previous = db.session.scalar(version_by_label(definition.family, definition.previous))
+    previous = db.session.scalar(version_by_label(current_user.network_id, definition.family, definition.previous))
     if previous is None:
         return None, None
     return previous, format_diff(diff_definitions(definition_of(previous), definition))
@@ -95,15 +109,15 @@ def upload_questionnaire():
     raw = upload.read()
     try:
         source = raw.decode("utf-8")
-        definition = validate_source(source, filename)
+        definition = validate_source(source, filename, network=current_user.network)
     except UnicodeDecodeError as error:
         problems = [f"{filename}:1: the file is not UTF-8 text ({error.reason} at byte {error.start})"]
         return render_template("admin/upload.html", form=form, problems=problems), 422
     except DefinitionError as error:
         return render_template("admin/upload.html", form=form, problems=[str(p) for p in error.problems]), 422
     digest = checksum(definition)
-    existing = db.session.scalar(version_by_label(definition.family, definition.version))
-    latest = db.session.scalar(latest_version(definition.family))
+    existing = db.session.scalar(version_by_label(current_user.network_id, definition.family, definition.version))
+    latest = db.session.scalar(latest_version(current_user.network_id, definition.family))
     previous, diff_text = _diff_against_previous(definition, latest)
     publish_form = PublishQuestionnaireForm(source=source, filename=filename, checksum=digest)
     return render_template(
@@ -125,10 +139,10 @@ def publish_questionnaire():
     if not form.validate_on_submit():
         abort(400)
     try:
-        definition = validate_source(form.source.data, form.filename.data)
+        definition = validate_source(form.source.data, form.filename.data, network=current_user.network)
         if checksum(definition) != form.checksum.data:
             abort(400)
-        result = publish_definition(definition, form.source.data, current_user.email)
+        result = publish_definition(current_user.network, definition, form.source.data, current_user.email)
     except DefinitionError as error:
         return render_template("admin/upload.html", form=UploadQuestionnaireForm(), problems=[str(p) for p in error.problems]), 422
     except PublishError as error:
@@ -144,7 +158,11 @@ def publish_questionnaire():
 
 
 def _version_or_404(version_id: int) -> QuestionnaireVersion:
-    return db.get_or_404(QuestionnaireVersion, version_id)
+    """A version of the admin's own network's catalog; another network's answers 404, as if it did not exist."""
+    version = db.session.get(QuestionnaireVersion, version_id)
+    if version is None or version.network_id != current_user.network_id:
+        abort(404)
+    return version
 
 
 @bp.get("/questionnaires/<int:version_id>")

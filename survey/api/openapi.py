@@ -241,9 +241,11 @@ PATHS = {
     },
     "/questionnaires": {
         "get": {
-            "summary": "The published questionnaire catalog.",
-            "security": PUBLIC,
-            "responses": {"200": _json({"type": "array", "items": _ref("Questionnaire")}, "Every published version.")},
+            "summary": "The questionnaire catalog of the token's network.",
+            "responses": {
+                "200": _json({"type": "array", "items": _ref("Questionnaire")}, "Every version the network published."),
+                "401": UNAUTHORIZED,
+            },
         }
     },
     "/openapi.json": {

@@ -19,7 +19,7 @@ from survey.analysis import response_rate
 from survey.api import bp
 from survey.api.auth import current_api_user, public
 from survey.api.openapi import openapi_document
-from survey.catalog.models import QuestionnaireVersion
+from survey.catalog.models import QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.network.models import School
 from survey.responses.models import Response
@@ -36,10 +36,11 @@ def health():
 
 
 @bp.get("/questionnaires")
-@public
 def questionnaires():
-    """The published catalog: public, since the questionnaires are the network's shared standard."""
-    versions = db.session.scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.published_at)).all()
+    """The catalog of the token's network: each network publishes its own, and sees no other's."""
+    versions = db.session.scalars(
+        versions_of_network(current_api_user().network_id).order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
+    ).all()
     return jsonify(
         [
             {

@@ -1,4 +1,8 @@
-"""`benchlearn questionnaire ...`: validate, diff, publish, list and withdraw questionnaire versions."""
+"""`benchlearn questionnaire ...`: validate, diff, publish, list and withdraw questionnaire versions.
+
+Each network has its own catalog: the commands that read or change it work in the only network, or the one
+`--network NAME` names when there are several.
+"""
 from __future__ import annotations
 
 import getpass
@@ -17,15 +21,18 @@ from survey.catalog.definition import (
 )
 from survey.catalog.limits import oversized
 from survey.catalog.diff import diff_definitions, format_diff
-from survey.catalog.models import QuestionnaireVersion, version_by_label
+from survey.catalog.models import QuestionnaireVersion, version_by_label, versions_of_network
 from survey.catalog.operations import (
     PublishError,
+    catalog_exists,
     definition_of,
     publish_definition,
     validate_source,
     withdraw_version,
 )
 from survey.extensions import db
+from survey.network.cli import network_option, resolve_network
+from survey.network.models import Network
 
 questionnaire_cli = click.Group("questionnaire", help="Validate, compare and publish questionnaire versions.")
 
@@ -41,14 +48,27 @@ def _source(path: Path) -> str:
         raise
 
 
+def _catalog_network(name: str | None) -> Network | None:
+    """The network whose published versions a file may follow: the named one, else the only one, else none
+    (files are checked before any network exists, and then follow only the files beside them)."""
+    if name:
+        return resolve_network(name)
+    if not catalog_exists():
+        return None
+    networks = db.session.scalars(select(Network).limit(2)).all()
+    return networks[0] if len(networks) == 1 else None
+
+
 @questionnaire_cli.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def validate_command(files: tuple[Path, ...]) -> None:
+@click.option("--network", "network_name", help="Whose published versions a file may follow (default: the only network).")
+def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
     """Check questionnaire files; print every problem as FILE:LINE: message. Exit 1 on any problem."""
     failed = False
+    network = _catalog_network(network_name)
     for path in files:
         try:
-            definition = _validated_or_report(path)
+            definition = _validated_or_report(path, network)
         except DefinitionError as error:
             failed = True
             for problem in error.problems:
@@ -63,35 +83,40 @@ def validate_command(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-def _validated_or_report(path: Path, *lookups) -> QuestionnaireDefinition:
-    """Validate a file; a previous version may be published, given in `lookups`, or lie beside the file."""
-    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path))
+def _validated_or_report(path: Path, network: Network | None, *lookups) -> QuestionnaireDefinition:
+    """Validate a file; a previous version may be published in `network`, given in `lookups`, or lie beside
+    the file."""
+    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network)
 
 
-def _definition_from(arg: str, *lookups) -> QuestionnaireDefinition:
-    """A file path, or FAMILY:VERSION of a published version."""
+def _definition_from(arg: str, network_name: str | None, *lookups) -> QuestionnaireDefinition:
+    """A file path, or FAMILY:VERSION of a version published in the network."""
     path = Path(arg)
     if path.exists():
-        return _validated_or_report(path, *lookups)
+        return _validated_or_report(path, _catalog_network(network_name), *lookups)
     family, _, version = arg.partition(":")
-    found = db.session.scalar(version_by_label(family, version)) if version else None
-    if found is None:
+    if not version:
         raise click.BadParameter(f"'{arg}' is neither a file nor a published FAMILY:VERSION (e.g. student:2026)")
+    network = resolve_network(network_name)
+    found = db.session.scalar(version_by_label(network.id, family, version))
+    if found is None:
+        raise click.BadParameter(f"'{arg}' is neither a file nor a FAMILY:VERSION published in {network.name}")
     return definition_of(found)
 
 
 @questionnaire_cli.command("diff")
 @click.argument("old")
 @click.argument("new")
-def diff_command(old: str, new: str) -> None:
+@network_option
+def diff_command(old: str, new: str, network_name: str | None) -> None:
     """Show what changed from OLD to NEW (files, or FAMILY:VERSION of published versions)."""
     try:
-        old_definition = _definition_from(old)
+        old_definition = _definition_from(old, network_name)
 
         def follows_old(family: str, version: str) -> QuestionnaireDefinition | None:
             return old_definition if (family, version) == (old_definition.family, old_definition.version) else None
 
-        new_definition = _definition_from(new, follows_old)
+        new_definition = _definition_from(new, network_name, follows_old)
         click.echo(format_diff(diff_definitions(old_definition, new_definition)))
     except DefinitionError as error:
         click.echo(str(error), err=True)
@@ -103,12 +128,15 @@ def diff_command(old: str, new: str) -> None:
 @questionnaire_cli.command("publish")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--by", "published_by", help="Who publishes (recorded with the version); default: the OS user.")
-def publish_command(file: Path, published_by: str | None) -> None:
+@network_option
+def publish_command(file: Path, published_by: str | None, network_name: str | None) -> None:
     """Publish FILE. Publishing identical content again changes nothing; other content under a used version is refused."""
+    network = resolve_network(network_name)
     try:
         text = _source(file)
-        definition = validate_source(text, str(file))  # only a published version may be followed
-        result = publish_definition(definition, text, published_by or f"command line ({getpass.getuser()})")
+        definition = validate_source(text, str(file), network=network)  # only a published version may be followed
+        by = published_by or f"command line ({getpass.getuser()})"
+        result = publish_definition(network, definition, text, by)
     except DefinitionError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
@@ -117,15 +145,18 @@ def publish_command(file: Path, published_by: str | None) -> None:
     db.session.commit()
     version = result.version
     if result.created:
-        click.echo(f"published {version.label} (checksum {version.checksum[:12]}, {len(version.items)} items)")
+        click.echo(f"published {version.label} in {network.name} (checksum {version.checksum[:12]}, {len(version.items)} items)")
     else:
         click.echo(f"{version.label} is already published with identical content: nothing changed")
 
 
 @questionnaire_cli.command("list")
-def list_command() -> None:
-    """List published versions."""
-    for version in db.session.scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.published_at)):
+@network_option
+def list_command(network_name: str | None) -> None:
+    """List the network's published versions."""
+    network = resolve_network(network_name)
+    versions = versions_of_network(network.id).order_by(QuestionnaireVersion.published_at, QuestionnaireVersion.id)
+    for version in db.session.scalars(versions):
         state = "withdrawn" if version.is_withdrawn else "published"
         click.echo(
             f"{version.label:<16} {state:<9} {version.checksum[:12]}  {version.published_at:%Y-%m-%d} {version.published_by}"
@@ -135,11 +166,13 @@ def list_command() -> None:
 @questionnaire_cli.command("withdraw")
 @click.argument("family")
 @click.argument("version")
-def withdraw_command(family: str, version: str) -> None:
+@network_option
+def withdraw_command(family: str, version: str, network_name: str | None) -> None:
     """Withdraw a published version that no round uses (its content stays, unchanged)."""
-    found = db.session.scalar(version_by_label(family, version))
+    network = resolve_network(network_name)
+    found = db.session.scalar(version_by_label(network.id, family, version))
     if found is None:
-        raise click.ClickException(f"{family} {version} is not published")
+        raise click.ClickException(f"{family} {version} is not published in {network.name}")
     try:
         withdraw_version(found)
     except PublishError as error:

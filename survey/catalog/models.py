@@ -1,5 +1,7 @@
 """The questionnaire catalog: families and their published, immutable versions.
 
+Each network has its own catalog: a family belongs to one network, and so do its versions, so two networks may
+publish the same file (or different content under the same version label) without touching each other.
 A `QuestionnaireVersion` row exists only once published; its content and every dimension, item and question
 under it can never change again (enforced here before each flush and by triggers in the database). The only
 change a version knows is being withdrawn, and only while no round uses it.
@@ -7,12 +9,16 @@ change a version knows is being withdrawn, and only while no round uses it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from survey.catalog.rules import VERSION_LENGTH
 from survey.extensions import db
+
+if TYPE_CHECKING:
+    from survey.network.models import Network
 
 FAMILY_KEYS = ("student", "staff", "company")
 
@@ -22,11 +28,19 @@ class ImmutableVersionError(Exception):
 
 
 class QuestionnaireFamily(db.Model):
+    """A network's family of questionnaire versions (student, staff or company)."""
+
     __tablename__ = "questionnaire_family"
-    __table_args__ = (CheckConstraint(f"key IN {FAMILY_KEYS!r}", name="known_family"),)
+    __table_args__ = (
+        UniqueConstraint("network_id", "key"),
+        CheckConstraint(f"key IN {FAMILY_KEYS!r}", name="known_family"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(20), unique=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"))
+    key: Mapped[str] = mapped_column(String(20))
+
+    network: Mapped[Network] = relationship()
 
     versions: Mapped[list[QuestionnaireVersion]] = relationship(
         back_populates="family", order_by="QuestionnaireVersion.published_at"
@@ -53,7 +67,7 @@ class QuestionnaireVersion(db.Model):
     scale_points: Mapped[int]
     content: Mapped[str] = mapped_column(Text)  # canonical JSON of the definition; the checksum is over it
     source: Mapped[str] = mapped_column(Text)  # the YAML as published, for download and audit
-    checksum: Mapped[str] = mapped_column(String(64), unique=True)
+    checksum: Mapped[str] = mapped_column(String(64))  # two networks may publish the same content
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_by: Mapped[str] = mapped_column(String(254))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -68,6 +82,10 @@ class QuestionnaireVersion(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def network_id(self) -> int:
+        return self.family.network_id
 
     @property
     def label(self) -> str:
@@ -169,23 +187,25 @@ def _refuse_changes_to_published_content(session: Session, _context, _instances)
             )
 
 
-def family_by_key(key: str):
-    return select(QuestionnaireFamily).where(QuestionnaireFamily.key == key)
+def family_by_key(network_id: int, key: str):
+    return select(QuestionnaireFamily).where(QuestionnaireFamily.network_id == network_id, QuestionnaireFamily.key == key)
 
 
-def version_by_label(family_key: str, version: str):
-    return (
-        select(QuestionnaireVersion)
-        .join(QuestionnaireFamily)
-        .where(QuestionnaireFamily.key == family_key, QuestionnaireVersion.version == version)
+def versions_of_network(network_id: int):
+    """Every version of the network's catalog, as a statement to refine (order, filters)."""
+    return select(QuestionnaireVersion).join(QuestionnaireFamily).where(QuestionnaireFamily.network_id == network_id)
+
+
+def version_by_label(network_id: int, family_key: str, version: str):
+    return versions_of_network(network_id).where(
+        QuestionnaireFamily.key == family_key, QuestionnaireVersion.version == version
     )
 
 
-def latest_version(family_key: str):
-    """The most recently published version of a family that is not withdrawn."""
+def latest_version(network_id: int, family_key: str):
+    """The network's most recently published version of a family that is not withdrawn."""
     return (
-        select(QuestionnaireVersion)
-        .join(QuestionnaireFamily)
+        versions_of_network(network_id)
         .where(QuestionnaireFamily.key == family_key, QuestionnaireVersion.withdrawn_at.is_(None))
         .order_by(QuestionnaireVersion.published_at.desc(), QuestionnaireVersion.id.desc())
         .limit(1)

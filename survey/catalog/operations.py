@@ -1,5 +1,8 @@
 """Publishing and withdrawing questionnaire versions: the one path, used by both the CLI and the admin UI.
 
+Each network has its own catalog: a version is published into a network, follows a version of that network
+and is found only by it.
+
 Functions flush, never commit; the caller (request or CLI command) commits once.
 """
 from __future__ import annotations
@@ -22,6 +25,7 @@ from survey.catalog.models import (
 import sqlalchemy as sa
 
 from survey.extensions import db
+from survey.network.models import Network
 from survey.rounds.models import rounds_using
 
 Lookup = Callable[[str, str], QuestionnaireDefinition | None]
@@ -41,10 +45,14 @@ def definition_of(version: QuestionnaireVersion) -> QuestionnaireDefinition:
     return QuestionnaireDefinition.model_validate_json(version.content)
 
 
-def published_definition(family: str, version: str) -> QuestionnaireDefinition | None:
-    """A previous_lookup that knows only published versions: what a new version may follow."""
-    found = db.session.scalar(version_by_label(family, version))
-    return definition_of(found) if found else None
+def published_in(network_id: int) -> Lookup:
+    """A previous_lookup that knows only the network's published versions: what a new version may follow."""
+
+    def lookup(family: str, version: str) -> QuestionnaireDefinition | None:
+        found = db.session.scalar(version_by_label(network_id, family, version))
+        return definition_of(found) if found else None
+
+    return lookup
 
 
 def chained_lookup(*lookups: Lookup | None) -> Lookup:
@@ -63,16 +71,20 @@ def catalog_exists() -> bool:
     return sa.inspect(db.engine).has_table(QuestionnaireVersion.__tablename__)
 
 
-def validate_source(text: str, filename: str, *fallbacks: Lookup) -> QuestionnaireDefinition:
-    """Parse and validate a definition; a previous version is looked up among published ones, then `fallbacks`."""
-    published = published_definition if catalog_exists() else None
+def validate_source(text: str, filename: str, *fallbacks: Lookup, network: Network | None = None) -> QuestionnaireDefinition:
+    """Parse and validate a definition; a previous version is looked up among the network's published ones
+    (none without a network), then `fallbacks`."""
+    published = published_in(network.id) if network is not None and catalog_exists() else None
     return parse_definition(text, filename, chained_lookup(published, *fallbacks))
 
 
-def publish_definition(definition: QuestionnaireDefinition, source: str, published_by: str) -> PublishResult:
-    """Publish a validated definition. Identical content again changes nothing; different content is refused."""
+def publish_definition(
+    network: Network, definition: QuestionnaireDefinition, source: str, published_by: str
+) -> PublishResult:
+    """Publish a validated definition into the network's catalog. Identical content again changes nothing;
+    different content is refused."""
     digest = checksum(definition)
-    existing = db.session.scalar(version_by_label(definition.family, definition.version))
+    existing = db.session.scalar(version_by_label(network.id, definition.family, definition.version))
     if existing is not None:
         if existing.checksum == digest:
             return PublishResult(existing, created=False)
@@ -84,13 +96,15 @@ def publish_definition(definition: QuestionnaireDefinition, source: str, publish
         )
     previous = None
     if definition.previous is not None:
-        previous = db.session.scalar(version_by_label(definition.family, definition.previous))
+        previous = db.session.scalar(version_by_label(network.id, definition.family, definition.previous))
         if previous is None:
             raise PublishError(
                 f"{definition.family} {definition.version} follows version {definition.previous}, "
                 "which is not published: publish it first."
             )
-    family = db.session.scalar(family_by_key(definition.family)) or QuestionnaireFamily(key=definition.family)
+    family = db.session.scalar(family_by_key(network.id, definition.family)) or QuestionnaireFamily(
+        network=network, key=definition.family
+    )
     version = QuestionnaireVersion(
         family=family,
         version=definition.version,

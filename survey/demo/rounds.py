@@ -94,7 +94,7 @@ def _round(network: Network, name: str, family: str, label: str, opens_on: date,
     existing = db.session.scalar(select(SurveyRound).where(SurveyRound.network_id == network.id, SurveyRound.name == name))
     if existing is not None:
         return existing
-    version: QuestionnaireVersion = db.session.scalar(version_by_label(family, label))
+    version: QuestionnaireVersion = db.session.scalar(version_by_label(network.id, family, label))
     return create_round(network, version, name, opens_on, closes_on, list(network.schools))
 
 

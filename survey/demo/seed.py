@@ -66,7 +66,9 @@ def seed_demo(questionnaire_dir: Path = PROJECT_ROOT / "questionnaires") -> Seed
     for relative in DEMO_QUESTIONNAIRES:
         path = questionnaire_dir / relative
         source = path.read_text(encoding="utf-8")
-        result = publish_definition(validate_source(source, str(path)), source, "demo seed")
+        result = publish_definition(
+            network, validate_source(source, str(path), network=network), source, "demo seed"
+        )
         published += result.created
     db.session.flush()
     rounds = seed_rounds(network)

@@ -16,18 +16,27 @@ network_cli = click.Group("network", help="Create and configure the network.")
 school_cli = click.Group("school", help="Manage the network's schools.")
 
 
+network_option = click.option(
+    "--network", "network_name", metavar="NAME", help="Network name (default: the only network)."
+)
+
+
+def network_names() -> str:
+    return ", ".join(repr(n) for n in db.session.scalars(select(Network.name).order_by(Network.name)))
+
+
 def resolve_network(name: str | None) -> Network:
-    """The named network, or the only one when no name is given."""
+    """The named network, or the only one when no name is given; else a message naming the networks."""
     if name:
         network = db.session.scalar(select(Network).where(Network.name == name))
         if network is None:
-            raise click.ClickException(f"no network named '{name}'")
+            raise click.ClickException(f"no network named '{name}' (networks: {network_names() or 'none'})")
         return network
-    networks = db.session.scalars(select(Network)).all()
+    networks = db.session.scalars(select(Network).limit(2)).all()
     if len(networks) != 1:
         raise click.ClickException(
             "no network exists yet: run `benchlearn network create NAME`" if not networks
-            else "there are several networks: give --network NAME"
+            else f"there are several networks ({network_names()}): give --network NAME"
         )
     return networks[0]
 

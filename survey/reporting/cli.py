@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from survey.reporting.build import build_reports
 from survey.reporting.loader import load_round_inputs
 from survey.reporting.storage import ReportStore, default_store
+from survey.network.cli import network_option
 from survey.results.service import ResultsNotReady
 from survey.rounds.cli import resolve_round
 
@@ -24,11 +25,13 @@ def report_cli() -> None:
               help="Folder to store the PDFs in (default: the instance's reports folder, which the web serves).")
 @click.option("--workers", type=int, default=None, help="Parallel processes (default: one per core).")
 @click.option("--force", is_flag=True, help="Rebuild reports that are up to date.")
+@network_option
 @with_appcontext
-def build_command(round_: str, schools: tuple[str, ...], out: str | None, workers: int | None, force: bool) -> None:
+def build_command(round_: str, schools: tuple[str, ...], out: str | None, workers: int | None, force: bool,
+                  network_name: str | None) -> None:
     """Build the reports of ROUND (id or name): every school's and the network report, skipping those whose
     content hash is already stored."""
-    survey_round = resolve_round(round_)
+    survey_round = resolve_round(round_, network_name)
     known = {s.code for s in survey_round.schools}
     unknown = [code for code in schools if code not in known]
     if unknown:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from survey.extensions import db
 from survey.network.models import School
 from survey.results.export import ExportError, export_aggregates, export_responses, format_of
+from survey.network.cli import network_option
 from survey.results.operations import freeze_due_rounds, freeze_round_results
 from survey.results.service import ResultsNotReady
 from survey.rounds.cli import resolve_round
@@ -26,8 +27,9 @@ results_cli = click.Group("results", help="Round results: exports and freezing."
 @click.option("--aggregates", "aggregates_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the long-format aggregates to this .csv/.xlsx/.parquet file.")
 @click.option("--school", "school_code", help="Only this school's rows (aggregates: plus the NETWORK rows).")
+@network_option
 def export_command(round_name: str, responses_file: Path | None, aggregates_file: Path | None,
-                   school_code: str | None) -> None:
+                   school_code: str | None, network_name: str | None) -> None:
     """Export a round's responses or aggregates; the format follows the file's extension."""
     if (responses_file is None) == (aggregates_file is None):
         raise click.UsageError("give exactly one of --responses FILE and --aggregates FILE")
@@ -36,7 +38,7 @@ def export_command(round_name: str, responses_file: Path | None, aggregates_file
         format_of(target)
     except ExportError as error:
         raise click.ClickException(str(error)) from error
-    survey_round = resolve_round(round_name)
+    survey_round = resolve_round(round_name, network_name)
     if school_code is not None:
         school = db.session.scalar(select(School).where(School.network_id == survey_round.network_id,
                                                         School.code == school_code))
@@ -55,9 +57,10 @@ def export_command(round_name: str, responses_file: Path | None, aggregates_file
 
 @results_cli.command("freeze")
 @click.argument("round_name", metavar="ROUND")
-def freeze_command(round_name: str) -> None:
+@network_option
+def freeze_command(round_name: str, network_name: str | None) -> None:
     """Compute and store a closed round's results (nothing changes when they are already frozen)."""
-    survey_round = resolve_round(round_name)
+    survey_round = resolve_round(round_name, network_name)
     if survey_round.state_on(date.today()) is not RoundState.CLOSED:
         raise click.ClickException(f"round '{survey_round.name}' is not closed yet: its results stay provisional")
     stored = freeze_round_results(survey_round)

@@ -46,12 +46,20 @@ round_cli = RoundGroup("round", help="Survey rounds: a questionnaire version run
 ISO_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def resolve_round(text: str, network: Network | None = None) -> SurveyRound:
-    """The round a command names (by name, or id), in `network` or the only network. Every CLI uses this."""
-    found = db.session.scalar(round_by_name_or_id(network or resolve_network(None), text))
-    if found is None:
-        raise click.ClickException(f"no round named '{text}' (and no round with that id): see `benchlearn round list`")
-    return found
+def resolve_round(text: str, network_name: str | None = None) -> SurveyRound:
+    """The round a command names (by name, or id), in the network `--network` names or in any network. A name
+    that several networks use needs `--network`. Every CLI uses this."""
+    network = resolve_network(network_name) if network_name else None
+    found = db.session.scalars(round_by_name_or_id(network, text)).all()
+    if not found:
+        where = f" in {network.name}" if network else ""
+        raise click.ClickException(
+            f"no round named '{text}' (and no round with that id){where}: see `benchlearn round list`"
+        )
+    if len(found) > 1:
+        names = ", ".join(repr(r.network.name) for r in found)
+        raise click.ClickException(f"round '{text}' exists in several networks ({names}): give --network NAME")
+    return found[0]
 
 
 def resolve_school(network: Network, code: str) -> School:
@@ -61,14 +69,17 @@ def resolve_school(network: Network, code: str) -> School:
     return school
 
 
-def resolve_version(family: str, version: str) -> QuestionnaireVersion:
+def resolve_version(network: Network, family: str, version: str) -> QuestionnaireVersion:
+    """A version of the network's own catalog: a round only ever runs one of those."""
     if family not in FAMILY_KEYS:
         raise click.ClickException(f"unknown questionnaire family '{family}' (known: {', '.join(FAMILY_KEYS)})")
-    found = db.session.scalar(version_by_label(family, version))
+    found = db.session.scalar(version_by_label(network.id, family, version))
     if found is None:
-        known = db.session.scalar(family_by_key(family))
+        known = db.session.scalar(family_by_key(network.id, family))
         published = ", ".join(v.version for v in known.versions) if known and known.versions else "none"
-        raise click.ClickException(f"{family} {version} is not published (published {family} versions: {published})")
+        raise click.ClickException(
+            f"{family} {version} is not published in {network.name} (published {family} versions: {published})"
+        )
     return found
 
 
@@ -89,7 +100,7 @@ def create_command(family, version_label, name, opens_on, closes_on, school_code
     """Create a round. Its state (draft, open, closed) follows from its dates; an opening date in the past
     needs --yes."""
     network = resolve_network(network_name)
-    version = resolve_version(family, version_label)
+    version = resolve_version(network, family, version_label)
     if school_codes:
         schools = [resolve_school(network, code) for code in _codes(school_codes)]
     else:
@@ -141,7 +152,7 @@ def reschedule_command(round_ref, opens_on, closes_on, network_name) -> None:
     round is never reopened."""
     if opens_on is None and closes_on is None:
         raise click.UsageError("give --opens, --closes or both")
-    survey_round = resolve_round(round_ref, resolve_network(network_name))
+    survey_round = resolve_round(round_ref, network_name)
     reschedule(
         survey_round,
         opens_on.date() if opens_on else survey_round.opens_on,
@@ -157,8 +168,8 @@ def reschedule_command(round_ref, opens_on, closes_on, network_name) -> None:
 @click.option("--network", "network_name", help="Network name (default: the only network).")
 def change_version_command(round_ref, version_label, network_name) -> None:
     """Run another questionnaire version of the same family in ROUND, while it is a draft."""
-    survey_round = resolve_round(round_ref, resolve_network(network_name))
-    version = resolve_version(survey_round.version.family.key, version_label)
+    survey_round = resolve_round(round_ref, network_name)
+    version = resolve_version(survey_round.network, survey_round.version.family.key, version_label)
     change_version(survey_round, version)
     db.session.commit()
     click.echo(f"'{survey_round.name}' now runs {version.label}: {_describe(survey_round)}")
@@ -172,8 +183,8 @@ def change_version_command(round_ref, version_label, network_name) -> None:
 def schools_command(round_ref, add_codes, remove_codes, network_name) -> None:
     """The schools of ROUND; with --add or --remove, change them while the round is a draft. A school with
     responses cannot be removed; a removed school's links and personal invitations stop working."""
-    network = resolve_network(network_name)
-    survey_round = resolve_round(round_ref, network)
+    survey_round = resolve_round(round_ref, network_name)
+    network = survey_round.network
     if add_codes or remove_codes:
         add = [resolve_school(network, code) for code in _codes(add_codes)]
         remove = [resolve_school(network, code) for code in _codes(remove_codes)]
@@ -198,7 +209,7 @@ def schools_command(round_ref, add_codes, remove_codes, network_name) -> None:
 @click.option("--network", "network_name", help="Network name (default: the only network).")
 def delete_command(round_ref, yes, network_name) -> None:
     """Delete ROUND, a draft round without responses, with its links and personal invitations."""
-    survey_round = resolve_round(round_ref, resolve_network(network_name))
+    survey_round = resolve_round(round_ref, network_name)
     name = survey_round.name
     delete_round(survey_round)
     if not yes and not click.confirm(f"Delete the draft round '{name}' with its links and invitations?"):
@@ -216,8 +227,8 @@ def delete_command(round_ref, yes, network_name) -> None:
 @click.option("--network", "network_name", help="Network name (default: the only network).")
 def links_command(round_ref, out, school_code, per_program, network_name) -> None:
     """Write the anonymous links of ROUND (name or id) to a CSV file, creating any that are missing."""
-    network = resolve_network(network_name)
-    survey_round = resolve_round(round_ref, network)
+    survey_round = resolve_round(round_ref, network_name)
+    network = survey_round.network
     school = resolve_school(network, school_code) if school_code else None
     links = ensure_links(survey_round, school, per_program=per_program)
     text = links_csv(survey_round, links)
@@ -234,8 +245,8 @@ def links_command(round_ref, out, school_code, per_program, network_name) -> Non
 def invite_command(round_ref, file, school_code, network_name) -> None:
     """E-mail single-use personal links for ROUND to the addresses in FILE (one a line, or a CSV with an
     `email` column). Only a hash of each token is stored."""
-    network = resolve_network(network_name)
-    survey_round = resolve_round(round_ref, network)
+    survey_round = resolve_round(round_ref, network_name)
+    network = survey_round.network
     school = resolve_school(network, school_code)
     try:
         emails, problems = parse_email_list(file.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, select, true
 
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
@@ -48,18 +48,16 @@ def whole_number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
-def round_by_name_or_id(network: Network, text: str):
-    """The round named `text` in the network, or (when no name matches and `text` is a number) with that id."""
-    condition = SurveyRound.name == text
+def round_by_name_or_id(network: Network | None, text: str):
+    """The rounds named `text` in the network (in every network without one), or, when no name matches and
+    `text` is a number, the round with that id."""
+    in_network = (SurveyRound.network_id == network.id) if network is not None else true()
+    named = select(SurveyRound.id).where(in_network, SurveyRound.name == text)
+    condition = SurveyRound.id.in_(named)
     number = whole_number(text)
     if number is not None and number <= MAX_ID:
-        condition = condition | (SurveyRound.id == number)
-    return (
-        select(SurveyRound)
-        .where(SurveyRound.network_id == network.id, condition)
-        .order_by((SurveyRound.name == text).desc())
-        .limit(1)
-    )
+        condition = condition | ((SurveyRound.id == number) & ~exists(named))
+    return select(SurveyRound).where(in_network, condition).order_by(SurveyRound.network_id)
 
 
 def rounds_of_school(school_id: int):
@@ -109,6 +107,8 @@ def create_round(
     name = name.strip()
     if not name:
         raise RoundStateError("a round needs a name")
+    if version.network_id != network.id:
+        raise RoundStateError(f"{version.label} is not a questionnaire of {network.name}", "version")
     _check_version_usable(version)
     _check_period(opens_on, closes_on)
     check_opening_date(opens_on, today or date.today(), past_confirmed)

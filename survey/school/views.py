@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from survey.catalog.models import QuestionnaireVersion
+from survey.catalog.models import QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.rounds.models import SurveyRound, round_school
 from survey.school import bp
@@ -17,6 +17,8 @@ def index():
         select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id).order_by(SurveyRound.opens_on.desc())
     ).all()
     versions = db.session.scalars(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.withdrawn_at.is_(None)).order_by(QuestionnaireVersion.published_at)
+        versions_of_network(school.network_id)
+        .where(QuestionnaireVersion.withdrawn_at.is_(None))
+        .order_by(QuestionnaireVersion.published_at)
     ).all()
     return render_template("school/index.html", school=school, rounds=rounds, versions=versions)

@@ -20,9 +20,9 @@ DRAFT = (TODAY + timedelta(days=5), TODAY + timedelta(days=30))
 
 
 @pytest.fixture
-def student_version(db_session):
+def student_version(db_session, network):
     text = STUDENT_2026.read_text(encoding="utf-8")
-    return publish_definition(validate_source(text, str(STUDENT_2026)), text, "test").version
+    return publish_definition(network, validate_source(text, str(STUDENT_2026)), text, "test").version
 
 
 @pytest.fixture

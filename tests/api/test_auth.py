@@ -58,7 +58,7 @@ def test_the_scheme_is_case_insensitive(client, admin):
     assert client.get("/api/v1/rounds", headers={"Authorization": f"bearer {plain}"}).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/health", "/questionnaires", "/openapi.json"])
+@pytest.mark.parametrize("path", ["/health", "/openapi.json"])
 def test_public_routes_need_no_token(client, path):
     response = client.get(f"/api/v1{path}")
     assert response.status_code == 200 and response.is_json

@@ -16,12 +16,15 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
 
 
-def publish_questionnaire(family: str = "student", version: str = "2026"):
+def publish_questionnaire(network, family: str = "student", version: str = "2026"):
     from survey.catalog.operations import publish_definition, validate_source
 
+    from survey.extensions import db
+
+    db.session.flush()  # the network has its id
     path = PROJECT_ROOT / "questionnaires" / family / f"{version}.yaml"
     text = path.read_text(encoding="utf-8")
-    return publish_definition(validate_source(text, str(path)), text, "test").version
+    return publish_definition(network, validate_source(text, str(path), network=network), text, "test").version
 
 
 def create_round(network, version, schools, opens_on=None, closes_on=None, name="Round 2026"):
@@ -71,8 +74,8 @@ def create_invitation(survey_round, school, email="person@example.org", used=Fal
 
 
 @pytest.fixture
-def student_version(db_session):
-    return publish_questionnaire("student")
+def student_version(db_session, network):
+    return publish_questionnaire(network, "student")
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def live(backend, tmp_path_factory):
             school.programs = [Program(code="EL", name="Elektriker"), Program(code="VVS", name="VVS-energitekniker")]
             schools[code] = school
         db.session.add(network)
-        version = publish_questionnaire("student")
+        version = publish_questionnaire(network, "student")
         open_round = create_round(network, version, schools.values())
         closed_round = create_round(
             network, version, [schools["AXE"]], name="Round 2025",

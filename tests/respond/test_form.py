@@ -263,7 +263,7 @@ def test_incomplete_submit_goes_to_the_missing_answers(client, db_session, open_
 def test_personal_invitation_is_marked_used_and_not_linked(client, db_session, network, school, make_school):
     from tests.respond.conftest import publish_questionnaire
 
-    staff_version = publish_questionnaire("staff")
+    staff_version = publish_questionnaire(network, "staff")
     staff_round = create_round(network, staff_version, [school], name="Staff 2026")
     token = create_invitation(staff_round, school)
     definition = definition_of(staff_version)

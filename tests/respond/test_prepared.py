@@ -15,7 +15,7 @@ invitations = PersonalInvitation.__table__
 
 
 def test_rows_come_back_typed_and_writes_count_their_rows(db_session, network, school):
-    survey_round = create_round(network, publish_questionnaire("student"), [school])
+    survey_round = create_round(network, publish_questionnaire(network, "student"), [school])
     new_draft = Prepared(
         insert(drafts)
         .values({name: bindparam(name, type_=drafts.c[name].type)

@@ -52,10 +52,10 @@ def definition_yaml(version: str = "t1", previous: str | None = None, points: in
 
 
 @pytest.fixture
-def make_version(db_session):
+def make_version(db_session, network):
     def make(version: str = "t1", previous: str | None = None, points: int = 5):
         text = definition_yaml(version, previous, points)
-        return publish_definition(validate_source(text, "test.yaml"), text, "test").version
+        return publish_definition(network, validate_source(text, "test.yaml", network=network), text, "test").version
 
     return make
 

@@ -107,8 +107,9 @@ def build_round(url: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
                           programs=[Program(code="EL", name="El"), Program(code="VVS", name="Vvs")])
                    for code in ("AAA", "BBB", "CCC", "DDD")]
         db.session.add(network)
+        db.session.flush()
         text = definition_yaml()
-        version = publish_definition(validate_source(text, "t.yaml"), text, "test").version
+        version = publish_definition(network, validate_source(text, "t.yaml"), text, "test").version
         survey_round = SurveyRound(network=network, version=version, name="R", opens_on=date(2026, 1, 1),
                                    closes_on=date(2026, 3, 1), schools=schools)
         db.session.add(survey_round)

@@ -15,14 +15,14 @@ TODAY = date.today()
 
 
 @pytest.fixture
-def versions(db_session):
+def versions(db_session, network):
     """student 2026 and 2027, staff 2026, published."""
     for relative in ("student/2026.yaml", "student/2027.yaml", "staff/2026.yaml"):
         path = PROJECT_ROOT / "questionnaires" / relative
         source = path.read_text(encoding="utf-8")
-        publish_definition(validate_source(source, str(path)), source, "tests")
+        publish_definition(network, validate_source(source, str(path), network=network), source, "tests")
     return {
-        label: db.session.scalar(version_by_label(*label.split()))
+        label: db.session.scalar(version_by_label(network.id, *label.split()))
         for label in ("student 2026", "student 2027", "staff 2026")
     }
 
