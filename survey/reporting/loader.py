@@ -71,8 +71,11 @@ def school_comments(survey_round, school, definition, language: str) -> list[tup
     return [(title, by_question[key]) for key, title in questions if by_question.get(key)]
 
 
-def load_round_inputs(survey_round, *, today: date | None = None, school_codes=None, language_of=report_language
-                      ) -> tuple[list[SchoolReportInputs], NetworkReportInputs]:
+def load_round_inputs(survey_round, *, today: date | None = None, school_codes=None, language_of=report_language,
+                      staff: bool = True) -> tuple[list[SchoolReportInputs], NetworkReportInputs]:
+    """Every school's report inputs and the network report's. `staff`: each school's inputs as its staff may
+    see them (network cells under school-level confidentiality, `RoundResults.for_school`): always so for a
+    PDF, which the school's staff download; False for a network admin's dashboard."""
     from survey.catalog.operations import definition_of
     from survey.results.service import round_results
 
@@ -92,7 +95,7 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
         language = language_of(school)
         if language not in LANGUAGES:
             raise ValueError(f"school {school.code}: report language {language!r} is not one of {LANGUAGES}")
-        own = results.for_school(school.code)
+        own = results.for_school(school.code, staff=staff)
         dimensions = [Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions]
         items = {i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items}
         groups = {q.key: _text(q.text, language, q.key) for q in version.background_questions}

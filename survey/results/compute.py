@@ -85,6 +85,7 @@ AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", 
                      "quadrant")
 EXTRA_COLUMNS = ("importance_source", "r_squared", "trend_diff", "trend_p", "trend_significant",
                  "response_rate", "alpha", "importance_line", "index_line")
+SCHOOLS_COLUMN = "schools"  # added after EXTRA_COLUMNS (and after `suppressed` in the items), in both tables
 SUPPRESSION_COLUMNS = ("suppression", "n_shown")  # added last by `hide_suppressed_n`, in both tables
 _STATS = ("n", "mean", "sd", "ci_low", "ci_high", "suppressed")
 PARTNER_COLUMNS = ("school", "dimension", "partner_school", "partner_label", "partner_index", "school_index",
@@ -109,6 +110,15 @@ def empty_partners() -> pd.DataFrame:
     })
 
 
+CONTRIBUTION_COLUMNS = ("table", "school", "breakdown", "group", "cell", "n")
+
+
+def empty_contributions() -> pd.DataFrame:
+    """The contributions table without rows (results frozen before it was kept)."""
+    return pd.DataFrame({column: pd.Series([], dtype=np.int64 if column == "n" else "str")
+                         for column in CONTRIBUTION_COLUMNS})
+
+
 @dataclass(frozen=True)
 class SchoolFacts:
     """What benchmark partners need to know about the schools besides their results (codes as keys)."""
@@ -124,6 +134,7 @@ class ComputedResults:
     items: pd.DataFrame
     responses: int
     partners: pd.DataFrame = field(default_factory=empty_partners)
+    contributions: pd.DataFrame = field(default_factory=lambda: empty_contributions())
 
     @property
     def content_hash(self) -> str:
@@ -170,10 +181,52 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     items = _items(data, by_school, k_min, schools, school_cells, net)
     partners = canonical(partners_table(aggregates, school_sizes(frame, populations),
                                         school_facts or SchoolFacts(), dimension_keys))
-    # what may be published: no exact n for a suppressed cell (METHOD.md: shown as "< k_min")
+    contributions = _contributions(aggregates, items)
+    aggregates, items = _add_school_counts(aggregates, contributions, "aggregates"), \
+        _add_school_counts(items, contributions, "items")
+    # what may be published: no exact n for a suppressed cell, one symbol ("–") for every suppressed cell
     aggregates = canonical(hide_suppressed_n(aggregates, k_min))
     items = canonical(hide_suppressed_n(items, k_min))
-    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners)
+    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners,
+                           contributions=contributions)
+
+
+def _contributions(aggregates: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Each school's exact part (n) of every network-level cell, never published: what school-level
+    confidentiality checks a network cell against for a viewing school (`RoundResults.for_school`)."""
+    schools = aggregates[(aggregates["school"] != NETWORK).to_numpy()]
+    school_items = items[(items["school"] != NETWORK).to_numpy()]
+    table = pd.concat([
+        pd.DataFrame({"table": "aggregates", "school": schools["school"].to_numpy(),
+                      "breakdown": schools["breakdown"].to_numpy(), "group": schools["group"].to_numpy(),
+                      "cell": schools["dimension"].to_numpy(),
+                      "n": pd.to_numeric(schools["n"]).fillna(0).to_numpy(dtype=np.int64)}),
+        pd.DataFrame({"table": "items", "school": school_items["school"].to_numpy(), "breakdown": ALL,
+                      "group": ALL, "cell": school_items["item"].to_numpy(),
+                      "n": pd.to_numeric(school_items["n"]).fillna(0).to_numpy(dtype=np.int64)}),
+    ], ignore_index=True)
+    table = table[table["n"] > 0].reset_index(drop=True)
+    for column in CONTRIBUTION_COLUMNS[:-1]:
+        table[column] = table[column].astype("str")
+    return table
+
+
+def _add_school_counts(table: pd.DataFrame, contributions: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`schools`: on network rows, how many schools contribute respondents to the cell (<NA> on school
+    rows and on suppressed network rows)."""
+    own = contributions[contributions["table"] == name]
+    counts = own.groupby(["breakdown", "group", "cell"], sort=False).size()
+    if name == "aggregates":
+        keys = pd.MultiIndex.from_arrays([table["breakdown"].astype(str), table["group"].astype(str),
+                                          table["dimension"].astype(str)])
+    else:
+        keys = pd.MultiIndex.from_arrays([np.full(len(table), ALL), np.full(len(table), ALL),
+                                          table["item"].astype(str).to_numpy()])
+    values = counts.reindex(keys).fillna(0).to_numpy(dtype=np.float64)
+    network_rows = (table["school"] == NETWORK).to_numpy() & ~table["suppressed"].astype(bool).to_numpy()
+    table = table.copy()
+    table[SCHOOLS_COLUMN] = pd.array(np.where(network_rows, values, np.nan), dtype="Int64")
+    return table
 
 
 def school_sizes(frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.Series:
@@ -394,6 +447,8 @@ def _add_response_rate(table, frame: pd.DataFrame, populations: pd.DataFrame | N
     rows = program_rows & ~network_rows
     keys = pd.MultiIndex.from_frame(table.loc[rows, ["school", "group"]])
     rate[rows] = rate_program.reindex(keys).to_numpy(dtype=np.float64)
+    # rate x population = n: a suppressed group shows no response rate (METHOD.md, Response rate)
+    rate[table["suppressed"].astype(bool).to_numpy()] = np.nan
     table["response_rate"] = rate
     return table
 

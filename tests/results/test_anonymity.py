@@ -72,7 +72,7 @@ def test_respondents_who_skip_the_gender_question_cannot_be_worked_out(make_vers
         aaa = cells(table, "AAA", "gender", dimension)
         assert aaa.loc["female", "suppressed"] and np.isnan(aaa.loc["female", "index"])
         assert pd.isna(aaa.loc["female", "n"]) and aaa.loc["female", "n_shown"] == "–"
-        assert aaa.loc["female", "suppression"] == "complementary"
+        assert aaa.loc["female", "suppression"] == "suppressed"
         assert not aaa.loc["male", "suppressed"] and aaa.loc["male", "n"] == 5
         assert not cells(table, "AAA", "all", dimension)["suppressed"].any()  # the school itself is shown
         assert derivable_from(table, records, "gender", dimension) == []
@@ -115,7 +115,7 @@ def test_the_items_of_a_hidden_school_index_are_hidden_too(make_version, make_sc
     results = compute_round(survey_round, today=AFTER)
     all_rows = results.aggregates[(results.aggregates["breakdown"] == "all")
                                   & (results.aggregates["school"] != NETWORK)].set_index("school")
-    assert all_rows.loc["BBB", "suppression"].eq("complementary").all()
+    assert all_rows.loc["BBB", "suppression"].eq("suppressed").all()
     items = results.items.set_index("school")
     assert items.loc["BBB", "suppressed"].all()
     assert items.loc["BBB", "mean"].isna().all() and items.loc["BBB", "n"].isna().all()
@@ -154,11 +154,12 @@ def test_no_suppressed_cell_carries_its_exact_n(make_version, make_school, make_
         hidden = table["suppressed"].astype(bool)
         assert hidden.any() and table.loc[hidden, "n"].isna().all()
         assert table.loc[~hidden, "n"].notna().all()
-        assert set(table.loc[hidden, "n_shown"]) == {"< 5", "–"}
-        assert set(table.loc[hidden, "suppression"]) == {"primary", "complementary"}
+        # one symbol: small and protecting cells look the same (METHOD.md, Anonymity)
+        assert set(table.loc[hidden, "n_shown"]) == {"–"}
+        assert set(table.loc[hidden, "suppression"]) == {"suppressed"}
         assert (table.loc[~hidden, "n_shown"] == table.loc[~hidden, "n"].astype(int).astype(str)).all()
     empty = results.aggregates[results.aggregates["school"] == "EMPTY"]
-    assert (empty["n_shown"] == "< 5").all()
+    assert (empty["n_shown"] == "–").all()
 
 
 @pytest.mark.parametrize("k_min", [5, 8])
@@ -171,4 +172,4 @@ def test_k_min_is_the_networks(make_version, make_school, make_round, add_respon
     table = compute_round(survey_round, today=AFTER).aggregates
     aaa = cells(table, "AAA", "all")
     assert bool(aaa["suppressed"].iloc[0]) == (k_min > 6)
-    assert aaa["n_shown"].iloc[0] == ("6" if k_min == 5 else f"< {k_min}")
+    assert aaa["n_shown"].iloc[0] == ("6" if k_min == 5 else "–")
