@@ -47,7 +47,7 @@ def warm_worker() -> None:
 
 
 def _key(inputs) -> str:
-    return NETWORK_KEY if isinstance(inputs, NetworkReportInputs) else inputs.school_code
+    return NETWORK_KEY if isinstance(inputs, NetworkReportInputs) else inputs.store_key
 
 
 def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], store: ReportStore, *,
@@ -77,7 +77,8 @@ def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], s
         nonlocal done
         key = _key(inputs)
         if error is None:
-            store.save(inputs.round.round_id, key, content_hash, pdf)
+            store.save(inputs.round.round_id, key, content_hash, pdf,
+                       comments=bool(getattr(inputs, "comments", None)))
             result.built.append(key)
         else:
             result.failed[key] = error

@@ -33,7 +33,7 @@ def build_command(round_: str, schools: tuple[str, ...], out: str | None, worker
     unknown = [code for code in schools if code not in known]
     if unknown:
         raise click.ClickException(f"not in round {survey_round.name!r}: {', '.join(unknown)}")
-    reports, network = load_round_inputs(survey_round, school_codes=set(schools) or None)
+    reports, network = load_round_inputs(survey_round, school_codes=set(schools) or None, admin_copies=True)
     db.session.commit()  # results of a closed round are frozen on first use
     store = ReportStore(out) if out else default_store(current_app)
     result = build_reports(reports if schools else [*reports, network], store, workers=workers, show_bar=True,
