@@ -129,3 +129,40 @@ def test_dashboards_need_a_login(client, rounds):
     for url in (f"/admin/results/{closed.id}/OTHER/", f"/school/reports/{closed.id}/STAFFSCH/", "/admin/results"):
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url
+
+
+def network_means(survey_round) -> list[str]:
+    aggregates = round_results(survey_round).aggregates
+    rows = aggregates[(aggregates["school"] == "NETWORK") & (aggregates["breakdown"] == "all")]
+    return [format_index(value, "da") for value in rows["index"]]
+
+
+def summary_rows(page: str) -> list[list[str]]:
+    import re
+
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_staff_see_no_network_figure_of_two_schools(client, login, staff, rounds, tmp_path):
+    """STAFFSCH and OTHER are the round: the network's index minus STAFFSCH's own is OTHER's. Staff see "–"
+    for the network mean and the top quartile on their dashboard and in their PDF."""
+    from survey.reporting import pdf
+    from survey.reporting.loader import load_round_inputs
+    from tests.reports.conftest import pdf_text
+
+    closed, _open = rounds
+    means = network_means(closed)
+    login(staff)
+    rows = summary_rows(client.get(f"/school/reports/{closed.id}/STAFFSCH/").text)
+    assert rows and all(row[3] == "–" and row[4] == "–" for row in rows)  # network mean, top quartile
+    staff_inputs = load_round_inputs(closed, school_codes={"STAFFSCH"})[0][0]
+    text = " ".join(pdf_text(pdf.render_school_report(staff_inputs), tmp_path).split())
+    assert means and not any(f" {mean} " in text for mean in means)
+
+
+def test_admins_see_the_network_figures_on_a_schools_dashboard(client, login, admin, rounds):
+    closed, _open = rounds
+    login(admin)
+    rows = summary_rows(client.get(f"/admin/results/{closed.id}/STAFFSCH/").text)
+    assert [row[3] for row in rows] == network_means(closed)
