@@ -312,7 +312,8 @@ def displayed_n(n, suppressed):
     if np.isscalar(n) and np.isscalar(suppressed):
         return HIDDEN if suppressed else str(int(n))
     hidden = np.asarray(suppressed, dtype=bool)
-    n_values = np.where(hidden, 0, np.asarray(n, dtype=np.float64))
+    values = n.to_numpy(dtype=np.float64, na_value=0) if isinstance(n, pd.Series) else np.asarray(n, np.float64)
+    n_values = np.where(hidden, 0, np.nan_to_num(values))
     shown = np.where(hidden, HIDDEN, n_values.astype(np.int64).astype(str).astype(object)).astype(object)
     if isinstance(n, pd.Series):
         return pd.Series(shown, index=n.index, dtype=object, name=n.name)

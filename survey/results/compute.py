@@ -5,7 +5,10 @@
 - `aggregates`: one row per (school or NETWORK, breakdown, group, dimension). The required columns come
   first, named exactly (`AGGREGATE_COLUMNS`), then `EXTRA_COLUMNS`.
 - `items`: one row per (school or NETWORK, item): n, mean 0-100, share_1..k, share_positive, suppressed,
-  suppression, n_shown.
+  schools, suppression, n_shown.
+- `contributions` (never published): each school's exact n in every cell (`table` "aggregates" with breakdown,
+  group and `cell` = dimension; "items" with `cell` = item), what school-level confidentiality checks a network
+  cell against for a viewing school (`survey.results.staff_view`).
 - `partners`: one row per (school, "Improve first" dimension, benchmark partner): `PARTNER_COLUMNS`, from
   `survey.analysis.benchmark_partners` on the published school indices of `aggregates` (top quartile,
   significantly higher by Welch p < 0.05, same school type first, then the closest size: population, else responses).
@@ -20,9 +23,9 @@ same tables byte for byte (`canonical_bytes`), whatever the database or the orde
 
 Where the numbers go:
 - `n, index, sd, ci_low, ci_high, suppressed`: every row. A suppressed cell carries no statistic and no exact
-  n: `n` is <NA> (Int64), `suppression` says why ("primary": n < k_min; "complementary": suppressed so that a
-  small group cannot be worked out) and `n_shown` how its n is shown ("< 5" or "–"; the number when
-  published), both from `survey.analysis.hide_suppressed_n`. The item table has the same three columns.
+  n: `n` is <NA> (Int64), `suppression` is "suppressed" (one value whatever the reason: fewer than k_min, or
+  protected so that a small group cannot be derived) and `n_shown` is "–" (the number when published), both
+  from `survey.analysis.hide_suppressed_n`. The item table has the same three columns.
   Schools are suppressed cell by cell as a split of the network (whose pooled index is published, so one
   hidden school among published ones could be worked out by subtraction). Each breakdown (program, each
   background question) is suppressed as a two-way table, schools x groups with the school and network cells
@@ -40,7 +43,10 @@ Where the numbers go:
   the predictor dimensions' indices) on the same rows: the priority map's two lines, the very numbers the
   quadrants were classified with; charts draw these.
 - `trend_diff, trend_p, trend_significant`: `all` rows, against the previous round when comparable.
-- `response_rate`: `all` and `program` rows where the population is known; `alpha`: NETWORK `all` rows.
+- `response_rate`: `all` and `program` rows where the population is known, blank on suppressed rows (rate x
+  population = n); `alpha`: NETWORK `all` rows.
+- `schools` (after EXTRA_COLUMNS, both tables): on published NETWORK rows, how many schools have respondents
+  in the cell; <NA> elsewhere.
 """
 from __future__ import annotations
 
@@ -502,7 +508,8 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     """Item results of the network and of every school. A school's items of a dimension whose index is
     suppressed are suppressed too (with complete answers the dimension's index is the mean of its item
     means, so they would give the hidden index back); then each item is a split of the network's item,
-    complementary across schools."""
+    complementary across schools; and a single suppressed item of a school's published dimension takes the
+    smallest other item with it (`_lone_items`)."""
     spec, frame = data.spec, data.frame
     network = item_results(frame, spec, answers=data.answers)
     network["suppressed"] = network["dimension"].map(
@@ -513,7 +520,12 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     hidden_keys = set(zip(hidden["school"].astype(str), hidden["dimension"].astype(str)))
     per_school["suppressed"] = [key in hidden_keys for key in zip(per_school["school"].astype(str),
                                                                    per_school["dimension"].astype(str))]
-    per_school = suppress_small_groups(per_school, k_min, parent_cells=network)
+    for _ in range(len(spec.item_keys) + 1):  # each pass suppresses more, or stops
+        per_school = suppress_small_groups(per_school, k_min, parent_cells=network)
+        lone = _lone_items(per_school)
+        if not lone.any():
+            break
+        per_school["suppressed"] = per_school["suppressed"].to_numpy(dtype=bool) | lone
     network.insert(0, "school", NETWORK)
     table = pd.concat([network, per_school], ignore_index=True)
     missing = sorted(set(schools) - set(per_school["school"].astype(str)))
@@ -535,6 +547,24 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     table["n"] = table["n"].astype(np.int64)
     table["suppressed"] = table["suppressed"].astype(bool)
     return canonical(table)
+
+
+def _lone_items(items: pd.DataFrame) -> np.ndarray:
+    """Per school and dimension: when exactly one item cell is suppressed and others are published, the
+    smallest published one (METHOD.md: no item cell may be derivable from a published dimension index and
+    the other item results; with complete answers the index is the mean of the item means)."""
+    suppressed = items["suppressed"].to_numpy(dtype=bool)
+    n = items["n"].to_numpy(dtype=np.float64, na_value=0)
+    frame = pd.DataFrame({"school": items["school"].astype(str).to_numpy(),
+                          "dimension": items["dimension"].astype(str).to_numpy(),
+                          "hidden": suppressed & (n > 0), "row": np.arange(len(items))})
+    lone = np.zeros(len(items), dtype=bool)
+    counts = frame.groupby(["school", "dimension"], sort=False)["hidden"].transform("sum").to_numpy()
+    candidates = frame[(counts == 1) & ~suppressed & (n > 0)]
+    if len(candidates):
+        smallest = candidates.assign(n=n[candidates["row"]]).sort_values(["n", "row"], kind="stable")
+        lone[smallest.drop_duplicates(["school", "dimension"])["row"].to_numpy()] = True
+    return lone
 
 
 def canonical(table: pd.DataFrame) -> pd.DataFrame:

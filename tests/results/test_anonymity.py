@@ -325,3 +325,24 @@ def test_the_items_of_a_complementary_suppressed_school_are_suppressed_too(make_
     assert school_rows["suppressed"].all()
     items = results.items[results.items["school"] == "BBB"]
     assert items["suppressed"].all() and items["mean"].isna().all() and items["n"].isna().all()
+
+
+def test_a_lone_suppressed_item_of_a_published_dimension_takes_another_item_with_it(
+        make_version, make_school, make_round, add_response):
+    """AAA: 12 respondents answer every teaching item but 9 of them say "don't know" to teach.feedback (3
+    answers): with the dimension index and the two other items published, the third would follow from them.
+    So the smaller of the other two is suppressed too."""
+    schools = [make_school(code) for code in ("AAA", "BBB", "CCC")]
+    survey_round = make_round(make_version(), schools)
+    for i in range(12):
+        answers = everything(4) | {"teach.feedback": 2 if i < 3 else "dk"}
+        if i < 1:
+            answers["teach.explains"] = None  # one fewer answer: teach.explains is the smaller
+        add_response(survey_round, schools[0], answers)
+    for school in schools[1:]:
+        add_people(add_response, survey_round, school, 10)
+    items = compute_round(survey_round, today=AFTER).items
+    teach = items[(items["school"] == "AAA") & (items["dimension"] == "teach")].set_index("item")
+    assert teach.loc["teach.feedback", "suppressed"] and teach.loc["teach.explains", "suppressed"]
+    assert not teach.loc["teach.boring", "suppressed"]
+    assert not cells(compute_round(survey_round, today=AFTER).aggregates, "AAA", "all")["suppressed"].any()
