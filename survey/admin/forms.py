@@ -3,6 +3,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from survey.network.models import K_MIN_FLOOR
+
 
 class UploadQuestionnaireForm(FlaskForm):
     definition = FileField(
@@ -28,10 +30,15 @@ class WithdrawForm(FlaskForm):
 class NetworkSettingsForm(FlaskForm):
     k_min = IntegerField(
         "Minimum group size (k_min)",
-        validators=[InputRequired(), NumberRange(min=2, max=100)],
-        description="Groups with fewer respondents are suppressed everywhere (5 is the common recommendation).",
+        validators=[InputRequired(), NumberRange(min=K_MIN_FLOOR, max=100,
+                                                 message=f"Give a whole number from {K_MIN_FLOOR} to 100: a "
+                                                         f"group of fewer than {K_MIN_FLOOR} is never shown.")],
+        description=f"Groups with fewer respondents are suppressed everywhere (5 is the common recommendation; "
+                    f"never below {K_MIN_FLOOR}).",
     )
     share_school_names = BooleanField("Schools see each other's names in benchmarks and partner lists")
+    admins_read_comments = BooleanField(
+        "Network admins read the schools' free-text comments (in school reports and dashboards)")
     driver_min_cases = IntegerField(
         "Complete cases for a school's own structural analysis",
         validators=[InputRequired(), NumberRange(min=10, max=100000)],

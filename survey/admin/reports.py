@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey.admin import bp
 from survey.extensions import db
 from survey.reporting import jobs
-from survey.reporting.storage import NETWORK_KEY, default_store
+from survey.reporting.storage import ADMIN_COPY_SUFFIX, NETWORK_KEY, default_store
 from survey.results.service import ResultsNotReady, round_results
 from survey.rounds.models import SurveyRound
 
@@ -36,7 +36,8 @@ def reports_index():
 @bp.get("/reports/<int:round_id>")
 def round_reports(round_id: int):
     survey_round = _round_or_404(round_id)
-    index = default_store().index(round_id)
+    index = {key: entry for key, entry in default_store().index(round_id).items()
+             if not key.endswith(ADMIN_COPY_SUFFIX)}  # an admins' copy is served under its school's key
     job_path = _job_file(round_id)
     job = json.loads(job_path.read_text())["job"] if job_path.exists() else None
     status = jobs.job_status(job, default_store().root) if job else None
@@ -66,7 +67,10 @@ def build_round_reports(round_id: int):
 @bp.get("/reports/<int:round_id>/<key>.pdf")
 def download_report(round_id: int, key: str):
     survey_round = _round_or_404(round_id)
-    path = default_store().path(round_id, key)
+    store = default_store()
+    # METHOD.md: admins read a school's comments only where the network's settings allow it
+    path = (store.path(round_id, key) if key == NETWORK_KEY
+            else store.admin_path(round_id, key, survey_round.network.admins_read_comments))
     if path is None:
         abort(404)
     name = "network" if key == NETWORK_KEY else key

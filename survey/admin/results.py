@@ -54,7 +54,7 @@ def results_pick(round_id: int):
 def results_dashboard(round_id: int, code: str):
     survey_round = _results_round_or_404(round_id, code)
     return render_dashboard(
-        survey_round, code, today=date.today(), plotly_url=url_for("admin.plotly_js"),
+        survey_round, code, today=date.today(), plotly_url=url_for("admin.plotly_js"), staff=False,
         pdf_url=url_for("admin.download_report", round_id=round_id, key=code),
         downloads={f"All schools' aggregates ({fmt.upper()})": url_for("admin.aggregates_download",
                                                                        round_id=round_id, fmt=fmt)

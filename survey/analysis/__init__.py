@@ -73,19 +73,21 @@ from survey.analysis.scores import (
 from survey.analysis.disclosure import protect_table
 from survey.analysis.spec import DimensionSpec, QuestionnaireSpec
 from survey.analysis.suppression import (
-    COMPLEMENTARY,
+    HIDDEN,
     K_MIN,
-    PRIMARY,
+    SUPPRESSED,
+    SUPPRESSION_NOTE,
     displayed_n,
     hide_suppressed_n,
     suppress_crossed,
     suppress_small_groups,
-    suppression_reason,
 )
+from survey.analysis.confidentiality import NetworkCells, confidential_network_cells, protected_counts
 from survey.analysis.trends import comparable_dimensions, compare_rounds, trend
 
 __all__ = [
-    "COMPLEMENTARY", "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "PRIMARY", "WATCH",
+    "HIDDEN", "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "SUPPRESSED", "SUPPRESSION_NOTE", "WATCH",
+    "NetworkCells", "confidential_network_cells", "protected_counts",
     "DimensionSpec", "DriverImportance", "GroupCodes", "NetworkBenchmark", "QuestionnaireSpec",
     "anonymous_label", "answer_matrix", "benchmark_partners", "comparable_dimensions",
     "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_answers",
@@ -94,5 +96,5 @@ __all__ = [
     "mean_importance", "mean_of_dimension_indices", "network_benchmark", "option_scores",
     "priority_quadrants", "protect_table", "respondent_dimension_scores", "response_rate",
     "school_driver_importance", "subset_r_squared", "suppress_crossed", "suppress_small_groups",
-    "suppression_reason", "trend",
+    "trend",
 ]

@@ -15,7 +15,8 @@ ways to do so are closed here:
   (`suppress_crossed`), and chains of such subtractions: a complementary cell that can itself be
   worked out (for instance it is the only hidden school cell of its group) protects nothing.
 
-`displayed_n` and `hide_suppressed_n` say how a suppressed cell's n is shown: never exactly.
+`displayed_n` and `hide_suppressed_n` say how a suppressed cell's n is shown: "–", never a number and never a
+bound, whatever the reason (one symbol, footnoted `SUPPRESSION_NOTE`).
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from survey.analysis.disclosure import protect_table
 
 K_MIN = 5
 HIDDEN = "–"
-PRIMARY = "primary"              # suppressed because n < k_min
-COMPLEMENTARY = "complementary"  # suppressed (n >= k_min) so that a small group cannot be worked out
+SUPPRESSED = "suppressed"  # the one value of `suppression`: too few respondents, or protecting a small group
+SUPPRESSION_NOTE = "fewer than k_min respondents, or protected so that a small group cannot be derived"
 
 
 def suppress_small_groups(cells: pd.DataFrame, k_min: int = K_MIN, *,
@@ -303,53 +304,38 @@ def _protect_tables(cells, column_cells, row_cells, total_cells, rows, columns, 
     return cell_hidden, column_hidden
 
 
-def displayed_n(n, suppressed, k_min: int = K_MIN):
-    """How to show a cell's n: the number when published; "< k_min" when suppressed for being
-    small; "–" when suppressed complementarily (n >= k_min): showing its true n would let a
-    reader subtract their way to the small cell's exact n, and "< k_min" would be untrue.
+def displayed_n(n, suppressed):
+    """How to show a cell's n: the number when published, "–" when suppressed, whatever the reason
+    (METHOD.md, Anonymity: one symbol; "< k_min" would tell the small cells from those hidden to protect them).
 
     Scalars give a str; arrays give an object array; a Series gives a Series (same index)."""
     if np.isscalar(n) and np.isscalar(suppressed):
-        if not suppressed:
-            return str(int(n))
-        return f"< {k_min}" if n < k_min else HIDDEN
-    n_values = np.asarray(n, dtype=np.int64)
+        return HIDDEN if suppressed else str(int(n))
     hidden = np.asarray(suppressed, dtype=bool)
-    shown = np.where(~hidden, n_values.astype(str).astype(object),
-                     np.where(n_values < k_min, f"< {k_min}", HIDDEN))
+    values = n.to_numpy(dtype=np.float64, na_value=0) if isinstance(n, pd.Series) else np.asarray(n, np.float64)
+    n_values = np.where(hidden, 0, np.nan_to_num(values))
+    shown = np.where(hidden, HIDDEN, n_values.astype(np.int64).astype(str).astype(object)).astype(object)
     if isinstance(n, pd.Series):
         return pd.Series(shown, index=n.index, dtype=object, name=n.name)
     return shown
 
 
-def suppression_reason(n, suppressed, k_min: int = K_MIN) -> np.ndarray:
-    """Why each cell is suppressed: `PRIMARY` (n < k_min), `COMPLEMENTARY` (n >= k_min, suppressed so
-    that a small group cannot be worked out), None when published. An object array."""
-    n_values = np.asarray(n, dtype=np.int64)
-    hidden = np.asarray(suppressed, dtype=bool)
-    return np.where(~hidden, None, np.where(n_values < k_min, PRIMARY, COMPLEMENTARY)).astype(object)
-
-
 def hide_suppressed_n(table: pd.DataFrame, k_min: int = K_MIN) -> pd.DataFrame:
-    """A result table as it may be published: a suppressed cell carries no exact n.
+    """A result table as it may be published: a suppressed cell carries no exact n and no reason.
 
-    `n` becomes a nullable integer (Int64), <NA> where `suppressed`; two columns are added at the end:
-    `suppression`: "primary" (n < k_min) or "complementary" (n >= k_min, suppressed to protect a small
-    group), <NA> when published; `n_shown`: the n as every presenter shows it (`displayed_n`: the number,
-    "< k_min" or "–"). Idempotent: a table that already has both columns only has `n` blanked again (the
-    reasons of a table computed under another k_min are kept). A table without `suppressed` is returned
-    unchanged."""
+    `n` becomes a nullable integer (Int64), <NA> where `suppressed`; two columns are (re)written at the end:
+    `suppression`: `SUPPRESSED` for every suppressed cell, <NA> when published (one value: no primary or
+    complementary); `n_shown`: the n as every presenter shows it (`displayed_n`: the number, or "–").
+    Idempotent, and results frozen with the reasons of earlier versions come out the same way. A table
+    without `suppressed` is returned unchanged. `k_min` is kept for callers; no output depends on it."""
     if "suppressed" not in table.columns or "n" not in table.columns:
         return table
     table = table.copy()
     suppressed = table["suppressed"].to_numpy(dtype=bool)
-    if not {"suppression", "n_shown"} <= set(table.columns):
-        # n unknown (already blank) counts as complementary: "–" never states a bound it cannot check
-        n = table["n"].to_numpy(dtype=np.float64, na_value=np.nan)
-        n = np.where(np.isnan(n), k_min, n).astype(np.int64)
-        table["suppression"] = pd.Series(suppression_reason(n, suppressed, k_min), index=table.index,
-                                         dtype="str")
-        table["n_shown"] = pd.Series(displayed_n(n, suppressed, k_min), index=table.index, dtype="str")
     values = table["n"].to_numpy(dtype=np.float64, na_value=np.nan)
-    table["n"] = pd.array(np.where(suppressed, np.nan, values), dtype="Int64")
+    values = np.where(suppressed | np.isnan(values), np.nan, values)
+    table = table.drop(columns=[c for c in ("suppression", "n_shown") if c in table.columns])
+    table["n"] = pd.array(values, dtype="Int64")
+    table["suppression"] = pd.Series(np.where(suppressed, SUPPRESSED, None), index=table.index, dtype="str")
+    table["n_shown"] = pd.Series(displayed_n(np.nan_to_num(values), suppressed), index=table.index, dtype="str")
     return table

@@ -51,20 +51,27 @@ SUPPRESSED_N = {
     "description": "How many respondents the cell holds; null when the cell is suppressed (never its exact n).",
 }
 SUPPRESSION = {
-    "enum": ["primary", "complementary", None],
-    "description": 'Why the cell is suppressed: "primary" (fewer than the network\'s k_min), "complementary" '
-    "(at least k_min, suppressed so that a small group cannot be worked out by subtraction); null when published.",
+    "enum": ["suppressed", None],
+    "description": '"suppressed" for every suppressed cell: fewer than the network\'s k_min respondents, or '
+    "protected so that a small group cannot be derived (which of the two is never told); null when published.",
 }
 N_SHOWN = {
     "type": "string",
-    "description": 'The n as Benchlearn shows it: the number when published, "< 5" (k_min) when primary, '
-    '"–" when complementary.',
+    "description": 'The n as Benchlearn shows it: the number when published, "–" for every suppressed cell.',
+}
+SCHOOLS = {
+    **NULLABLE_INTEGER,
+    "description": "Network rows: how many schools the cell pools; null on school rows and suppressed cells. A "
+    "school staff member sees a network cell only when it pools at least 3 schools and at least k_min respondents "
+    "outside their school (otherwise it is suppressed for them).",
 }
 
 COUNT_PROPERTIES = {
-    "responses": {"type": "integer", "description": "Submitted responses."},
+    "responses": {**NULLABLE_INTEGER, "description": "Submitted responses. School staff: null (shown as \"–\") "
+                  "for fewer than k_min, or to protect such a group within their school's total; open or closed."},
     "population": {**NULLABLE_INTEGER, "description": "How many could answer, as given by the school(s); null if not given."},
-    "response_rate": {**NULLABLE_NUMBER, "description": "responses / population (0..1, not capped); null without a population."},
+    "response_rate": {**NULLABLE_NUMBER, "description": "responses / population (0..1, not capped); null without a "
+                      "population and wherever `responses` is null."},
 }
 
 SCHEMAS = {
@@ -165,6 +172,9 @@ SCHEMAS = {
                                 "of predictor dimensions (the vertical line the quadrants are classified by)."},
             "index_line": {**NULLABLE_NUMBER, "description": "Priority map: the network mean of the predictor "
                            "dimensions' indices (the horizontal line)."},
+            "response_rate": {**NULLABLE_NUMBER, "description": "Responses / population; null wherever the cell "
+                              "is suppressed."},
+            "schools": SCHOOLS,
             "suppression": SUPPRESSION,
             "n_shown": N_SHOWN,
         },
@@ -181,6 +191,7 @@ SCHEMAS = {
             "mean": NULLABLE_NUMBER,
             "share_positive": NULLABLE_NUMBER,
             "suppressed": {"type": "boolean"},
+            "schools": SCHOOLS,
             "suppression": SUPPRESSION,
             "n_shown": N_SHOWN,
         },
@@ -272,7 +283,9 @@ PATHS = {
     "/rounds/{round_id}/counts": {
         "get": {
             "summary": "Responses, population and response rate per school and program.",
-            "description": "Network admins: every school of the round and network totals. School staff: their school.",
+            "description": "Network admins: every school of the round and network totals. School staff: their "
+            "school, where a program below k_min (or protecting one) and a total below k_min have null responses "
+            "and rate.",
             "parameters": [ROUND_ID],
             "responses": {"200": _json(_ref("Counts"), "The counts."), "401": UNAUTHORIZED, "404": NOT_FOUND},
         }

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
 from survey.accounts.models import User
-from survey.analysis import response_rate
+from survey.analysis import protected_counts, response_rate
 from survey.api import bp
 from survey.api.auth import current_api_user, public
 from survey.api.openapi import openapi_document
@@ -136,13 +136,26 @@ def round_counts(round_id: int):
         db.session.execute(select(Population.program_id, Population.size).where(Population.round_id == round_.id)).all()
     )
     school_counts = [school_count(school, submitted, populations) for school in schools]
-    body = {"round": round_.id, "schools": school_counts}
     if user.is_network_admin:
+        body = {"round": round_.id, "schools": school_counts}
         body["network"] = count_json(
             sum(s["responses"] for s in school_counts),
             sum_known(s["population"] for s in school_counts),
         )
-    return jsonify(body)
+        return jsonify(body)
+    k_min = round_.network.k_min
+    return jsonify({"round": round_.id, "schools": [counts_for_staff(count, k_min) for count in school_counts]})
+
+
+def counts_for_staff(count: dict, k_min: int) -> dict:
+    """A school's counts as its staff see them (METHOD.md: live counts follow the results' rule, open or
+    closed): a program below k_min, or one protecting it, and a total below k_min show null responses and
+    null response rate (`survey.analysis.protected_counts`)."""
+    shown, total_shown = protected_counts([p["responses"] for p in count["programs"]], k_min)
+    programs = [p if flag else p | {"responses": None, "response_rate": None}
+                for p, flag in zip(count["programs"], shown)]
+    hidden = {} if total_shown else {"responses": None, "response_rate": None}
+    return count | hidden | {"programs": programs}
 
 
 def count_json(responses: int, population: int | None) -> dict:

@@ -45,20 +45,25 @@ def resolve_network(name: str | None) -> Network:
 @click.argument("name")
 @click.option(
     "--k-min",
-    type=click.IntRange(min=2),
+    type=int,
     help="Minimum group size shown in results.  [default: the K_MIN setting, 5 unless set]",
 )
 @click.option("--share-names/--anonymise", default=False, help="Whether schools see each other's names in benchmarks.")
-def create_network_command(name: str, k_min: int | None, share_names: bool) -> None:
+@click.option("--admins-read-comments/--admins-skip-comments", default=False,
+              help="Whether network admins read the schools' free-text comments (school PDFs, dashboards).  "
+                   "[default: they do not]")
+def create_network_command(name: str, k_min: int | None, share_names: bool, admins_read_comments: bool) -> None:
     """Create the network NAME with its anonymity settings."""
     try:
-        network = create_network(name, k_min=k_min, share_school_names=share_names)
+        network = create_network(name, k_min=k_min, share_school_names=share_names,
+                                 admins_read_comments=admins_read_comments)
     except NetworkSettingsError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(
         f"created network '{network.name}' (k_min={network.k_min}, "
-        f"school names {'shared' if network.share_school_names else 'anonymised'})"
+        f"school names {'shared' if network.share_school_names else 'anonymised'}, comments "
+        f"{'read' if network.admins_read_comments else 'not read'} by admins)"
     )
 
 

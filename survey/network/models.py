@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from flask import current_app, has_app_context
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
@@ -24,7 +25,7 @@ class SchoolType(StrEnum):
 
 SCHOOL_TYPE_VALUES = tuple(t.value for t in SchoolType)
 REPORT_LANGUAGES = ("da", "en", "sv")  # the languages a benchmark report is written in; Danish by default
-K_MIN_FLOOR = 2  # the smallest minimum group size a network may have (the CHECK k_min_at_least_two below)
+K_MIN_FLOOR = 3  # the smallest minimum group size a network may have (METHOD.md; the CHECK k_min_at_least_three)
 DEFAULT_K_MIN = 5  # K_MIN when neither the app nor the environment sets it
 
 
@@ -36,7 +37,7 @@ def configured_k_min() -> int:
 class Network(db.Model):
     __tablename__ = "network"
     __table_args__ = (
-        CheckConstraint("k_min >= 2", name="k_min_at_least_two"),
+        CheckConstraint(f"k_min >= {K_MIN_FLOOR}", name="k_min_at_least_three"),
         CheckConstraint("driver_min_cases >= 10", name="driver_min_cases_sane"),
     )
 
@@ -45,6 +46,8 @@ class Network(db.Model):
     k_min: Mapped[int] = mapped_column(default=configured_k_min)  # no server default: each network sets its own
     share_school_names: Mapped[bool] = mapped_column(default=False)
     driver_min_cases: Mapped[int] = mapped_column(default=100)
+    # whether network admins read the schools' free-text comments (school PDFs, dashboards); off by default
+    admins_read_comments: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     schools: Mapped[list[School]] = relationship(back_populates="network", order_by="School.code")
 

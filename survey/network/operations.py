@@ -11,7 +11,12 @@ class NetworkSettingsError(ValueError):
     """The settings were refused; the message says why."""
 
 
-def create_network(name: str, *, k_min: int | None = None, share_school_names: bool = False) -> Network:
+_K_MIN_TOO_SMALL = (f"the minimum group size must be at least {K_MIN_FLOOR} (METHOD.md, Anonymity: a group of "
+                    f"two lets each member read the other's answers), not {{k_min}}")
+
+
+def create_network(name: str, *, k_min: int | None = None, share_school_names: bool = False,
+                   admins_read_comments: bool = False) -> Network:
     """A new network. Without `k_min` it takes the app's K_MIN setting (the environment's, 5 unless set)."""
     name = name.strip()
     if not name:
@@ -25,20 +30,25 @@ def create_network(name: str, *, k_min: int | None = None, share_school_names: b
                 f"K_MIN is {k_min} in the environment: the minimum group size must be at least {K_MIN_FLOOR}"
             )
     elif k_min < K_MIN_FLOOR:
-        raise NetworkSettingsError(f"the minimum group size must be at least {K_MIN_FLOOR}")
-    network = Network(name=name, k_min=k_min, share_school_names=share_school_names)
+        raise NetworkSettingsError(_K_MIN_TOO_SMALL.format(k_min=k_min))
+    network = Network(name=name, k_min=k_min, share_school_names=share_school_names,
+                      admins_read_comments=admins_read_comments)
     db.session.add(network)
     db.session.flush()
     return network
 
 
-def update_network_settings(network: Network, *, k_min: int, share_school_names: bool, driver_min_cases: int) -> None:
-    """Change the anonymity and analysis settings. Frozen results keep the settings they were computed with."""
+def update_network_settings(network: Network, *, k_min: int, share_school_names: bool, driver_min_cases: int,
+                            admins_read_comments: bool | None = None) -> None:
+    """Change the anonymity and analysis settings. Frozen results keep the settings they were computed with.
+    `admins_read_comments` None: unchanged."""
     if k_min < K_MIN_FLOOR:
-        raise NetworkSettingsError(f"the minimum group size must be at least {K_MIN_FLOOR}")
+        raise NetworkSettingsError(_K_MIN_TOO_SMALL.format(k_min=k_min))
     if driver_min_cases < 10:
         raise NetworkSettingsError("a school needs at least 10 complete cases for its own structural analysis")
     network.k_min = k_min
     network.share_school_names = share_school_names
     network.driver_min_cases = driver_min_cases
+    if admins_read_comments is not None:
+        network.admins_read_comments = admins_read_comments
     db.session.flush()

@@ -47,7 +47,7 @@ def warm_worker() -> None:
 
 
 def _key(inputs) -> str:
-    return NETWORK_KEY if isinstance(inputs, NetworkReportInputs) else inputs.school_code
+    return NETWORK_KEY if isinstance(inputs, NetworkReportInputs) else inputs.store_key
 
 
 def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], store: ReportStore, *,
@@ -82,7 +82,8 @@ def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], s
         key = _key(inputs)
         if error is None:
             try:
-                store.save(inputs.round.round_id, key, content_hash, pdf)
+                store.save(inputs.round.round_id, key, content_hash, pdf,
+                           comments=bool(getattr(inputs, "comments", None)))
             except (OSError, ValueError) as saving:  # one school's file must not stop the others
                 error = f"{type(saving).__name__}: {saving}"
         if error is None:

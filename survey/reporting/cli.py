@@ -37,7 +37,7 @@ def build_command(round_: str, schools: tuple[str, ...], out: str | None, worker
     if unknown:
         raise click.ClickException(f"not in round {survey_round.name!r}: {', '.join(unknown)}")
     try:
-        reports, network = load_round_inputs(survey_round, school_codes=set(schools) or None)
+        reports, network = load_round_inputs(survey_round, school_codes=set(schools) or None, admin_copies=True)
     except ResultsNotReady as error:
         raise click.ClickException(str(error)) from error
     store = ReportStore(out) if out else default_store(current_app)

@@ -42,16 +42,12 @@ def format_percent(share, language: str = "da") -> str:
     return f"{number} %" if language in DECIMAL_COMMA else f"{number}%"
 
 
-def format_n(n, suppressed: bool = False, k_min: int = 5, at_most=None) -> str:
+def format_n(n, suppressed: bool = False) -> str:
     """A cell's n as shown everywhere (METHOD.md, Anonymity; `survey.analysis.displayed_n`): the number when
-    published; for a suppressed cell never its exact n, but "< k_min" when it is small and "–" when it was
-    suppressed complementarily (its n is >= k_min, so "< k_min" would be untrue). A suppressed cell whose n
-    the results do not carry is "–" too, unless `at_most` (e.g. its school's responses) bounds it below
-    k_min. An n the results already write as text is shown as it is."""
+    published, "–" for every suppressed cell whatever the reason (one symbol, never a number or a bound) and
+    for an n the results do not carry. An n the results already write as text is shown as it is."""
     if isinstance(n, str):
         return n
-    if not suppressed:
-        return "–" if _missing(n) else str(int(n))
-    if _missing(n):
-        return f"< {k_min}" if not _missing(at_most) and at_most < k_min else HIDDEN
-    return displayed_n(int(n), True, k_min)
+    if suppressed or _missing(n):
+        return HIDDEN
+    return displayed_n(int(n), False)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from survey.reporting.storage import ADMIN_COPY_SUFFIX  # the admins' copy of a school report
+
 NETWORK = "NETWORK"
 LANGUAGES = ("da", "en", "sv")
 
@@ -57,6 +59,12 @@ class SchoolReportInputs:
     alpha: dict[str, float] = field(default_factory=dict)
     response_rate: float | None = None
     respondents: int | None = None
+    for_admins: bool = False  # the admins' copy of the school's report (stored under `store_key`)
+
+    @property
+    def store_key(self) -> str:
+        """The report's key in the store: the school's code, with `ADMIN_COPY_SUFFIX` for the admins' copy."""
+        return self.school_code + (ADMIN_COPY_SUFFIX if self.for_admins else "")
 
     def content_hash(self, templates_digest: str) -> str:
         """Hash of everything the PDF depends on: data, labels, language and the templates' own digest."""
@@ -66,7 +74,7 @@ class SchoolReportInputs:
             "round": vars(self.round), "school": [self.school_code, self.school_name, self.language],
             "dimensions": [vars(d) for d in self.dimensions], "items": self.items,
             "scale": self.scale_labels, "groups": self.group_labels, "group_names": self.group_names,
-            "comments": self.comments,
+            "comments": self.comments, "for_admins": self.for_admins,
             "alpha": self.alpha, "rate": self.response_rate, "respondents": self.respondents,
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())

@@ -44,7 +44,7 @@ def _database_inputs(round_id: int, school_codes: list[str] | None) -> list:
     survey_round = db.session.get(SurveyRound, round_id)
     if survey_round is None:
         raise LookupError(f"no round {round_id}")
-    reports, network = load_round_inputs(survey_round, school_codes=school_codes)
+    reports, network = load_round_inputs(survey_round, school_codes=school_codes, admin_copies=True)
     return reports if school_codes else [*reports, network]
 
 

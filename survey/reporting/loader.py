@@ -5,6 +5,7 @@ The only module of survey.reporting that touches the ORM; everything after it wo
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -53,14 +54,15 @@ def submitted_counts(survey_round) -> dict[int, int]:
 
 def school_comments(survey_round, school, definition, language: str) -> list[tuple[str, list[str]]]:
     """The free-text answers of the school's responses in the round, per question in questionnaire order:
-    (question text in `language`, answers in response order). Only ever for the school's own report."""
+    (question text in `language`, answers in alphabetical order: never the order of submission, METHOD.md).
+    Only ever for the school's own report (and for admins where the network allows it)."""
     from survey.responses.models import FreeTextAnswer, Response
 
     rows = db.session.execute(
         select(FreeTextAnswer.question_key, FreeTextAnswer.text)
         .join(Response, FreeTextAnswer.response_id == Response.id)
         .where(Response.round_id == survey_round.id, Response.school_id == school.id)
-        .order_by(Response.id, FreeTextAnswer.id)).all()
+        ).all()
     by_question: dict[str, list[str]] = {}
     for key, text in rows:
         if text and text.strip():
@@ -68,11 +70,18 @@ def school_comments(survey_round, school, definition, language: str) -> list[tup
     questions = [(q.key, _text(q.text, language, q.key)) for q in definition.free_text]
     known = {key for key, _ in questions}
     questions += [(key, key) for key in by_question if key not in known]  # a key no longer asked
-    return [(title, by_question[key]) for key, title in questions if by_question.get(key)]
+    return [(title, sorted(by_question[key], key=str.casefold)) for key, title in questions if by_question.get(key)]
 
 
-def load_round_inputs(survey_round, *, today: date | None = None, school_codes=None, language_of=report_language
+def load_round_inputs(survey_round, *, today: date | None = None, school_codes=None, language_of=report_language,
+                      staff: bool = True, admin_copies: bool = False
                       ) -> tuple[list[SchoolReportInputs], NetworkReportInputs]:
+    """Every school's report inputs and the network report's. `staff`: each school's inputs as its staff may
+    see them (network cells under school-level confidentiality, `RoundResults.for_school`): always so for a
+    PDF, which the school's staff download; False for a network admin's dashboard, which then carries the
+    comments only where the network lets admins read them. `admin_copies` (report builds): for every school
+    report with comments, when the network does not let admins read them, a copy without them for the admins
+    (`SchoolReportInputs.for_admins`)."""
     from survey.catalog.operations import definition_of
     from survey.results.service import round_results
 
@@ -93,14 +102,14 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
         language = language_of(school)
         if language not in LANGUAGES:
             raise ValueError(f"school {school.code}: report language {language!r} is not one of {LANGUAGES}")
-        own = results.for_school(school.code)
+        own = results.for_school(school.code, staff=staff)
         dimensions = [Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions]
         items = {i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items}
         groups = {q.key: _text(q.text, language, q.key) for q in version.background_questions}
         respondents = submitted.get(school.id, 0)
         # METHOD.md, Anonymity: free text only for the school itself and only when its n >= k_min
         comments = (school_comments(survey_round, school, definition, language)
-                    if respondents >= network.k_min else [])
+                    if respondents >= network.k_min and (staff or network.admins_read_comments) else [])
         reports.append(SchoolReportInputs(
             round=info, school_code=school.code, school_name=school.name, language=language,
             dimensions=dimensions, items=items, aggregates=school_slice(own.aggregates, school.code),
@@ -109,6 +118,8 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             group_names=group_names(school, version, language),
             partners=own.partners, comments=comments, respondents=respondents,
         ))
+        if admin_copies and comments and not network.admins_read_comments:
+            reports.append(replace(reports[-1], comments=[], for_admins=True))
     language = "da"
     network_inputs = NetworkReportInputs(
         round=info, network_name=network.name, language=language,

@@ -117,12 +117,10 @@ def _first(rows: pd.DataFrame, column: str) -> float | None:
     return float(values.iloc[0]) if len(values) else None
 
 
-def _shown_n(row, suppressed: bool, k_min: int, at_most) -> str:
-    """A cell's n as the results write it (`n_shown`: the number, "< k_min" or "–"), else as `format_n` would."""
-    shown = _value(row, "n_shown")
-    if shown:
-        return str(shown)
-    return format_n(_value(row, "n"), suppressed, k_min, at_most)
+def _shown_n(row, suppressed: bool) -> str:
+    """A cell's n as shown: "–" when suppressed (whatever an earlier version of the results wrote in
+    `n_shown`), else the number."""
+    return format_n(_value(row, "n"), suppressed)
 
 
 def _value(row, column, default=None):
@@ -202,7 +200,7 @@ def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
         rows = result[dimension]
         rows.append({
             "number": str(len(rows) + 1), "text": text,
-            "n": _shown_n(row, suppressed, inputs.round.k_min, inputs.respondents) if row is not None else "–",
+            "n": _shown_n(row, suppressed) if row is not None else "–",
             "mean": format_index(mean, lang), "mean_value": mean,
             "network": format_index(_value(network_row, "mean"), lang), "network_value": _value(network_row, "mean"),
             "positive": format_percent(None if suppressed else _value(row, "share_positive"), lang),
@@ -236,7 +234,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         rank, of = _value(row, "rank"), _value(row, "of")
         summary.append({
             "key": dim.key, "label": dim.label, "overall": dim.is_overall,
-            "n": _shown_n(row, suppressed, k_min, inputs.respondents),
+            "n": _shown_n(row, suppressed),
             "index": format_index(None if suppressed else _value(row, "index"), lang),
             "interval": format_interval(_value(row, "ci_low"), _value(row, "ci_high"), lang) if not suppressed else "–",
             "network": format_index(_value(row, "network_mean"), lang),
@@ -275,8 +273,8 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
     return {
         "lang": lang, "w": w, "round": inputs.round, "school_name": inputs.school_name,
         "school_code": inputs.school_code,
-        # a school of fewer than k_min responses is suppressed: its n is "< k_min", on its own report too
-        "respondents": format_n(respondents, not school_published, k_min, respondents),
+        # a school of fewer than k_min responses is suppressed: its n is "–", on its own report too
+        "respondents": format_n(respondents, not school_published),
         "response_rate": format_percent(rate, lang), "k_min": k_min,
         "summary": summary, "summary_svg": svgs.get("summary"), "priority_svg": svgs.get("priority"),
         "priority_rows": [s for s in summary if s["quadrant"]],
@@ -318,32 +316,24 @@ def _breakdowns(inputs: SchoolReportInputs) -> list[dict]:
     """Program and background breakdowns: published groups only, by their names in the report's language
     (programs by name, options by the questionnaire's label); suppressed groups are counted, never named.
 
-    A group with a suppressed cell is left out whole. The note says why, truthfully: `small` groups have fewer
-    than k_min in every cell; the others (`hidden`) were left out so that no group of fewer than k_min can be
-    seen or worked out by subtraction (complementary suppression, or a single small cell). A group whose n
-    the results do not carry counts as hidden."""
+    A group with a suppressed cell is left out whole and counted in `hidden`, with one note for every reason
+    (fewer than k_min, or protected so that a small group cannot be derived): which of the two applies is
+    never told (METHOD.md, Anonymity: one symbol)."""
     agg = inputs.aggregates
     own = agg[(agg["school"] == inputs.school_code) & (agg["breakdown"] != "all")]
     lang = inputs.language
-    k_min = inputs.round.k_min
     result = []
     for breakdown, cells in own.groupby("breakdown", sort=False):
         names = inputs.group_names.get(breakdown, {})
         hidden = cells["suppressed"].astype(bool).groupby(cells["group"], sort=False).transform("any")
-        if "suppression" in cells.columns:  # small: every cell of the group has fewer than k_min
-            primary = (cells.loc[hidden, "suppression"] == "primary").groupby(cells.loc[hidden, "group"]).all()
-            small, hidden_groups = int(primary.sum()), len(primary)
-        else:  # results frozen before the reason was recorded
-            largest = pd.to_numeric(cells.loc[hidden, "n"], errors="coerce").groupby(cells.loc[hidden, "group"]).max()
-            small, hidden_groups = int((largest < k_min).sum()), len(largest)  # NaN (n not carried): hidden
+        hidden_groups = cells.loc[hidden, "group"].nunique()
         rows = []
         for group, group_cells in cells[~hidden].groupby("group", sort=False):
             group_cells = group_cells.set_index("dimension")
             values = [format_index(_value(_row(group_cells, dim.key), "index"), lang) for dim in inputs.dimensions]
             rows.append({"group": names.get(group, group), "n": format_n(group_cells["n"].max()), "values": values})
         title = inputs.group_labels.get(breakdown) or words(lang).get(breakdown, breakdown)
-        result.append({"key": breakdown, "title": title, "rows": rows, "small": small,
-                       "hidden": hidden_groups - small})
+        result.append({"key": breakdown, "title": title, "rows": rows, "hidden": hidden_groups})
     return result
 
 
@@ -404,15 +394,13 @@ def network_context(inputs: NetworkReportInputs, svgs: dict[str, str] | None = N
 
 
 def _school_n(cells: pd.DataFrame, inputs: NetworkReportInputs) -> str:
-    """A school's n in the network table: its largest published cell's n; when every cell is suppressed,
-    "< k_min" for a small school and "–" for one hidden to protect a smaller school (never its exact n)."""
+    """A school's n in the network table: its largest published cell's n; "–" when every cell is suppressed
+    (never its exact n, nor whether it is small or hidden to protect a smaller school)."""
     hidden = cells["suppressed"].astype(bool)
     n = pd.to_numeric(cells["n"], errors="coerce")
     if not hidden.all():
         return format_n(n[~hidden].max())
-    if "suppression" in cells.columns:
-        return f"< {inputs.round.k_min}" if (cells["suppression"] == "primary").all() else format_n(None, True)
-    return format_n(n.max(), True, inputs.round.k_min, inputs.respondents.get(str(cells["school"].iloc[0])))
+    return format_n(None, True)
 
 
 def network_report_html(inputs: NetworkReportInputs, svgs: dict[str, str] | None = None) -> str:

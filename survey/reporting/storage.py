@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 NETWORK_KEY = "_network"
+ADMIN_COPY_SUFFIX = ".admins"  # a school report's copy for admins, without comments the network keeps from them
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
 _lock = threading.Lock()
 
@@ -55,7 +56,9 @@ class ReportStore:
         path = self._round_dir(round_id) / entry["file"]
         return path if path.exists() else None
 
-    def save(self, round_id: int, key: str, content_hash: str, pdf: bytes) -> Path:
+    def save(self, round_id: int, key: str, content_hash: str, pdf: bytes, *, comments: bool = False) -> Path:
+        """Store a report; `comments`: whether it prints free-text comments (an admin is served it only when
+        the network lets admins read them, `admin_path`)."""
         if not self.is_safe_key(key):
             raise ValueError(f"unsafe report key {key!r}")
         folder = self._round_dir(round_id)
@@ -65,12 +68,22 @@ class ReportStore:
         with _lock:
             index = self.index(round_id)
             old = index.get(key)
-            index[key] = {"file": name, "hash": content_hash, "bytes": len(pdf),
+            index[key] = {"file": name, "hash": content_hash, "bytes": len(pdf), "comments": comments,
                           "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             _atomic_write(self._index_path(round_id), json.dumps(index, indent=1, sort_keys=True).encode())
         if old and old["file"] != name:
             (folder / old["file"]).unlink(missing_ok=True)
         return folder / name
+
+
+    def admin_path(self, round_id: int, key: str, admins_read_comments: bool) -> Path | None:
+        """The stored report a network admin is served for `key`: the school's own when it prints no comments
+        or the network lets admins read them; else the admins' copy without them (None until built). A
+        report stored before the index recorded comments counts as having them."""
+        entry = self.entry(round_id, key)
+        if entry is None or admins_read_comments or entry.get("comments") is False:
+            return self.path(round_id, key)
+        return self.path(round_id, key + ADMIN_COPY_SUFFIX)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

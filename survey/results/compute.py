@@ -5,7 +5,10 @@
 - `aggregates`: one row per (school or NETWORK, breakdown, group, dimension). The required columns come
   first, named exactly (`AGGREGATE_COLUMNS`), then `EXTRA_COLUMNS`.
 - `items`: one row per (school or NETWORK, item): n, mean 0-100, share_1..k, share_positive, suppressed,
-  suppression, n_shown.
+  schools, suppression, n_shown.
+- `contributions` (never published): each school's exact n in every cell (`table` "aggregates" with breakdown,
+  group and `cell` = dimension; "items" with `cell` = item), what school-level confidentiality checks a network
+  cell against for a viewing school (`survey.results.staff_view`).
 - `partners`: one row per (school, "Improve first" dimension, benchmark partner): `PARTNER_COLUMNS`, from
   `survey.analysis.benchmark_partners` on the published school indices of `aggregates` (top quartile,
   significantly higher by Welch p < 0.05, same school type first, then the closest size: population, else responses).
@@ -20,9 +23,9 @@ same tables byte for byte (`canonical_bytes`), whatever the database or the orde
 
 Where the numbers go:
 - `n, index, sd, ci_low, ci_high, suppressed`: every row. A suppressed cell carries no statistic and no exact
-  n: `n` is <NA> (Int64), `suppression` says why ("primary": n < k_min; "complementary": suppressed so that a
-  small group cannot be worked out) and `n_shown` how its n is shown ("< 5" or "–"; the number when
-  published), both from `survey.analysis.hide_suppressed_n`. The item table has the same three columns.
+  n: `n` is <NA> (Int64), `suppression` is "suppressed" (one value whatever the reason: fewer than k_min, or
+  protected so that a small group cannot be derived) and `n_shown` is "–" (the number when published), both
+  from `survey.analysis.hide_suppressed_n`. The item table has the same three columns.
   Schools are suppressed cell by cell as a split of the network (whose pooled index is published, so one
   hidden school among published ones could be worked out by subtraction). Each breakdown (program, each
   background question) is suppressed as a two-way table, schools x groups with the school and network cells
@@ -40,7 +43,10 @@ Where the numbers go:
   the predictor dimensions' indices) on the same rows: the priority map's two lines, the very numbers the
   quadrants were classified with; charts draw these.
 - `trend_diff, trend_p, trend_significant`: `all` rows, against the previous round when comparable.
-- `response_rate`: `all` and `program` rows where the population is known; `alpha`: NETWORK `all` rows.
+- `response_rate`: `all` and `program` rows where the population is known, blank on suppressed rows (rate x
+  population = n); `alpha`: NETWORK `all` rows.
+- `schools` (after EXTRA_COLUMNS, both tables): on published NETWORK rows, how many schools have respondents
+  in the cell; <NA> elsewhere.
 """
 from __future__ import annotations
 
@@ -85,6 +91,7 @@ AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", 
                      "quadrant")
 EXTRA_COLUMNS = ("importance_source", "r_squared", "trend_diff", "trend_p", "trend_significant",
                  "response_rate", "alpha", "importance_line", "index_line")
+SCHOOLS_COLUMN = "schools"  # added after EXTRA_COLUMNS (and after `suppressed` in the items), in both tables
 SUPPRESSION_COLUMNS = ("suppression", "n_shown")  # added last by `hide_suppressed_n`, in both tables
 _STATS = ("n", "mean", "sd", "ci_low", "ci_high", "suppressed")
 PARTNER_COLUMNS = ("school", "dimension", "partner_school", "partner_label", "partner_index", "school_index",
@@ -109,6 +116,15 @@ def empty_partners() -> pd.DataFrame:
     })
 
 
+CONTRIBUTION_COLUMNS = ("table", "school", "breakdown", "group", "cell", "n")
+
+
+def empty_contributions() -> pd.DataFrame:
+    """The contributions table without rows (results frozen before it was kept)."""
+    return pd.DataFrame({column: pd.Series([], dtype=np.int64 if column == "n" else "str")
+                         for column in CONTRIBUTION_COLUMNS})
+
+
 @dataclass(frozen=True)
 class SchoolFacts:
     """What benchmark partners need to know about the schools besides their results (codes as keys)."""
@@ -124,6 +140,7 @@ class ComputedResults:
     items: pd.DataFrame
     responses: int
     partners: pd.DataFrame = field(default_factory=empty_partners)
+    contributions: pd.DataFrame = field(default_factory=lambda: empty_contributions())
 
     @property
     def content_hash(self) -> str:
@@ -170,10 +187,52 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     items = _items(data, by_school, k_min, schools, school_cells, net)
     partners = canonical(partners_table(aggregates, school_sizes(frame, populations),
                                         school_facts or SchoolFacts(), dimension_keys))
-    # what may be published: no exact n for a suppressed cell (METHOD.md: shown as "< k_min")
+    contributions = _contributions(aggregates, items)
+    aggregates, items = _add_school_counts(aggregates, contributions, "aggregates"), \
+        _add_school_counts(items, contributions, "items")
+    # what may be published: no exact n for a suppressed cell, one symbol ("–") for every suppressed cell
     aggregates = canonical(hide_suppressed_n(aggregates, k_min))
     items = canonical(hide_suppressed_n(items, k_min))
-    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners)
+    return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners,
+                           contributions=contributions)
+
+
+def _contributions(aggregates: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Each school's exact part (n) of every network-level cell, never published: what school-level
+    confidentiality checks a network cell against for a viewing school (`RoundResults.for_school`)."""
+    schools = aggregates[(aggregates["school"] != NETWORK).to_numpy()]
+    school_items = items[(items["school"] != NETWORK).to_numpy()]
+    table = pd.concat([
+        pd.DataFrame({"table": "aggregates", "school": schools["school"].to_numpy(),
+                      "breakdown": schools["breakdown"].to_numpy(), "group": schools["group"].to_numpy(),
+                      "cell": schools["dimension"].to_numpy(),
+                      "n": pd.to_numeric(schools["n"]).fillna(0).to_numpy(dtype=np.int64)}),
+        pd.DataFrame({"table": "items", "school": school_items["school"].to_numpy(), "breakdown": ALL,
+                      "group": ALL, "cell": school_items["item"].to_numpy(),
+                      "n": pd.to_numeric(school_items["n"]).fillna(0).to_numpy(dtype=np.int64)}),
+    ], ignore_index=True)
+    table = table[table["n"] > 0].reset_index(drop=True)
+    for column in CONTRIBUTION_COLUMNS[:-1]:
+        table[column] = table[column].astype("str")
+    return table
+
+
+def _add_school_counts(table: pd.DataFrame, contributions: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`schools`: on network rows, how many schools contribute respondents to the cell (<NA> on school
+    rows and on suppressed network rows)."""
+    own = contributions[contributions["table"] == name]
+    counts = own.groupby(["breakdown", "group", "cell"], sort=False).size()
+    if name == "aggregates":
+        keys = pd.MultiIndex.from_arrays([table["breakdown"].astype(str), table["group"].astype(str),
+                                          table["dimension"].astype(str)])
+    else:
+        keys = pd.MultiIndex.from_arrays([np.full(len(table), ALL), np.full(len(table), ALL),
+                                          table["item"].astype(str).to_numpy()])
+    values = counts.reindex(keys).fillna(0).to_numpy(dtype=np.float64)
+    network_rows = (table["school"] == NETWORK).to_numpy() & ~table["suppressed"].astype(bool).to_numpy()
+    table = table.copy()
+    table[SCHOOLS_COLUMN] = pd.array(np.where(network_rows, values, np.nan), dtype="Int64")
+    return table
 
 
 def school_sizes(frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.Series:
@@ -394,6 +453,8 @@ def _add_response_rate(table, frame: pd.DataFrame, populations: pd.DataFrame | N
     rows = program_rows & ~network_rows
     keys = pd.MultiIndex.from_frame(table.loc[rows, ["school", "group"]])
     rate[rows] = rate_program.reindex(keys).to_numpy(dtype=np.float64)
+    # rate x population = n: a suppressed group shows no response rate (METHOD.md, Response rate)
+    rate[table["suppressed"].astype(bool).to_numpy()] = np.nan
     table["response_rate"] = rate
     return table
 
@@ -447,7 +508,8 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     """Item results of the network and of every school. A school's items of a dimension whose index is
     suppressed are suppressed too (with complete answers the dimension's index is the mean of its item
     means, so they would give the hidden index back); then each item is a split of the network's item,
-    complementary across schools."""
+    complementary across schools; and a single suppressed item of a school's published dimension takes the
+    smallest other item with it (`_lone_items`)."""
     spec, frame = data.spec, data.frame
     network = item_results(frame, spec, answers=data.answers)
     network["suppressed"] = network["dimension"].map(
@@ -458,7 +520,12 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     hidden_keys = set(zip(hidden["school"].astype(str), hidden["dimension"].astype(str)))
     per_school["suppressed"] = [key in hidden_keys for key in zip(per_school["school"].astype(str),
                                                                    per_school["dimension"].astype(str))]
-    per_school = suppress_small_groups(per_school, k_min, parent_cells=network)
+    for _ in range(len(spec.item_keys) + 1):  # each pass suppresses more, or stops
+        per_school = suppress_small_groups(per_school, k_min, parent_cells=network)
+        lone = _lone_items(per_school)
+        if not lone.any():
+            break
+        per_school["suppressed"] = per_school["suppressed"].to_numpy(dtype=bool) | lone
     network.insert(0, "school", NETWORK)
     table = pd.concat([network, per_school], ignore_index=True)
     missing = sorted(set(schools) - set(per_school["school"].astype(str)))
@@ -480,6 +547,24 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     table["n"] = table["n"].astype(np.int64)
     table["suppressed"] = table["suppressed"].astype(bool)
     return canonical(table)
+
+
+def _lone_items(items: pd.DataFrame) -> np.ndarray:
+    """Per school and dimension: when exactly one item cell is suppressed and others are published, the
+    smallest published one (METHOD.md: no item cell may be derivable from a published dimension index and
+    the other item results; with complete answers the index is the mean of the item means)."""
+    suppressed = items["suppressed"].to_numpy(dtype=bool)
+    n = items["n"].to_numpy(dtype=np.float64, na_value=0)
+    frame = pd.DataFrame({"school": items["school"].astype(str).to_numpy(),
+                          "dimension": items["dimension"].astype(str).to_numpy(),
+                          "hidden": suppressed & (n > 0), "row": np.arange(len(items))})
+    lone = np.zeros(len(items), dtype=bool)
+    counts = frame.groupby(["school", "dimension"], sort=False)["hidden"].transform("sum").to_numpy()
+    candidates = frame[(counts == 1) & ~suppressed & (n > 0)]
+    if len(candidates):
+        smallest = candidates.assign(n=n[candidates["row"]]).sort_values(["n", "row"], kind="stable")
+        lone[smallest.drop_duplicates(["school", "dimension"])["row"].to_numpy()] = True
+    return lone
 
 
 def canonical(table: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -86,12 +88,16 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
 def responses_table(survey_round: SurveyRound, *, school: str | None = None) -> pd.DataFrame:
     """One row per submitted response: response_id, school, program, date, one column per background
     question (the option key), one per item key (the answer code as given, 1..k before any reverse flip;
-    blank for no answer or "don't know"). Free text is never included. `school`: only that school's rows."""
-    data = load_round(survey_round, with_ids=True)
+    blank for no answer or "don't know"). Free text is never included. `school`: only that school's rows.
+
+    No order of submission (METHOD.md, Anonymity): `response_id` is a random UUID (version 4) drawn afresh for
+    every export, unrelated to the database's sequence, and the rows are in a random order (a permutation
+    from the operating system's entropy). Two exports of the same round cannot be linked row by row."""
+    data = load_round(survey_round, with_ids=True)  # the dates come with the ids; the ids are not exported
     frame = data.frame
     version = survey_round.version
     table = pd.DataFrame({
-        "response_id": data.response_ids,
+        "response_id": pd.Series([str(uuid.uuid4()) for _ in range(len(frame))], dtype="str"),
         "school": frame["school"].astype("str"),
         "program": frame["program"].astype("str"),
         "date": pd.Series(data.submitted_on.astype("datetime64[D]").astype(str), dtype="str"),
@@ -108,8 +114,9 @@ def responses_table(survey_round: SurveyRound, *, school: str | None = None) -> 
         table[key] = pd.array(np.where((codes >= 1) & (codes <= k), codes, 0), dtype="Int64")
         table.loc[(codes < 1) | (codes > k), key] = pd.NA
     if school is not None:
-        table = table[table["school"] == school].reset_index(drop=True)
-    return table
+        table = table[table["school"] == school]
+    order = np.random.default_rng(secrets.randbits(128)).permutation(len(table))
+    return table.iloc[order].reset_index(drop=True)
 
 
 def aggregates_table(survey_round: SurveyRound, *, school: str | None = None, today=None) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def freeze_round_results(survey_round: SurveyRound, *, today: date | None = None
     computed = compute_round(survey_round, today=today)
     stored = RoundResult(round_id=survey_round.id, content_hash=computed.content_hash,
                          responses=computed.responses, computed_at=now or datetime.now(timezone.utc),
-                         aggregates=to_parquet(computed.aggregates, computed.items, computed.partners))
+                         aggregates=to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions))
     db.session.add(stored)
     db.session.execute(delete(ResultSnapshot).where(ResultSnapshot.round_id == survey_round.id))
     db.session.flush()
@@ -60,7 +60,7 @@ def take_snapshot(survey_round: SurveyRound, *, today: date | None = None,
     stored.content_hash = computed.content_hash
     stored.responses = computed.responses
     stored.computed_at = now or datetime.now(timezone.utc)
-    stored.aggregates = to_parquet(computed.aggregates, computed.items, computed.partners)
+    stored.aggregates = to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions)
     db.session.flush()
     return stored
 

@@ -13,8 +13,10 @@ Nothing here stores anything: the results are frozen and the snapshots taken by 
 whichever reader comes first. `compute_round` computes without storing, for those operations.
 The stored `aggregates` is the aggregates table as Parquet; the item and partner tables travel
 inside the same file (Parquet key-value metadata `benchlearn.items` and `benchlearn.partners`, each itself
-Parquet), so one column keeps the three tables. The content hash is sha256 over the canonical CSV text of the
-three tables (`compute.content_hash`): the same responses give the same hash on SQLite and PostgreSQL.
+Parquet), so one column keeps the three tables. A fourth, `benchlearn.contributions`, holds each school's exact
+part of every network cell: never shown, only checked against (school-level confidentiality,
+`RoundResults.for_school`). The content hash is sha256 over the canonical CSV text of the
+three published tables (`compute.content_hash`): the same responses give the same hash on SQLite and PostgreSQL.
 Results frozen before partners were stored have no `benchlearn.partners`: their partners table is empty and
 their hash covers the first two tables, as when they were frozen.
 
@@ -43,10 +45,12 @@ from survey.results.compute import (ComputedResults, PreviousRound, SchoolFacts,
                                     empty_partners)
 from survey.results.loading import load_round, questionnaire_spec
 from survey.results.models import ResultSnapshot, RoundResult
+from survey.results.staff_view import staff_view
 from survey.rounds.models import Population, RoundState, SurveyRound
 
 _ITEMS_KEY = b"benchlearn.items"
 _PARTNERS_KEY = b"benchlearn.partners"
+_CONTRIBUTIONS_KEY = b"benchlearn.contributions"
 
 
 @dataclass(frozen=True)
@@ -64,19 +68,26 @@ class RoundResults:
     responses: int
     partners: pd.DataFrame = field(default_factory=empty_partners)
     as_of: date | None = None
+    # each school's exact part of every network cell (never shown); None: frozen before it was kept
+    contributions: pd.DataFrame | None = None
 
-    def for_school(self, code: str) -> RoundResults:
-        """Only the school's own rows and the NETWORK rows (what the school's staff may see): its own list of
-        benchmark partners, whose codes are blanked unless the network shares school names (the label is
-        then the anonymous one)."""
+    def for_school(self, code: str, *, staff: bool = True) -> RoundResults:
+        """Only the school's own rows and the NETWORK rows: its own list of benchmark partners, whose codes are
+        blanked unless the network shares school names (the label is then the anonymous one). With `staff`
+        (what the school's staff see, in every output they read: pages, exports, API, the school's PDF) the
+        network cells that fail school-level confidentiality for this school are shown as suppressed
+        (`survey.results.staff_view`); `staff=False` is a network admin's view of the school."""
         keep = self.aggregates["school"].isin([code, "NETWORK"])
         keep_items = self.items["school"].isin([code, "NETWORK"])
+        aggregates = self.aggregates[keep].reset_index(drop=True)
+        items = self.items[keep_items].reset_index(drop=True)
+        if staff:
+            aggregates, items = staff_view(aggregates, items, self.contributions, code, self.round.network.k_min)
         partners = self.partners[self.partners["school"] == code].reset_index(drop=True)
         if not self.round.network.share_school_names:
             partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
-        return RoundResults(self.round, self.aggregates[keep].reset_index(drop=True),
-                            self.items[keep_items].reset_index(drop=True), self.content_hash, self.frozen,
-                            self.computed_at, self.responses, partners, self.as_of)
+        return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen,
+                            self.computed_at, self.responses, partners, self.as_of, None)
 
 
 class ResultsNotReady(LookupError):
@@ -179,7 +190,7 @@ def _from_stored(survey_round: SurveyRound, stored: RoundResult | ResultSnapshot
     snapshot = isinstance(stored, ResultSnapshot)
     return RoundResults(survey_round, aggregates, items, stored.content_hash, not snapshot, computed_at,
                         stored.responses, empty_partners() if partners is None else partners,
-                        stored.as_of if snapshot else None)
+                        stored.as_of if snapshot else None, contributions_from_parquet(stored.aggregates))
 
 
 def _table_bytes(frame: pd.DataFrame) -> bytes:
@@ -192,13 +203,16 @@ def _table_from(encoded: bytes) -> pd.DataFrame:
     return pq.read_table(io.BytesIO(base64.b64decode(encoded))).to_pandas()
 
 
-def to_parquet(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame) -> bytes:
-    """One Parquet file: the aggregates table, with the item and partner tables (Parquet too) in its
-    metadata."""
+def to_parquet(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame,
+               contributions: pd.DataFrame | None = None) -> bytes:
+    """One Parquet file: the aggregates table, with the item, partner and contribution tables (Parquet too)
+    in its metadata."""
     table = pa.Table.from_pandas(aggregates, preserve_index=False)
     metadata = dict(table.schema.metadata or {})
     metadata[_ITEMS_KEY] = _table_bytes(items)
     metadata[_PARTNERS_KEY] = _table_bytes(partners)
+    if contributions is not None:
+        metadata[_CONTRIBUTIONS_KEY] = _table_bytes(contributions)
     table = table.replace_schema_metadata(metadata)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
@@ -212,6 +226,12 @@ def from_parquet(payload: bytes) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     items = _table_from(metadata[_ITEMS_KEY]) if _ITEMS_KEY in metadata else pd.DataFrame()
     partners = _table_from(metadata[_PARTNERS_KEY]) if _PARTNERS_KEY in metadata else None
     return table.to_pandas(), items, partners
+
+
+def contributions_from_parquet(payload: bytes) -> pd.DataFrame | None:
+    """The schools' parts of the network cells, None when the results were frozen without them."""
+    metadata = pq.read_schema(io.BytesIO(payload)).metadata or {}
+    return _table_from(metadata[_CONTRIBUTIONS_KEY]) if _CONTRIBUTIONS_KEY in metadata else None
 
 
 def verify(stored: RoundResult) -> bool:

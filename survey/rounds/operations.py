@@ -11,13 +11,14 @@ import io
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, request
 from sqlalchemy import delete, exists, func, select, true
 
+from survey.analysis.confidentiality import protected_counts
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Network, Program, School
@@ -586,21 +587,24 @@ def populations_of(survey_round: SurveyRound) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class CountRow:
-    """Responses in one program (None: the program is not known) of one school, with the response rate."""
+    """Responses in one program (None: the program is not known) of one school, with the response rate.
+    `shown` False: a school's staff see "–" for the count and no rate (`counts_for_staff`)."""
 
     program: Program | None
     responses: int
     population: int | None
+    shown: bool = True
 
     @property
     def rate(self) -> float | None:
-        return self.responses / self.population if self.population else None
+        return self.responses / self.population if self.population and self.shown else None
 
 
 @dataclass(frozen=True)
 class SchoolCounts:
     school: School
     rows: tuple[CountRow, ...]
+    total_shown: bool = True
 
     @property
     def responses(self) -> int:
@@ -615,7 +619,16 @@ class SchoolCounts:
     @property
     def rate(self) -> float | None:
         population = self.population
-        return self.responses / population if population else None
+        return self.responses / population if population and self.total_shown else None
+
+
+def counts_for_staff(counts: SchoolCounts, k_min: int) -> SchoolCounts:
+    """A school's live counts as its staff see them (METHOD.md: live counts follow the same rule as results,
+    open or closed): a program below k_min, and the school's total below k_min, show "–" and no rate; a shown
+    total never lets a small program be worked out by subtraction (`survey.analysis.protected_counts`)."""
+    shown, total_shown = protected_counts([row.responses for row in counts.rows], k_min)
+    rows = tuple(replace(row, shown=flag) for row, flag in zip(counts.rows, shown))
+    return replace(counts, rows=rows, total_shown=total_shown)
 
 
 def response_counts(round_ids: Sequence[int]) -> dict[int, int]:

@@ -61,14 +61,15 @@ def school_rounds(school):
 
 
 def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | None, downloads: dict[str, str],
-                     plotly_url: str, today: date, picker=None) -> str:
+                     plotly_url: str, today: date, picker=None, staff: bool = True) -> str:
     """One school's dashboard of a round, the same for staff and admins: the report's numbers and plotly
     figures. Results are frozen for a closed round, the daily provisional snapshot (labelled so, with its date)
     for an open one, and "being prepared" until they are stored.
     `pdf_url` is shown when the school's PDF is stored; `downloads`: label -> URL; `plotly_url`: plotly.js as
-    the viewer's blueprint serves it; `picker`: the round's schools, for an admin to switch between."""
+    the viewer's blueprint serves it; `picker`: the round's schools, for an admin to switch between. `staff`:
+    the school's staff view (network cells under school-level confidentiality); False for an admin."""
     try:
-        reports, _network = load_round_inputs(survey_round, today=today, school_codes={code})
+        reports, _network = load_round_inputs(survey_round, today=today, school_codes={code}, staff=staff)
     except ResultsNotReady as not_ready:
         return preparing_page(not_ready)
     inputs = reports[0]

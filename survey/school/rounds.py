@@ -21,6 +21,7 @@ from survey.rounds.operations import (
     link_url,
     links_csv,
     links_of,
+    counts_for_staff,
     live_counts,
     populations_of,
     rounds_of_school,
@@ -62,7 +63,7 @@ def _link_of_my_school(survey_round: SurveyRound, link_id: int) -> SurveyLink:
 def my_rounds():
     school = current_user.school
     rounds = db.session.scalars(rounds_of_school(school.id)).all()
-    totals = {r.id: live_counts(r, school)[0] for r in rounds}
+    totals = {r.id: counts_for_staff(live_counts(r, school)[0], school.network.k_min) for r in rounds}
     return render_template("rounds/school_list.html", school=school, rounds=rounds, totals=totals, today=date.today())
 
 
@@ -79,7 +80,7 @@ def my_round(round_id: int):
         states=RoundState,
         links=db.session.scalars(links_of(survey_round, school)).all(),
         link_url=link_url,
-        counts=live_counts(survey_round, school),
+        counts=[counts_for_staff(entry, school.network.k_min) for entry in live_counts(survey_round, school)],
         populations=populations_of(survey_round),
         links_form=StaffLinksForm(),
         population_form=PopulationForm(),

@@ -305,26 +305,25 @@ def test_hide_suppressed_n():
     shown = hide_suppressed_n(table, 5)
     assert shown["n"].isna().tolist() == [True, True, False] and shown.loc[2, "n"] == 40
     assert shown["n"].dtype == "Int64"
-    assert shown["suppression"].tolist()[:2] == ["primary", "complementary"]
+    # one symbol: the small cell and the one protecting it look the same
+    assert shown["suppression"].tolist()[:2] == ["suppressed", "suppressed"]
     assert pd.isna(shown.loc[2, "suppression"])
-    assert shown["n_shown"].tolist() == ["< 5", "–", "40"]
-    # idempotent: the reasons survive a second pass though n is blank by then
-    again = hide_suppressed_n(shown, 5)
-    assert again["n_shown"].tolist() == ["< 5", "–", "40"] and again["n"].isna().sum() == 2
+    assert shown["n_shown"].tolist() == ["–", "–", "40"]
+    # idempotent, and a table written with the reasons of earlier versions loses them
+    again = hide_suppressed_n(shown.assign(suppression=["primary", "complementary", None],
+                                           n_shown=["< 5", "–", "40"]), 5)
+    assert again["n_shown"].tolist() == ["–", "–", "40"] and again["n"].isna().sum() == 2
+    assert again["suppression"].tolist()[:2] == ["suppressed", "suppressed"]
     assert table["n"].tolist() == [3, 12, 40]  # the input is left as it was
 
 
 def test_displayed_n():
-    # published: the number; small: "< k_min"; complementary (n >= k_min): a dash, since its
-    # exact n would give away the small group's n by subtraction
-    assert displayed_n(12, False, 5) == "12"
-    assert displayed_n(3, True, 5) == "< 5"
-    assert displayed_n(12, True, 5) == "–"
-    assert displayed_n(0, True, 10) == "< 10"
-    shown = displayed_n(pd.Series([3, 8, 9], index=[4, 5, 6]), pd.Series([True, True, False],
-                                                                         index=[4, 5, 6]), 5)
-    assert shown.to_dict() == {4: "< 5", 5: "–", 6: "9"}
-    assert displayed_n(np.array([1, 7]), np.array([True, False])).tolist() == ["< 5", "7"]
+    # published: the number; suppressed, small or not: a dash (one symbol, METHOD.md v2)
+    assert displayed_n(12, False) == "12"
+    assert displayed_n(3, True) == "–" and displayed_n(12, True) == "–" and displayed_n(0, True) == "–"
+    shown = displayed_n(pd.Series([3, 8, 9], index=[4, 5, 6]), pd.Series([True, True, False], index=[4, 5, 6]))
+    assert shown.to_dict() == {4: "–", 5: "–", 6: "9"}
+    assert displayed_n(np.array([1, 7]), np.array([True, False])).tolist() == ["–", "7"]
 
 
 # Property: after suppression no split leaves a suppressed remainder of 0 < n < k_min next to

@@ -147,3 +147,39 @@ def test_a_school_code_with_a_slash_still_has_its_dashboard(client, login, admin
     assert picked.status_code == 302
     page = client.get(picked.headers["Location"])
     assert page.status_code == 200 and "Den Anden Skole" in page.text
+
+def network_means(survey_round) -> list[str]:
+    aggregates = round_results(survey_round).aggregates
+    rows = aggregates[(aggregates["school"] == "NETWORK") & (aggregates["breakdown"] == "all")]
+    return [format_index(value, "da") for value in rows["index"]]
+
+
+def summary_rows(page: str) -> list[list[str]]:
+    import re
+
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_staff_see_no_network_figure_of_two_schools(client, login, staff, rounds, tmp_path):
+    """STAFFSCH and OTHER are the round: the network's index minus STAFFSCH's own is OTHER's. Staff see "–"
+    for the network mean and the top quartile on their dashboard and in their PDF."""
+    from survey.reporting import pdf
+    from survey.reporting.loader import load_round_inputs
+    from tests.reports.conftest import pdf_text
+
+    closed, _open = rounds
+    means = network_means(closed)
+    login(staff)
+    rows = summary_rows(client.get(f"/school/reports/{closed.id}/STAFFSCH/").text)
+    assert rows and all(row[3] == "–" and row[4] == "–" for row in rows)  # network mean, top quartile
+    staff_inputs = load_round_inputs(closed, school_codes={"STAFFSCH"})[0][0]
+    text = " ".join(pdf_text(pdf.render_school_report(staff_inputs), tmp_path).split())
+    assert means and not any(f" {mean} " in text for mean in means)
+
+
+def test_admins_see_the_network_figures_on_a_schools_dashboard(client, login, admin, rounds):
+    closed, _open = rounds
+    login(admin)
+    rows = summary_rows(client.get(f"/admin/results/{closed.id}/STAFFSCH/").text)
+    assert [row[3] for row in rows] == network_means(closed)

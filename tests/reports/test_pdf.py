@@ -215,13 +215,9 @@ def test_format_n_never_prints_a_suppressed_cells_n():
     from survey.reporting.format import format_n
 
     assert format_n(12) == "12" and format_n(None) == "–" and format_n(pd.NA) == "–"
-    assert format_n(3, True, 5) == "< 5" and format_n(0, True, 10) == "< 10"
-    # suppressed only to protect a smaller group (n >= k_min): "< 5" would be untrue, 12 would give it away
-    assert format_n(12, True, 5) == "–"
-    # results that no longer carry a suppressed cell's n: hidden, unless the school itself is below k_min
-    assert format_n(float("nan"), True, 5) == "–" and format_n(None, True, 5, at_most=30) == "–"
-    assert format_n(pd.NA, True, 5, at_most=3) == "< 5"
-    assert format_n("< 5", True, 5) == "< 5"  # already written by the results
+    # one symbol (METHOD.md v2): small or protecting a small group, a suppressed cell is "–", never "< k_min"
+    assert format_n(3, True) == "–" and format_n(0, True) == "–" and format_n(12, True) == "–"
+    assert format_n(float("nan"), True) == "–" and format_n(pd.NA, True) == "–"
 
 
 def test_priority_line_is_100_over_the_number_of_predictors_whichever_are_shown(school_inputs):
@@ -250,15 +246,12 @@ def test_breakdown_groups_are_named_and_suppressed_ones_counted_truthfully(schoo
     breakdowns = {b["key"]: b for b in pdf.school_context(named)["breakdowns"]}
     assert [row["group"] for row in breakdowns["program"]["rows"]] == ["Elektriker (EUD)"]
     assert [row["group"] for row in breakdowns["gender"]["rows"]] == ["Kvinder", "Mand"]  # unnamed: as given
-    assert (breakdowns["program"]["small"], breakdowns["program"]["hidden"]) == (1, 0)
+    assert breakdowns["program"]["hidden"] == 1 and "small" not in breakdowns["program"]
     html = pdf.school_report_html(named)
-    assert "1 gruppe med færre end 5 besvarelser vises ikke." in html and "Elektriker (EUD)" in html
-    # results that no longer carry a suppressed cell's n: the note does not claim the group is small
-    aggregates = school_inputs.aggregates.copy()
-    aggregates["n"] = aggregates["n"].astype(float)
-    aggregates.loc[aggregates["suppressed"].astype(bool), "n"] = np.nan
-    blanked = pdf.school_context(replace(school_inputs, aggregates=aggregates))["breakdowns"]
-    assert [(b["small"], b["hidden"]) for b in blanked] == [(0, 1), (0, 1)]
+    # one note, whatever hid the group (METHOD.md v2: no distinction between small and protecting groups)
+    assert ("1 gruppe vises som „–“: færre end 5 besvarelser, eller beskyttet så en lille gruppe ikke kan "
+            "regnes ud.") in html and "Elektriker (EUD)" in html
+    assert "besvarelser vises ikke" not in html and "&lt; 5" not in html and "< 5" not in html
 
 
 def test_group_names_in_the_report_language():

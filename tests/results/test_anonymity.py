@@ -72,7 +72,7 @@ def test_respondents_who_skip_the_gender_question_cannot_be_worked_out(make_vers
         aaa = cells(table, "AAA", "gender", dimension)
         assert aaa.loc["female", "suppressed"] and np.isnan(aaa.loc["female", "index"])
         assert pd.isna(aaa.loc["female", "n"]) and aaa.loc["female", "n_shown"] == "–"
-        assert aaa.loc["female", "suppression"] == "complementary"
+        assert aaa.loc["female", "suppression"] == "suppressed"
         assert not aaa.loc["male", "suppressed"] and aaa.loc["male", "n"] == 5
         assert not cells(table, "AAA", "all", dimension)["suppressed"].any()  # the school itself is shown
         assert derivable_from(table, records, "gender", dimension) == []
@@ -115,7 +115,7 @@ def test_the_items_of_a_hidden_school_index_are_hidden_too(make_version, make_sc
     results = compute_round(survey_round, today=AFTER)
     all_rows = results.aggregates[(results.aggregates["breakdown"] == "all")
                                   & (results.aggregates["school"] != NETWORK)].set_index("school")
-    assert all_rows.loc["BBB", "suppression"].eq("complementary").all()
+    assert all_rows.loc["BBB", "suppression"].eq("suppressed").all()
     items = results.items.set_index("school")
     assert items.loc["BBB", "suppressed"].all()
     assert items.loc["BBB", "mean"].isna().all() and items.loc["BBB", "n"].isna().all()
@@ -154,11 +154,12 @@ def test_no_suppressed_cell_carries_its_exact_n(make_version, make_school, make_
         hidden = table["suppressed"].astype(bool)
         assert hidden.any() and table.loc[hidden, "n"].isna().all()
         assert table.loc[~hidden, "n"].notna().all()
-        assert set(table.loc[hidden, "n_shown"]) == {"< 5", "–"}
-        assert set(table.loc[hidden, "suppression"]) == {"primary", "complementary"}
+        # one symbol: small and protecting cells look the same (METHOD.md, Anonymity)
+        assert set(table.loc[hidden, "n_shown"]) == {"–"}
+        assert set(table.loc[hidden, "suppression"]) == {"suppressed"}
         assert (table.loc[~hidden, "n_shown"] == table.loc[~hidden, "n"].astype(int).astype(str)).all()
     empty = results.aggregates[results.aggregates["school"] == "EMPTY"]
-    assert (empty["n_shown"] == "< 5").all()
+    assert (empty["n_shown"] == "–").all()
 
 
 @pytest.mark.parametrize("k_min", [5, 8])
@@ -171,4 +172,177 @@ def test_k_min_is_the_networks(make_version, make_school, make_round, add_respon
     table = compute_round(survey_round, today=AFTER).aggregates
     aaa = cells(table, "AAA", "all")
     assert bool(aaa["suppressed"].iloc[0]) == (k_min > 6)
-    assert aaa["n_shown"].iloc[0] == ("6" if k_min == 5 else f"< {k_min}")
+    assert aaa["n_shown"].iloc[0] == ("6" if k_min == 5 else "–")
+
+
+# --- METHOD.md v2: school-level confidentiality, one symbol, response rates -----------------------------------
+
+
+def network_rows(aggregates: pd.DataFrame, breakdown: str, dimension: str = "teach") -> pd.DataFrame:
+    return cells(aggregates, NETWORK, breakdown, dimension)
+
+
+def test_a_network_program_of_two_schools_is_withheld_from_their_staff(make_version, make_school, make_round,
+                                                                       add_response, db_session):
+    """AAA and BBB share program EL (10 each); CCC and DDD teach only MEK. NETWORK EL minus AAA's own EL is
+    BBB's EL exactly: AAA's staff see it as "–" (no n, no index), as does everyone else (2 schools); admins
+    see it, with `schools` = 2."""
+    from survey.results.service import round_results
+
+    schools = [make_school("AAA", programs=("EL",)), make_school("BBB", programs=("EL",)),
+               make_school("CCC", programs=("MEK",)), make_school("DDD", programs=("MEK",))]
+    survey_round = make_round(make_version(), schools)
+    for school, program in zip(schools, ("EL", "EL", "MEK", "MEK")):
+        add_people(add_response, survey_round, school, 10, code=2 if school.code == "BBB" else 4, program=program)
+    results = round_results(survey_round, today=AFTER)
+
+    admin_view = network_rows(results.for_school("AAA", staff=False).aggregates, "program")
+    assert admin_view.loc["EL", "n"] == 20 and admin_view.loc["EL", "schools"] == 2
+    assert not admin_view.loc["EL", "suppressed"] and admin_view.loc["EL", "index"] > 0
+    for code in ("AAA", "CCC"):
+        staff_view = results.for_school(code).aggregates
+        el = network_rows(staff_view, "program").loc["EL"]
+        assert el["suppressed"] and pd.isna(el["n"]) and np.isnan(el["index"]) and el["n_shown"] == "–"
+        assert pd.isna(el["schools"]) and el["suppression"] == "suppressed"
+    # the network's own dimension cell pools 4 schools and 30 outside AAA: shown
+    assert not network_rows(results.for_school("AAA").aggregates, "all").loc["all", "suppressed"]
+
+
+def test_a_network_cell_dominated_by_the_viewer_is_withheld_from_it_only(make_version, make_school, make_round,
+                                                                         add_response):
+    """Gender female: AAA 20, BBB 2, CCC 2 (3 schools). For AAA, 4 respondents outside it: "–". For BBB, 22
+    outside and 3 schools: shown."""
+    from survey.results.service import round_results
+
+    schools = [make_school(code, programs=("EL",)) for code in ("AAA", "BBB", "CCC")]
+    survey_round = make_round(make_version(), schools)
+    for school, women in zip(schools, (20, 2, 2)):
+        add_people(add_response, survey_round, school, women, gender="female")
+        add_people(add_response, survey_round, school, 10, gender="male", code=2)
+    results = round_results(survey_round, today=AFTER)
+    assert network_rows(results.for_school("AAA").aggregates, "gender").loc["female", "suppressed"]
+    shown = network_rows(results.for_school("BBB").aggregates, "gender").loc["female"]
+    assert not shown["suppressed"] and shown["n"] == 24 and shown["schools"] == 3
+
+
+def test_a_withheld_network_program_cannot_be_rebuilt_from_the_networks_other_cells(make_version, make_school,
+                                                                                   make_round, add_response):
+    """Every school teaches EL (6 each); only AAA also teaches MEK (6). NETWORK MEK is AAA's MEK, so it is
+    withheld from the others; and since NETWORK minus NETWORK EL would give it back, EL is withheld too."""
+    from survey.results.service import round_results
+
+    schools = [make_school("AAA", programs=("EL", "MEK"))] + [make_school(code, programs=("EL",))
+                                                              for code in ("BBB", "CCC", "DDD")]
+    survey_round = make_round(make_version(), schools)
+    for school in schools:
+        add_people(add_response, survey_round, school, 6, program="EL")
+    add_people(add_response, survey_round, schools[0], 6, program="MEK", code=1)
+    results = round_results(survey_round, today=AFTER)
+    admin_view = network_rows(results.for_school("BBB", staff=False).aggregates, "program")
+    assert not admin_view["suppressed"].any()
+    for dimension in ("teach", "overall"):
+        staff_view = results.for_school("BBB").aggregates
+        programs = network_rows(staff_view, "program", dimension)
+        assert programs.loc["MEK", "suppressed"] and programs.loc["EL", "suppressed"], dimension
+        assert not network_rows(staff_view, "all", dimension)["suppressed"].any()
+    # the network's items of a shown dimension stay shown (4 schools, 24 outside BBB)
+    items = results.for_school("BBB").items
+    assert not items.loc[items["school"] == NETWORK, "suppressed"].any()
+
+
+def test_a_networks_items_and_benchmark_go_with_its_withheld_dimension_cell(make_version, make_school,
+                                                                            make_round, add_response):
+    """Two schools: the network's dimension cells are another school's to each; its items, the network mean
+    and the quartiles on the school's own rows go with them."""
+    from survey.results.service import round_results
+
+    schools = [make_school(code, programs=("EL",)) for code in ("AAA", "BBB")]
+    survey_round = make_round(make_version(), schools)
+    for school in schools:
+        add_people(add_response, survey_round, school, 8, code=2 if school.code == "AAA" else 5)
+    view = round_results(survey_round, today=AFTER).for_school("AAA")
+    network = view.aggregates[view.aggregates["school"] == NETWORK]
+    assert network["suppressed"].all() and network["index"].isna().all() and network["n"].isna().all()
+    own = view.aggregates[view.aggregates["school"] == "AAA"]
+    assert own[["network_mean", "median", "top_quartile", "index_line"]].isna().all().all()
+    items = view.items[view.items["school"] == NETWORK]
+    assert items["suppressed"].all() and items["mean"].isna().all() and (items["n_shown"] == "–").all()
+
+
+def test_a_suppressed_group_has_no_response_rate(make_version, make_school, make_round, add_response, db_session):
+    """AAA: EL 3 of a population of 10, MEK 20 of 40. A rate of 0.3 on the suppressed EL row is its n (3);
+    MEK, hidden to protect EL, shows no rate either. The school's own rate is shown."""
+    from survey.rounds.models import Population
+
+    schools = [make_school("AAA", programs=("EL", "MEK")), make_school("BBB"), make_school("CCC")]
+    survey_round = make_round(make_version(), schools)
+    add_people(add_response, survey_round, schools[0], 3, program="EL")
+    add_people(add_response, survey_round, schools[0], 20, program="MEK", code=2)
+    for school in schools[1:]:
+        add_people(add_response, survey_round, school, 10)
+    db_session.add_all([Population(round_id=survey_round.id, program_id=p.id, size=size)
+                        for p, size in zip(schools[0].programs, (10, 40))])
+    db_session.flush()
+    table = compute_round(survey_round, today=AFTER).aggregates
+    programs = cells(table, "AAA", "program")
+    assert programs["suppressed"].all()
+    assert programs["response_rate"].isna().all()
+    assert cells(table, "AAA", "all")["response_rate"].iloc[0] == pytest.approx(23 / 50)
+    hidden = table[table["suppressed"].astype(bool)]
+    assert hidden["response_rate"].isna().all()
+
+
+def test_programs_of_4_4_and_20_show_nothing_that_pins_the_small_ones(make_version, make_school, make_round,
+                                                                      add_response):
+    """A school of 28 with programs of 4, 4 and 20: the two small ones and the large one are all "–" with
+    the same `suppression` and no "< 5" anywhere (the issue's example)."""
+    schools = [make_school("AAA", programs=("EL", "MEK", "VVS")), make_school("BBB"), make_school("CCC")]
+    survey_round = make_round(make_version(), schools)
+    for program, count in (("EL", 4), ("MEK", 4), ("VVS", 20)):
+        add_people(add_response, survey_round, schools[0], count, program=program)
+    for school in schools[1:]:
+        add_people(add_response, survey_round, school, 10)
+    results = compute_round(survey_round, today=AFTER)
+    for table in (results.aggregates, results.items):
+        assert not table["n_shown"].astype(str).str.contains("<").any()
+        assert set(table["suppression"].dropna()) <= {"suppressed"}
+    assert set(results.aggregates["suppression"].dropna()) == {"suppressed"}
+    programs = cells(results.aggregates, "AAA", "program")
+    assert programs.loc[["EL", "MEK"], "suppressed"].all()
+    assert set(programs.loc[programs["suppressed"].astype(bool), "n_shown"]) == {"–"}
+
+
+def test_the_items_of_a_complementary_suppressed_school_are_suppressed_too(make_version, make_school, make_round,
+                                                                           add_response):
+    """AAA (3) is small; BBB (12), the smallest published school, is suppressed to protect it: every one of
+    BBB's item cells is suppressed with its dimension cells."""
+    schools = [make_school("AAA"), make_school("BBB"), make_school("CCC"), make_school("DDD")]
+    survey_round = make_round(make_version(), schools)
+    for school, count in zip(schools, (3, 12, 30, 30)):
+        add_people(add_response, survey_round, school, count)
+    results = compute_round(survey_round, today=AFTER)
+    school_rows = cells(results.aggregates, "BBB", "all").reset_index()
+    assert school_rows["suppressed"].all()
+    items = results.items[results.items["school"] == "BBB"]
+    assert items["suppressed"].all() and items["mean"].isna().all() and items["n"].isna().all()
+
+
+def test_a_lone_suppressed_item_of_a_published_dimension_takes_another_item_with_it(
+        make_version, make_school, make_round, add_response):
+    """AAA: 12 respondents answer every teaching item but 9 of them say "don't know" to teach.feedback (3
+    answers): with the dimension index and the two other items published, the third would follow from them.
+    So the smaller of the other two is suppressed too."""
+    schools = [make_school(code) for code in ("AAA", "BBB", "CCC")]
+    survey_round = make_round(make_version(), schools)
+    for i in range(12):
+        answers = everything(4) | {"teach.feedback": 2 if i < 3 else "dk"}
+        if i < 1:
+            answers["teach.explains"] = None  # one fewer answer: teach.explains is the smaller
+        add_response(survey_round, schools[0], answers)
+    for school in schools[1:]:
+        add_people(add_response, survey_round, school, 10)
+    items = compute_round(survey_round, today=AFTER).items
+    teach = items[(items["school"] == "AAA") & (items["dimension"] == "teach")].set_index("item")
+    assert teach.loc["teach.feedback", "suppressed"] and teach.loc["teach.explains", "suppressed"]
+    assert not teach.loc["teach.boring", "suppressed"]
+    assert not cells(compute_round(survey_round, today=AFTER).aggregates, "AAA", "all")["suppressed"].any()

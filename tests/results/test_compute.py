@@ -67,8 +67,7 @@ def test_school_indices_match_independent_computation(small_round):
         if row["suppressed"]:  # small, or complementary to a small school: no numbers, no exact n
             assert np.isnan(row["index"]) and np.isnan(row["ci_low"]) and np.isnan(row["sd"])
             assert pd.isna(row["n"])
-            assert row["n_shown"] == ("< 5" if len(values) < 5 else "–")
-            assert row["suppression"] == ("primary" if len(values) < 5 else "complementary")
+            assert row["n_shown"] == "–" and row["suppression"] == "suppressed"  # one symbol, whatever the reason
             continue
         assert row["n"] == len(values) and row["n_shown"] == str(len(values)) and pd.isna(row["suppression"])
         mean, sd = values.mean(), values.std(ddof=1)
@@ -92,7 +91,7 @@ def test_suppression_ranks_and_complementary(small_round):
     schools = table[(table["breakdown"] == "all") & (table["school"] != NETWORK)]
     ccc = schools[schools["school"] == "CCC"]
     assert ccc["suppressed"].all() and ccc["index"].isna().all() and ccc["n"].isna().all()
-    assert (ccc["n_shown"] == "< 5").all()
+    assert (ccc["n_shown"] == "–").all()
     assert ccc["rank"].isna().all()
     for dimension, cells in schools.groupby("dimension"):
         published = cells[~cells["suppressed"]]
@@ -109,7 +108,7 @@ def test_suppression_ranks_and_complementary(small_round):
     for _, cells in programs.groupby("dimension"):
         assert cells["suppressed"].all()
         assert cells["index"].isna().all() and cells["n"].isna().all()
-        assert set(cells["n_shown"]) == {"< 5", "–"}  # VVS is small, EL is hidden to protect it
+        assert set(cells["n_shown"]) == {"–"}  # VVS is small, EL is hidden to protect it: the same symbol
 
 
 def test_rank_ties_share_the_better_rank(make_version, make_school, make_round, add_response):
@@ -130,7 +129,8 @@ def test_items_table(small_round):
     survey_round, records = small_round
     items = compute_round(survey_round, today=date(2026, 6, 1)).items
     assert list(items.columns) == ["school", "item", "dimension", "n", "mean", "share_1", "share_2", "share_3",
-                                   "share_4", "share_5", "share_positive", "suppressed", "suppression", "n_shown"]
+                                   "share_4", "share_5", "share_positive", "suppressed", "schools", "suppression",
+                                   "n_shown"]
     frame = pd.DataFrame(records)
     own = frame[frame["school"] == "AAA"]["teach.boring"]
     answered = own[own.map(lambda v: isinstance(v, int))].astype(int)

@@ -66,7 +66,7 @@ def test_responses_export_round_trip(exported_round, tmp_path, suffix):
             "parquet": pd.read_parquet}[suffix](path)
     assert list(back.columns[:5]) == ["response_id", "school", "program", "date", "gender"]
     assert "comments" not in back.columns and HYPERLINK not in back.astype(str).to_numpy().ravel()
-    first = back.iloc[0]
+    first = back[back["gender"] == "male"].iloc[0]  # the one respondent who gave "male"
     assert first["teach.explains"] == 2 and first["teach.boring"] == 1  # as given, no reverse flip
     assert pd.isna(first["teach.feedback"]) and pd.isna(first["overall.satisfied"])  # dk / no answer
     assert first["gender"] == "male" and str(first["date"])[:10] == "2026-02-01"
@@ -161,14 +161,75 @@ def test_an_admin_of_another_network_gets_404(client, login, exported_round, mak
 
 def test_exported_aggregates_never_show_a_suppressed_cells_n(client, login, admin, frozen_round):
     """OTHER has 8 respondents, all female, STAFFSCH 8 female and 1 male who answered the teaching items
-    only: on teaching, STAFFSCH's man is shown as "< 5" with no n, its women (hidden to protect him) as
-    "–"."""
+    only: on teaching, STAFFSCH's man and its women (hidden to protect him) are both "–", with no n and the
+    same `suppression` (one symbol)."""
     login(admin)
     response = client.get(f"/admin/rounds/{frozen_round.id}/aggregates.csv")
     table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype={"n": "Int64"})
     hidden = table["suppressed"].astype(bool)
     assert hidden.any() and table.loc[hidden, "n"].isna().all() and table.loc[~hidden, "n"].notna().all()
     gender = table[(table["school"] == "STAFFSCH") & (table["breakdown"] == "gender") & (table["dimension"] == "teach")]
-    assert set(gender.loc[gender["group"] == "male", "n_shown"]) == {"< 5"}
+    assert set(gender.loc[gender["group"] == "male", "n_shown"]) == {"–"}
     assert set(gender.loc[gender["group"] == "female", "n_shown"]) == {"–"}
-    assert set(gender["suppression"]) == {"primary", "complementary"}
+    assert set(gender["suppression"]) == {"suppressed"}
+    assert not table["n_shown"].astype(str).str.contains("<").any()
+
+
+def test_staff_download_no_network_row_of_two_schools(client, login, staff, exported_round, cli, tmp_path):
+    """STAFFSCH and OTHER are the round: every NETWORK row minus STAFFSCH's own row is OTHER's. The school's
+    download (and `results export --school`) shows them as "–"; the admin's holds them with `schools` 2."""
+    login(staff)
+    response = client.get(f"/school/rounds/{exported_round.id}/aggregates.csv")
+    table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype={"n": "Int64", "schools": "Int64"})
+    assert cli("results", "export", exported_round.name, "--aggregates", str(tmp_path / "a.csv"),
+               "--school", "STAFFSCH").exit_code == 0
+    exported = pd.read_csv(tmp_path / "a.csv", encoding="utf-8-sig", dtype={"n": "Int64", "schools": "Int64"})
+    for rows in (table, exported):
+        network = rows[rows["school"] == "NETWORK"]
+        assert len(network) and network["suppressed"].all() and network["n"].isna().all()
+        assert network["index"].isna().all() and (network["n_shown"] == "–").all() and network["schools"].isna().all()
+        assert rows["network_mean"].isna().all()
+    from survey.results.service import round_results
+
+    everything = round_results(exported_round).aggregates  # what the admin's download holds
+    network = everything[(everything["school"] == "NETWORK") & ~everything["suppressed"].astype(bool)]
+    assert len(network) and (network["schools"] == 2).all() and network["index"].notna().all()
+
+
+def test_response_ids_are_random_and_rows_shuffled_in_every_responses_export(
+        make_version, make_school, make_round, add_response, cli, client, login, admin, tmp_path):
+    """METHOD.md: no order of submission. 40 responses submitted one day after another: an export's ids are
+    random UUIDs (not the database's ids, different in every export) and its rows are not in submission order,
+    from the Python function, the CLI and the admin's download alike."""
+    import re
+    import uuid
+    from datetime import timedelta
+
+    from survey.responses.models import Response
+
+    school = make_school("SEQ")
+    survey_round = make_round(make_version(), [school], name="Rækkefølge")
+    database_ids = set()
+    for day in range(40):
+        response = add_response(survey_round, school, {"teach.explains": 1 + day % 5},
+                                on=date(2026, 1, 2) + timedelta(days=day))
+        database_ids.add(str(response.id))
+    assert len(database_ids) == 40 and Response  # submitted in this order
+
+    def exported(path) -> pd.DataFrame:
+        return pd.read_csv(path, encoding="utf-8-sig", dtype={"response_id": str})
+
+    one = exported(export_responses(survey_round, tmp_path / "one.csv"))
+    assert cli("results", "export", "Rækkefølge", "--responses", str(tmp_path / "two.csv")).exit_code == 0
+    two = exported(tmp_path / "two.csv")
+    login(admin)
+    download = client.get(f"/admin/rounds/{survey_round.id}/responses.csv")
+    three = pd.read_csv(io.BytesIO(download.data), encoding="utf-8-sig", dtype={"response_id": str})
+    for table in (one, two, three):
+        ids = table["response_id"]
+        assert ids.is_unique and not set(ids) & database_ids
+        assert all(uuid.UUID(value).version == 4 and re.fullmatch(r"[0-9a-f-]{36}", value) for value in ids)
+        dates = pd.to_datetime(table["date"])
+        assert not dates.is_monotonic_increasing and not dates.is_monotonic_decreasing
+    assert not set(one["response_id"]) & set(two["response_id"])  # no link between two exports
+    assert sorted(one["date"]) == sorted(two["date"]) == sorted(three["date"])  # the same responses

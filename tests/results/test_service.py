@@ -154,7 +154,7 @@ def test_same_hash_on_sqlite_and_postgresql(tmp_path_factory):
 
 def test_results_frozen_with_exact_n_are_shown_without_it(filled_round, db_session):
     """Results frozen before suppressed cells lost their n still hold it in the database: it is blanked
-    when read (as "< k_min" or "–"), while the stored bytes and their hash stay as frozen."""
+    when read (as "–", whatever the reason), while the stored bytes and their hash stay as frozen."""
     from survey.results.service import to_parquet, verify
 
     computed = compute_round(filled_round, today=AFTER)
@@ -176,6 +176,6 @@ def test_results_frozen_with_exact_n_are_shown_without_it(filled_round, db_sessi
     for table in (shown.aggregates, shown.items):
         suppressed = table["suppressed"].to_numpy(dtype=bool)
         assert table.loc[suppressed, "n"].isna().all() and table.loc[~suppressed, "n"].notna().all()
-        assert set(table.loc[suppressed, "n_shown"]) <= {"< 5"}  # the stored 3 and 2 are below k_min
-        assert set(table.loc[suppressed, "suppression"]) <= {"primary"}
-    assert (shown.aggregates.loc[hidden, "n_shown"] == "< 5").all()
+        assert set(table.loc[suppressed, "n_shown"]) <= {"–"}  # the stored 3 and 2: never a number or a bound
+        assert set(table.loc[suppressed, "suppression"]) <= {"suppressed"}
+    assert (shown.aggregates.loc[hidden, "n_shown"] == "–").all()

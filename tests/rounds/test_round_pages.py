@@ -190,12 +190,54 @@ def test_staff_set_the_population_of_their_programs_only(client, nts_staff, logi
 
 def test_staff_see_live_counts_of_their_school_only(client, nts_staff, login, make_round, nts, vhs, add_responses):
     survey_round = make_round(schools=[nts, vhs])
-    add_responses(survey_round, nts, 3, nts.programs[0])
+    add_responses(survey_round, nts, 6, nts.programs[0])
     add_responses(survey_round, vhs, 9, vhs.programs[0])
-    set_population(survey_round, nts.programs[0], 4)
+    set_population(survey_round, nts.programs[0], 8)
     login(nts_staff)
     page = client.get(f"/school/rounds/{survey_round.id}").text
     assert "75 %" in page and "Total NTS" in page and "VHS" not in page and "Detail" not in page
+
+
+def counts_in(page: str) -> list[str]:
+    """The Responses column of the counts table, row by row (programs, then the total)."""
+    import re
+
+    body = page[page.index('<table class="counts">'):page.index("</table>")].split("<tbody>")[1]
+    rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+    return [re.sub(r"<[^>]+>", "", cells[1]).strip() for cells in rows]
+
+
+def test_staff_see_no_live_count_below_k_min(client, nts_staff, login, make_round, nts, add_responses):
+    """METHOD.md: live counts follow the results' rule. EL 3 of a population of 4: "–", and no "75 %" (its
+    rate times the population is its count); the school's total of 3 is "–" too."""
+    survey_round = make_round(schools=[nts])
+    add_responses(survey_round, nts, 3, nts.programs[0])
+    set_population(survey_round, nts.programs[0], 4)
+    login(nts_staff)
+    page = client.get(f"/school/rounds/{survey_round.id}").text
+    assert counts_in(page) == ["–", "0", "–"]
+    assert "75 %" not in page
+    listing = client.get("/school/rounds").text
+    assert ">3<" not in listing.replace(" ", "") and "75 %" not in listing
+
+
+def test_a_small_programs_count_is_not_the_total_minus_the_others(client, nts_staff, login, make_round, nts,
+                                                                   add_responses):
+    """EL 3, MEK 20: the total 23 is shown, so MEK is "–" as well (23 - 20 would be EL's 3)."""
+    survey_round = make_round(schools=[nts])
+    add_responses(survey_round, nts, 3, nts.programs[0])
+    add_responses(survey_round, nts, 20, nts.programs[1])
+    login(nts_staff)
+    assert counts_in(client.get(f"/school/rounds/{survey_round.id}").text) == ["–", "–", "23"]
+
+
+def test_admins_see_every_live_count(client, admin, login, make_round, nts, add_responses):
+    survey_round = make_round(schools=[nts])
+    add_responses(survey_round, nts, 3, nts.programs[0])
+    login(admin)
+    page = client.get(f"/admin/rounds/{survey_round.id}").text
+    table = page[page.index('<table class="counts">'):page.index("</table>")]
+    assert "<td>3</td>" in table
 
 
 def test_staff_get_403_on_admin_round_pages(client, nts_staff, login, make_round, nts):
