@@ -207,6 +207,7 @@ def test_admins_get_a_school_report_without_its_comments_unless_the_network_allo
     from survey.reporting.storage import ReportStore
 
     monkeypatch.setitem(app.config, "REPORTS_DIR", str(tmp_path / "store"))
+    freeze_round_results(db_round, today=AFTER)
     store = ReportStore(tmp_path / "store")
     reports, _ = load_round_inputs(db_round, today=AFTER, school_codes={"BIG"}, admin_copies=True)
     assert [(r.store_key, bool(r.comments)) for r in reports] == [("BIG", True), ("BIG.admins", False)]
@@ -230,6 +231,7 @@ def test_admins_get_a_school_report_without_its_comments_unless_the_network_allo
 
 
 def test_an_admins_dashboard_view_carries_no_comments_unless_allowed(db_round, network):
+    freeze_round_results(db_round, today=AFTER)
     admin_view, _ = load_round_inputs(db_round, today=AFTER, school_codes={"BIG"}, staff=False)
     staff_view, _ = load_round_inputs(db_round, today=AFTER, school_codes={"BIG"})
     assert admin_view[0].comments == [] and staff_view[0].comments

@@ -188,12 +188,14 @@ def test_a_network_program_of_two_schools_is_withheld_from_their_staff(make_vers
     BBB's EL exactly: AAA's staff see it as "–" (no n, no index), as does everyone else (2 schools); admins
     see it, with `schools` = 2."""
     from survey.results.service import round_results
+    from survey.results.operations import freeze_round_results
 
     schools = [make_school("AAA", programs=("EL",)), make_school("BBB", programs=("EL",)),
                make_school("CCC", programs=("MEK",)), make_school("DDD", programs=("MEK",))]
     survey_round = make_round(make_version(), schools)
     for school, program in zip(schools, ("EL", "EL", "MEK", "MEK")):
         add_people(add_response, survey_round, school, 10, code=2 if school.code == "BBB" else 4, program=program)
+    freeze_round_results(survey_round, today=AFTER)
     results = round_results(survey_round, today=AFTER)
 
     admin_view = network_rows(results.for_school("AAA", staff=False).aggregates, "program")
@@ -213,12 +215,14 @@ def test_a_network_cell_dominated_by_the_viewer_is_withheld_from_it_only(make_ve
     """Gender female: AAA 20, BBB 2, CCC 2 (3 schools). For AAA, 4 respondents outside it: "–". For BBB, 22
     outside and 3 schools: shown."""
     from survey.results.service import round_results
+    from survey.results.operations import freeze_round_results
 
     schools = [make_school(code, programs=("EL",)) for code in ("AAA", "BBB", "CCC")]
     survey_round = make_round(make_version(), schools)
     for school, women in zip(schools, (20, 2, 2)):
         add_people(add_response, survey_round, school, women, gender="female")
         add_people(add_response, survey_round, school, 10, gender="male", code=2)
+    freeze_round_results(survey_round, today=AFTER)
     results = round_results(survey_round, today=AFTER)
     assert network_rows(results.for_school("AAA").aggregates, "gender").loc["female", "suppressed"]
     shown = network_rows(results.for_school("BBB").aggregates, "gender").loc["female"]
@@ -230,6 +234,7 @@ def test_a_withheld_network_program_cannot_be_rebuilt_from_the_networks_other_ce
     """Every school teaches EL (6 each); only AAA also teaches MEK (6). NETWORK MEK is AAA's MEK, so it is
     withheld from the others; and since NETWORK minus NETWORK EL would give it back, EL is withheld too."""
     from survey.results.service import round_results
+    from survey.results.operations import freeze_round_results
 
     schools = [make_school("AAA", programs=("EL", "MEK"))] + [make_school(code, programs=("EL",))
                                                               for code in ("BBB", "CCC", "DDD")]
@@ -237,6 +242,7 @@ def test_a_withheld_network_program_cannot_be_rebuilt_from_the_networks_other_ce
     for school in schools:
         add_people(add_response, survey_round, school, 6, program="EL")
     add_people(add_response, survey_round, schools[0], 6, program="MEK", code=1)
+    freeze_round_results(survey_round, today=AFTER)
     results = round_results(survey_round, today=AFTER)
     admin_view = network_rows(results.for_school("BBB", staff=False).aggregates, "program")
     assert not admin_view["suppressed"].any()
@@ -255,11 +261,13 @@ def test_a_networks_items_and_benchmark_go_with_its_withheld_dimension_cell(make
     """Two schools: the network's dimension cells are another school's to each; its items, the network mean
     and the quartiles on the school's own rows go with them."""
     from survey.results.service import round_results
+    from survey.results.operations import freeze_round_results
 
     schools = [make_school(code, programs=("EL",)) for code in ("AAA", "BBB")]
     survey_round = make_round(make_version(), schools)
     for school in schools:
         add_people(add_response, survey_round, school, 8, code=2 if school.code == "AAA" else 5)
+    freeze_round_results(survey_round, today=AFTER)
     view = round_results(survey_round, today=AFTER).for_school("AAA")
     network = view.aggregates[view.aggregates["school"] == NETWORK]
     assert network["suppressed"].all() and network["index"].isna().all() and network["n"].isna().all()

@@ -175,9 +175,10 @@ def test_exported_aggregates_never_show_a_suppressed_cells_n(client, login, admi
     assert not table["n_shown"].astype(str).str.contains("<").any()
 
 
-def test_staff_download_no_network_row_of_two_schools(client, login, staff, exported_round, cli, tmp_path):
+def test_staff_download_no_network_row_of_two_schools(client, login, staff, frozen_round, cli, tmp_path):
     """STAFFSCH and OTHER are the round: every NETWORK row minus STAFFSCH's own row is OTHER's. The school's
     download (and `results export --school`) shows them as "–"; the admin's holds them with `schools` 2."""
+    exported_round = frozen_round
     login(staff)
     response = client.get(f"/school/rounds/{exported_round.id}/aggregates.csv")
     table = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype={"n": "Int64", "schools": "Int64"})
