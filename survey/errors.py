@@ -1,11 +1,14 @@
 """Friendly error pages with the right status codes; JSON for the API."""
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from survey.extensions import db
+from survey.extensions import db, limiter
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -23,11 +26,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(code: int, description: str | None = None):
+def _render(code: int, description: str | None = None, headers: list[tuple[str, str]] | None = None):
     message = MESSAGES.get(code, "An error occurred.")
     if _wants_json():
-        return jsonify(error=message, status=code), code
-    return render_template("error.html", code=code, message=message, description=description), code
+        return jsonify(error=message, status=code), code, headers or []
+    return render_template("error.html", code=code, message=message, description=description), code, headers or []
+
+
+def _headers_of(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error says besides its page: `Allow` of a 405, `WWW-Authenticate` of a 401; `Retry-After` of a
+    429, from the limit that was hit."""
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    if error.code == 429 and limiter.current_limit is not None:
+        seconds = max(1, math.ceil(limiter.current_limit.reset_at - time.time()))
+        headers.append(("Retry-After", str(seconds)))
+    return headers
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -43,7 +56,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code)
+        return _render(error.code, headers=_headers_of(error))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

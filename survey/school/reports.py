@@ -58,6 +58,11 @@ def school_rounds(school):
     return db.session.scalars(select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id)).all()
 
 
+def chart(figure) -> Markup:
+    """A plotly figure for static/dashboard.js to draw: its JSON in an attribute, no inline script (CSP)."""
+    return Markup('<div class="chart" data-figure="{}"></div>').format(figure.to_json())
+
+
 def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | None, downloads: dict[str, str],
                      plotly_url: str, today: date, picker=None) -> str:
     """One school's dashboard of a round, the same for staff and admins: the report's numbers and plotly
@@ -68,8 +73,7 @@ def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | Non
     db.session.commit()  # the first look at a closed round freezes its results
     inputs = reports[0]
     context = school_context(inputs, svgs={})
-    figures = {name: Markup(figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
-               for name, figure in school_figures(inputs).items()}
+    figures = {name: chart(figure) for name, figure in school_figures(inputs).items()}
     if default_store().path(survey_round.id, code) is None:
         pdf_url = None
     provisional = survey_round.state_on(today) is not RoundState.CLOSED

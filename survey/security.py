@@ -1,0 +1,80 @@
+"""The HTTP security headers of every response: Flask-Talisman, configured here once.
+
+No page runs inline script or carries inline style: scripts and stylesheets are files under /static (plotly.js
+is served by the app itself), so the Content-Security-Policy allows only this origin and no nonce is needed.
+Framing is refused (`frame-ancestors 'none'` and X-Frame-Options), MIME sniffing is off, and the Referer never
+leaves the site, so a respondent's link (`/s/<token>`) is never sent to another one. HSTS is sent in production
+on HTTPS requests (HTTPS as the trusted proxy reports it, see TRUSTED_PROXIES).
+
+A respondent's request is the measured hot path (bench/intake.py, about 1 ms of server CPU a request).
+Talisman works its options out again on every request (about 60 µs here); the respondent blueprint's pages
+have no per-view options and no nonce, so their header set is the same every time: it is computed by Talisman
+once (per HTTP/HTTPS) and copied onto each of their responses.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_talisman import Talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    # plotly's "download as PNG" draws the chart through a data: image
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+FIXED_HEADER_BLUEPRINTS = frozenset({"respond"})
+
+
+class SecurityHeaders(Talisman):
+    """Talisman, with the respondents' header set computed once instead of on each of their requests."""
+
+    def __init__(self) -> None:
+        self._fixed: dict[bool, list[tuple[str, str]]] = {}
+        super().__init__()
+
+    def init_app(self, app: Flask, **options) -> None:
+        production = app.config["ENVIRONMENT"] == "production"
+        self._fixed = {}
+        super().init_app(
+            app,
+            content_security_policy=CONTENT_SECURITY_POLICY,
+            frame_options="DENY",
+            referrer_policy="same-origin",
+            # TLS ends at the proxy, which redirects plain HTTP; the app never redirects by itself.
+            force_https=False,
+            strict_transport_security=production,
+            # the cookie settings stay those of survey.config (secure in production)
+            session_cookie_secure=False,
+            session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+            session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            **options,
+        )
+
+    def _make_nonce(self) -> None:
+        if request.blueprint not in FIXED_HEADER_BLUEPRINTS:
+            super()._make_nonce()
+
+    def _force_https(self):
+        if request.blueprint not in FIXED_HEADER_BLUEPRINTS:
+            return super()._force_https()
+        return None
+
+    def _set_response_headers(self, response: Response) -> Response:
+        if request.blueprint not in FIXED_HEADER_BLUEPRINTS:
+            return super()._set_response_headers(response)
+        secure = request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+        fixed = self._fixed.get(secure)
+        if fixed is None:
+            blank = Response()
+            before = set(blank.headers.keys())
+            fixed = [(name, value) for name, value in super()._set_response_headers(blank).headers.items()
+                     if name not in before]
+            self._fixed[secure] = fixed
+        response.headers.extend(fixed)
+        return response
