@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from survey.extensions import db, limiter
 
@@ -51,6 +51,11 @@ def register_error_handlers(app: Flask) -> None:
 
             return expired_form_page()
         return _render(400, "The form had expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page with links either."""
+        return Response(f"{MESSAGES[400]} This host name is not served here.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
