@@ -39,3 +39,19 @@ def test_downgrade_to_empty_and_up_again(empty_app):
         assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
     assert schema_differences(empty_app) == []
+
+
+def test_users_of_an_existing_database_get_distinct_session_ids(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases) "
+                                       "VALUES (1, 'N', 5, false, 100)"))
+            for n in (1, 2):
+                connection.execute(sa.text(
+                    "INSERT INTO user_account (email, password_hash, role, network_id, active) "
+                    f"VALUES ('u{n}@example.org', 'h', 'network_admin', 1, true)"))
+        upgrade(revision="0006d_user_session_id")
+        with db.engine.connect() as connection:
+            ids = connection.execute(sa.text("SELECT session_id FROM user_account")).scalars().all()
+    assert len(set(ids)) == 2 and all(len(session_id) == 32 for session_id in ids)
