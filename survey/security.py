@@ -28,11 +28,20 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 
+# plotly.js adds its own stylesheet and each chart's mode bar colours as <style> elements it creates (plotly.js
+# 4: `addStyleRule`), with no way to give them a nonce. The dashboards, and only they, accept style elements;
+# style attributes and every inline script stay refused there too.
+PLOTLY_POLICY = {**CONTENT_SECURITY_POLICY, "style-src-elem": "'self' 'unsafe-inline'"}
+
 FIXED_HEADER_BLUEPRINTS = frozenset({"respond"})
 
 
 class SecurityHeaders(Talisman):
-    """Talisman, with the respondents' header set computed once instead of on each of their requests."""
+    """Talisman, with the respondents' header set computed once instead of on each of their requests.
+    `@security_headers.allow_plotly` marks a view that draws plotly charts."""
+
+    def allow_plotly(self, view):
+        return self(content_security_policy=PLOTLY_POLICY)(view)
 
     def __init__(self) -> None:
         self._fixed: dict[bool, list[tuple[str, str]]] = {}

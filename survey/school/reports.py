@@ -14,7 +14,7 @@ from flask import abort, render_template, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from survey.extensions import db
+from survey.extensions import db, security_headers
 from survey.reporting.loader import load_round_inputs
 from survey.reporting.pdf import school_context, school_figures
 from survey.reporting.storage import default_store
@@ -83,6 +83,7 @@ def render_dashboard(survey_round: SurveyRound, code: str, *, pdf_url: str | Non
 
 
 @bp.get("/reports/<int:round_id>/<code>/")
+@security_headers.allow_plotly
 def dashboard(round_id: int, code: str):
     survey_round = _my_closed_round(round_id, code)
     return render_dashboard(
