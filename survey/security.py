@@ -66,24 +66,26 @@ class SecurityHeaders(Talisman):
         )
 
     def _make_nonce(self) -> None:
-        if request.blueprint not in FIXED_HEADER_BLUEPRINTS:
+        if request._get_current_object().blueprint not in FIXED_HEADER_BLUEPRINTS:
             super()._make_nonce()
 
-    def _force_https(self):
-        if request.blueprint not in FIXED_HEADER_BLUEPRINTS:
-            return super()._force_https()
-        return None
+    def _force_https(self) -> None:
+        """Nothing to do on any request: force_https is off (the proxy redirects plain HTTP) and the session
+        cookie's Secure flag comes from survey.config."""
 
     def _set_response_headers(self, response: Response) -> Response:
-        if request.blueprint not in FIXED_HEADER_BLUEPRINTS:
+        current = request._get_current_object()  # once: each look through the proxy costs a microsecond
+        if current.blueprint not in FIXED_HEADER_BLUEPRINTS:
             return super()._set_response_headers(response)
-        secure = request.is_secure or request.headers.get("X-Forwarded-Proto") == "https"
+        secure = current.is_secure  # HTTPS as ProxyFix reports it when proxies are trusted
         fixed = self._fixed.get(secure)
         if fixed is None:
             blank = Response()
             before = set(blank.headers.keys())
             fixed = [(name, value) for name, value in super()._set_response_headers(blank).headers.items()
-                     if name not in before]
+                     if name not in before and (secure or name != "Strict-Transport-Security")]
             self._fixed[secure] = fixed
-        response.headers.extend(fixed)
+        add = response.headers.add
+        for name, value in fixed:
+            add(name, value)
         return response
