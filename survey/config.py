@@ -50,7 +50,7 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.ENVIRONMENT == "production"
         self.REMEMBER_COOKIE_SECURE = self.ENVIRONMENT == "production"
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over a break must still submit
-        # Where respondents reach the survey, for links printed outside a request (CLI, demo, e-mails).
+        # Where respondents reach the survey: the base of every link, in pages, CSV, posters, e-mails and the CLI.
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
         # Host names requests may name (others answer 400); None: PUBLIC_URL's host (see trusted_hosts).
         self.TRUSTED_HOSTS = [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
