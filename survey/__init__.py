@@ -8,9 +8,19 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from survey.config import PROJECT_ROOT, Config, check_production_safety
-from survey.extensions import SessionCookieWhenSent, babel, csrf, db, limiter, login_manager, migrate
+from survey.config import PROJECT_ROOT, Config, check_production_safety, trusted_hosts
+from survey.extensions import (
+    SessionCookieWhenSent,
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    security_headers,
+)
 from survey.urls import IdConverter
 
 
@@ -24,6 +34,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'benchlearn.db'}"
     check_production_safety(app.config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     _configure_logging(app)
     app.session_interface = SessionCookieWhenSent()
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -33,6 +47,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    security_headers.init_app(app)
     from survey.respond.language import select_locale
 
     babel.init_app(app, locale_selector=select_locale)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # The deployment folder: it holds the content a network edits without touching code (questionnaires/, reports/)
 # and migrations/ and instance/. A checkout by default; BENCHLEARN_ROOT names it when the package is installed
@@ -51,8 +52,13 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.ENVIRONMENT == "production"
         self.REMEMBER_COOKIE_SECURE = self.ENVIRONMENT == "production"
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over a break must still submit
-        # Where respondents reach the survey, for links printed outside a request (CLI, demo, e-mails).
+        # Where respondents reach the survey: the base of every link, in pages, CSV, posters, e-mails and the CLI.
         self.PUBLIC_URL = env.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        # Host names requests may name (others answer 400); None: PUBLIC_URL's host (see trusted_hosts).
+        self.TRUSTED_HOSTS = [host.strip() for host in env.get("TRUSTED_HOSTS", "").split(",") if host.strip()] or None
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (werkzeug's ProxyFix); 0: none is
+        # trusted, and the client address is the connection's.
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0"))
         # Outgoing e-mail (personal invitations). Without a server, development writes .eml files to
         # MAIL_OUTBOX (default: instance/outbox); production insists on SMTP.
         self.MAIL_SERVER = env.get("MAIL_SERVER")
@@ -72,6 +78,18 @@ class Config:
 
     def as_mapping(self) -> dict[str, object]:
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+def trusted_hosts(config) -> list[str]:
+    """TRUSTED_HOSTS as set, else PUBLIC_URL's host and SERVER_NAME's, with localhost in development."""
+    if config.get("TRUSTED_HOSTS"):
+        return list(config["TRUSTED_HOSTS"])
+    hosts = [urlsplit(config["PUBLIC_URL"]).hostname]
+    if config.get("SERVER_NAME"):
+        hosts.append(urlsplit("//" + config["SERVER_NAME"]).hostname)
+    if config.get("ENVIRONMENT") != "production":
+        hosts += ["localhost", "127.0.0.1"]
+    return [host for host in dict.fromkeys(hosts) if host]
 
 
 class ConfigurationError(RuntimeError):

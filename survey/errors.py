@@ -5,13 +5,16 @@ it answers 503 with Retry-After, so that browsers, the respondent form's script 
 """
 from __future__ import annotations
 
+import math
+import time
+
 import psycopg
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
 
-from survey.extensions import db
+from survey.extensions import db, limiter
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -44,11 +47,21 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(code: int, description: str | None = None):
+def _render(code: int, description: str | None = None, headers: list[tuple[str, str]] | None = None):
     message = MESSAGES.get(code, "An error occurred.")
     if _wants_json():
-        return jsonify(error=message, status=code), code
-    return render_template("error.html", code=code, message=message, description=description), code
+        return jsonify(error=message, status=code), code, headers or []
+    return render_template("error.html", code=code, message=message, description=description), code, headers or []
+
+
+def _headers_of(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error says besides its page: `Allow` of a 405, `WWW-Authenticate` of a 401; `Retry-After` of a
+    429, from the limit that was hit."""
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    if error.code == 429 and limiter.current_limit is not None:
+        seconds = max(1, math.ceil(limiter.current_limit.reset_at - time.time()))
+        headers.append(("Retry-After", str(seconds)))
+    return headers
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -60,19 +73,23 @@ def register_error_handlers(app: Flask) -> None:
             return expired_form_page()
         return _render(400, "The form had expired or was sent from elsewhere. Reload the page and try again.")
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page with links either."""
+        return Response(f"{MESSAGES[400]} This host name is not served here.\n", 400, mimetype="text/plain")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render(error.code)
+        return _render(error.code, headers=_headers_of(error))
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         if database_unavailable(error):
             app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error)
             db.session.remove()  # its connection, if any, is dead: nothing to roll back on the server
-            body, code = _render(ServiceUnavailable.code)
-            return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            return _render(ServiceUnavailable.code, headers=[("Retry-After", str(RETRY_AFTER_SECONDS))])
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return _render(InternalServerError.code)

@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from survey.security import SecurityHeaders
+
 # Named constraints make Alembic migrations identical on SQLite and PostgreSQL and droppable by name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,6 +33,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+security_headers = SecurityHeaders()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

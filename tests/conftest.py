@@ -81,6 +81,7 @@ def make_app(url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "benchlearn.test",
+        "PUBLIC_URL": "http://benchlearn.test",
     }
     config.update(overrides)
     app = create_app(config)

@@ -65,6 +65,23 @@ def test_login_sends_each_role_home_and_logout_ends_the_session(client, admin, s
     assert "Skolen STAFFSCH" in client.get("/school/").text
 
 
+def test_a_session_cookie_captured_before_logout_no_longer_logs_in(client, admin, login):
+    from survey.api.tokens import create_token
+
+    api_token = create_token(admin, "kept over logout")
+    login(admin)
+    captured = client.get_cookie("session", domain="benchlearn.test").value
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    client.post("/auth/logout", data={"csrf_token": csrf_token_from(page.text)})
+    client.set_cookie("session", captured, domain="benchlearn.test")  # an attacker replays the old cookie
+    replayed = client.get("/admin/")
+    assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/auth/login")
+    assert client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {api_token}"}).status_code == 200
+    login(admin)  # logging in again gives a new session that works
+    assert client.get("/admin/").status_code == 200
+
+
 def test_wrong_password_gives_one_message_for_both_fields(client, admin, db_session):
     db_session.commit()
     page = client.get("/auth/login")

@@ -112,3 +112,18 @@ def test_upgrade_refuses_to_guess_which_network_owns_a_shared_catalog(empty_app,
         assert "the questionnaire catalog cannot be given to one network: rounds of Nord, Syd use it" in capfd.readouterr().err
         assert run("SELECT version_num FROM alembic_version") == [("0007",)]
         assert run("SELECT key FROM questionnaire_family") == [("student",)]
+
+def test_users_of_an_existing_database_get_distinct_session_ids(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="0009")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases) "
+                                       "VALUES (1, 'N', 5, false, 100)"))
+            for n in (1, 2):
+                connection.execute(sa.text(
+                    "INSERT INTO user_account (email, password_hash, role, network_id, active) "
+                    f"VALUES ('u{n}@example.org', 'h', 'network_admin', 1, true)"))
+        upgrade(revision="0010")
+        with db.engine.connect() as connection:
+            ids = connection.execute(sa.text("SELECT session_id FROM user_account")).scalars().all()
+    assert len(set(ids)) == 2 and all(len(session_id) == 32 for session_id in ids)

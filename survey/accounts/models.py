@@ -1,6 +1,7 @@
 """Users of the portal. Respondents never have accounts."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,6 +16,10 @@ from survey.network.models import Network, School
 class Role(StrEnum):
     NETWORK_ADMIN = "network_admin"
     SCHOOL_STAFF = "school_staff"
+
+
+def new_session_id() -> str:
+    return secrets.token_hex(16)
 
 
 class User(UserMixin, db.Model):
@@ -37,9 +42,15 @@ class User(UserMixin, db.Model):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Part of what the session cookie names (get_id): a new value ends every session signed before it, so a
+    # cookie captured before logging out no longer logs anyone in (Flask's sessions live in the cookie alone).
+    session_id: Mapped[str] = mapped_column(String(32), default=new_session_id, server_default="")
 
     network: Mapped[Network] = relationship()
     school: Mapped[School | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_id}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

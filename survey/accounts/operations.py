@@ -4,7 +4,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
-from survey.accounts.models import Role, User
+from survey.accounts.models import Role, User, new_session_id
 from survey.accounts.passwords import hash_password, needs_rehash, verify_password
 from survey.extensions import db
 from survey.network.models import Network, School
@@ -55,3 +55,9 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user` (logging out): the cookies signed so far name a session id that is gone."""
+    user.session_id = new_session_id()
+    db.session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from survey.admin import bp
 from survey.admin.reports import _round_or_404
-from survey.extensions import db
+from survey.extensions import db, security_headers
 from survey.results.service import stored_results_of
 from survey.rounds.models import RoundState, SurveyRound
 from survey.school.reports import PLOTLY_JS, render_dashboard
@@ -51,6 +51,7 @@ def results_pick(round_id: int):
 
 
 @bp.get("/results/<int:round_id>/<path:code>/")  # path: a code imported before codes were checked may hold "/"
+@security_headers.allow_plotly
 def results_dashboard(round_id: int, code: str):
     survey_round = _results_round_or_404(round_id, code)
     return render_dashboard(

@@ -1,6 +1,8 @@
 """Role checks. Every view of the admin and school blueprints passes through one of these."""
 from __future__ import annotations
 
+import hmac
+
 from flask import abort
 from flask_login import current_user
 
@@ -10,8 +12,15 @@ from survey.accounts.models import User
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_user_id: str) -> User | None:
+    """The user a session names (`User.get_id`), if that session has not been ended since (logout)."""
+    user_id, _, session_id = session_user_id.partition(".")
+    if not user_id.isdigit() or not session_id:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_id.encode(), session_id.encode()):
+        return None
+    return user
 
 
 login_manager.login_view = "auth.login"

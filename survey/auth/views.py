@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from survey.accounts.operations import authenticate
+from survey.accounts.operations import authenticate, end_sessions
 from survey.auth import bp
 from survey.auth.forms import LoginForm
 from survey.extensions import db, limiter
@@ -50,6 +50,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_sessions(current_user)
     logout_user()
+    db.session.commit()
     flash("You are logged out.")
     return redirect(url_for("auth.login"))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import delete, exists, func, select, true
 
 from survey.analysis.confidentiality import protected_counts
@@ -392,8 +392,7 @@ def ensure_links(survey_round: SurveyRound, school: School | None = None, per_pr
 
 
 def public_base_url() -> str:
-    if has_request_context():
-        return request.host_url.rstrip("/")
+    """Where respondents reach the survey: PUBLIC_URL, never the Host a request named (anyone can send any)."""
     return current_app.config["PUBLIC_URL"].rstrip("/")
 
 

@@ -61,7 +61,7 @@ def test_admin_picks_any_school_of_a_round_and_sees_its_dashboard(client, login,
     assert "Den Anden Skole" in page.text and PROVISIONAL not in page.text
     for value in published_indices(closed, "OTHER"):
         assert f"<td>{value}</td>" in page.text
-    assert "Plotly.newPlot" in page.text and "/admin/results/plotly.min.js" in page.text
+    assert 'class="chart" data-figure="' in page.text and "/admin/results/plotly.min.js" in page.text
     assert f"/admin/reports/{closed.id}/OTHER.pdf" in page.text  # its stored PDF
     assert f"/admin/rounds/{closed.id}/aggregates.csv" in page.text
     assert '<option value="STAFFSCH">' in page.text  # the picker offers the round's other schools

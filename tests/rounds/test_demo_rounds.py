@@ -39,7 +39,7 @@ def dimension_scores(survey_round, rows, key):
 def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
     first = cli("demo", "seed")
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.count("http://127.0.0.1:5000/s/") == 3
+    assert first.stdout.count("http://benchlearn.test/s/") == 3
     rounds = {r.name: r for r in db.session.scalars(select(SurveyRound))}
     closed = rounds["Elevtrivsel 2026"]
     assert closed.state_on(TODAY) is RoundState.CLOSED and closed.version.label == "student 2026"

@@ -100,7 +100,7 @@ def test_links_csv_has_one_unguessable_link_per_school(cli, versions, schools, t
     rows = read_csv(out)
     assert [r["school_code"] for r in rows] == ["AAE", "NTS", "VHS"]
     assert list(rows[0]) == ["round", "school_code", "school_name", "program_code", "program_name", "url"]
-    tokens = [re.fullmatch(r"http://127\.0\.0\.1:5000/s/([A-Za-z0-9_-]{32})", r["url"]).group(1) for r in rows]
+    tokens = [re.fullmatch(r"http://benchlearn\.test/s/([A-Za-z0-9_-]{32})", r["url"]).group(1) for r in rows]
     assert len(set(tokens)) == 3
     stored = set(db.session.scalars(select(SurveyLink.token)))
     assert stored == set(tokens)
@@ -147,7 +147,7 @@ def test_invite_mails_single_use_links_and_keeps_only_their_hash(cli, versions, 
     assert set(mails) == {"anne@example.org", "bo@example.org"}
     for invitation in invitations:
         body = mails[invitation.email].get_payload(decode=True).decode()
-        token = re.search(r"http://127\.0\.0\.1:5000/p/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", body).group(1)
+        token = re.search(r"http://benchlearn\.test/p/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", body).group(1)
         assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
         stored = [getattr(invitation, column.key) for column in PersonalInvitation.__table__.columns]
         assert not any(token in str(value) for value in stored)
