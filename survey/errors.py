@@ -59,7 +59,8 @@ def _headers_of(error: HTTPException) -> list[tuple[str, str]]:
     429, from the limit that was hit."""
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if error.code == 429 and limiter.current_limit is not None:
-        seconds = max(1, math.ceil(limiter.current_limit.reset_at - time.time()))
+        hit = limiter.current_limit  # reset_at is in whole seconds: never say more than the limit's window
+        seconds = min(hit.limit.get_expiry(), max(1, math.ceil(hit.reset_at - time.time())))
         headers.append(("Retry-After", str(seconds)))
     return headers
 

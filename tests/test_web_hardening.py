@@ -29,7 +29,7 @@ def assert_secured(response, what: str) -> None:
 @pytest.fixture
 def open_link(db_session, network, make_school):
     school = make_school("NTS", programs=("EL",))
-    survey_round = create_round(network, publish_questionnaire("student"), [school])
+    survey_round = create_round(network, publish_questionnaire(network, "student"), [school])
     link = create_link(survey_round, school)
     db_session.commit()
     return survey_round, link
@@ -97,7 +97,7 @@ def test_production_sends_hsts_on_https_only(production_app):
         school = School(network=network, code="H", name="H", type="EUD", region="R")
         school.programs = [Program(code="EL", name="El")]
         db.session.add(network)
-        survey_round = create_round(network, publish_questionnaire("student"), [school])
+        survey_round = create_round(network, publish_questionnaire(network, "student"), [school])
         token = ensure_links(survey_round)[0].token
         db.session.commit()
     client = production_app.test_client()

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from survey.extensions import db
 from survey.respond import connection as respondent_connection
+from survey.results.operations import freeze_round_results
 from tests.conftest import TEST_PASSWORD, fresh_database_url, make_app
 from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
 from tests.respond.test_browser import browser  # noqa: F401  (fixture: one chromium for the session)
@@ -48,7 +49,7 @@ def site(backend, tmp_path_factory):
             school.programs = [Program(code="EL", name="Elektriker")]
             schools.append(school)
         db.session.add(network)
-        version = publish_questionnaire("student")
+        version = publish_questionnaire(network, "student")
         closed = create_round(network, version, schools, name="Lukket runde",
                               opens_on=TODAY - timedelta(days=60), closes_on=TODAY - timedelta(days=2))
         for school in schools:
@@ -59,6 +60,7 @@ def site(backend, tmp_path_factory):
                     background=bytes(len(version.background_questions))))
         open_round = create_round(network, version, schools, name="Åben runde")
         link = create_link(open_round, schools[0])
+        freeze_round_results(closed)  # as the periodic job does once a round has closed
         add_user("admin.csp@example.org", TEST_PASSWORD, "network_admin", network)
         add_user("staff.csp@example.org", TEST_PASSWORD, "school_staff", network, schools[0])
         ids = {"closed": closed.id, "open": open_round.id, "link": link.id}

@@ -38,7 +38,7 @@ def served(tmp_path_factory):
         school = School(network=network, code="NTS", name="Skolen", type="EUD", region="Midtjylland")
         school.programs = [Program(code="EL", name="Elektriker")]
         db.session.add(network)
-        version = publish_questionnaire("student")
+        version = publish_questionnaire(network, "student")
         survey_round = create_round(network, version, [school])
         token = create_link(survey_round, school).token
         definition = definition_of(version)
