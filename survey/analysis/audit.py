@@ -43,7 +43,7 @@ beside all its item cells, or one item beside its published dimension cell and t
 """
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,6 +70,14 @@ class Disclosure:
     cell: tuple
     low: int
     high: int
+    k_min: int
+
+    @property
+    def small(self) -> bool:
+        """Whether the quantity may hold fewer than k_min respondents: a small group may be what is pinned
+        down. (A cell known to hold >= k_min that is pinned down breaks METHOD's audit rule but shows a
+        group that could have been published.)"""
+        return self.low < self.k_min
 
     def __str__(self) -> str:
         school, breakdown, group, dimension = self.cell
@@ -80,15 +88,17 @@ class Disclosure:
 
 
 def audit_published_tables(aggregates: pd.DataFrame, items: pd.DataFrame | None = None, *, k_min: int,
-                           viewer: str | None = None, populations: pd.DataFrame | None = None
-                           ) -> list[Disclosure]:
+                           viewer: str | None = None, populations: pd.DataFrame | None = None,
+                           every_respondent_in: Collection[str] = ()) -> list[Disclosure]:
     """Every hidden quantity of the tables one reader sees that is not protected (see the module docstring).
 
     `aggregates`: the long aggregates table as that reader gets it (`survey.results.compute`; columns school,
     breakdown, group, dimension, n, index, suppressed, and where present response_rate, n_shown, suppression);
     `items`: the item table likewise (school, item, dimension, n, suppressed, ...). `viewer`: the school code
     whose staff see these tables (every other school pooled as one unknown), None for a reader who sees every
-    school. `populations`: (school, program, size) the reader knows. Returns [] when nothing is disclosed."""
+    school. `populations`: (school, program, size) the reader knows. `every_respondent_in`: breakdowns in
+    which the reader knows every respondent has a group (programs, when every link is a program's): no
+    remainder. Returns [] when nothing is disclosed."""
     items = items if items is not None else pd.DataFrame(columns=["school", "item", "dimension", "n",
                                                                   "suppressed"])
     view = viewer or "all schools"
@@ -98,7 +108,7 @@ def audit_published_tables(aggregates: pd.DataFrame, items: pd.DataFrame | None 
     for dimension in pd.unique(aggregates["dimension"].astype(str)):
         rows = aggregates[aggregates["dimension"].astype(str) == dimension]
         item_rows = items[items["dimension"].astype(str) == dimension]
-        found += _Model(dimension, rows, item_rows, k_min, viewer, known).audit(view, dimension)
+        found += _Model(dimension, rows, item_rows, k_min, viewer, known, set(every_respondent_in)).audit(view, dimension)
     return found
 
 
@@ -134,7 +144,7 @@ class _Model:
     """One dimension's tables as linear constraints (see the module docstring)."""
 
     def __init__(self, dimension: str, rows: pd.DataFrame, item_rows: pd.DataFrame, k_min: int,
-                 viewer: str | None, populations: dict[tuple[str, str], float]):
+                 viewer: str | None, populations: dict[tuple[str, str], float], complete: set[str]):
         self.k_min = k_min
         self.index: dict[Hashable, int] = {}
         self.equal_n: list[tuple[dict[int, float], float]] = []    # published counts, response counts
@@ -162,6 +172,8 @@ class _Model:
                 present = [g for g in labels if pooled or (s, b, g) in listed]
                 atoms = [self._var(("y", s, b, g)) for g in present] + [self._var(("y", s, b, None))]
                 self.identities.append({total: 1.0} | {a: -1.0 for a in atoms})
+                if b in complete:
+                    self.identities.append({atoms[-1]: 1.0})
                 self.targets.append(((s, b, None, dimension), {atoms[-1]: 1.0}, True))
                 if pooled:
                     self.targets += [((s, b, g, dimension), {a: 1.0}, True) for g, a in zip(present, atoms)]
@@ -267,9 +279,9 @@ class _Model:
             if high == 0 or (derived and low >= self.k_min):
                 continue
             if high - low < self.k_min:
-                found.append(Disclosure(view, "n", cell, low, high))
+                found.append(Disclosure(view, "n", cell, low, high, self.k_min))
             elif sums.determines(coeffs):
-                found.append(Disclosure(view, "value", cell, low, high))
+                found.append(Disclosure(view, "value", cell, low, high, self.k_min))
         return found
 
     def _range(self, vector: np.ndarray) -> tuple[int, int]:
