@@ -118,26 +118,26 @@ def network_cells_shown_to_staff(aggregates: pd.DataFrame, items: pd.DataFrame |
     least 3 schools and at least k_min respondents outside the viewer. `truth`: the true n of every school's
     cells (school, breakdown, group, dimension, n), `truth_items`: (school, item, n). Returns the offending
     cells as (breakdown, group, dimension or item, schools, respondents outside the viewer)."""
-    found = []
-    shown = aggregates[(aggregates["school"] == NETWORK) & ~aggregates["suppressed"].astype(bool)]
-    counts = truth[truth["school"] != NETWORK].assign(n=lambda t: t["n"].fillna(0).astype(int))
-    counts = counts[counts["n"] > 0]
-    by_cell = counts.groupby(["breakdown", "group", "dimension"])
-    for row in shown.itertuples():
-        key = (row.breakdown, row.group, row.dimension)
-        cell = by_cell.get_group(key) if key in by_cell.groups else counts.iloc[:0]
-        outside = int(cell.loc[cell["school"] != viewer, "n"].sum())
-        if cell["school"].nunique() < 3 or outside < k_min:
-            found.append((*key, cell["school"].nunique(), outside))
+    found = _pooling(aggregates, truth, ["breakdown", "group", "dimension"], viewer, k_min)
     if items is not None and truth_items is not None:
-        shown = items[(items["school"] == NETWORK) & ~items["suppressed"].astype(bool)]
-        answered = truth_items[(truth_items["school"] != NETWORK) & (truth_items["n"].fillna(0) > 0)]
-        for row in shown.itertuples():
-            cell = answered[answered["item"] == row.item]
-            outside = int(cell.loc[cell["school"] != viewer, "n"].sum())
-            if cell["school"].nunique() < 3 or outside < k_min:
-                found.append(("item", row.item, row.dimension, cell["school"].nunique(), outside))
+        found += [("item", *cell) for cell in _pooling(items, truth_items, ["item", "dimension"], viewer, k_min)]
     return found
+
+
+def _pooling(shown: pd.DataFrame, truth: pd.DataFrame, keys: list[str], viewer: str, k_min: int) -> list[tuple]:
+    """The published NETWORK cells of `shown` that pool fewer than 3 schools or k_min respondents outside
+    the viewer, as (*keys, schools, respondents outside)."""
+    shown = shown[(shown["school"] == NETWORK) & ~shown["suppressed"].astype(bool)]
+    counts = truth[(truth["school"] != NETWORK) & (truth["n"].fillna(0) > 0)]
+    counts = counts.assign(outside=counts["n"].where(counts["school"] != viewer, 0))
+    pooled = counts.groupby([k for k in keys if k in counts.columns], as_index=False).agg(
+        schools=("school", "nunique"), outside=("outside", "sum"))
+    on = [k for k in keys if k in counts.columns]
+    cells = shown[keys].astype(str).merge(pooled.astype({k: str for k in on}), on=on, how="left")
+    cells = cells.fillna({"schools": 0, "outside": 0})
+    bad = (cells["schools"] < 3) | (cells["outside"] < k_min)
+    return [(*(getattr(row, k) for k in keys), int(row.schools), int(row.outside))
+            for row in cells[bad].itertuples(index=False)]
 
 
 class _Model:

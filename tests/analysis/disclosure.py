@@ -90,18 +90,18 @@ def staff_view(results, code: str, k_min: int):
 
 
 def audit_round(results, truth, truth_items, populations, k_min: int, *, small_only: bool = False,
-                every_respondent_in=()) -> list[str]:
+                every_respondent_in=(), view_of=None) -> list[str]:
     """Every disclosure in the round's published tables: as a reader of every school's results (the network
     report; no populations) and as each school's staff (their own rows, the NETWORK rows, their own
     populations, school-level confidentiality of the NETWORK rows). `small_only`: only what may expose a group
-    of fewer than k_min respondents."""
+    of fewer than k_min respondents. `view_of(code)`: what that school's staff get (default `staff_view`)."""
     from survey.analysis.audit import audit_published_tables, network_cells_shown_to_staff
 
     options = {"k_min": k_min, "every_respondent_in": every_respondent_in}
     found = audit_published_tables(results.aggregates, results.items, **options)
     breaches = []
     for code in sorted(set(results.aggregates["school"]) - {"NETWORK"}):
-        view = staff_view(results, code, k_min)
+        view = view_of(code) if view_of else staff_view(results, code, k_min)
         own = populations[populations["school"].astype(str) == code]
         found += audit_published_tables(view.aggregates, view.items, viewer=code, populations=own, **options)
         breaches += [f"[{code}] network cell shown to staff: {cell}"
