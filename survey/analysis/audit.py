@@ -37,8 +37,9 @@ every unknown of the other schools. For n the range is exact: two integer progra
 `scipy.optimize.milp`) per quantity, skipped where the equations alone fix it or two known solutions already
 differ by k_min. For values, a published cell gives its atoms' count and sum of scores along the same
 equations, plus one more a reader can assume for items: a dimension's sum of scores is the sum of its items'
-scores / the number of items (exact when every respondent answers every item). A hidden quantity's value is derivable exactly when its
-row lies in the span of the published rows (linear algebra on those equations), so a hidden dimension cell
+scores / the number of items (exact when every respondent answers every item). A hidden quantity's sum of
+scores is derivable exactly when its row lies in the span of the published rows (linear algebra on those
+equations), and with its n, known or assumed equal to its dimension's, its value: so a hidden dimension cell
 beside all its item cells, or one item beside its published dimension cell and the other items, is found.
 """
 from __future__ import annotations
@@ -108,7 +109,8 @@ def audit_published_tables(aggregates: pd.DataFrame, items: pd.DataFrame | None 
     for dimension in pd.unique(aggregates["dimension"].astype(str)):
         rows = aggregates[aggregates["dimension"].astype(str) == dimension]
         item_rows = items[items["dimension"].astype(str) == dimension]
-        found += _Model(dimension, rows, item_rows, k_min, viewer, known, set(every_respondent_in)).audit(view, dimension)
+        model = _Model(dimension, rows, item_rows, k_min, viewer, known, set(every_respondent_in))
+        found += model.audit(view, dimension)
     return found
 
 
@@ -130,9 +132,8 @@ def _pooling(shown: pd.DataFrame, truth: pd.DataFrame, keys: list[str], viewer: 
     shown = shown[(shown["school"] == NETWORK) & ~shown["suppressed"].astype(bool)]
     counts = truth[(truth["school"] != NETWORK) & (truth["n"].fillna(0) > 0)]
     counts = counts.assign(outside=counts["n"].where(counts["school"] != viewer, 0))
-    pooled = counts.groupby([k for k in keys if k in counts.columns], as_index=False).agg(
-        schools=("school", "nunique"), outside=("outside", "sum"))
-    on = [k for k in keys if k in counts.columns]
+    on = [k for k in keys if k in counts.columns]  # the item truth has no dimension: the item says it
+    pooled = counts.groupby(on, as_index=False).agg(schools=("school", "nunique"), outside=("outside", "sum"))
     cells = shown[keys].astype(str).merge(pooled.astype({k: str for k in on}), on=on, how="left")
     cells = cells.fillna({"schools": 0, "outside": 0})
     bad = (cells["schools"] < 3) | (cells["outside"] < k_min)
