@@ -286,12 +286,16 @@ class _Model:
         return found
 
     def _range(self, vector: np.ndarray) -> tuple[int, int]:
-        """[lo, hi] of the quantity, or any range of width >= k_min when known solutions already span one."""
-        values = vector @ np.array(self.solutions).T
-        if values.max() - values.min() >= self.k_min:
-            return int(round(values.min())), int(round(values.max()))
-        low, high = self._solve(vector), self._solve(-vector)
-        return int(round(vector @ low)), int(round(vector @ high))
+        """[lo, hi] of the quantity, or a range of width >= k_min as soon as known solutions span one (each
+        search adds its solution to those known)."""
+        for objective in (None, -vector, vector):
+            if objective is not None:
+                self._solve(objective)
+            values = vector @ np.array(self.solutions).T
+            low, high = int(round(values.min())), int(round(values.max()))
+            if high - low >= self.k_min:
+                break
+        return low, high
 
     def _solve(self, objective: np.ndarray) -> np.ndarray | None:
         result = milp(objective, constraints=self.constraint, integrality=np.ones(len(objective)),

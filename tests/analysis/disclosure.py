@@ -89,12 +89,13 @@ def staff_view(results, code: str, k_min: int):
     return whole.for_school(code)
 
 
-def audit_round(results, truth, truth_items, populations, k_min: int, *, small_only: bool = False,
-                every_respondent_in=(), view_of=None) -> list[str]:
-    """Every disclosure in the round's published tables: as a reader of every school's results (the network
-    report; no populations) and as each school's staff (their own rows, the NETWORK rows, their own
-    populations, school-level confidentiality of the NETWORK rows). `small_only`: only what may expose a group
-    of fewer than k_min respondents. `view_of(code)`: what that school's staff get (default `staff_view`)."""
+def audit_round(results, truth, truth_items, populations, k_min: int, *, every_respondent_in=(),
+                view_of=None) -> list[tuple[bool, str]]:
+    """Every disclosure in the round's published tables, as (whether it may expose a group of fewer than k_min
+    respondents or another school, what it is): as a reader of every school's results (the network report; no
+    populations) and as each school's staff (their own rows, the NETWORK rows, their own populations,
+    school-level confidentiality of the NETWORK rows). `view_of(code)`: what that school's staff get (default
+    `staff_view`)."""
     from survey.analysis.audit import audit_published_tables, network_cells_shown_to_staff
 
     options = {"k_min": k_min, "every_respondent_in": every_respondent_in}
@@ -104,7 +105,12 @@ def audit_round(results, truth, truth_items, populations, k_min: int, *, small_o
         view = view_of(code) if view_of else staff_view(results, code, k_min)
         own = populations[populations["school"].astype(str) == code]
         found += audit_published_tables(view.aggregates, view.items, viewer=code, populations=own, **options)
-        breaches += [f"[{code}] network cell shown to staff: {cell}"
+        breaches += [(True, f"[{code}] network cell shown to staff: {cell}")
                      for cell in network_cells_shown_to_staff(view.aggregates, view.items, truth, truth_items,
                                                               viewer=code, k_min=k_min)]
-    return [str(d) for d in found if d.small or not small_only] + breaches
+    return [(d.small, str(d)) for d in found] + breaches
+
+
+def small_and_all(found: list[tuple[bool, str]]) -> tuple[list[str], list[str]]:
+    """What may expose a small group or another school, and everything METHOD's audit rule forbids."""
+    return [text for small, text in found if small], [text for _, text in found]
