@@ -5,7 +5,9 @@ A published cell covers a set of atoms and gives their count and their sum of sc
 can be worked out (count and sum, hence its mean) exactly when its indicator vector lies in the span
 of the published cells' indicator vectors. Anonymity fails when some such T holds 0 < n < k_min.
 
-Brute force over the subsets of small atoms, for the small tables of property tests only.
+Brute force over the subsets of small atoms, for the small tables of property tests only. Below it, what the
+exact audit (`survey.analysis.audit`) needs to read a round's results as each reader does: the true counts,
+each school's view, and every finding of a round.
 """
 from __future__ import annotations
 
