@@ -11,7 +11,8 @@ from survey.demo.rounds import CLOSED_ROUND
 from survey.extensions import db
 from survey.network.models import Program, School
 from survey.results.loading import load_round
-from survey.results.service import freeze_round_results, round_results
+from survey.results.operations import freeze_round_results
+from survey.results.service import round_results
 from survey.rounds.models import Population, SurveyRound
 from tests.analysis.disclosure import audit_round, small_and_all, true_counts
 
