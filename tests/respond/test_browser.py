@@ -25,15 +25,6 @@ from tests.respond.conftest import TODAY, create_invitation, create_link, create
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PHONE = {"width": 360, "height": 740}
 NOT_SENT = (
@@ -41,16 +32,6 @@ NOT_SENT = (
     "button again in a moment."
 )
 CONTINUE = {"da": "Fortsæt, hvor du slap", "en": "Continue where you left off", "sv": "Fortsätt där du slutade"}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

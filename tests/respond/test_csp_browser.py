@@ -17,7 +17,6 @@ from survey.respond import connection as respondent_connection
 from survey.results.operations import freeze_round_results
 from tests.conftest import TEST_PASSWORD, fresh_database_url, make_app
 from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
-from tests.respond.test_browser import browser  # noqa: F401  (fixture: one chromium for the session)
 
 pytestmark = pytest.mark.browser
 
