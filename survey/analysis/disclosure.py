@@ -1,53 +1,64 @@
-"""The exact disclosure test behind `suppress_crossed`: can a reader work out a group of fewer than k_min
-respondents from a two-way table's published cells and margins? Seen as a circulation of respondents, that
-is a minimum cut, found as a maximum flow; `protect_table` hides cells until no small group can be derived."""
+"""The exact disclosure test behind `suppress_crossed`: how narrowly can a reader bound a hidden cell of a
+two-way table from its published cells and margins? Seen as a circulation of respondents, each bound is a
+maximum flow; `protect_table` hides cells until every hidden cell stays uncertain by at least k_min
+respondents (METHOD.md, Anonymity: "Audit")."""
 from __future__ import annotations
 
 import numpy as np
 
 
-def protect_table(n: np.ndarray, published: np.ndarray, hideable: np.ndarray,
-                  k_min: int) -> np.ndarray:
-    """Suppress further cells of one two-way table until no group of 0 < n < k_min can be worked out.
+def protect_table(n: np.ndarray, published: np.ndarray, hideable: np.ndarray, k_min: int,
+                  groups: np.ndarray | None = None) -> np.ndarray:
+    """Suppress further cells of one two-way table until no hidden cell can be bounded narrower than k_min.
 
     `n`, `published`, `hideable`: (R, C) arrays. The last column holds the row totals and the last row
     the column totals (the corner is the grand total), so every row and every column adds up: those
     are the equations a reader can subtract along. Cells not `published` are unknown to the reader
-    (a cell with n = 0 holds nobody and is treated as known).
+    (a cell with n = 0 holds nobody and is treated as known). `groups`: unknown cells that are not cells
+    of any table but groups a reader may know when they hold at least k_min (the remainders: respondents
+    in no group of the split, METHOD: "0 or >= k_min").
 
     The test is exact. Read the table as a circulation: every respondent flows
     total -> their row -> their column -> total, so a row's total is the flow into the row node and a
-    cell the flow from its row to its column. Adding up the equations of a set X of lines gives
-    "what flows out of X = what flows in"; its unknown part can be worked out, as a count and a sum,
-    exactly when all unknown cells crossing X go the same way, and it then covers the respondents of
-    those cells. So a small unknown cell e (0 < n < k_min) is safe iff every such set of lines that e
-    leaves holds at least k_min respondents in its unknown crossing cells: a minimum cut, found as a
-    maximum flow (unknown cells carry their n forwards and without limit backwards, known cells
-    nothing). While some small cell is not safe, a published `hideable` cell across its minimum cut is
-    suppressed (it adds >= k_min to that cut, or makes it unusable): the smallest one that makes the
-    small cell safe on its own, else the smallest one; failing any, the smallest next to the cut, and as
-    a last resort every hideable cell.
+    cell the flow from its row to its column. Another table with the same published cells differs by a
+    circulation through unknown cells, none of them below 0. So a hidden cell e from a to b can grow by as
+    much as can flow from a to b through the other unknown cells, each carrying its n forwards (it shrinks)
+    and without limit backwards (it grows), and shrink, down to 0 at most, by as much as can flow from b to
+    a: its range [n - shrink, n + grow] is two maximum flows (stopped once they reach k_min together). It is
+    protected when that range is at least k_min wide (a group of `groups` also when it surely holds k_min);
+    as the range is at least k_min wide only if its top is at least k_min, no small group can then be
+    worked out either. While some hidden cell is not protected, a published `hideable` cell across one of
+    its two minimum cuts is suppressed (it widens that flow): the smallest one that protects the cell on its
+    own, else the smallest; failing any, the smallest next to the cuts, and as a last resort every hideable
+    cell. More unknown cells only widen every range, so each cell is settled once and the newly hidden
+    cells are checked in turn.
 
     Returns the new `published` (a copy)."""
     published = published.copy()
     present = n > 0
+    groups = np.zeros_like(published) if groups is None else groups
+    pending = [tuple(cell) for cell in np.argwhere(~published & present)]
+    pending.sort(key=lambda cell: (n[cell] >= k_min, n[cell]))  # the small cells first
     graph = None
-    for cell in map(tuple, np.argwhere(~published & present & (n < k_min))):
+    while pending:
+        cell = pending.pop(0)
         for _ in range(int(hideable.sum()) + 1):
             if graph is None:
                 graph = _FlowGraph(n, ~published & present)
-            cut = graph.small_cut(cell, k_min)
-            if cut is None:
+            cuts = graph.narrow(cell, k_min, bool(groups[cell]))
+            if cuts is None:
                 break
             free = published & hideable & present
-            fix = _across(n, free, cut, lambda extra: graph.small_cut(cell, k_min, extra) is None)
+            fix = _across(n, free, cuts, lambda extra: graph.narrow(cell, k_min, bool(groups[cell]), extra) is None)
             graph = None  # the table changes: rebuild
             if fix is None:
                 if not free.any():
                     return published
+                pending += [tuple(c) for c in np.argwhere(free)]
                 published &= ~free
                 continue
             published[fix] = False
+            pending.append(fix)
     return published
 
 
@@ -70,7 +81,7 @@ def _arc_ends(R: int, C: int, r: int, c: int) -> tuple[int, int]:
 class _FlowGraph:
     """The unknown cells of a table as a flow network: a cell carries its n forwards (along the flow of
     respondents) and without limit backwards; known cells carry nothing. Built once per state of the
-    table, searched once per small cell."""
+    table, searched twice per hidden cell."""
 
     def __init__(self, n: np.ndarray, unknown: np.ndarray):
         R, C = n.shape
@@ -79,14 +90,14 @@ class _FlowGraph:
         self.head: list[int] = []
         self.capacity: list[int] = []
         self.out: list[list[int]] = [[] for _ in range(self.nodes)]
-        self.ends: dict[tuple[int, int], tuple[int, int]] = {}
+        self.arc: dict[tuple[int, int], int] = {}
         self.n = n
         for r, c in zip(*(axis.tolist() for axis in np.nonzero(unknown))):
+            self.arc[(r, c)] = len(self.head)
             self._add((r, c), self.out, self.head, self.capacity)
 
     def _add(self, cell, out, head, capacity) -> None:
         a, b = _arc_ends(*self.shape, *cell)
-        self.ends[cell] = (a, b)
         out[a].append(len(head))
         head.append(b)
         capacity.append(int(self.n[cell]))
@@ -94,17 +105,30 @@ class _FlowGraph:
         head.append(a)
         capacity.append(_UNLIMITED)
 
-    def small_cut(self, cell: tuple[int, int], k_min: int, extra: tuple[int, int] | None = None):
-        """The nodes on the source side of a cut that isolates fewer than k_min respondents including
-        `cell`, or None when every such cut holds at least k_min (maximum flow, stopped at k_min). `extra`:
-        one more cell counted as unknown (a trial)."""
+    def narrow(self, cell: tuple[int, int], k_min: int, group: bool = False,
+               extra: tuple[int, int] | None = None) -> list[np.ndarray] | None:
+        """None when the range of `cell` is at least k_min wide (for a `group`: or its bottom at least
+        k_min), else the source sides of the minimum cuts that keep it narrow. `extra`: one more cell
+        counted as unknown (a trial)."""
         head, capacity, out = self.head, list(self.capacity), self.out
         if extra is not None:
             head, out = list(head), [list(arcs) for arcs in out]
             self._add(extra, out, head, capacity)
-        source, sink = _arc_ends(*self.shape, *cell)
+        own = self.arc[cell]
+        capacity[own] = capacity[own + 1] = 0  # the cell itself is what moves
+        a, b = _arc_ends(*self.shape, *cell)
+        size = int(self.n[cell])
+        grow, grow_side = self._flow(a, b, k_min, head, list(capacity), out)
+        shrink, shrink_side = self._flow(b, a, min(size, k_min - grow), head, capacity, out)
+        if grow + shrink >= k_min or (group and size - shrink >= k_min):
+            return None
+        return [side for side in (grow_side, shrink_side) if side is not None]
+
+    def _flow(self, source: int, sink: int, limit: int, head, capacity, out):
+        """The maximum flow from source to sink, stopped at `limit`, and the source side of a minimum cut
+        when it stays below `limit` (else None). Changes `capacity` (the residual network)."""
         flow = 0
-        while flow < k_min:
+        while flow < limit:
             previous = [-1] * self.nodes
             previous[source] = -2
             queue = [source]
@@ -119,34 +143,34 @@ class _FlowGraph:
             if previous[sink] == -1:
                 side = np.zeros(self.nodes, dtype=bool)
                 side[[v for v in range(self.nodes) if previous[v] != -1]] = True
-                return side
+                return flow, side
             path, v = [], sink
             while v != source:
                 arc = previous[v]
                 path.append(arc)
                 v = head[arc ^ 1]
-            push = min(k_min - flow, *(capacity[arc] for arc in path))
+            push = min(limit - flow, *(capacity[arc] for arc in path))
             for arc in path:
                 capacity[arc] -= push
                 capacity[arc ^ 1] += push
             flow += push
-        return None
+        return flow, None
 
 
-_TRIALS = 32  # crossing cells tried, smallest first, for one that settles the small cell on its own
+_TRIALS = 32  # crossing cells tried, smallest first, for one that settles the hidden cell on its own
 
 
-def _across(n: np.ndarray, free: np.ndarray, side: np.ndarray, settles):
-    """The cell of `free` to suppress for the cut `side`: among the cells crossing it (either way), the
-    smallest for which `settles(cell)` holds (the small cell is safe once it is suppressed too), else the
-    smallest; else the smallest touching the source side; else None."""
+def _across(n: np.ndarray, free: np.ndarray, sides: list[np.ndarray], settles):
+    """The cell of `free` to suppress for the cuts `sides`: among the cells crossing one of them (either
+    way), the smallest for which `settles(cell)` holds (the hidden cell is protected once it is suppressed
+    too), else the smallest; else the smallest touching a source side; else None."""
     R, C = n.shape
     crossing = np.zeros((R, C), dtype=bool)
     touching = np.zeros((R, C), dtype=bool)
     for r, c in zip(*(axis.tolist() for axis in np.nonzero(free))):
         a, b = _arc_ends(R, C, r, c)
-        crossing[r, c] = side[a] != side[b]
-        touching[r, c] = side[a] or side[b]
+        crossing[r, c] = any(side[a] != side[b] for side in sides)
+        touching[r, c] = any(side[a] or side[b] for side in sides)
     for mask in (crossing, touching):
         if not mask.any():
             continue
@@ -159,6 +183,3 @@ def _across(n: np.ndarray, free: np.ndarray, side: np.ndarray, settles):
                     return cell
         return ranked[0]
     return None
-
-
-# --- showing n -------------------------------------------------------------------------------------

@@ -294,8 +294,10 @@ def _protect_tables(cells, column_cells, row_cells, total_cells, rows, columns, 
     hideable[:S, :G] = True
     hideable[S + 1, :G] = True
 
+    remainders = np.zeros((S + 2, G + 2), dtype=bool)
+    remainders[S, :] = remainders[:, G] = True
     for d in range(D):
-        published[d] = protect_table(n[d], published[d], hideable, k_min)
+        published[d] = protect_table(n[d], published[d], hideable, k_min, remainders)
 
     k = _index_of(cells, [key], key_index)
     cell_hidden = ~published[k, cell_r, cell_c]

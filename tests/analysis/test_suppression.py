@@ -252,11 +252,12 @@ def test_a_hidden_school_cannot_be_rebuilt_from_its_programs_across_schools():
     unlabelled hidden) all stay published. Then B's p could be read off as the network's p minus C's p
     and B's q as the network's q minus C's q: B = 12 + 8, and A = network - B - C = 3. So C's q (6, the
     smallest published cell that spoils this) is suppressed too; C's row still hides it, behind C's 5
-    unlabelled respondents."""
+    unlabelled respondents. And C's p (25) as well: else B's p, a hidden cell, would still be the network's
+    p minus C's p exactly (METHOD's audit: no hidden cell, however large, may be worked out)."""
     n = {("A", "r"): 3, ("B", "p"): 12, ("B", "q"): 8, ("C", "p"): 25, ("C", "q"): 6}
     crossed, network_programs, schools, network = two_way(n, {"C": 5})
     assert schools["suppressed"].tolist() == [True, True, False]
-    assert hidden_cells(crossed) == {("A", "r"), ("B", "p"), ("B", "q"), ("C", "q")}
+    assert hidden_cells(crossed) == {("A", "r"), ("B", "p"), ("B", "q"), ("C", "q"), ("C", "p")}
     assert network_programs.set_index("program")["suppressed"].to_dict() == {"p": False, "q": False, "r": True}
     atoms = n | {("C", None): 5}
     assert derivable_small_sets(atoms, published_sets(crossed, network_programs, schools, network), 5) == []
