@@ -31,13 +31,15 @@ def protect_table(n: np.ndarray, published: np.ndarray, hideable: np.ndarray, k_
     its two minimum cuts is suppressed (it widens that flow): the smallest one that protects the cell on its
     own, else the smallest; failing any, the smallest next to the cuts, and as a last resort every hideable
     cell. More unknown cells only widen every range, so each cell is settled once and the newly hidden
-    cells are checked in turn.
+    cells are checked in turn. Most hidden cells lie on a cycle of four hidden cells that alone keeps them
+    uncertain enough (`_in_wide_cycles`): those need no flow.
 
     Returns the new `published` (a copy)."""
     published = published.copy()
     present = n > 0
     groups = np.zeros_like(published) if groups is None else groups
-    pending = [tuple(cell) for cell in np.argwhere(~published & present)]
+    settled = _in_wide_cycles(n, ~published & present, k_min)
+    pending = [tuple(cell) for cell in np.argwhere(~published & present & ~settled)]
     pending.sort(key=lambda cell: (n[cell] >= k_min, n[cell]))  # the small cells first
     graph = None
     while pending:
@@ -49,17 +51,80 @@ def protect_table(n: np.ndarray, published: np.ndarray, hideable: np.ndarray, k_
             if cuts is None:
                 break
             free = published & hideable & present
-            fix = _across(n, free, cuts, lambda extra: graph.narrow(cell, k_min, bool(groups[cell]), extra) is None)
+            fix, settles = _across(n, free, cuts,
+                                   lambda extra: graph.narrow(cell, k_min, bool(groups[cell]), extra) is None)
             graph = None  # the table changes: rebuild
+            if not settles:
+                fix = _rectangle(n, cell, ~published & present, free, k_min) or fix
             if fix is None:
                 if not free.any():
                     return published
                 pending += [tuple(c) for c in np.argwhere(free)]
                 published &= ~free
                 continue
-            published[fix] = False
-            pending.append(fix)
+            for one in (fix if isinstance(fix, list) else [fix]):
+                published[one] = False
+                pending.append(one)
     return published
+
+
+def _rectangle(n: np.ndarray, cell: tuple[int, int], unknown: np.ndarray, free: np.ndarray, k_min: int):
+    """For a body cell no single suppression protects: the published cells of the cheapest cycle of four
+    body cells (cell, (r, c2), (r2, c2), (r2, c)), each unknown or `free`, around which the cell alone is
+    uncertain by k_min (see `_in_wide_cycles`), as a list; None when there is none. Cheapest: the fewest
+    respondents newly hidden, then the fewest cells. This keeps one hard cell from a cascade of small
+    suppressions in rows that each need protecting in turn."""
+    R, C = n.shape
+    r, c = cell
+    if r >= R - 1 or c >= C - 1:
+        return None
+    body_n = n[:-1, :-1].astype(np.int64)
+    usable = (unknown | free)[:-1, :-1]
+    cost_of = np.where(unknown[:-1, :-1], 0, body_n)
+    corner = usable & usable[[r], :] & usable[:, [c]]  # (r2, c2) with all three other corners usable
+    corner[r, :] = corner[:, c] = False
+    grow = np.minimum(body_n[[r], :], body_n[:, [c]])
+    shrink = np.minimum(body_n[r, c], body_n)
+    corner &= np.minimum(grow, k_min) + np.minimum(shrink, k_min) >= k_min
+    if not corner.any():
+        return None
+    cost = cost_of[[r], :] + cost_of[:, [c]] + cost_of
+    count = (~unknown[:-1, :-1]).astype(int)
+    count = count[[r], :] + count[:, [c]] + count
+    cells = np.argwhere(corner)
+    first = np.lexsort((cells[:, 1], cells[:, 0], count[corner], cost[corner]))[0]
+    r2, c2 = int(cells[first, 0]), int(cells[first, 1])
+    return [one for one in ((r, c2), (r2, c2), (r2, c)) if not unknown[one]] or None
+
+
+def _in_wide_cycles(n: np.ndarray, unknown: np.ndarray, k_min: int) -> np.ndarray:
+    """The unknown cells (r, c) of the table's body whose range a single cycle of four unknown cells
+    (r, c), (r, c2), (r2, c2), (r2, c) already makes k_min wide: around one such cycle (r, c) grows by up
+    to min(n[r, c2], n[r2, c]) and shrinks by up to min(n[r, c], n[r2, c2]); the best cycle each way
+    gives a lower bound of each flow of `_FlowGraph.narrow`. A cheap sufficient test, vectorised."""
+    body = unknown[:-1, :-1]
+    size = np.where(body, n[:-1, :-1], 0)
+    rows = np.arange(body.shape[0])[:, None]
+    grow = np.zeros(body.shape, dtype=np.int64)
+    shrink = np.zeros(body.shape, dtype=np.int64)
+    for c2 in range(body.shape[1]):
+        partner = body & body[:, [c2]]  # rows r2 where both (r2, c) and (r2, c2) are unknown
+        for values, best in ((np.where(partner, size, 0), grow),
+                             (np.where(partner, size[:, [c2]], 0), shrink)):
+            top = values.argmax(axis=0)
+            first = values.max(axis=0)
+            second = np.where(np.arange(len(values))[:, None] == top, 0, values).max(axis=0)
+            other = np.where(rows == top, second, first)  # the best r2 other than r
+            if best is grow:
+                gain = np.minimum(size[:, [c2]], other)
+            else:
+                gain = np.minimum(size, other)
+            gain = np.where(body & body[:, [c2]], gain, 0)
+            gain[:, c2] = 0
+            np.maximum(best, gain, out=best)
+    wide = np.zeros(n.shape, dtype=bool)
+    wide[:-1, :-1] = body & (np.minimum(grow, k_min) + np.minimum(shrink, k_min) >= k_min)
+    return wide
 
 
 _UNLIMITED = 1 << 60
@@ -76,6 +141,16 @@ def _arc_ends(R: int, C: int, r: int, c: int) -> tuple[int, int]:
     if r == R - 1 and c < C - 1:
         return R + c, total_row            # column -> total (the column's total)
     return total_row, total_column         # the grand total closes the circle
+
+
+def _all_arc_ends(R: int, C: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_arc_ends` of every cell, as two (R, C) arrays."""
+    a = np.repeat(np.arange(R)[:, None], C, axis=1)
+    b = np.repeat(R + np.arange(C)[None, :], R, axis=0)
+    a[:-1, -1], b[:-1, -1] = R + C - 1, np.arange(R - 1)
+    a[-1, :-1], b[-1, :-1] = R + np.arange(C - 1), R - 1
+    a[-1, -1], b[-1, -1] = R - 1, R + C - 1
+    return a, b
 
 
 class _FlowGraph:
@@ -163,14 +238,10 @@ _TRIALS = 32  # crossing cells tried, smallest first, for one that settles the h
 def _across(n: np.ndarray, free: np.ndarray, sides: list[np.ndarray], settles):
     """The cell of `free` to suppress for the cuts `sides`: among the cells crossing one of them (either
     way), the smallest for which `settles(cell)` holds (the hidden cell is protected once it is suppressed
-    too), else the smallest; else the smallest touching a source side; else None."""
-    R, C = n.shape
-    crossing = np.zeros((R, C), dtype=bool)
-    touching = np.zeros((R, C), dtype=bool)
-    for r, c in zip(*(axis.tolist() for axis in np.nonzero(free))):
-        a, b = _arc_ends(R, C, r, c)
-        crossing[r, c] = any(side[a] != side[b] for side in sides)
-        touching[r, c] = any(side[a] or side[b] for side in sides)
+    too), else the smallest; else the smallest touching a source side; else None. With whether it settles."""
+    a, b = _all_arc_ends(*n.shape)
+    crossing = free & np.any([side[a] != side[b] for side in sides], axis=0)
+    touching = free & np.any([side[a] | side[b] for side in sides], axis=0)
     for mask in (crossing, touching):
         if not mask.any():
             continue
@@ -180,6 +251,6 @@ def _across(n: np.ndarray, free: np.ndarray, sides: list[np.ndarray], settles):
         if mask is crossing:
             for cell in ranked[:_TRIALS]:
                 if settles(cell):
-                    return cell
-        return ranked[0]
-    return None
+                    return cell, True
+        return ranked[0], False
+    return None, False
