@@ -263,6 +263,19 @@ def test_a_hidden_school_cannot_be_rebuilt_from_its_programs_across_schools():
     assert derivable_small_sets(atoms, published_sets(crossed, network_programs, schools, network), 5) == []
 
 
+def test_a_large_complementary_cell_is_not_left_to_be_worked_out():
+    """A (2) is hidden, and B (40, the smallest school) with it, so both of B's programs are hidden. A's x
+    is then safe, but B's y is the only hidden y: the network's y (90) minus C's and D's y gives it exactly,
+    and B's x follows within 2 (METHOD's audit: no suppressed cell, however large, bounded narrower than
+    k_min). C's two programs, the cheapest cycle that keeps B's cells uncertain, are hidden as well."""
+    n = {("A", "x"): 2, ("B", "x"): 20, ("B", "y"): 20, ("C", "x"): 30, ("C", "y"): 30, ("D", "x"): 40,
+         ("D", "y"): 40}
+    crossed, network_programs, schools, _ = two_way(n)
+    assert schools["suppressed"].tolist() == [True, True, False, False]
+    assert hidden_cells(crossed) == {("A", "x"), ("B", "x"), ("B", "y"), ("C", "x"), ("C", "y")}
+    assert not network_programs["suppressed"].any()
+
+
 def test_crossed_suppression_is_decided_per_dimension():
     cells = {("A", "x"): 3, ("A", "y"): 20, ("B", "x"): 10, ("B", "y"): 15, ("C", "x"): 12, ("C", "y"): 30}
     teaching, _, _, _ = two_way(cells, dimension="teaching")
