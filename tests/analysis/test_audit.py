@@ -186,7 +186,7 @@ def random_round(network):
     return results, truth, truth_items, populations, k_min
 
 
-@settings(max_examples=15, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@settings(max_examples=40, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(networks().filter(lambda network: network[0]))
 def test_nothing_published_for_a_random_network_can_be_pinned_down(network):
     """First: no group that may hold fewer than k_min respondents (a small cell, the few in no group, a handful
