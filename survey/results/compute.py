@@ -31,9 +31,11 @@ Where the numbers go:
   background question) is suppressed as a two-way table, schools x groups with the school and network cells
   as its totals (`survey.analysis.suppress_crossed`): within each school's split, counting the respondents
   in no group (no answer to an optional question) as hidden; across the schools of each group, against the
-  network's group cell; under a suppressed school cell; and so that no chain of subtractions isolates fewer
-  than k_min respondents. The item results of a suppressed school dimension cell are suppressed too, and
-  items are suppressed across schools per item.
+  network's group cell; under a suppressed school cell; and so that no suppressed cell, small or not, can be
+  bounded by any chain of subtractions to a range narrower than k_min respondents (METHOD.md, "Audit"). The
+  item results of a suppressed school dimension cell are suppressed too, items are suppressed across schools
+  per item, and no single item of a published dimension (the network's or a school's) is left suppressed
+  alone beside the others.
 - `network_mean`: every row, the network's pooled index of the dimension (the benchmark line).
 - `median, top_quartile`: breakdown `all` rows (school distribution of published school indices);
   `rank`: school `all` rows; `of`: `all` rows.
