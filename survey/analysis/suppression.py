@@ -13,7 +13,9 @@ ways to do so are closed here:
 - in a two-way breakdown (schools x programs, schools x genders, ...) the same subtraction along the
   other direction: the network's cell of a group minus that group's published school cells
   (`suppress_crossed`), and chains of such subtractions: a complementary cell that can itself be
-  worked out (for instance it is the only hidden school cell of its group) protects nothing.
+  worked out (for instance it is the only hidden school cell of its group) protects nothing. METHOD's
+  audit asks more, and `suppress_crossed` gives it: no suppressed cell, small or not, may be bounded to a
+  range narrower than k_min respondents (`protect_table`).
 
 `displayed_n` and `hide_suppressed_n` say how a suppressed cell's n is shown: "–", never a number and never a
 bound, whatever the reason (one symbol, footnoted `SUPPRESSION_NOTE`).
@@ -202,12 +204,13 @@ def suppress_crossed(cells: pd.DataFrame, k_min: int = K_MIN, *, rows: Sequence[
     3. each group's split across schools: the suppressed school cells of a group must hold 0 or
        >= k_min respondents, else the group's smallest published school cell is suppressed;
        2 and 3 are repeated until nothing changes;
-    4. then every combination of such subtractions (`protect_table`, an exact test): no set of
-       respondents of 0 < n < k_min that contains a small cell may be worked out from the published
-       cells. Where one can, the smallest published cell that spoils that subtraction is suppressed
-       (a school cell of a group first, the network's group cells when needed; school and network
-       totals are never touched here, they are decided as a split of the network), and the test
-       runs again.
+    4. then every combination of such subtractions (`protect_table`, an exact test): every suppressed
+       cell (small or complementary, school totals and the network's group cells included) must stay
+       uncertain by at least k_min respondents given the published cells, and a remainder either so or
+       surely >= k_min. Where one is not, the smallest published cell that widens its range enough is
+       suppressed, else the cheapest cycle of four cells around it (school cells of a group, or the
+       network's group cells; school and network totals are never touched here, they are decided as a
+       split of the network), and the test runs again.
 
     Returns (cells, column_cells), each with `suppressed` and blanked statistics like
     `suppress_small_groups`.
@@ -294,8 +297,10 @@ def _protect_tables(cells, column_cells, row_cells, total_cells, rows, columns, 
     hideable[:S, :G] = True
     hideable[S + 1, :G] = True
 
+    remainders = np.zeros((S + 2, G + 2), dtype=bool)
+    remainders[S, :] = remainders[:, G] = True
     for d in range(D):
-        published[d] = protect_table(n[d], published[d], hideable, k_min)
+        published[d] = protect_table(n[d], published[d], hideable, k_min, remainders)
 
     k = _index_of(cells, [key], key_index)
     cell_hidden = ~published[k, cell_r, cell_c]

@@ -31,9 +31,11 @@ Where the numbers go:
   background question) is suppressed as a two-way table, schools x groups with the school and network cells
   as its totals (`survey.analysis.suppress_crossed`): within each school's split, counting the respondents
   in no group (no answer to an optional question) as hidden; across the schools of each group, against the
-  network's group cell; under a suppressed school cell; and so that no chain of subtractions isolates fewer
-  than k_min respondents. The item results of a suppressed school dimension cell are suppressed too, and
-  items are suppressed across schools per item.
+  network's group cell; under a suppressed school cell; and so that no suppressed cell, small or not, can be
+  bounded by any chain of subtractions to a range narrower than k_min respondents (METHOD.md, "Audit"). The
+  item results of a suppressed school dimension cell are suppressed too, items are suppressed across schools
+  per item, and no single item of a published dimension (the network's or a school's) is left suppressed
+  alone beside the others.
 - `network_mean`: every row, the network's pooled index of the dimension (the benchmark line).
 - `median, top_quartile`: breakdown `all` rows (school distribution of published school indices);
   `rank`: school `all` rows; `of`: `all` rows.
@@ -508,13 +510,16 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     """Item results of the network and of every school. A school's items of a dimension whose index is
     suppressed are suppressed too (with complete answers the dimension's index is the mean of its item
     means, so they would give the hidden index back); then each item is a split of the network's item,
-    complementary across schools; and a single suppressed item of a school's published dimension takes the
-    smallest other item with it (`_lone_items`)."""
+    complementary across schools; and a single suppressed item of a published dimension (the network's or
+    a school's) takes the smallest other item with it (`_lone_items`)."""
     spec, frame = data.spec, data.frame
     network = item_results(frame, spec, answers=data.answers)
     network["suppressed"] = network["dimension"].map(
         net.set_index("dimension")["suppressed"].astype(bool)).fillna(True).to_numpy(dtype=bool)
     network = suppress_small_groups(network, k_min)
+    lone = _lone_items(network.assign(school=NETWORK))  # the network's items: the same rule as a school's
+    if lone.any():
+        network = suppress_small_groups(network.assign(suppressed=network["suppressed"].to_numpy() | lone), k_min)
     per_school = item_results(frame, spec, by_school, answers=data.answers)
     hidden = school_cells.loc[school_cells["suppressed"].to_numpy(dtype=bool), ["school", "dimension"]]
     hidden_keys = set(zip(hidden["school"].astype(str), hidden["dimension"].astype(str)))

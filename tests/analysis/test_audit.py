@@ -186,7 +186,7 @@ def random_round(network):
     return results, truth, truth_items, populations, k_min
 
 
-@settings(max_examples=15, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@settings(max_examples=40, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(networks().filter(lambda network: network[0]))
 def test_nothing_published_for_a_random_network_can_be_pinned_down(network):
     """First: no group that may hold fewer than k_min respondents (a small cell, the few in no group, a handful
@@ -197,3 +197,21 @@ def test_nothing_published_for_a_random_network_can_be_pinned_down(network):
     small, everything = small_and_all(audit_round(*random_round(network)))
     assert small == []
     assert everything == []
+
+
+def test_a_network_item_answered_by_few_takes_another_network_item_with_it():
+    """30 respondents at three schools answer teach.1 and teach.2, only 3 answer teach.3: the network's
+    teach.3 is suppressed, and as the network's teach index and teach.1 are published, teach.2 must go
+    too, else teach.3's mean is 3 x the index minus the other two (with complete answers)."""
+    data = round_data([(f"S{s}", "EL") for s in range(3) for _ in range(10)], seed=7)
+    column = SPEC.item_keys.index("teach.3")
+    data.raw_answers[:, :] = np.where(data.raw_answers == 0, 3, data.raw_answers)
+    data.raw_answers[3:, column] = 0
+    data.answers[:, :] = np.where(data.raw_answers == 0, np.nan, data.raw_answers)
+    data.frame[list(SPEC.item_keys)] = data.answers
+    results = compute_results(data, k_min=K, schools=("S0", "S1", "S2"))
+    network = results.items[results.items["school"] == "NETWORK"].set_index("item")["suppressed"]
+    assert network["teach.3"] and network[["teach.1", "teach.2"]].sum() == 1
+    assert not results.aggregates.query("school == 'NETWORK' and breakdown == 'all'")["suppressed"].any()
+    assert [d for d in audit_published_tables(results.aggregates, results.items, k_min=K)
+            if d.kind == "value"] == []

@@ -252,14 +252,28 @@ def test_a_hidden_school_cannot_be_rebuilt_from_its_programs_across_schools():
     unlabelled hidden) all stay published. Then B's p could be read off as the network's p minus C's p
     and B's q as the network's q minus C's q: B = 12 + 8, and A = network - B - C = 3. So C's q (6, the
     smallest published cell that spoils this) is suppressed too; C's row still hides it, behind C's 5
-    unlabelled respondents."""
+    unlabelled respondents. And C's p (25) as well: else B's p, a hidden cell, would still be the network's
+    p minus C's p exactly (METHOD's audit: no hidden cell, however large, may be worked out)."""
     n = {("A", "r"): 3, ("B", "p"): 12, ("B", "q"): 8, ("C", "p"): 25, ("C", "q"): 6}
     crossed, network_programs, schools, network = two_way(n, {"C": 5})
     assert schools["suppressed"].tolist() == [True, True, False]
-    assert hidden_cells(crossed) == {("A", "r"), ("B", "p"), ("B", "q"), ("C", "q")}
+    assert hidden_cells(crossed) == {("A", "r"), ("B", "p"), ("B", "q"), ("C", "q"), ("C", "p")}
     assert network_programs.set_index("program")["suppressed"].to_dict() == {"p": False, "q": False, "r": True}
     atoms = n | {("C", None): 5}
     assert derivable_small_sets(atoms, published_sets(crossed, network_programs, schools, network), 5) == []
+
+
+def test_a_large_complementary_cell_is_not_left_to_be_worked_out():
+    """A (2) is hidden, and B (40, the smallest school) with it, so both of B's programs are hidden. A's x
+    is then safe, but B's y is the only hidden y: the network's y (90) minus C's and D's y gives it exactly,
+    and B's x follows within 2 (METHOD's audit: no suppressed cell, however large, bounded narrower than
+    k_min). C's two programs, the cheapest cycle that keeps B's cells uncertain, are hidden as well."""
+    n = {("A", "x"): 2, ("B", "x"): 20, ("B", "y"): 20, ("C", "x"): 30, ("C", "y"): 30, ("D", "x"): 40,
+         ("D", "y"): 40}
+    crossed, network_programs, schools, _ = two_way(n)
+    assert schools["suppressed"].tolist() == [True, True, False, False]
+    assert hidden_cells(crossed) == {("A", "x"), ("B", "x"), ("B", "y"), ("C", "x"), ("C", "y")}
+    assert not network_programs["suppressed"].any()
 
 
 def test_crossed_suppression_is_decided_per_dimension():
