@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +22,29 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@contextmanager
+def serving(app, drop) -> Iterator[str]:
+    """The app on a live server on a free port (its base URL) until the block ends; then its connections are
+    closed and its database dropped."""
+    from werkzeug.serving import make_server
+
+    from survey.extensions import db
+    from survey.respond import connection as respondent_connection
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            respondent_connection.dispose(app)
+            db.engine.dispose()
+        drop()
 
 
 @pytest.fixture(scope="session")

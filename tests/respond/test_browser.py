@@ -8,7 +8,6 @@ answers without JavaScript (post/redirect/get).
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -16,12 +15,10 @@ import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from survey.extensions import db
-from survey.respond import connection as respondent_connection
 from tests.conftest import fresh_database_url, make_app
-from tests.respond.conftest import TODAY, create_invitation, create_link, create_round, publish_questionnaire
+from tests.respond.conftest import TODAY, create_invitation, create_link, create_round, publish_questionnaire, serving
 
 pytestmark = pytest.mark.browser
 
@@ -67,25 +64,17 @@ def live(backend, tmp_path_factory):
         school_ids = {code: school.id for code, school in schools.items()}
         n_dimensions = len(version.dimensions)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SimpleNamespace(
-        app=app,
-        base=f"http://127.0.0.1:{server.server_port}",
-        links=links,
-        closed=closed,
-        not_open=not_open,
-        used_invitation=used_invitation,
-        school_ids=school_ids,
-        n_dimensions=n_dimensions,
-    )
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        respondent_connection.dispose(app)
-        db.engine.dispose()
-    drop()
+    with serving(app, drop) as base:
+        yield SimpleNamespace(
+            app=app,
+            base=base,
+            links=links,
+            closed=closed,
+            not_open=not_open,
+            used_invitation=used_invitation,
+            school_ids=school_ids,
+            n_dimensions=n_dimensions,
+        )
 
 
 def responses_of(live, code: str) -> int:

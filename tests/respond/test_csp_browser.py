@@ -4,19 +4,16 @@ respondent's pages, and the policy blocks nothing on any of them, while the char
 from __future__ import annotations
 
 import random
-import threading
 from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from survey.extensions import db
-from survey.respond import connection as respondent_connection
 from survey.results.operations import freeze_round_results
 from tests.conftest import TEST_PASSWORD, fresh_database_url, make_app
-from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
+from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire, serving
 
 pytestmark = pytest.mark.browser
 
@@ -65,16 +62,8 @@ def site(backend, tmp_path_factory):
         ids = {"closed": closed.id, "open": open_round.id, "link": link.id}
         token = link.token
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "token": token, **ids}
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        respondent_connection.dispose(app)
-        db.engine.dispose()
-    drop()
+    with serving(app, drop) as base:
+        yield {"base": base, "token": token, **ids}
 
 
 def watched_page(browser, base: str):  # noqa: F811
