@@ -32,10 +32,7 @@ def freeze_round_results(survey_round: SurveyRound, *, today: date | None = None
     stored = db.session.get(RoundResult, survey_round.id)
     if stored is not None:
         return stored
-    computed = compute_round(survey_round, today=today)
-    stored = RoundResult(round_id=survey_round.id, content_hash=computed.content_hash,
-                         responses=computed.responses, computed_at=now or datetime.now(timezone.utc),
-                         aggregates=to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions))
+    stored = RoundResult(round_id=survey_round.id, **_computed_columns(survey_round, today, now))
     db.session.add(stored)
     db.session.execute(delete(ResultSnapshot).where(ResultSnapshot.round_id == survey_round.id))
     db.session.flush()
@@ -52,17 +49,26 @@ def take_snapshot(survey_round: SurveyRound, *, today: date | None = None,
     stored = db.session.get(ResultSnapshot, survey_round.id)
     if stored is not None and stored.as_of >= today:
         return stored
-    computed = compute_round(survey_round, today=today)
+    columns = _computed_columns(survey_round, today, now)  # computed before a new row can be autoflushed
     if stored is None:
         stored = ResultSnapshot(round_id=survey_round.id)
         db.session.add(stored)
     stored.as_of = today
-    stored.content_hash = computed.content_hash
-    stored.responses = computed.responses
-    stored.computed_at = now or datetime.now(timezone.utc)
-    stored.aggregates = to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions)
+    for name, value in columns.items():
+        setattr(stored, name, value)
     db.session.flush()
     return stored
+
+
+def _computed_columns(survey_round: SurveyRound, today: date, now: datetime | None) -> dict[str, object]:
+    """The round's results computed now, as the columns that frozen results and snapshots both hold."""
+    computed = compute_round(survey_round, today=today)
+    return {
+        "content_hash": computed.content_hash,
+        "responses": computed.responses,
+        "computed_at": now or datetime.now(timezone.utc),
+        "aggregates": to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions),
+    }
 
 
 @dataclass
