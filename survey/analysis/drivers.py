@@ -123,7 +123,10 @@ def _complete_values(scores: pd.DataFrame, spec: QuestionnaireSpec):
 
 def driver_importance(scores: pd.DataFrame, spec: QuestionnaireSpec) -> DriverImportance:
     """LMG importance of each non-overall dimension for the overall dimension, over the complete
-    cases of `scores` (`respondent_dimension_scores`, e.g. the whole network)."""
+    cases of `scores` (`respondent_dimension_scores`, e.g. the whole network). Without an overall
+    dimension (`spec.has_structural_analysis` False) there is nothing to explain: no importances, n = 0."""
+    if not spec.has_structural_analysis:
+        return _importance(np.empty((0, 1)), (), "network")
     values, _ = _complete_values(scores, spec)
     return _importance(values, spec.predictors, "network")
 
@@ -135,7 +138,14 @@ def school_driver_importance(scores: pd.DataFrame, schools: GroupsLike, spec: Qu
     (source="school"), else the network's (source="network", with the network's R^2 and n).
 
     Columns: the school label column(s), `dimension`, `importance`, `r_squared`, `n` (cases of the
-    fit shown), `source`, `complete_cases` (the school's own complete cases)."""
+    fit shown), `source`, `complete_cases` (the school's own complete cases). No rows without an overall
+    dimension."""
+    if not spec.has_structural_analysis:
+        codes = aligned_codes(schools, scores.index)
+        result = codes.labels.iloc[[]].reset_index(drop=True)
+        return result.assign(dimension=pd.Series([], dtype="str"), importance=np.empty(0),
+                             r_squared=np.empty(0), n=np.empty(0, np.int64),
+                             source=pd.Series([], dtype="str"), complete_cases=np.empty(0, np.int64))
     values, complete = _complete_values(scores, spec)
     if network is None:
         network = _importance(values, spec.predictors, "network")

@@ -1,4 +1,9 @@
-"""Item results: n, mean 0-100 score, answer distribution and share positive per group."""
+"""Item results (METHOD.md, Scores: Item results) per group.
+
+Rating items: n, mean 0-100 score, the share of each answer option, share positive, and the share of each
+non-substantive option over all who saw the item. Choice questions: the share of each option (multiple
+choice: of respondents choosing it). Numeric questions: n, mean, median and quartiles.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,61 +11,144 @@ import pandas as pd
 
 from survey.analysis.groups import GroupsLike
 from survey.analysis.indices import aligned_codes
-from survey.analysis.scores import answer_matrix, option_scores
+from survey.analysis.scores import NON_SUBSTANTIVE_BASE, NOT_ASKED, _packed, answer_codes, option_scores
 from survey.analysis.spec import QuestionnaireSpec
+
+
+def share_columns(spec: QuestionnaireSpec) -> list[str]:
+    """The share columns of `item_results`: share_1 .. share_<max k>, share_positive, then one
+    `share_<key>` per non-substantive option of any item's scale."""
+    return ([f"share_{j}" for j in range(1, spec.max_points + 1)] + ["share_positive"]
+            + [non_substantive_column(key) for key in spec.non_substantive_keys])
+
+
+def non_substantive_column(key: str) -> str:
+    """The item results' column of a non-substantive option: `share_ns_<key>` (never a point's share)."""
+    return f"share_ns_{key}"
+
+
+def _code_counts(codes: np.ndarray, group: np.ndarray, count: int) -> np.ndarray:
+    """(groups, 256) counts of each packed code per group (rows with group -1 left out)."""
+    valid = group >= 0
+    cell = group[valid].astype(np.int64) * 256 + codes[valid]
+    return np.bincount(cell, minlength=count * 256).reshape(count, 256)
 
 
 def item_results(frame: pd.DataFrame, spec: QuestionnaireSpec, groups: GroupsLike = None, *,
                  answers: np.ndarray | None = None) -> pd.DataFrame:
-    """One row per group and item, over the respondents who answered the item ("don't know" and
-    no answer are excluded from n and from every share).
+    """One row per group and rating item.
 
-    Columns: the group label columns, `item`, `dimension`, `n`, `mean` (mean 0-100 item score,
-    reverse items flipped), `share_1` .. `share_k`, `share_positive`.
+    Columns: the group label columns, `item`, `dimension`, `n` (substantive answers), `mean` (mean 0-100
+    item score with the item's own k, reverse items flipped), `share_1` .. `share_<max k>`,
+    `share_positive`, and `share_ns_<key>` per non-substantive option (`share_columns`).
 
-    - `share_j` is the share (0..1) of answer option j *as presented*: the raw code before any
-      reverse flip, so the distribution reads like the questionnaire's scale labels.
-    - `share_positive` is the share of the two most positive points *after* the reverse flip:
-      raw codes k - 1 and k for an ordinary item, raw codes 1 and 2 for a reverse-worded one.
-      (On a 2-point scale that is every answer.)
+    - `share_j` is the share (0..1), among substantive answers, of answer option j *as presented*: the raw
+      code before any reverse flip, so the distribution reads like the scale's labels; NaN for j > the
+      item's k.
+    - `share_positive` is the share of the two most positive points *after* the reverse flip (raw codes
+      k - 1 and k for an ordinary item, 1 and 2 for a reverse-worded one; on 2 points every answer).
+    - `share_ns_<key>` is the share of that non-substantive option over all who saw the item (every
+      respondent of the group not routed past it, answered or not); NaN when the item's scale lacks it.
 
-    Shares and mean are NaN when n = 0. Pass `answers=answer_matrix(frame, spec)` to read the
-    answers once for several breakdowns.
+    Shares and mean are NaN when their denominator is 0. `answers`: the packed codes (`answer_codes`,
+    read once for several breakdowns); float codes (`answer_matrix`) give no non-substantive shares.
     """
-    if answers is None:
-        answers = answer_matrix(frame, spec)
-    codes = aligned_codes(groups, frame.index)
-    k, items, count = spec.points, spec.item_keys, codes.count
-    counts = np.empty((count, len(items), k), dtype=np.int64)
-    for j in range(len(items)):
-        column = answers[:, j]
-        valid = (codes.codes >= 0) & ~np.isnan(column)
-        cell = codes.codes[valid] * k + (column[valid].astype(np.int64) - 1)
-        counts[:, j, :] = np.bincount(cell, minlength=count * k).reshape(count, k)
+    codes_matrix = answer_codes(frame, spec) if answers is None else _packed(answers)
+    groups_codes = aligned_codes(groups, frame.index)
+    items, count = spec.item_keys, groups_codes.count
+    width, top = len(items), spec.max_points
+    ns_keys = spec.non_substantive_keys
+    n = np.zeros((count, width), dtype=np.int64)
+    mean = np.full((count, width), np.nan)
+    shares = np.full((count, width, top), np.nan)
+    positive_share = np.full((count, width), np.nan)
+    ns_shares = np.full((count, width, len(ns_keys)), np.nan)
+    for j, item in enumerate(items):
+        k = spec.points_of(item)
+        counts = _code_counts(codes_matrix[:, j], groups_codes.codes, count)
+        substantive = counts[:, 1:k + 1]
+        n[:, j] = substantive.sum(axis=1)
+        scores = option_scores(k)
+        positive = np.zeros(k, dtype=bool)
+        if item in spec.reverse:
+            scores, positive[:2] = scores[::-1], True
+        else:
+            positive[-2:] = True
+        answered = n[:, j] > 0
+        denominator = np.where(answered, n[:, j], 1)
+        mean[:, j] = np.where(answered, substantive @ scores / denominator, np.nan)
+        shares[:, j, :k] = np.where(answered[:, None], substantive / denominator[:, None], np.nan)
+        positive_share[:, j] = np.where(answered, substantive[:, positive].sum(axis=1) / denominator, np.nan)
+        seen = counts.sum(axis=1) - counts[:, NOT_ASKED]
+        for position, key in enumerate(spec.scale_of(item).non_substantive_keys):
+            chosen = counts[:, NON_SUBSTANTIVE_BASE - position]
+            ns_shares[:, j, ns_keys.index(key)] = np.where(seen > 0, chosen / np.maximum(seen, 1), np.nan)
 
-    reverse = np.array([item in spec.reverse for item in items])
-    option_score = option_scores(k)  # raw code j -> (j - 1) / (k - 1) * 100, as for dimension scores
-    option_score = np.where(reverse[:, None], option_score[::-1], option_score)  # (items, k)
-    positive = np.zeros((len(items), k), dtype=bool)
-    positive[:, -2:] = ~reverse[:, None]
-    positive[:, :2] |= reverse[:, None]
-
-    n = counts.sum(axis=2)
-    denominator = np.where(n > 0, n, 1)
-    empty = n == 0
-    mean = np.where(empty, np.nan, (counts * option_score).sum(axis=2) / denominator)
-    shares = np.where(empty[..., None], np.nan, counts / denominator[..., None])
-    share_positive = np.where(empty, np.nan, (counts * positive).sum(axis=2) / denominator)
-
-    width = len(items)
-    result = codes.labels.iloc[np.repeat(np.arange(count), width)].reset_index(drop=True)
+    result = groups_codes.labels.iloc[np.repeat(np.arange(count), width)].reset_index(drop=True)
     result["item"] = pd.Series(np.tile(np.asarray(items, dtype=object), count), dtype="str")
     dimension_of = [spec.dimension_of(item) for item in items]
-    result["dimension"] = pd.Series(np.tile(np.asarray(dimension_of, dtype=object), count),
-                                    dtype="str")
+    result["dimension"] = pd.Series(np.tile(np.asarray(dimension_of, dtype=object), count), dtype="str")
     result["n"] = n.ravel()
     result["mean"] = mean.ravel()
-    for option in range(k):
+    for option in range(top):
         result[f"share_{option + 1}"] = shares[:, :, option].ravel()
-    result["share_positive"] = share_positive.ravel()
+    result["share_positive"] = positive_share.ravel()
+    for position, key in enumerate(ns_keys):
+        result[non_substantive_column(key)] = ns_shares[:, :, position].ravel()
+    return result
+
+
+OPTION_RESULT_COLUMNS = ("question", "option", "n", "count", "share")
+NUMBER_RESULT_COLUMNS = ("question", "n", "mean", "median", "q1", "q3")
+
+
+def choice_results(question: str, chosen: np.ndarray, answered: np.ndarray, options: list[str],
+                   groups: GroupsLike = None, *, index: pd.Index | None = None) -> pd.DataFrame:
+    """The share of each option of a choice question per group: one row per group and option.
+
+    `chosen`: bool (respondents, options), whether the respondent chose the option (single choice: exactly
+    one per answering respondent); `answered`: bool (respondents,), whether they answered the question (not
+    routed past, not left blank). Columns: the group label columns, `question`, `option`, `n` (respondents who
+    answered), `count` (who chose the option; never published, what suppression works on) and `share`
+    = count / n (multiple choice: the share of respondents choosing it; NaN when n = 0)."""
+    index = pd.RangeIndex(len(answered)) if index is None else index
+    codes = aligned_codes(groups, index)
+    valid = (codes.codes >= 0) & answered
+    group = codes.codes[valid]
+    n = np.bincount(group, minlength=codes.count)
+    counts = np.stack([np.bincount(group, weights=chosen[valid, o], minlength=codes.count)
+                       for o in range(len(options))], axis=1).astype(np.int64) if options else \
+        np.zeros((codes.count, 0), np.int64)
+    width = len(options)
+    result = codes.labels.iloc[np.repeat(np.arange(codes.count), width)].reset_index(drop=True)
+    result["question"] = question
+    result["option"] = pd.Series(np.tile(np.asarray(options, dtype=object), codes.count), dtype="str")
+    result["n"] = np.repeat(n, width)
+    result["count"] = counts.ravel()
+    result["share"] = np.where(result["n"] > 0, result["count"] / np.maximum(result["n"], 1), np.nan)
+    result["question"] = result["question"].astype("str")
+    return result
+
+
+def number_results(question: str, values: np.ndarray, groups: GroupsLike = None, *,
+                   index: pd.Index | None = None) -> pd.DataFrame:
+    """n, mean, median and quartiles (linear interpolation) of a numeric question's answers per group; NaN
+    in `values` = not answered or not asked. Columns: the group label columns, `NUMBER_RESULT_COLUMNS`."""
+    index = pd.RangeIndex(len(values)) if index is None else index
+    codes = aligned_codes(groups, index)
+    valid = (codes.codes >= 0) & ~np.isnan(values)
+    group, answered = codes.codes[valid], values[valid]
+    order = np.lexsort((answered, group))
+    group, answered = group[order], answered[order]
+    n = np.bincount(group, minlength=codes.count)
+    starts = np.concatenate([[0], np.cumsum(n)[:-1]])
+    stats = np.full((codes.count, 4), np.nan)
+    for g in np.flatnonzero(n):
+        block = answered[starts[g]:starts[g] + n[g]]
+        stats[g] = [block.mean(), *np.quantile(block, [0.5, 0.25, 0.75])]
+    result = codes.labels.reset_index(drop=True)
+    result["question"] = pd.Series([question] * codes.count, dtype="str")
+    result["n"] = n
+    for position, column in enumerate(("mean", "median", "q1", "q3")):
+        result[column] = stats[:, position]
     return result

@@ -17,22 +17,32 @@ def comparable_dimensions(previous_spec: QuestionnaireSpec,
                           current_spec: QuestionnaireSpec) -> dict[str, str | None]:
     """Current dimension key -> the previous round's dimension it is comparable with, or None.
 
-    Comparable: both versions use the same scale (points) and the two dimensions hold exactly the
-    same set of item lineages, each item worded in the same direction (reverse flag). The previous
-    dimension with the same key is preferred; a renamed dimension is found by its lineages.
+    Comparable (METHOD.md, Trends): the two dimensions hold exactly the same set of item lineages, each
+    item worded in the same direction (reverse flag) and keeping its scale (points, order, labels'
+    meaning, non-substantive options' meaning: `ScaleSpec.changes`) unless the current version declares
+    the item's new scale equivalent (`equivalent_scale`, with a stated reason). The previous dimension with
+    the same key is preferred; a renamed dimension is found by its lineages.
     """
     def signature(spec: QuestionnaireSpec, key: str) -> frozenset[tuple[str, bool]]:
         return frozenset((spec.lineage[item], item in spec.reverse)
                          for item in spec.dimension(key).items)
 
+    previous_item = {previous_spec.lineage[item]: item for item in previous_spec.item_keys}
+
+    def scales_kept(key: str) -> bool:
+        for item in current_spec.dimension(key).items:
+            was = previous_item[current_spec.lineage[item]]
+            if (item not in current_spec.equivalent_scale
+                    and current_spec.scale_of(item).changes(previous_spec.scale_of(was))):
+                return False
+        return True
+
     result: dict[str, str | None] = {key: None for key in current_spec.dimension_keys}
-    if previous_spec.points != current_spec.points:
-        return result
     previous = {key: signature(previous_spec, key) for key in previous_spec.dimension_keys}
     for key in current_spec.dimension_keys:
         wanted = signature(current_spec, key)
         candidates = [old for old, sig in previous.items() if sig == wanted]
-        if candidates:
+        if candidates and scales_kept(key):
             result[key] = key if key in candidates else candidates[0]
     return result
 

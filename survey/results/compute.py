@@ -81,7 +81,9 @@ from survey.analysis import (
     suppress_crossed,
     suppress_small_groups,
 )
+from survey.analysis.items import share_columns
 from survey.analysis.priority import IMPROVE_FIRST
+from survey.analysis.scores import score_lookup
 from survey.analysis.suppression import K_MIN
 from survey.results.loading import RoundData
 
@@ -357,6 +359,14 @@ def _add_benchmark(table: pd.DataFrame, benchmark, net: pd.DataFrame) -> pd.Data
 
 
 def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cases) -> pd.DataFrame:
+    if not spec.has_structural_analysis:  # no overall dimension: no importances, no priority map
+        drivers = pd.DataFrame({
+            "school": pd.Series([], dtype="str"), "breakdown": pd.Series([], dtype="str"),
+            "group": pd.Series([], dtype="str"), "dimension": pd.Series([], dtype="str"),
+            "importance": np.empty(0), "quadrant": pd.Series([], dtype="str"),
+            "importance_source": pd.Series([], dtype="str"), "r_squared": np.empty(0),
+            "importance_line": np.empty(0), "index_line": np.empty(0)})
+        return _merge_drivers(table, drivers)
     network = driver_importance(scores, spec)
     per_school = school_driver_importance(scores, by_school, spec, min_cases=driver_min_cases,
                                           network=network)
@@ -395,6 +405,10 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cas
         "importance_line": importance_line,
         "index_line": index_line,
     })
+    return _merge_drivers(table, drivers)
+
+
+def _merge_drivers(table: pd.DataFrame, drivers: pd.DataFrame) -> pd.DataFrame:
     merged = table.merge(drivers, on=["school", "breakdown", "group", "dimension"], how="left", sort=False)
     merged["importance_source"] = merged["importance_source"].astype("str")
     merged["quadrant"] = merged["quadrant"].astype("str")
@@ -462,17 +476,19 @@ def _add_response_rate(table, frame: pd.DataFrame, populations: pd.DataFrame | N
 
 
 def network_alpha(data: RoundData) -> pd.DataFrame:
-    """`cronbach_alpha` (same formula, same result) on the packed codes, without the frame round trip."""
+    """`cronbach_alpha` (same formula, same result) on the packed codes, without the frame round trip: on the
+    0-100 item scores after the reverse flip, which leaves alpha unchanged where a dimension's items share
+    one k and puts items of different k on one footing."""
     spec = data.spec
+    lookup = score_lookup(spec)
     rows, start = [], 0
     for dimension in spec.dimensions:
         m = len(dimension.items)
-        block = data.answers[:, start:start + m]
+        block = np.empty((data.raw_answers.shape[0], m))
+        for j in range(m):
+            np.take(lookup[start + j], data.raw_answers[:, start + j], out=block[:, j])
         start += m
-        block = block[~np.isnan(block).any(axis=1)].astype(np.float64)
-        for j, item in enumerate(dimension.items):  # the flip, as in item_score_matrix
-            if item in spec.reverse:
-                block[:, j] = spec.points + 1 - block[:, j]
+        block = block[~np.isnan(block).any(axis=1)]
         n, alpha = len(block), np.nan
         if m > 1 and n > 1:
             total_variance = block.sum(axis=1).var(ddof=1)
@@ -513,14 +529,14 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     complementary across schools; and a single suppressed item of a published dimension (the network's or
     a school's) takes the smallest other item with it (`_lone_items`)."""
     spec, frame = data.spec, data.frame
-    network = item_results(frame, spec, answers=data.answers)
+    network = item_results(frame, spec, answers=data.raw_answers)
     network["suppressed"] = network["dimension"].map(
         net.set_index("dimension")["suppressed"].astype(bool)).fillna(True).to_numpy(dtype=bool)
     network = suppress_small_groups(network, k_min)
     lone = _lone_items(network.assign(school=NETWORK))  # the network's items: the same rule as a school's
     if lone.any():
         network = suppress_small_groups(network.assign(suppressed=network["suppressed"].to_numpy() | lone), k_min)
-    per_school = item_results(frame, spec, by_school, answers=data.answers)
+    per_school = item_results(frame, spec, by_school, answers=data.raw_answers)
     hidden = school_cells.loc[school_cells["suppressed"].to_numpy(dtype=bool), ["school", "dimension"]]
     hidden_keys = set(zip(hidden["school"].astype(str), hidden["dimension"].astype(str)))
     per_school["suppressed"] = [key in hidden_keys for key in zip(per_school["school"].astype(str),
@@ -545,8 +561,7 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
         table = pd.concat([table, empty], ignore_index=True)
         order = table.assign(_net=(table["school"] != NETWORK)).sort_values(["_net", "school"], kind="stable").index
         table = table.iloc[order].reset_index(drop=True)
-    shares = [f"share_{j}" for j in range(1, spec.points + 1)]
-    table = table[["school", "item", "dimension", "n", "mean", *shares, "share_positive", "suppressed"]]
+    table = table[["school", "item", "dimension", "n", "mean", *share_columns(spec), "suppressed"]]
     for column in ("school", "item", "dimension"):
         table[column] = table[column].astype("str")
     table["n"] = table["n"].astype(np.int64)
