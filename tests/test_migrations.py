@@ -91,14 +91,37 @@ def test_upgrade_gives_the_existing_catalog_to_its_network_and_keeps_it_immutabl
                 run(statement)
         run("UPDATE questionnaire_version SET withdrawn_at = published_at")  # withdrawing stays allowed
         with pytest.raises(sa.exc.IntegrityError):  # foreign keys are enforced again
-            run("INSERT INTO questionnaire_family (id, network_id, key) VALUES (9, 99, 'staff')")
+            run("INSERT INTO questionnaire_family (id, network_id, key, audience) VALUES (9, 99, 'staff', 'staff')")
         run(  # another network may publish the same content
             "INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases) VALUES (2, 'Andet', 5, false, 100)",
-            "INSERT INTO questionnaire_family (id, network_id, key) VALUES (2, 2, 'student')",
+            "INSERT INTO questionnaire_family (id, network_id, key, audience) VALUES (2, 2, 'student', 'student')",
             "INSERT INTO questionnaire_version (id, family_id, version, title, languages, scale_points, content, source, "
             "checksum, published_at, published_by) SELECT 2, 2, version, title, languages, scale_points, content, source, "
             "checksum, published_at, published_by FROM questionnaire_version WHERE id = 1",
         )
+    assert schema_differences(empty_app) == []
+
+
+def test_families_get_their_audience_and_a_network_may_add_its_own(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="0010")
+        run("INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases, admins_read_comments) "
+            "VALUES (1, 'Net', 5, false, 100, false)",
+            "INSERT INTO questionnaire_family (id, network_id, key) VALUES (1, 1, 'staff')")
+        with pytest.raises(sa.exc.IntegrityError):  # before 0011: only the three shipped families
+            run("INSERT INTO questionnaire_family (id, network_id, key) VALUES (2, 1, 'wellbeing')")
+        upgrade()
+        assert run("SELECT key, audience FROM questionnaire_family") == [("staff", "staff")]
+        run("INSERT INTO questionnaire_family (id, network_id, key, audience) "
+            "VALUES (2, 1, 'wellbeing_in_placement_2027', 'student')")
+        with pytest.raises(sa.exc.IntegrityError):  # an audience is one of four
+            run("INSERT INTO questionnaire_family (id, network_id, key, audience) VALUES (3, 1, 'x', 'pupils')")
+        with pytest.raises(SystemExit):  # a network's own family has no place before 0011
+            downgrade(revision="0010")
+        run("DELETE FROM questionnaire_family WHERE id = 2")
+        downgrade(revision="0010")
+        assert run("SELECT key FROM questionnaire_family") == [("staff",)]
+        upgrade()
     assert schema_differences(empty_app) == []
 
 

@@ -20,7 +20,7 @@ from survey.network.models import School
 from survey.results.operations import close_and_freeze
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
-    PERSONAL_INVITATION_FAMILIES,
+    PERSONAL_INVITATION_AUDIENCES,
     RoundStateError,
     change_version,
     check_closable,
@@ -159,7 +159,7 @@ def round_detail(round_id: int):
     links = db.session.scalars(links_of(survey_round)).all()
     invitation_form = None
     invitations = {}
-    if survey_round.version.family.key in PERSONAL_INVITATION_FAMILIES:
+    if survey_round.version.family.audience in PERSONAL_INVITATION_AUDIENCES:
         invitation_form = InvitationsForm()
         invitation_form.school_id.choices = [(s.id, f"{s.code} — {s.name}") for s in survey_round.schools]
         invitations = dict(
@@ -253,7 +253,7 @@ def round_links_csv(round_id: int):
 @bp.post("/rounds/<int:round_id>/invitations")
 def send_invitations(round_id: int):
     survey_round = _round_or_404(round_id)
-    if survey_round.version.family.key not in PERSONAL_INVITATION_FAMILIES:
+    if survey_round.version.family.audience not in PERSONAL_INVITATION_AUDIENCES:
         abort(404)
     form = InvitationsForm()
     form.school_id.choices = [(s.id, s.code) for s in survey_round.schools]

@@ -20,7 +20,11 @@ from survey.extensions import db
 if TYPE_CHECKING:
     from survey.network.models import Network
 
-FAMILY_KEYS = ("student", "staff", "company")
+DEFAULT_FAMILIES = ("student", "staff", "company")
+"""The families Benchlearn ships; a network adds its own (any key, `FAMILY_KEY_LENGTH` at most)."""
+AUDIENCES = ("student", "staff", "company", "other")
+"""Whom a family's questionnaires ask; several families may serve one audience."""
+FAMILY_KEY_LENGTH = 32
 
 
 class ImmutableVersionError(Exception):
@@ -28,17 +32,21 @@ class ImmutableVersionError(Exception):
 
 
 class QuestionnaireFamily(db.Model):
-    """A network's family of questionnaire versions (student, staff or company)."""
+    """A network's family of questionnaire versions: the shipped student, staff and company, or the network's own.
+
+    `audience` (student, staff, company or other) comes from the definitions published into it and never
+    changes: it decides how respondents are reached (personal invitations for staff and company)."""
 
     __tablename__ = "questionnaire_family"
     __table_args__ = (
         UniqueConstraint("network_id", "key"),
-        CheckConstraint(f"key IN {FAMILY_KEYS!r}", name="known_family"),
+        CheckConstraint(f"audience IN {AUDIENCES!r}", name="known_audience"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"))
-    key: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(FAMILY_KEY_LENGTH))
+    audience: Mapped[str] = mapped_column(String(20))
 
     network: Mapped[Network] = relationship()
 

@@ -102,9 +102,16 @@ def publish_definition(
                 f"{definition.family} {definition.version} follows version {definition.previous}, "
                 "which is not published: publish it first."
             )
+    audience = getattr(definition, "audience", None) or definition.family  # format 1: the family is the audience
     family = db.session.scalar(family_by_key(network.id, definition.family)) or QuestionnaireFamily(
-        network=network, key=definition.family
+        network=network, key=definition.family, audience=audience
     )
+    if family.audience != audience:
+        raise PublishError(
+            f"family {definition.family} asks {family.audience} respondents, but {definition.family} "
+            f"{definition.version} names audience {audience}: a family keeps its audience; publish this "
+            "questionnaire as a family of its own"
+        )
     version = QuestionnaireVersion(
         family=family,
         version=definition.version,

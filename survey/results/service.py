@@ -147,16 +147,27 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
     )
 
 
+def lineage_root(version: QuestionnaireVersion) -> int:
+    """The id of the first version of `version`'s lineage: where its chain of `previous` versions starts."""
+    seen: set[int] = set()
+    while version.previous is not None and version.id not in seen:
+        seen.add(version.id)
+        version = version.previous
+    return version.id
+
+
 def previous_round(survey_round: SurveyRound, today: date) -> SurveyRound | None:
-    """The latest closed round of the same network and questionnaire family that closed before this one
-    opened."""
-    family_id = survey_round.version.family_id
-    return db.session.scalar(
-        select(SurveyRound).join(QuestionnaireVersion, SurveyRound.version_id == QuestionnaireVersion.id)
+    """The earlier round for the trends (METHOD.md, Trends): the last round of the network that closed before
+    this one opened (and before today) whose questionnaire shares lineage with this one's, i.e. whose chain
+    of `previous` versions starts where this one's does. Not merely the same family name: a family may start
+    a new lineage (a version without `previous`), and rounds of other families never count."""
+    root = lineage_root(survey_round.version)
+    candidates = db.session.scalars(
+        select(SurveyRound)
         .where(SurveyRound.network_id == survey_round.network_id, SurveyRound.id != survey_round.id,
-               QuestionnaireVersion.family_id == family_id, SurveyRound.closes_on < survey_round.opens_on,
-               SurveyRound.closes_on < today)
-        .order_by(SurveyRound.closes_on.desc(), SurveyRound.id.desc()).limit(1))
+               SurveyRound.closes_on < survey_round.opens_on, SurveyRound.closes_on < today)
+        .order_by(SurveyRound.closes_on.desc(), SurveyRound.id.desc()))
+    return next((earlier for earlier in candidates if lineage_root(earlier.version) == root), None)
 
 
 def _previous(survey_round: SurveyRound, today: date) -> PreviousRound | None:

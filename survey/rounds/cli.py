@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from survey.catalog.models import FAMILY_KEYS, QuestionnaireVersion, family_by_key, version_by_label
+from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, family_by_key, version_by_label
 from survey.extensions import db
 from survey.network.cli import resolve_network
 from survey.network.models import Network, School, school_by_code
@@ -71,11 +71,14 @@ def resolve_school(network: Network, code: str) -> School:
 
 def resolve_version(network: Network, family: str, version: str) -> QuestionnaireVersion:
     """A version of the network's own catalog: a round only ever runs one of those."""
-    if family not in FAMILY_KEYS:
-        raise click.ClickException(f"unknown questionnaire family '{family}' (known: {', '.join(FAMILY_KEYS)})")
     found = db.session.scalar(version_by_label(network.id, family, version))
     if found is None:
         known = db.session.scalar(family_by_key(network.id, family))
+        if known is None:
+            families = db.session.scalars(select(QuestionnaireFamily.key).where(
+                QuestionnaireFamily.network_id == network.id).order_by(QuestionnaireFamily.key)).all()
+            raise click.ClickException(f"unknown questionnaire family '{family}' "
+                                       f"(known in {network.name}: {', '.join(families) or 'none'})")
         published = ", ".join(v.version for v in known.versions) if known and known.versions else "none"
         raise click.ClickException(
             f"{family} {version} is not published in {network.name} (published {family} versions: {published})"
@@ -88,7 +91,7 @@ def _codes(text: str | None) -> list[str]:
 
 
 @round_cli.command("create")
-@click.option("--family", required=True, help="student, staff or company.")
+@click.option("--family", required=True, help="The questionnaire family: student, staff, company or the network's own.")
 @click.option("--version", "version_label", required=True, help="The questionnaire version, e.g. 2026.")
 @click.option("--name", required=True, help='The round\'s name, e.g. "Elevtrivsel 2026".')
 @click.option("--opens", "opens_on", required=True, type=ISO_DATE, help="First day (YYYY-MM-DD).")

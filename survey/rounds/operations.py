@@ -28,7 +28,7 @@ from survey.spreadsheet import escape_formula
 from survey.tokens import token_hash
 from survey.urls import MAX_ID
 
-PERSONAL_INVITATION_FAMILIES = ("staff", "company")
+PERSONAL_INVITATION_AUDIENCES = ("staff", "company")
 
 
 class RoundStateError(ValueError):
@@ -487,10 +487,10 @@ def invite(
 
     send = send or send_mail
     today = today or date.today()
-    family = survey_round.version.family.key
-    if family not in PERSONAL_INVITATION_FAMILIES:
+    audience = survey_round.version.family.audience
+    if audience not in PERSONAL_INVITATION_AUDIENCES:
         raise RoundStateError(
-            f"'{survey_round.name}' is a {family} round: personal invitations are for staff and company rounds"
+            f"'{survey_round.name}' is a {audience} round: personal invitations are for staff and company rounds"
         )
     check_school_in_round(survey_round, school)
     if survey_round.state_on(today) is RoundState.CLOSED:

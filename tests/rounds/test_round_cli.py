@@ -57,7 +57,7 @@ def test_create_without_schools_takes_every_school(cli, versions, schools):
 @pytest.mark.parametrize(
     "kwargs, extra, message",
     [
-        ({"family": "pupils"}, (), "unknown questionnaire family 'pupils' (known: student, staff, company)"),
+        ({"family": "pupils"}, (), "unknown questionnaire family 'pupils' (known in Testnetværket: staff, student)"),
         ({"version": "2031"}, (), "student 2031 is not published in Testnetværket (published student versions: 2026, 2027)"),
         ({"opens": "2026-13-01"}, (), "'2026-13-01' does not match the format '%Y-%m-%d'"),
         ({"opens": "2026-03-01", "closes": "2026-02-01"}, (), "cannot close (2026-02-01) before it opens (2026-03-01)"),
