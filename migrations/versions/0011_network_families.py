@@ -1,7 +1,7 @@
 """families per network: any family key, with the audience it asks
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0016 (given as 0010: relinked after the lead's 0016 so that the branch has one head)
 Create Date: 2026-12-06 04:00:00
 
 A network adds its own questionnaire families beside the shipped student, staff and company: the check
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0010'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

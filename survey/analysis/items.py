@@ -36,7 +36,7 @@ def _code_counts(codes: np.ndarray, group: np.ndarray, count: int) -> np.ndarray
 
 def item_results(frame: pd.DataFrame, spec: QuestionnaireSpec, groups: GroupsLike = None, *,
                  answers: np.ndarray | None = None) -> pd.DataFrame:
-    """One row per group and rating item.
+    """One row per group and rating item (`spec.reported_items`: loose items have dimension "").
 
     Columns: the group label columns, `item`, `dimension`, `n` (substantive answers), `mean` (mean 0-100
     item score with the item's own k, reverse items flipped), `share_1` .. `share_<max k>`,
@@ -55,7 +55,7 @@ def item_results(frame: pd.DataFrame, spec: QuestionnaireSpec, groups: GroupsLik
     """
     codes_matrix = answer_codes(frame, spec) if answers is None else _packed(answers)
     groups_codes = aligned_codes(groups, frame.index)
-    items, count = spec.item_keys, groups_codes.count
+    items, count = spec.reported_items[:codes_matrix.shape[1]], groups_codes.count
     width, top = len(items), spec.max_points
     ns_keys = spec.non_substantive_keys
     n = np.zeros((count, width), dtype=np.int64)

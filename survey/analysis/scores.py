@@ -31,10 +31,10 @@ def option_scores(points: int) -> np.ndarray:
 
 
 def score_lookup(spec: QuestionnaireSpec, items=None) -> np.ndarray:
-    """(items, 256) float64 table: row j maps a packed code 0..255 of item j (`spec.item_keys` order, or
-    `items`) to its 0-100 score with the item's own k, reverse-worded items flipped; every code outside 1..k
+    """(items, 256) float64 table: row j maps a packed code 0..255 of item j (`spec.reported_items` order,
+    or `items`) to its 0-100 score with the item's own k, reverse-worded items flipped; every code outside 1..k
     (no answer, not asked, non-substantive) maps to NaN."""
-    items = spec.item_keys if items is None else items
+    items = spec.reported_items if items is None else items
     table = np.full((len(items), 256), np.nan)
     for j, item in enumerate(items):
         k = spec.points_of(item)
@@ -54,8 +54,9 @@ def _valid_codes(spec: QuestionnaireSpec, item: str) -> np.ndarray:
 
 
 def check_codes(codes: np.ndarray, spec: QuestionnaireSpec) -> None:
-    """Raise ValueError naming the first response and item whose packed code the item's scale does not have."""
-    for j, item in enumerate(spec.item_keys):
+    """Raise ValueError naming the first response and item whose packed code the item's scale does not have
+    (columns: `spec.reported_items`, or the first ones of them)."""
+    for j, item in enumerate(spec.reported_items[:codes.shape[1]]):
         valid = _valid_codes(spec, item)
         bad = ~valid[codes[:, j]]
         if bad.any():
@@ -66,11 +67,11 @@ def check_codes(codes: np.ndarray, spec: QuestionnaireSpec) -> None:
 
 def answer_codes(frame: pd.DataFrame, spec: QuestionnaireSpec) -> np.ndarray:
     """The packed codes (see the module) of the frame's item columns, uint8, column-major, shape
-    (respondents, items) in `spec.item_keys` order. A column holds 1..k, NaN for no answer, and may hold
+    (respondents, items) in `spec.reported_items` order. A column holds 1..k, NaN for no answer, and may hold
     240 (not asked) and 255 - j (the j-th non-substantive option).
 
     Raises ValueError when a code is not one the item's scale has."""
-    keys = spec.item_keys
+    keys = spec.item_keys + tuple(key for key in spec.loose_items if key in frame.columns)
     missing = [key for key in keys if key not in frame.columns]
     if missing:
         raise KeyError(f"responses lack item columns: {missing}")
@@ -96,7 +97,7 @@ def answer_matrix(frame: pd.DataFrame, spec: QuestionnaireSpec) -> np.ndarray:
 def substantive_codes(codes: np.ndarray, spec: QuestionnaireSpec) -> np.ndarray:
     """Packed codes -> float32 1..k, NaN for every other code (column-major)."""
     out = np.empty(codes.shape, dtype=np.float32, order="F")
-    for j, item in enumerate(spec.item_keys):
+    for j, item in enumerate(spec.reported_items[:codes.shape[1]]):
         table = np.full(256, np.nan, dtype=np.float32)
         k = spec.points_of(item)
         table[1:k + 1] = np.arange(1, k + 1, dtype=np.float32)
@@ -124,12 +125,14 @@ def item_score_matrix(frame: pd.DataFrame, spec: QuestionnaireSpec) -> np.ndarra
     x' = k + 1 - x for reverse-worded items, else x' = x; NaN where there is no substantive answer. float64,
     column-major, shape (respondents, items). For a round's dimension scores prefer
     `dimension_scores_from_answers`, which never holds every item score at once."""
-    return _codes_to_scores(answer_codes(frame, spec), score_lookup(spec))
+    codes = answer_codes(frame, spec)
+    return _codes_to_scores(codes, score_lookup(spec)[:codes.shape[1]])
 
 
 def item_scores(frame: pd.DataFrame, spec: QuestionnaireSpec) -> pd.DataFrame:
     """0-100 item scores (reverse items flipped), one column per item key, NaN where unanswered."""
-    return pd.DataFrame(item_score_matrix(frame, spec), index=frame.index, columns=list(spec.item_keys))
+    matrix = item_score_matrix(frame, spec)
+    return pd.DataFrame(matrix, index=frame.index, columns=list(spec.reported_items[:matrix.shape[1]]))
 
 
 def _dimension_means(block: np.ndarray, asked: np.ndarray | int, out: np.ndarray) -> None:

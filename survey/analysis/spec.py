@@ -101,7 +101,8 @@ class QuestionnaireSpec:
     (items with the same lineage id in two versions measure the same thing); an item missing from it is its
     own lineage. `overall` is the overall satisfaction dimension, None when the questionnaire names none (then
     there is no structural analysis). `equivalent_scale`: item -> the stated reason why its changed scale still
-    counts as the same (METHOD.md, Trends).
+    counts as the same (METHOD.md, Trends). `loose_items`: rating items in no dimension, reported in the item
+    results only (after the dimensions' items, `reported_items`).
     """
 
     points: int
@@ -111,6 +112,7 @@ class QuestionnaireSpec:
     lineage: Mapping[str, str] = field(default_factory=dict)
     scales: Mapping[str, ScaleSpec] = field(default_factory=dict)
     equivalent_scale: Mapping[str, str] = field(default_factory=dict)
+    loose_items: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         dimensions = tuple(self.dimensions)
@@ -121,7 +123,8 @@ class QuestionnaireSpec:
         dimension_keys = [d.key for d in dimensions]
         if len(set(dimension_keys)) != len(dimension_keys):
             raise ValueError("a dimension key is used twice")
-        items = [item for d in dimensions for item in d.items]
+        object.__setattr__(self, "loose_items", tuple(self.loose_items))
+        items = [item for d in dimensions for item in d.items] + list(self.loose_items)
         if len(set(items)) != len(items):
             raise ValueError("an item key is used twice")
         if self.overall is not None and self.overall not in dimension_keys:
@@ -135,20 +138,21 @@ class QuestionnaireSpec:
         object.__setattr__(self, "scales", MappingProxyType(scales))
         object.__setattr__(self, "equivalent_scale", MappingProxyType(dict(self.equivalent_scale)))
         dimension_of = {item: d.key for d in dimensions for item in d.items}
+        dimension_of.update((item, "") for item in self.loose_items)
         object.__setattr__(self, "_dimension_of", MappingProxyType(dimension_of))
 
     def __hash__(self) -> int:
         return hash((self.points, self.dimensions, self.overall, self.reverse,
                      tuple(self.lineage.items()), tuple(self.scales.items()),
-                     tuple(self.equivalent_scale.items())))
+                     tuple(self.equivalent_scale.items()), self.loose_items))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, QuestionnaireSpec):
             return NotImplemented
         return (self.points, self.dimensions, self.overall, self.reverse, dict(self.lineage),
-                dict(self.scales), dict(self.equivalent_scale)) == (
+                dict(self.scales), dict(self.equivalent_scale), self.loose_items) == (
             other.points, other.dimensions, other.overall, other.reverse, dict(other.lineage),
-            dict(other.scales), dict(other.equivalent_scale))
+            dict(other.scales), dict(other.equivalent_scale), other.loose_items)
 
     @property
     def dimension_keys(self) -> tuple[str, ...]:
@@ -158,6 +162,11 @@ class QuestionnaireSpec:
     def item_keys(self) -> tuple[str, ...]:
         """Every item key, dimension by dimension, in questionnaire order."""
         return tuple(item for d in self.dimensions for item in d.items)
+
+    @property
+    def reported_items(self) -> tuple[str, ...]:
+        """The items with item results: the dimensions' items, then the loose ones."""
+        return self.item_keys + self.loose_items
 
     @property
     def predictors(self) -> tuple[str, ...]:
@@ -175,12 +184,12 @@ class QuestionnaireSpec:
     @property
     def max_points(self) -> int:
         """The largest k of any item: the item results' share columns run share_1 .. share_<max_points>."""
-        return max((self.points_of(item) for item in self.item_keys), default=self.points)
+        return max((self.points_of(item) for item in self.reported_items), default=self.points)
 
     @property
     def non_substantive_keys(self) -> tuple[str, ...]:
         """Every non-substantive option key of the items' scales, in order of first appearance."""
-        keys = (key for item in self.item_keys for key in self.scales[item].non_substantive_keys)
+        keys = (key for item in self.reported_items for key in self.scales[item].non_substantive_keys)
         return tuple(dict.fromkeys(keys))
 
     def scale_of(self, item: str) -> ScaleSpec:
@@ -196,4 +205,5 @@ class QuestionnaireSpec:
         raise KeyError(key)
 
     def dimension_of(self, item: str) -> str:
+        """The item's dimension key; "" for a loose item."""
         return self._dimension_of[item]  # type: ignore[attr-defined]

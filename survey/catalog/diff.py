@@ -1,8 +1,10 @@
 """What changed from one questionnaire version to the next, and which dimensions stay comparable.
 
-Comparability decides which trends Benchlearn may show (METHOD.md, Trends): a dimension is comparable with the
+Comparability decides which trends Benchlearn may show (METHOD.md v2, Trends): a dimension is comparable with the
 previous round only when every item in it continues an item of that same dimension, with the same scoring
-direction, and no item of it was dropped, replaced or moved away. The new version's `lineage` says which item
+direction and the same scale (points, order, labels' meaning, non-substantive options' meaning, compared by
+`survey.analysis.ScaleSpec.changes`, as the trends themselves are) unless the item declares its changed scale
+equivalent with a reason (`equivalent_scale`), and no item of it was dropped, replaced or moved away. The new version's `lineage` says which item
 continues which; this module reads it, it never guesses from wording.
 """
 from __future__ import annotations
@@ -41,6 +43,10 @@ class QuestionnaireDiff:
     """New item -> the old item of the same dimension it continues under another key."""
     moved: tuple[Moved, ...]
     reverse_changed: tuple[str, ...]
+    scale_changed: dict[str, list[str]]
+    """Continued items whose scale changed (how), without a declared equivalence: not comparable."""
+    equivalent_scale: dict[str, str]
+    """Continued items whose scale changed but is declared equivalent -> the stated reason: still comparable."""
     dimensions_added: tuple[str, ...]
     dimensions_removed: tuple[str, ...]
     comparable_dimensions: tuple[str, ...]
@@ -53,7 +59,7 @@ class QuestionnaireDiff:
     def has_changes(self) -> bool:
         return any(
             (self.added, self.removed, self.reworded, self.text_changed, self.renamed, self.moved,
-             self.reverse_changed, self.dimensions_added, self.dimensions_removed, self.other_changes)
+             self.reverse_changed, self.scale_changed, self.equivalent_scale, self.dimensions_added, self.dimensions_removed, self.other_changes)
         )
 
 
@@ -82,7 +88,8 @@ def diff_definitions(old: QuestionnaireDefinition, new: QuestionnaireDefinition)
         ),
         reworded={item.key: item.replaces for _, item in new.items() if item.lineage == "new" and item.replaces},
         text_changed=tuple(
-            key for key, was in continues.items() if any(new.item(key).text[lang] != was.text[lang] for lang in common)
+            key for key, was in continues.items()
+            if any(new.item(key).text.get(lang) != was.text.get(lang) for lang in common)
         ),
         renamed={key: was.key for key, was in continues.items() if key != was.key and not lineage.moved(key)},
         moved=tuple(
@@ -91,6 +98,9 @@ def diff_definitions(old: QuestionnaireDefinition, new: QuestionnaireDefinition)
             if lineage.moved(key)
         ),
         reverse_changed=tuple(key for key, was in continues.items() if new.item(key).reverse != was.reverse),
+        scale_changed={key: how for key, how in lineage.scale_changes.items() if not new.item(key).equivalent_scale},
+        equivalent_scale={key: new.item(key).equivalent_scale for key in lineage.scale_changes
+                          if new.item(key).equivalent_scale},
         dimensions_added=tuple(dimension.key for dimension in new.dimensions if dimension.key not in old_keys),
         dimensions_removed=tuple(dimension.key for dimension in old.dimensions if dimension.key not in new_keys),
         comparable_dimensions=tuple(key for key, why in reasons.items() if not why),
@@ -124,6 +134,12 @@ class _Lineage:
                 self.replaced_by[item.replaces] = item.key
         self.carried_to = {was.key: key for key, was in self.continues.items()}
         """Old key -> the new item that continues it."""
+        self.scale_changes: dict[str, list[str]] = {}
+        """New key -> how its scale differs from the old item's (only items whose scale changed)."""
+        for key, was in self.continues.items():
+            how = new.scale_of(key).analysis_spec().changes(old.scale_of(was).analysis_spec())
+            if how:
+                self.scale_changes[key] = how
 
     def moved(self, key: str) -> bool:
         """Whether new item `key` continues an item of another dimension."""
@@ -143,6 +159,8 @@ class _Lineage:
                 reasons.append(f"item {item.key} moved in from {self.old_dimension[was.key]}")
             elif item.reverse != was.reverse:
                 reasons.append(f"item {item.key} reverse flag changed")
+            elif item.key in self.scale_changes and not item.equivalent_scale:
+                reasons.append(f"item {item.key} scale changed ({', '.join(self.scale_changes[item.key])})")
         for item in map(self.old.item, self.old.dimension(dimension.key).items):
             successor = self.carried_to.get(item.key)
             replacement = self.replaced_by.get(item.key)
@@ -196,6 +214,8 @@ def format_diff(diff: QuestionnaireDiff) -> str:
         ("Moved", [f"{m.old_key} -> {m.key} (from {m.from_dimension} to {m.to_dimension})" for m in diff.moved]),
         ("Renamed", [f"{old_key} -> {key}" for key, old_key in diff.renamed.items()]),
         ("Reverse flag changed", list(diff.reverse_changed)),
+        ("Scale changed (not comparable)", [f"{key}: {', '.join(how)}" for key, how in diff.scale_changed.items()]),
+        ("Scale declared equivalent", [f"{key}: {reason}" for key, reason in diff.equivalent_scale.items()]),
         ("Other changes", list(diff.other_changes)),
     )
     if not diff.has_changes:

@@ -102,7 +102,7 @@ def publish_definition(
                 f"{definition.family} {definition.version} follows version {definition.previous}, "
                 "which is not published: publish it first."
             )
-    audience = getattr(definition, "audience", None) or definition.family  # format 1: the family is the audience
+    audience = definition.audience
     family = db.session.scalar(family_by_key(network.id, definition.family)) or QuestionnaireFamily(
         network=network, key=definition.family, audience=audience
     )

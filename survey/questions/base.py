@@ -79,3 +79,13 @@ class Question(Frozen):
         if self.help is not None:
             found[("help",)] = self.help
         return found
+
+    # --- results (survey.results) ----------------------------------------------------------------------------
+    # Item results of a background question (METHOD.md, Scores: Item results) from every response's packed
+    # bytes at once. Rating items are scored together, dimension by dimension (survey.analysis); text and
+    # display questions have no item results.
+
+    def item_results(self, packed, groups=None):
+        """This question's results per group from its (responses, width) packed bytes (`groups` as for
+        `survey.analysis.item_results`), as a `survey.analysis.items` table; None for a type without any."""
+        return None

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
+
+from survey.analysis.items import choice_results
 from survey.questions.base import Option, Question
 
 
@@ -25,6 +28,20 @@ class SingleChoiceQuestion(Question):
         return option.code if option.code is not None else (self.options or []).index(option) + 1
 
 
+    # --- results (survey.results) ----------------------------------------------------------------------------
+    # The share of each option among those who answered; a question answered by the link's program has none of
+    # its own (the program breakdown shows it).
+
+    def item_results(self, packed, groups=None):
+        if self.source == "program" or not self.options:
+            return None
+        code = packed[:, 0].astype(np.int64)
+        count = len(self.options)
+        chosen = code[:, None] == np.arange(1, count + 1)[None, :]
+        return choice_results(self.key, chosen, (code >= 1) & (code <= count),
+                              [option.key for option in self.options], groups)
+
+
 class MultipleChoiceQuestion(Question):
     """Any number of `options`; an option marked `exclusive` ("none of these") stands alone."""
 
@@ -39,3 +56,12 @@ class MultipleChoiceQuestion(Question):
 
     def export_code(self, option: Option) -> int:
         return option.code if option.code is not None else self.options.index(option) + 1
+
+    # --- results (survey.results) ----------------------------------------------------------------------------
+    # The share of respondents choosing each option, among those who answered (status byte 1).
+
+    def item_results(self, packed, groups=None):
+        bits = np.unpackbits(np.ascontiguousarray(packed[:, 1:]), axis=1, bitorder="little")
+        chosen = bits[:, :len(self.options)].astype(bool)
+        return choice_results(self.key, chosen, packed[:, 0] == 1, [option.key for option in self.options],
+                              groups)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
+
+from survey.analysis.items import number_results
 from survey.questions.base import Question, Text
 
 
@@ -18,3 +21,11 @@ class NumericQuestion(Question):
         if self.unit is not None:
             found[("unit",)] = self.unit
         return found
+
+    # --- results (survey.results) ----------------------------------------------------------------------------
+    # n, mean, median and quartiles of the numbers given (status byte 1).
+
+    def item_results(self, packed, groups=None):
+        numbers = np.ascontiguousarray(packed[:, 1:9]).view("<f8").ravel().copy()
+        numbers[packed[:, 0] != 1] = np.nan
+        return number_results(self.key, numbers, groups)

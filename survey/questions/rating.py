@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from survey.analysis.spec import ScaleSpec, labels_of
 from survey.questions.base import Frozen, Question, Text
 
 
@@ -60,6 +61,18 @@ class Scale(Frozen):
             found[("non_substantive", i, "label")] = option.label
         return found
 
+    # --- results (survey.analysis) ---------------------------------------------------------------------------
+
+    def analysis_spec(self) -> ScaleSpec:
+        """The scale as far as scores and comparability are concerned (survey.analysis.ScaleSpec): points,
+        order, labels at every point or at the ends, and the non-substantive options' keys and labels (their
+        storage order: the j-th is stored as 255 - j)."""
+        labels = self.labels if self.labels is not None else self.ends or {}
+        return ScaleSpec(
+            points=self.points, order=self.order, labels=labels_of(labels), ends=self.labels is None,
+            non_substantive=tuple((option.key, labels_of(option.label)) for option in self.non_substantive),
+        )
+
 
 class RatingQuestion(Question):
     """A scored item. `equivalent_scale` declares, with its reason, that a changed scale still measures the
@@ -72,3 +85,8 @@ class RatingQuestion(Question):
     equivalent_scale: str | None = None
 
     packed: ClassVar[str] = "answers"
+
+    # --- results (survey.analysis) ---------------------------------------------------------------------------
+    # Rating items are scored together, dimension by dimension (survey.analysis.scores, .items); what the
+    # analysis needs of the item itself is its scale as a `ScaleSpec` (`Scale.analysis_spec`).
+

@@ -86,6 +86,7 @@ from survey.analysis.priority import IMPROVE_FIRST
 from survey.analysis.scores import score_lookup
 from survey.analysis.suppression import K_MIN
 from survey.results.loading import RoundData
+from survey.results.questions import empty_questions, question_contributions, question_results
 
 NETWORK = "NETWORK"
 ALL = "all"
@@ -146,9 +147,11 @@ class ComputedResults:
     partners: pd.DataFrame = field(default_factory=empty_partners)
     contributions: pd.DataFrame = field(default_factory=lambda: empty_contributions())
 
+    questions: pd.DataFrame = field(default_factory=lambda: empty_questions())
+
     @property
     def content_hash(self) -> str:
-        return content_hash(self.aggregates, self.items, self.partners)
+        return content_hash(self.aggregates, self.items, self.partners, self.questions)
 
 
 def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: int = 100,
@@ -191,17 +194,21 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     items = _items(data, by_school, k_min, schools, school_cells, net)
     partners = canonical(partners_table(aggregates, school_sizes(frame, populations),
                                         school_facts or SchoolFacts(), dimension_keys))
-    contributions = _contributions(aggregates, items)
+    questions = question_results(data, by_school, k_min, schools, aggregates)
+    contributions = _contributions(aggregates, items, questions)
+    questions = canonical(questions.drop(columns="count", errors="ignore"))
     aggregates, items = _add_school_counts(aggregates, contributions, "aggregates"), \
         _add_school_counts(items, contributions, "items")
     # what may be published: no exact n for a suppressed cell, one symbol ("–") for every suppressed cell
     aggregates = canonical(hide_suppressed_n(aggregates, k_min))
     items = canonical(hide_suppressed_n(items, k_min))
+    questions = canonical(hide_suppressed_n(questions, k_min))
     return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners,
-                           contributions=contributions)
+                           contributions=contributions, questions=questions)
 
 
-def _contributions(aggregates: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+def _contributions(aggregates: pd.DataFrame, items: pd.DataFrame, questions: pd.DataFrame | None = None
+                   ) -> pd.DataFrame:
     """Each school's exact part (n) of every network-level cell, never published: what school-level
     confidentiality checks a network cell against for a viewing school (`RoundResults.for_school`)."""
     schools = aggregates[(aggregates["school"] != NETWORK).to_numpy()]
@@ -215,6 +222,8 @@ def _contributions(aggregates: pd.DataFrame, items: pd.DataFrame) -> pd.DataFram
                       "group": ALL, "cell": school_items["item"].to_numpy(),
                       "n": pd.to_numeric(school_items["n"]).fillna(0).to_numpy(dtype=np.int64)}),
     ], ignore_index=True)
+    if questions is not None and len(questions):
+        table = pd.concat([table, question_contributions(questions)], ignore_index=True)
     table = table[table["n"] > 0].reset_index(drop=True)
     for column in CONTRIBUTION_COLUMNS[:-1]:
         table[column] = table[column].astype("str")
@@ -530,8 +539,9 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     a school's) takes the smallest other item with it (`_lone_items`)."""
     spec, frame = data.spec, data.frame
     network = item_results(frame, spec, answers=data.raw_answers)
-    network["suppressed"] = network["dimension"].map(
-        net.set_index("dimension")["suppressed"].astype(bool)).fillna(True).to_numpy(dtype=bool)
+    dimension_hidden = net.set_index("dimension")["suppressed"].astype(bool)
+    dimension_hidden[""] = False  # loose items: no dimension cell to protect
+    network["suppressed"] = network["dimension"].map(dimension_hidden).fillna(True).to_numpy(dtype=bool)
     network = suppress_small_groups(network, k_min)
     lone = _lone_items(network.assign(school=NETWORK))  # the network's items: the same rule as a school's
     if lone.any():
@@ -551,7 +561,7 @@ def _items(data: RoundData, by_school: GroupCodes, k_min: int, schools, school_c
     table = pd.concat([network, per_school], ignore_index=True)
     missing = sorted(set(schools) - set(per_school["school"].astype(str)))
     if missing:
-        items = list(spec.item_keys)
+        items = list(spec.reported_items)
         empty = pd.DataFrame({
             "school": np.repeat(missing, len(items)),
             "item": items * len(missing),
@@ -580,7 +590,8 @@ def _lone_items(items: pd.DataFrame) -> np.ndarray:
                           "hidden": suppressed & (n > 0), "row": np.arange(len(items))})
     lone = np.zeros(len(items), dtype=bool)
     counts = frame.groupby(["school", "dimension"], sort=False)["hidden"].transform("sum").to_numpy()
-    candidates = frame[(counts == 1) & ~suppressed & (n > 0)]
+    in_dimension = (frame["dimension"] != "").to_numpy()  # a loose item has no index to be derived from
+    candidates = frame[(counts == 1) & ~suppressed & (n > 0) & in_dimension]
     if len(candidates):
         smallest = candidates.assign(n=n[candidates["row"]]).sort_values(["n", "row"], kind="stable")
         lone[smallest.drop_duplicates(["school", "dimension"])["row"].to_numpy()] = True
@@ -613,9 +624,11 @@ def canonical_bytes(table: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode()
 
 
-def content_hash(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame | None = None) -> str:
+def content_hash(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame | None = None,
+                 questions: pd.DataFrame | None = None) -> str:
     """sha256 over the canonical text of the tables. `partners` None: results frozen before partners were
-    part of the results (their hash covers the first two tables only)."""
+    part of the results (their hash covers the first two tables only); `questions` None: frozen before the
+    background questions' results were (their hash covers the tables they had)."""
     digest = hashlib.sha256()
     digest.update(canonical_bytes(aggregates))
     digest.update(b"\x1e")
@@ -623,4 +636,7 @@ def content_hash(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.Dat
     if partners is not None:
         digest.update(b"\x1e")
         digest.update(canonical_bytes(partners))
+    if questions is not None:
+        digest.update(b"\x1e")
+        digest.update(canonical_bytes(questions))
     return digest.hexdigest()

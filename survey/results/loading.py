@@ -2,21 +2,26 @@
 
 One query reads every response's packed bytes (`survey.responses.models`): on PostgreSQL a binary
 `COPY (SELECT ...) TO STDOUT`, whose rows all have the same width and so parse as one numpy record array;
-on SQLite one `SELECT` on the raw DBAPI connection. The answers become one (n, items) matrix, codes as given
-(1..k before any reverse flip; 0 = not answered and 255 = "don't know" become NaN).
+on SQLite one `SELECT` on the raw DBAPI connection. The answers stay packed codes (uint8), one column per rating
+item; the background bytes stay packed too and each question's type reads its own slice of them.
 """
 from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from survey.analysis import DimensionSpec, QuestionnaireSpec
-from survey.catalog.models import BackgroundQuestion, QuestionnaireVersion
+from survey.analysis.scores import check_codes, substantive_codes
+from survey.catalog.definition import QuestionnaireDefinition
+from survey.catalog.models import QuestionnaireVersion
+from survey.catalog.operations import definition_of
+from survey.questions import Question
 from survey.extensions import db
 from survey.network.models import Program, School
 from survey.rounds.models import SurveyRound
@@ -25,64 +30,107 @@ _COPY_HEADER = 19  # signature (11) + flags (4) + header extension length (4)
 
 
 @dataclass(frozen=True)
+class BackgroundSlot:
+    """Where a background question's answer stands in `Response.background`: bytes start..start + width."""
+
+    question: Question
+    start: int
+    width: int
+
+    def packed(self, background: np.ndarray) -> np.ndarray:
+        return background[:, self.start:self.start + self.width]
+
+
+@dataclass(frozen=True)
 class RoundData:
     """A round's responses, ready for `survey.analysis`.
 
     `frame`: one row per submitted response, in id order: `school` (code), `program` (code or <NA>) as
-    categoricals with sorted categories, one
-    categorical column per background question with options (option keys, <NA> unanswered), one float32
-    column per item key (1..k as given, NaN for no answer / "don't know").
-    `answers`: the same item codes as a float32 column-major (n, items) matrix (`answer_matrix` layout).
-    `raw_answers`: the packed bytes as uint8 (n, items) (0 = not answered, 255 = "don't know").
-    `breakdowns`: the background question keys a result can be broken down by (program first when the
-    version asks for it).
+    categoricals with sorted categories, and one categorical column per single-choice background question with
+    options (option keys; <NA> unanswered or not asked): the breakdowns.
+    `raw_answers`: the packed rating codes as uint8 (n, items), columns in `spec.reported_items` order (0 = no
+    answer, 1..k, 240 = not asked, 255 - j = the j-th non-substantive option).
+    `answers`: the substantive codes as float32 (1..k, NaN otherwise), computed when first asked for.
+    `background`: the packed background bytes (n, total width); `slots` says where each question stands.
+    `breakdowns`: the background question keys a result can be broken down by (program first).
     """
 
     round: SurveyRound
     spec: QuestionnaireSpec
     frame: pd.DataFrame
-    answers: np.ndarray
     raw_answers: np.ndarray
     breakdowns: tuple[str, ...]
     option_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     response_ids: np.ndarray | None = None
     submitted_on: np.ndarray | None = None
+    definition: QuestionnaireDefinition | None = None
+    background: np.ndarray | None = None
+    slots: tuple[BackgroundSlot, ...] = ()
 
     @property
     def size(self) -> int:
         return len(self.frame)
 
+    @cached_property
+    def answers(self) -> np.ndarray:
+        return substantive_codes(self.raw_answers, self.spec)
 
-def questionnaire_spec(version: QuestionnaireVersion) -> QuestionnaireSpec:
-    """The analysis contract of a published version: scale points, dimensions with their items in order,
-    the overall dimension, reverse-worded items and each item's lineage id."""
-    dimensions = tuple(DimensionSpec(d.key, tuple(item.key for item in d.items)) for d in version.dimensions)
-    overall = next(d.key for d in version.dimensions if d.is_overall)
+
+def definition_spec(definition: QuestionnaireDefinition, lineage: dict[str, str] | None = None
+                    ) -> QuestionnaireSpec:
+    """The analysis contract of a definition: each rating item's scale, the dimensions with their items in
+    order, the loose items, the overall dimension (or none), reverse-worded items, scales declared equivalent
+    and each item's lineage id (`lineage`, as published; default: the item's key)."""
+    items = definition.rating_items()
+    grouped = {key for dimension in definition.dimensions for key in dimension.items}
+    scales = {item.key: definition.scale_of(item).analysis_spec() for item in items}
     return QuestionnaireSpec(
-        points=version.scale_points,
-        dimensions=dimensions,
-        overall=overall,
-        reverse=frozenset(item.key for item in version.items if item.reverse),
-        lineage={item.key: item.lineage for item in version.items},
+        points=max((scale.points for scale in scales.values()), default=5),
+        dimensions=tuple(DimensionSpec(d.key, tuple(d.items)) for d in definition.dimensions),
+        overall=definition.overall,
+        reverse=frozenset(item.key for item in items if item.reverse),
+        lineage={key: value for key, value in (lineage or {}).items() if key in scales},
+        scales=scales,
+        equivalent_scale={item.key: item.equivalent_scale for item in items if item.equivalent_scale},
+        loose_items=tuple(item.key for item in items if item.key not in grouped),
     )
 
 
-def option_questions(version: QuestionnaireVersion) -> list[BackgroundQuestion]:
-    """The background questions answered by an option (byte i = i-th option), in questionnaire order."""
-    return [q for q in version.background_questions if q.source is None and q.options]
+def questionnaire_spec(version: QuestionnaireVersion) -> QuestionnaireSpec:
+    """The analysis contract of a published version (`definition_spec`, with the lineage ids published)."""
+    return definition_spec(definition_of(version), {item.key: item.lineage for item in version.items})
+
+
+def packed_width(question: Question) -> int:
+    """The bytes a background question takes in `Response.background` (MODEL2.md, Storage)."""
+    width = getattr(question, "width", None)
+    if isinstance(width, int) and width > 0:
+        return width
+    # the layout of the contract, until every type carries its storage width
+    options = getattr(question, "options", None) or []
+    return {"single": 1, "numeric": 9}.get(question.type, 1 + (len(options) + 7) // 8)
+
+
+def background_slots(definition: QuestionnaireDefinition) -> tuple[BackgroundSlot, ...]:
+    slots, start = [], 0
+    for question in definition.background_questions():
+        width = packed_width(question)
+        slots.append(BackgroundSlot(question, start, width))
+        start += width
+    return tuple(slots)
 
 
 def load_round(survey_round: SurveyRound, *, with_ids: bool = False) -> RoundData:
     """Every submitted response of the round, read with one query. `with_ids` also reads response ids and
     dates (the responses export needs them; the results do not)."""
     version = survey_round.version
-    spec = questionnaire_spec(version)
-    n_items = len(version.items)
-    n_background = len(version.background_questions)
-    if [item.key for item in version.items] != list(spec.item_keys):
-        raise ValueError(f"{version.label}: item positions do not follow the dimensions")  # pragma: no cover
+    definition = definition_of(version)
+    spec = definition_spec(definition, {item.key: item.lineage for item in version.items})
+    stored = [item.key for item in definition.rating_items()]
+    slots = background_slots(definition)
+    n_background = sum(slot.width for slot in slots)
 
-    columns = _read_packed(survey_round.id, n_items, n_background, with_ids)
+    columns = _read_packed(survey_round.id, len(stored), n_background, with_ids)
     school_ids, program_ids, raw, background = columns[:4]
 
     school_rows = db.session.execute(select(School.id, School.code).where(
@@ -92,45 +140,33 @@ def load_round(survey_round: SurveyRound, *, with_ids: bool = False) -> RoundDat
     school_code = _lookup(school_rows, school_ids)
     program_code = _lookup(program_rows, program_ids)
 
-    codes = np.full(256, np.nan, dtype=np.float32)
-    codes[1:spec.points + 1] = np.arange(1, spec.points + 1, dtype=np.float32)
-    answers = codes[np.ascontiguousarray(raw.T)].T  # column-major without a float transpose
-    bad = (raw > spec.points) & (raw != 255)
-    if bad.any():
-        row, column = np.argwhere(bad)[0]
-        raise ValueError(f"response {row}: item {spec.item_keys[column]!r} holds code {raw[row, column]}, "
-                         f"outside 1..{spec.points}")
+    position = {key: j for j, key in enumerate(stored)}
+    order = [position[key] for key in spec.reported_items]
+    if order != list(range(len(stored))):  # the analysis reads the dimensions' items side by side
+        raw = np.ascontiguousarray(raw[:, order])
+    check_codes(raw, spec)
 
     data: dict[str, object] = {"school": school_code, "program": program_code}
     option_labels: dict[str, dict[str, str]] = {}
-    breakdowns: list[str] = []
-    for position, question in enumerate(version.background_questions):
-        if question.source == "program":
-            breakdowns.append("program")
+    breakdowns: list[str] = ["program"]  # programs come from the link even when the version does not ask
+    language = definition.default_language
+    for slot in slots:
+        question = slot.question
+        options = getattr(question, "options", None)
+        if question.type != "single" or not options:
             continue
-        if not question.options:
-            continue
-        keys = [option["key"] for option in question.options]
-        values = background[:, position].astype(np.int64) - 1
-        values[(values < 0) | (values >= len(keys))] = -1
+        keys = [option.key for option in options]
+        values = slot.packed(background)[:, 0].astype(np.int64) - 1
+        values[(values < 0) | (values >= len(keys))] = -1  # no answer, not asked
         data[question.key] = pd.Categorical.from_codes(values, categories=keys)
-        option_labels[question.key] = {option["key"]: _label(option) for option in question.options}
+        option_labels[question.key] = {option.key: definition.text(option.label, language) for option in options}
         breakdowns.append(question.key)
-    if "program" not in breakdowns:
-        breakdowns.insert(0, "program")  # programs come from the link even when the version does not ask
-    frame = pd.DataFrame(data)
-    items = pd.DataFrame(answers, columns=list(spec.item_keys), copy=False)
-    frame = pd.concat([frame, items], axis=1)
     return RoundData(
-        round=survey_round, spec=spec, frame=frame, answers=answers, raw_answers=raw,
+        round=survey_round, spec=spec, frame=pd.DataFrame(data), raw_answers=raw,
         breakdowns=tuple(dict.fromkeys(breakdowns)), option_labels=option_labels,
         response_ids=columns[4] if with_ids else None, submitted_on=columns[5] if with_ids else None,
+        definition=definition, background=background, slots=slots,
     )
-
-
-def _label(option: dict) -> str:
-    label = option.get("label") or {}
-    return label.get("da") or next(iter(label.values()), option["key"])
 
 
 def _lookup(rows, ids: np.ndarray) -> pd.Series:

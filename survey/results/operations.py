@@ -67,7 +67,8 @@ def _computed_columns(survey_round: SurveyRound, today: date, now: datetime | No
         "content_hash": computed.content_hash,
         "responses": computed.responses,
         "computed_at": now or datetime.now(timezone.utc),
-        "aggregates": to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions),
+        "aggregates": to_parquet(computed.aggregates, computed.items, computed.partners, computed.contributions,
+                                  computed.questions),
     }
 
 

@@ -45,12 +45,14 @@ from survey.results.compute import (ComputedResults, PreviousRound, SchoolFacts,
                                     empty_partners)
 from survey.results.loading import load_round, questionnaire_spec
 from survey.results.models import ResultSnapshot, RoundResult
-from survey.results.staff_view import staff_view
+from survey.results.questions import empty_questions
+from survey.results.staff_view import staff_questions, staff_view
 from survey.rounds.models import Population, RoundState, SurveyRound
 
 _ITEMS_KEY = b"benchlearn.items"
 _PARTNERS_KEY = b"benchlearn.partners"
 _CONTRIBUTIONS_KEY = b"benchlearn.contributions"
+_QUESTIONS_KEY = b"benchlearn.questions"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class RoundResults:
     as_of: date | None = None
     # each school's exact part of every network cell (never shown); None: frozen before it was kept
     contributions: pd.DataFrame | None = None
+    # the background questions' item results (`survey.results.questions`); empty: frozen before they were kept
+    questions: pd.DataFrame = field(default_factory=empty_questions)
 
     def for_school(self, code: str, *, staff: bool = True) -> RoundResults:
         """Only the school's own rows and the NETWORK rows: its own list of benchmark partners, whose codes are
@@ -81,13 +85,15 @@ class RoundResults:
         keep_items = self.items["school"].isin([code, "NETWORK"])
         aggregates = self.aggregates[keep].reset_index(drop=True)
         items = self.items[keep_items].reset_index(drop=True)
+        questions = self.questions[self.questions["school"].isin([code, "NETWORK"])].reset_index(drop=True)
         if staff:
             aggregates, items = staff_view(aggregates, items, self.contributions, code, self.round.network.k_min)
+            questions = staff_questions(questions, self.contributions, code, self.round.network.k_min)
         partners = self.partners[self.partners["school"] == code].reset_index(drop=True)
         if not self.round.network.share_school_names:
             partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
         return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen,
-                            self.computed_at, self.responses, partners, self.as_of, None)
+                            self.computed_at, self.responses, partners, self.as_of, None, questions)
 
 
 class ResultsNotReady(LookupError):
@@ -195,13 +201,15 @@ def _from_stored(survey_round: SurveyRound, stored: RoundResult | ResultSnapshot
     aggregates, items, partners = from_parquet(stored.aggregates)
     k_min = survey_round.network.k_min
     aggregates, items = hide_suppressed_n(aggregates, k_min), hide_suppressed_n(items, k_min)
+    questions = questions_from_parquet(stored.aggregates)
     computed_at = stored.computed_at
     if computed_at.tzinfo is None:  # SQLite keeps no time zone; the value was stored in UTC
         computed_at = computed_at.replace(tzinfo=timezone.utc)
     snapshot = isinstance(stored, ResultSnapshot)
     return RoundResults(survey_round, aggregates, items, stored.content_hash, not snapshot, computed_at,
                         stored.responses, empty_partners() if partners is None else partners,
-                        stored.as_of if snapshot else None, contributions_from_parquet(stored.aggregates))
+                        stored.as_of if snapshot else None, contributions_from_parquet(stored.aggregates),
+                        empty_questions() if questions is None else hide_suppressed_n(questions, k_min))
 
 
 def _table_bytes(frame: pd.DataFrame) -> bytes:
@@ -215,7 +223,7 @@ def _table_from(encoded: bytes) -> pd.DataFrame:
 
 
 def to_parquet(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataFrame,
-               contributions: pd.DataFrame | None = None) -> bytes:
+               contributions: pd.DataFrame | None = None, questions: pd.DataFrame | None = None) -> bytes:
     """One Parquet file: the aggregates table, with the item, partner and contribution tables (Parquet too)
     in its metadata."""
     table = pa.Table.from_pandas(aggregates, preserve_index=False)
@@ -224,6 +232,8 @@ def to_parquet(aggregates: pd.DataFrame, items: pd.DataFrame, partners: pd.DataF
     metadata[_PARTNERS_KEY] = _table_bytes(partners)
     if contributions is not None:
         metadata[_CONTRIBUTIONS_KEY] = _table_bytes(contributions)
+    if questions is not None:
+        metadata[_QUESTIONS_KEY] = _table_bytes(questions)
     table = table.replace_schema_metadata(metadata)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
@@ -245,6 +255,13 @@ def contributions_from_parquet(payload: bytes) -> pd.DataFrame | None:
     return _table_from(metadata[_CONTRIBUTIONS_KEY]) if _CONTRIBUTIONS_KEY in metadata else None
 
 
+def questions_from_parquet(payload: bytes) -> pd.DataFrame | None:
+    """The background questions' results, None when the results were frozen without them."""
+    metadata = pq.read_schema(io.BytesIO(payload)).metadata or {}
+    return _table_from(metadata[_QUESTIONS_KEY]) if _QUESTIONS_KEY in metadata else None
+
+
 def verify(stored: RoundResult) -> bool:
     """Whether the stored tables still give the stored hash."""
-    return content_hash(*from_parquet(stored.aggregates)) == stored.content_hash
+    payload = stored.aggregates
+    return content_hash(*from_parquet(payload), questions_from_parquet(payload)) == stored.content_hash

@@ -97,3 +97,30 @@ def _withhold(table: pd.DataFrame, mask: np.ndarray) -> None:
         table.loc[mask, "n_shown"] = HIDDEN
     if "suppression" in table.columns:
         table.loc[mask, "suppression"] = SUPPRESSED
+
+
+def staff_questions(questions: pd.DataFrame, contributions: pd.DataFrame | None, school: str,
+                    k_min: int) -> pd.DataFrame:
+    """The background questions' rows as the school's staff may see them: a network question or option cell
+    only when at least 3 other schools contribute to it and at least k_min of its respondents are outside the
+    school (the school knows its own part, so a network cell of fewer would tell it about one other school's
+    respondents); None `contributions`: no network cell can be checked, and none is shown."""
+    questions = questions.copy()
+    network = (questions["school"] == NETWORK).to_numpy()
+    if not network.any():
+        return questions
+    cells = np.where(questions["option"].astype(str).to_numpy() == "", questions["question"].astype(str),
+                     (questions["question"] + "\x1f" + questions["option"]).astype(str))
+    withheld = network & ~questions["suppressed"].astype(bool).to_numpy()
+    if contributions is not None:
+        parts = contributions[(contributions["table"] == "questions").to_numpy()
+                              & (contributions["school"] != school).to_numpy()]
+        parts = parts[parts["n"] > 0]
+        schools = parts.groupby("cell")["school"].nunique()
+        outside = parts.groupby("cell")["n"].sum()
+        question_cell = questions["question"].astype(str).to_numpy()
+        enough = lambda keys: ((schools.reindex(keys).fillna(0).to_numpy() >= 3)
+                               & (outside.reindex(keys).fillna(0).to_numpy() >= k_min))
+        withheld &= ~(enough(cells) & enough(question_cell))
+    _withhold(questions, withheld)
+    return questions

@@ -172,7 +172,7 @@ def round_data(people, seed: int) -> RoundData:
                                  categories=["f", "m"]),
     })
     frame = pd.concat([frame, pd.DataFrame(codes, columns=items)], axis=1)
-    return RoundData(round=None, spec=SPEC, frame=frame, answers=np.asfortranarray(codes), raw_answers=raw,
+    return RoundData(round=None, spec=SPEC, frame=frame, raw_answers=raw,
                      breakdowns=("program", "gender"))
 
 

@@ -69,7 +69,7 @@ def test_only_dimensions_whose_items_all_keep_their_lineage_are_comparable():
 
 
 def test_renamed_and_polished_items_keep_their_dimension_comparable():
-    text = successor_text(OLD).replace("key: overall.recommend", "key: overall.would_recommend")
+    text = successor_text(OLD).replace("overall.recommend", "overall.would_recommend")
     text = text.replace("the school}\n        lineage: same", "my school}\n        lineage: overall.recommend")
     diff = diff_definitions(old(), next_version(text))
     assert diff.renamed == {"overall.would_recommend": "overall.recommend"}
@@ -82,10 +82,9 @@ def test_changes_outside_the_items_are_listed_but_keep_comparability():
     text = successor_text(OLD).replace("title: {da: Trivsel, en: Well-being}", "title: {da: Trivsel, en: Wellbeing}")
     text = text.replace("languages: [da, en]", "languages: [en, da]")
     text = text.replace("safe}\n        lineage: same", "safe}\n        lineage: same\n        required: false")
-    text = re.sub(r"(  - key: facilities\n(?:    .*\n)+)(  - key: overall)", r"\2", text)  # drop facilities...
-    text += "  - key: facilities\n    title: {da: Faciliteter, en: Facilities}\n    items:\n"
-    text += "      - key: facilities.rooms\n        text: {da: Lokalerne er gode, en: The rooms are good}\n"
-    text += "        lineage: same\n"  # ...and put it last
+    facilities = "  - key: facilities\n    title: {da: Faciliteter, en: Facilities}\n    items: [facilities.rooms]\n"
+    assert facilities in text
+    text = text.replace(facilities, "").replace("overall: overall\n", facilities + "overall: overall\n")  # last
     diff = diff_definitions(old(), next_version(text))
     changes = ("languages", "dimension order", "dimension wellbeing: title", "item wellbeing.safe: now optional")
     assert diff.other_changes == changes
@@ -97,12 +96,15 @@ def test_a_replaced_item_of_another_dimension_is_named_in_both():
     text = NEW.read_text(encoding="utf-8").replace(
         "lineage: facilities.rooms", "lineage: new\n        replaces: overall.recommend"
     )
-    text = text.replace(
-        "      - key: overall.recommend\n"
+    question = (
+        "      - type: rating\n"
+        "        key: overall.recommend\n"
+        "        scale: agree\n"
         "        text: {da: Jeg vil anbefale skolen, en: I would recommend the school}\n"
-        "        lineage: same\n",
-        "",
+        "        lineage: same\n"
     )
+    assert question in text
+    text = text.replace(question, "").replace("[overall.satisfied, overall.recommend]", "[overall.satisfied]")
     diff = diff_definitions(old(), parse_definition(text, "2027.yaml", sibling_lookup(NEW)))
     assert diff.reworded["environment.rooms"] == "overall.recommend"
     assert diff.removed == ("wellbeing.bullied", "facilities.rooms")
@@ -170,7 +172,7 @@ def test_a_version_is_compared_only_with_the_one_it_follows():
         diff_definitions(new(), new())
     with pytest.raises(ValueError, match="is a first version"):
         diff_definitions(old(), old())
-    student = load_definition(HERE / "valid" / "2026.yaml")
+    student = parse_definition(OLD.read_text(encoding="utf-8").replace("family: staff", "family: student"), "s.yaml")
     with pytest.raises(ValueError, match="cannot be compared with student 2026"):
         diff_definitions(student, new())
 
@@ -180,3 +182,64 @@ def test_lineage_to_an_item_the_old_version_lacks_is_refused():
     unchecked = parse_definition(text, "2027.yaml")  # no lookup: the checks across versions were skipped
     with pytest.raises(ValueError, match="refers to item 'teaching.gone', which version '2026' does not have"):
         diff_definitions(old(), unchecked)
+
+
+SCALE = ("    labels:\n      da: [Helt uenig, Uenig, Hverken eller, Enig, Helt enig]\n"
+         "      en: [Strongly disagree, Disagree, Neither, Agree, Strongly agree]\n")
+
+
+def with_scale(scale: str, *, equivalent: str | None = None) -> QuestionnaireDefinition:
+    """The next version of OLD with every item continued (lineage: same) on another agreement scale."""
+    text = successor_text(OLD)
+    assert SCALE in text
+    text = text.replace("    points: 5\n" + SCALE, scale)
+    if equivalent:
+        text = text.replace("        lineage: same\n", f"        lineage: same\n        equivalent_scale: {equivalent}\n")
+    return next_version(text)
+
+
+SEVEN = ("    points: 7\n    ends:\n      da: [Helt uenig, Helt enig]\n"
+         "      en: [Strongly disagree, Strongly agree]\n")
+
+
+def test_a_revision_with_a_new_scale_may_follow_with_nothing_comparable():
+    diff = diff_definitions(old(), with_scale(SEVEN))  # validated against 2026: not refused
+    assert diff.comparable_dimensions == ()
+    assert diff.scale_changed["teaching.explains"] == ["points 5 -> 7", "labels at the ends only"]
+    assert diff.not_comparable["overall"] == [
+        "item overall.satisfied scale changed (points 5 -> 7, labels at the ends only)",
+        "item overall.recommend scale changed (points 5 -> 7, labels at the ends only)",
+    ]
+    text = format_diff(diff)
+    assert "Scale changed (not comparable):\n  teaching.explains: points 5 -> 7, labels at the ends only\n" in text
+    assert "  comparable with 2026: none" in text
+
+
+@pytest.mark.parametrize("scale, how", [
+    ("    points: 5\n    order: descending\n" + SCALE, "order ascending -> descending"),
+    ("    points: 5\n" + SCALE.replace("Hverken eller", "Ved ikke rigtig"), "labels changed"),
+    ("    points: 5\n" + SCALE + "    non_substantive:\n      - {key: not_relevant, code: 9, label: {da: Ikke "
+     "relevant, en: Not relevant}}\n", "non-substantive options none -> not_relevant"),
+])
+def test_any_change_of_the_scale_breaks_comparability(scale, how):
+    diff = diff_definitions(old(), with_scale(scale))
+    assert diff.comparable_dimensions == ()
+    assert set(map(tuple, diff.scale_changed.values())) == {(how,)}
+
+
+def test_a_translation_added_to_the_labels_changes_nothing():
+    text = successor_text(OLD).replace("languages: [da, en]", "languages: [da, en, sv]")
+    text = text.replace(SCALE, SCALE + "      sv: [Inte alls, Inte, Varken eller, Instämmer, Helt]\n")
+    diff = diff_definitions(old(), next_version(text))
+    assert diff.scale_changed == {} and diff.comparable_dimensions == ("teaching", "wellbeing", "facilities", "overall")
+
+
+def test_a_scale_declared_equivalent_keeps_comparability_and_says_why():
+    reason = "'the same agreement scale, its middle point reworded'"
+    diff = diff_definitions(old(), with_scale("    points: 5\n" + SCALE.replace("Hverken eller", "Neutral"),
+                                              equivalent=reason))
+    assert diff.comparable_dimensions == ("teaching", "wellbeing", "facilities", "overall")
+    assert diff.scale_changed == {}
+    assert diff.equivalent_scale["wellbeing.safe"] == "the same agreement scale, its middle point reworded"
+    assert ("Scale declared equivalent:\n  teaching.explains: the same agreement scale, its middle point reworded"
+            in format_diff(diff))

@@ -1,12 +1,13 @@
 """Factories for results tests: a small questionnaire version, rounds and responses built by hand."""
 from __future__ import annotations
 
+import struct
 from datetime import date
 
 import numpy as np
 import pytest
 
-from survey.catalog.operations import publish_definition, validate_source
+from survey.catalog.operations import definition_of, publish_definition, validate_source
 from survey.responses.models import DONT_KNOW, FreeTextAnswer, Response
 from survey.rounds.models import SurveyRound
 
@@ -22,39 +23,83 @@ ITEM_KEYS = [item for items in DIMENSIONS.values() for item in items]
 REVERSE = {"teach.boring"}
 
 
-def definition_yaml(version: str = "t1", previous: str | None = None, points: int = 5) -> str:
+def definition_yaml(version: str = "t1", previous: str | None = None, points: int = 5, *, mixed: bool = False,
+                    overall: bool = True, family: str = "student", scale_labels: str = "L",
+                    equivalent: str | None = None) -> str:
+    """A format-2 definition: one page per dimension, a page of background questions, a page of free text.
+
+    `mixed`: a first page asks `bullied` (single choice); the wellbeing items answer on a 4-point frequency
+    scale shown most positive first, labelled at its ends, with two non-substantive options; a page shown only to
+    those bullied follows with `wellbeing.bullying` (agreement scale, reverse-worded, in the wellbeing
+    dimension), the multiple-choice `where` and the numeric `days`.
+    `overall` False: no overall dimension. `scale_labels`: the prefix of the agreement labels (another prefix
+    changes the labels' meaning). `equivalent`: the reason declared on every item for a changed scale."""
     lines = [
-        "family: student", f'version: "{version}"',
+        "format: 2", f"family: {family}", "audience: student", f'version: "{version}"',
         *([f'previous: "{previous}"'] if previous else []),
-        "languages: [da]", "title: {da: Test}", "intro: {da: Intro}",
-        "scale:", f"  points: {points}",
-        "  labels:", "    da: [" + ", ".join(f"L{i}" for i in range(1, points + 1)) + "]",
-        "  dont_know: {da: Ved ikke}",
-        "overall: overall", "dimensions:",
+        "default_language: da", "languages: [da]", "title: {da: Test}", "intro: {da: Intro}",
+        "scales:", "  agree:", f"    points: {points}",
+        "    labels:", "      da: [" + ", ".join(f"{scale_labels}{i}" for i in range(1, points + 1)) + "]",
+        "    non_substantive:", "      - {key: dont_know, code: 9, label: {da: Ved ikke}}",
     ]
+    if mixed:
+        lines += ["  often:", "    points: 4", "    ends: {da: [Aldrig, Altid]}", "    order: descending",
+                  "    non_substantive:", "      - {key: dont_know, code: 8, label: {da: Ved ikke}}",
+                  "      - {key: not_relevant, code: 9, label: {da: Ikke relevant}}"]
+    lines.append("pages:")
+    if mixed:  # asked first: whether the respondent has been bullied routes the bullying page
+        lines += ["  - key: screen", "    questions:",
+                  "      - type: single", "        key: bullied", "        text: {da: Mobbet?}", "        options:",
+                  "          - {key: 'yes', label: {da: Ja}}", "          - {key: 'no', label: {da: Nej}}"]
     for dimension, items in DIMENSIONS.items():
-        lines += [f"  - key: {dimension}", f"    title: {{da: {dimension}}}", "    items:"]
+        if dimension == "overall" and not overall:
+            continue
+        lines += [f"  - key: {dimension}", "    questions:"]
         for item in items:
-            lines += [f"      - key: {item}", f"        text: {{da: {item}}}"]
+            scale = "often" if mixed and dimension == "wellbeing" else "agree"
+            lines += ["      - type: rating", f"        key: {item}", f"        scale: {scale}",
+                      f"        text: {{da: {item}}}"]
             if item in REVERSE:
                 lines.append("        reverse: true")
             if previous:
                 lines.append("        lineage: same")
+            if equivalent:
+                lines.append(f"        equivalent_scale: {equivalent}")
+        if mixed and dimension == "wellbeing":
+            lines += [
+                "  - key: bullying", "    shown_if: \"bullied = 'yes'\"", "    questions:",
+                "      - {type: rating, key: wellbeing.bullying, scale: agree, reverse: true, text: {da: Ofte}}",
+                "      - type: multiple", "        key: where", "        text: {da: Hvor?}", "        options:",
+                "          - {key: class, label: {da: Klassen}}", "          - {key: yard, label: {da: Gården}}",
+                "          - {key: online, label: {da: Nettet}}",
+                "          - {key: none, label: {da: Ingen}, exclusive: true}",
+                "      - {type: numeric, key: days, text: {da: Dage}, min: 0, max: 365}",
+            ]
     lines += [
-        "background:",
-        "  - key: program", "    source: program", "    text: {da: Uddannelse}",
-        "  - key: gender", "    text: {da: Køn}", "    options:",
-        "      - key: female", "        label: {da: Kvinde}",
-        "      - key: male", "        label: {da: '" + HYPERLINK.replace("'", "''") + "'}",
-        "free_text:", "  - key: comments", "    text: {da: Kommentarer}",
+        "  - key: background", "    questions:",
+        "      - {type: single, key: program, source: program, text: {da: Uddannelse}}",
+        "      - type: single", "        key: gender", "        text: {da: Køn}", "        options:",
+        "          - key: female", "            label: {da: Kvinde}",
+        "          - key: male", "            label: {da: '" + HYPERLINK.replace("'", "''") + "'}",
     ]
+    lines += ["  - key: comments", "    questions:", "      - {type: text, key: comments, text: {da: Kommentarer}}",
+              "dimensions:"]
+    # mixed: the dimensions listed in another order than their pages (answers are stored in page order)
+    order = ["teach", "overall", "wellbeing"] if mixed else list(DIMENSIONS)
+    for dimension, items in ((key, DIMENSIONS[key]) for key in order):
+        if dimension == "overall" and not overall:
+            continue
+        items = items + ["wellbeing.bullying"] if mixed and dimension == "wellbeing" else items
+        lines += [f"  - key: {dimension}", f"    title: {{da: {dimension}}}", f"    items: [{', '.join(items)}]"]
+    if overall:
+        lines.append("overall: overall")
     return "\n".join(lines) + "\n"
 
 
 @pytest.fixture
 def make_version(db_session, network):
-    def make(version: str = "t1", previous: str | None = None, points: int = 5):
-        text = definition_yaml(version, previous, points)
+    def make(version: str = "t1", previous: str | None = None, points: int = 5, **options):
+        text = definition_yaml(version, previous, points, **options)
         return publish_definition(network, validate_source(text, "test.yaml", network=network), text, "test").version
 
     return make
@@ -75,24 +120,41 @@ def make_round(db_session, network):
 
 @pytest.fixture
 def add_response(db_session):
-    """add_response(round, school, answers={item: code or "dk"}, program=code, gender=option, text=...)."""
+    """add_response(round, school, answers={item: code, "dk", "nr" or "na"}, program=code, gender=option,
+    background={key: option key | [option keys] | number | "na"}, text=...). "dk" and "nr" are the scale's
+    first and second non-substantive options, "na" not asked; a key not given is no answer. The bytes are
+    packed by hand from the storage contract (MODEL2.md, Storage), not by the code under test."""
 
     def add(survey_round, school, answers: dict, program: str | None = None, gender: str | None = None,
-            text: str | None = None, on: date = date(2026, 2, 1)) -> Response:
+            text: str | None = None, on: date = date(2026, 2, 1), background: dict | None = None) -> Response:
         version = survey_round.version
-        packed = bytes(DONT_KNOW if answers.get(item.key) == "dk" else int(answers.get(item.key) or 0)
-                       for item in version.items)
-        background = []
-        for question in version.background_questions:
-            if question.options:
-                keys = [option["key"] for option in question.options]
-                background.append(keys.index(gender) + 1 if gender else 0)
+        special = {"dk": DONT_KNOW, "nr": DONT_KNOW - 1, "na": 240}
+        packed = bytes(special[answers[item.key]] if answers.get(item.key) in special
+                       else int(answers.get(item.key) or 0) for item in version.items)
+        given = dict(background or {})
+        if gender is not None:
+            given["gender"] = gender
+        packed_background = bytearray()
+        for question in definition_of(version).background_questions():
+            value = given.get(question.key)
+            if question.type == "single":
+                keys = [option.key for option in question.options or []]
+                packed_background.append(240 if value == "na" else keys.index(value) + 1 if value else 0)
+            elif question.type == "multiple":
+                mask = bytearray((len(question.options) + 7) // 8)
+                for i, option in enumerate(question.options):
+                    if isinstance(value, list) and option.key in value:
+                        mask[i // 8] |= 1 << (i % 8)
+                status = 240 if value == "na" else 1 if isinstance(value, list) else 0
+                packed_background += bytes([status]) + bytes(mask)
             else:
-                background.append(0)
+                number = float(value) if isinstance(value, (int, float)) else 0.0
+                status = 240 if value == "na" else 1 if isinstance(value, (int, float)) else 0
+                packed_background += bytes([status]) + struct.pack("<d", number)
         program_row = next(p for p in school.programs if p.code == program) if program else None
         response = Response(round_id=survey_round.id, school_id=school.id,
                             program_id=program_row.id if program_row else None, version_id=version.id,
-                            language="da", submitted_on=on, answers=packed, background=bytes(background))
+                            language="da", submitted_on=on, answers=packed, background=bytes(packed_background))
         if text is not None:
             response.free_text_answers.append(FreeTextAnswer(question_key="comments", text=text))
         db_session.add(response)

@@ -129,8 +129,8 @@ def test_items_table(small_round):
     survey_round, records = small_round
     items = compute_round(survey_round, today=date(2026, 6, 1)).items
     assert list(items.columns) == ["school", "item", "dimension", "n", "mean", "share_1", "share_2", "share_3",
-                                   "share_4", "share_5", "share_positive", "suppressed", "schools", "suppression",
-                                   "n_shown"]
+                                   "share_4", "share_5", "share_positive", "share_ns_dont_know", "suppressed",
+                                   "schools", "suppression", "n_shown"]
     frame = pd.DataFrame(records)
     own = frame[frame["school"] == "AAA"]["teach.boring"]
     answered = own[own.map(lambda v: isinstance(v, int))].astype(int)
