@@ -75,6 +75,11 @@ class RoundData:
     def answers(self) -> np.ndarray:
         return substantive_codes(self.raw_answers, self.spec)
 
+    def answer_frame(self) -> pd.DataFrame:
+        """The substantive codes as a frame, one float32 column per item key (the analysis's frame contract;
+        not asked and non-substantive are NaN like no answer)."""
+        return pd.DataFrame(self.answers, columns=list(self.spec.reported_items), copy=False)
+
 
 def definition_spec(definition: QuestionnaireDefinition, lineage: dict[str, str] | None = None
                     ) -> QuestionnaireSpec:

@@ -149,7 +149,8 @@ def test_network_alpha_equals_the_analysis_package(small_round):
     from survey.results.loading import load_round
 
     data = load_round(small_round[0])
-    ours, package = network_alpha(data), cronbach_alpha(data.frame, data.spec)
+    frame = pd.concat([data.frame, data.answer_frame()], axis=1)
+    ours, package = network_alpha(data), cronbach_alpha(frame, data.spec)
     assert np.allclose(ours["alpha"], package["alpha"], equal_nan=True)
     assert ours["n"].tolist() == package["n"].tolist()
 
