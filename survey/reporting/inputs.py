@@ -25,6 +25,18 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class QuestionInfo:
+    """A background question as the report prints its results: text, type, and its options' labels (choice) or
+    unit (numeric), in the report language."""
+
+    key: str
+    type: str
+    text: str
+    options: tuple[tuple[str, str], ...] = ()
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class RoundInfo:
     round_id: int
     name: str
@@ -60,6 +72,15 @@ class SchoolReportInputs:
     response_rate: float | None = None
     respondents: int | None = None
     for_admins: bool = False  # the admins' copy of the school's report (stored under `store_key`)
+    # item key -> its scale's labels of points 1..k in the report language (an unlabelled point: its number)
+    item_scales: dict[str, list[str]] = field(default_factory=dict)
+    # item key -> its scale's non-substantive options: (key, label in the report language), in order
+    non_substantive: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    questions: list[QuestionInfo] = field(default_factory=list)  # the background questions, in order
+    question_results: pd.DataFrame | None = None  # this school's and the NETWORK rows (`survey.results.questions`)
+    # items whose changed scale the questionnaire declares equivalent: (item text, the reason given)
+    equivalent_scales: list[tuple[str, str]] = field(default_factory=list)
+    structural: bool = True  # the questionnaire names an overall dimension (else no structural analysis)
 
     @property
     def store_key(self) -> str:
@@ -76,9 +97,12 @@ class SchoolReportInputs:
             "scale": self.scale_labels, "groups": self.group_labels, "group_names": self.group_names,
             "comments": self.comments, "for_admins": self.for_admins,
             "alpha": self.alpha, "rate": self.response_rate, "respondents": self.respondents,
+            "item_scales": self.item_scales, "non_substantive": self.non_substantive,
+            "questions": [vars(q) for q in self.questions], "equivalent": self.equivalent_scales,
+            "structural": self.structural,
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
-        for frame in (self.aggregates, self.item_results, self.partners):
+        for frame in (self.aggregates, self.item_results, self.partners, self.question_results):
             if frame is not None:
                 digest.update(frame.to_csv(index=False).encode())
         return digest.hexdigest()

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.reporting.inputs import (LANGUAGES, NETWORK, Dimension, NetworkReportInputs, RoundInfo,
+from survey.reporting.inputs import (LANGUAGES, NETWORK, Dimension, NetworkReportInputs, QuestionInfo, RoundInfo,
                                      SchoolReportInputs, overall_rows, school_slice)
 
 
@@ -30,6 +30,43 @@ def scale_labels(definition, language: str) -> list[str]:
     scale = definition.scale_of(definition.rating_items()[0])
     return [scale.point_label(code, language, definition.default_language) or str(code)
             for code in range(1, scale.points + 1)]
+
+
+def item_scales(definition, language: str) -> dict[str, list[str]]:
+    """Each rating item's scale labels of points 1..k in `language` (else the default language); a point the
+    scale labels only at its ends shows its number."""
+    scales = {}
+    for item in definition.rating_items():
+        scale = definition.scale_of(item)
+        scales[item.key] = [scale.point_label(code, language, definition.default_language) or str(code)
+                            for code in range(1, scale.points + 1)]
+    return scales
+
+
+def non_substantive(definition, language: str) -> dict[str, list[tuple[str, str]]]:
+    return {item.key: [(option.key, definition.text(option.label, language))
+                       for option in definition.scale_of(item).non_substantive]
+            for item in definition.rating_items()}
+
+
+def question_infos(definition, language: str) -> list[QuestionInfo]:
+    """The background questions with results of their own (choice with options, numeric)."""
+    infos = []
+    for question in definition.background_questions():
+        options = getattr(question, "options", None) or []
+        if question.type in ("single", "multiple") and not options:
+            continue  # answered by the link's program: the program breakdown shows it
+        unit = getattr(question, "unit", None)
+        infos.append(QuestionInfo(question.key, question.type, definition.text(question.text, language),
+                                  tuple((o.key, definition.text(o.label, language)) for o in options),
+                                  definition.text(unit, language) if unit else ""))
+    return infos
+
+
+def equivalent_scales(definition, language: str) -> list[tuple[str, str]]:
+    """The items whose changed scale this version declares equivalent, with the reason (the method note)."""
+    return [(definition.text(item.text, language), item.equivalent_scale)
+            for item in definition.rating_items() if item.equivalent_scale]
 
 
 def group_names(school, version, language: str) -> dict[str, dict[str, str]]:
@@ -117,6 +154,10 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             scale_labels=scale_labels(definition, language), group_labels=groups,
             group_names=group_names(school, version, language),
             partners=own.partners, comments=comments, respondents=respondents,
+            item_scales=item_scales(definition, language), non_substantive=non_substantive(definition, language),
+            questions=question_infos(definition, language),
+            question_results=own.questions[own.questions["school"].isin([school.code, NETWORK])].reset_index(drop=True),
+            equivalent_scales=equivalent_scales(definition, language), structural=definition.overall is not None,
         ))
         if admin_copies and comments and not network.admins_read_comments:
             reports.append(replace(reports[-1], comments=[], for_admins=True))

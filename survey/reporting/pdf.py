@@ -26,7 +26,7 @@ from survey.reporting.renderers import figure_svg
 REPORTS_DIR = PROJECT_ROOT / "reports"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"  # package data, wherever the code is installed
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
-REPORT_FORMAT = "3"  # bump when the code that fills the templates changes what a report shows
+REPORT_FORMAT = "4"  # bump when the code that fills the templates changes what a report shows
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -172,24 +172,37 @@ def school_figures(inputs: SchoolReportInputs) -> dict[str, object]:
         numbers = [r["number"] for r in rows]
         figures[f"items:{dimension}"] = charts.item_figure(
             numbers, [r["mean_value"] for r in rows], [r["network_value"] for r in rows], w)
-        published = [r for r in rows if r["shares"] is not None]
-        if published and inputs.scale_labels:
-            figures[f"distribution:{dimension}"] = charts.distribution_figure(
-                [r["number"] for r in published], [r["shares"] for r in published], inputs.scale_labels,
-                inputs.language)
+        # one distribution per scale: items of one dimension may answer on different scales
+        published = [r for r in rows if r["shares"] is not None and r["scale"]]
+        for position, scale in enumerate(dict.fromkeys(tuple(r["scale"]) for r in published)):
+            same = [r for r in published if tuple(r["scale"]) == scale]
+            name = f"distribution:{dimension}" + (f":{position}" if position else "")
+            figures[name] = charts.distribution_figure(
+                [r["number"] for r in same], [r["shares"] for r in same], list(scale), inputs.language)
     return figures
+
+
+def _non_substantive_keys(inputs: SchoolReportInputs, dimension: str) -> list[tuple[str, str]]:
+    """The non-substantive options of a dimension's items' scales, (key, label) in order of appearance."""
+    found: dict[str, str] = {}
+    for key, (of, _) in inputs.items.items():
+        if of == dimension:
+            for option, label in inputs.non_substantive.get(key, []):
+                found.setdefault(option, label)
+    return list(found.items())
 
 
 def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
     table = inputs.item_results
     own = table[table["school"] == inputs.school_code].set_index("item")
     net = table[table["school"] == NETWORK].set_index("item")
-    share_columns = [f"share_{i}" for i in range(1, len(inputs.scale_labels) + 1)]
     lang = inputs.language
     result: dict[str, list[dict]] = {d.key: [] for d in inputs.dimensions}
     for key, (dimension, text) in inputs.items.items():
         if dimension not in result:
             continue
+        scale = inputs.item_scales.get(key) or inputs.scale_labels
+        share_columns = [f"share_{i}" for i in range(1, len(scale) + 1)]
         row = own.loc[key] if key in own.index else None
         network_row = net.loc[key] if key in net.index else None
         suppressed = row is None or bool(_value(row, "suppressed", False))
@@ -197,6 +210,11 @@ def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
         shares = None
         if not suppressed and share_columns and all(c in row.index for c in share_columns):
             shares = [_value(row, c, 0.0) for c in share_columns]
+        # each non-substantive option's share over all who saw the item ("–" where the item's scale lacks it)
+        offered = {option for option, _ in inputs.non_substantive.get(key, [])}
+        non_substantive = [
+            format_percent(None if suppressed or option not in offered else _value(row, f"share_ns_{option}"), lang)
+            for option, _ in _non_substantive_keys(inputs, dimension)]
         rows = result[dimension]
         rows.append({
             "number": str(len(rows) + 1), "text": text,
@@ -205,7 +223,7 @@ def _item_rows(inputs: SchoolReportInputs) -> dict[str, list[dict]]:
             "network": format_index(_value(network_row, "mean"), lang), "network_value": _value(network_row, "mean"),
             "positive": format_percent(None if suppressed else _value(row, "share_positive"), lang),
             "network_positive": format_percent(_value(network_row, "share_positive"), lang),
-            "shares": shares,
+            "shares": shares, "scale": scale, "non_substantive": non_substantive,
         })
     return result
 
@@ -262,9 +280,12 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
     for dim in inputs.dimensions:
         rows = item_rows.get(dim.key) or []
         summary_row = next((s for s in summary if s["key"] == dim.key), None)
+        distributions = [svg for name, svg in svgs.items()
+                         if name == f"distribution:{dim.key}" or name.startswith(f"distribution:{dim.key}:")]
         dimension_pages.append({
             "key": dim.key, "label": dim.label, "summary": summary_row, "items": rows,
-            "items_svg": svgs.get(f"items:{dim.key}"), "distribution_svg": svgs.get(f"distribution:{dim.key}"),
+            "items_svg": svgs.get(f"items:{dim.key}"), "distribution_svgs": distributions,
+            "non_substantive": [label for _, label in _non_substantive_keys(inputs, dim.key)],
         })
 
     breakdowns = _breakdowns(inputs)
@@ -284,7 +305,56 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
                     if school_published else [],
         "scale_labels": inputs.scale_labels,
         "results_hash": inputs.round.results_hash,
+        "questions": _question_sections(inputs),
+        "equivalent_scales": [{"item": item, "reason": reason} for item, reason in inputs.equivalent_scales],
+        "structural": inputs.structural,
     }
+
+
+def _question_sections(inputs: SchoolReportInputs) -> list[dict]:
+    """The background questions' results, the school beside the network: each option's share (a multiple
+    choice: the share of respondents choosing it), or a numeric question's n, mean, median and quartiles.
+    Suppressed cells show "–" like every other."""
+    table = inputs.question_results
+    if table is None or table.empty:
+        return []
+    lang = inputs.language
+    sections = []
+    for question in inputs.questions:
+        rows = table[table["question"] == question.key]
+        if rows.empty:
+            continue
+        own = rows[rows["school"] == inputs.school_code].set_index("option")
+        net = rows[rows["school"] == NETWORK].set_index("option")
+
+        def cell(frame, option, column):
+            row = _row(frame, option)
+            hidden = row is None or bool(_value(row, "suppressed", False))
+            return None if hidden else _value(row, column)
+
+        def shown_n(frame, option):
+            row = _row(frame, option)
+            return _shown_n(row, row is None or bool(_value(row, "suppressed", False))) if row is not None else "–"
+
+        if question.type == "numeric":
+            stats = []
+            for frame in (own, net):
+                stats.append({"n": shown_n(frame, ""),
+                              "mean": format_number(cell(frame, "", "mean"), lang),
+                              "median": format_number(cell(frame, "", "median"), lang),
+                              "quartiles": format_interval(cell(frame, "", "q1"), cell(frame, "", "q3"), lang)
+                              if cell(frame, "", "q1") is not None else "–"})
+            sections.append({"text": question.text, "numeric": True, "unit": question.unit, "multiple": False,
+                             "school": stats[0], "network": stats[1]})
+        else:
+            first = own.index[0] if len(own) else None
+            sections.append({"text": question.text, "numeric": False, "unit": "", "multiple": question.type == "multiple",
+                             "n": shown_n(own, first) if first is not None else "–",
+                             "options": [{"label": label,
+                                          "school": format_percent(cell(own, option, "share"), lang),
+                                          "network": format_percent(cell(net, option, "share"), lang)}
+                                         for option, label in question.options]})
+    return sections
 
 
 def _partner_sections(inputs: SchoolReportInputs, own_all: pd.DataFrame) -> list[dict]:
