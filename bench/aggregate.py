@@ -1,10 +1,11 @@
 """Benchmark: a closed round's complete results from the database.
 
-A synthetic closed round of N responses (default 1,000,000) x 40 items (8 dimensions of 5, the last the
-overall satisfaction) across 200 schools with 8 programs each is bulk-loaded (`survey.responses.bulk`), then
-the complete results (every school, breakdowns by program, gender and age, benchmarks, network and school
-structural analysis, item results, the content hash and the aggregates export as CSV) are computed from the
-database. Each database runs in fresh subprocesses (one loads, one computes), so peak memory (ru_maxrss) is
+A synthetic closed round of N responses (default 1,000,000) x 41 rating items (8 dimensions of 5, the last the
+overall satisfaction, one dimension on a 4-point scale with two non-substantive options, and one item routed to
+the 35% in a placement) and five background questions of three types (single, multiple and numeric) across 200
+schools with 8 programs each is bulk-loaded (`survey.responses.bulk`), then the complete results (every school,
+breakdowns by program, placement, gender and age, benchmarks, network and school structural analysis, item
+results of every type, the content hash and the aggregates export as CSV) are computed from the database. Each database runs in fresh subprocesses (one loads, one computes), so peak memory (ru_maxrss) is
 that of the computation alone.
 
     python bench/aggregate.py [--responses N] [--db sqlite|postgresql|both]
@@ -34,40 +35,72 @@ sys.path.insert(0, str(ROOT))
 from bench.databases import fresh_postgres_database  # noqa: E402
 
 SCHOOLS, PROGRAMS, DIMENSIONS, ITEMS_PER_DIMENSION, POINTS = 200, 8, 8, 5, 5
+FREQUENCY = 4  # dim1's items answer on a 4-point scale with two non-substantive options
+ITEMS = DIMENSIONS * ITEMS_PER_DIMENSION + 1  # + dim0.placement, asked only of those in a placement
+ACTIVITIES = ("sport", "music", "volunteering", "job", "none")
+BACKGROUND_WIDTH = 1 + 1 + 1 + 1 + (1 + 1) + (1 + 8)  # placement, program, gender, age, activities, hours
 ROUND_NAME = "Bench 2025"
 CHUNK = 200_000
 
 
 def definition_yaml() -> str:
-    lines = ["family: student", 'version: "bench"', "languages: [da]", "title: {da: Bench}",
-             "intro: {da: Bench}", "scale:", f"  points: {POINTS}",
-             "  labels:", "    da: [" + ", ".join(f"L{i}" for i in range(1, POINTS + 1)) + "]",
-             "  dont_know: {da: Ved ikke}", "overall: overall", "dimensions:"]
+    """Format 2: a first page asks whether the respondent is in a placement (single choice); eight dimension
+    pages of five rating items (dim1 on a 4-point frequency scale with two non-substantive options, the rest on
+    the 5-point agreement scale); after dim0's page, a page shown only to those in a placement with one more
+    dim0 item; then program, gender, age (single choice), activities (multiple choice) and weekly hours
+    (numeric)."""
+    def options(keys):
+        return ["        options:"] + [f"          - {{key: {key}, label: {{da: {key}}}}}" for key in keys]
+
+    lines = ["format: 2", "family: student", "audience: student", 'version: "bench"', "default_language: da",
+             "languages: [da]", "title: {da: Bench}", "intro: {da: Bench}", "scales:",
+             "  agree:", f"    points: {POINTS}",
+             "    labels: {da: [" + ", ".join(f"L{i}" for i in range(1, POINTS + 1)) + "]}",
+             "    non_substantive: [{key: dont_know, code: 9, label: {da: Ved ikke}}]",
+             "  often:", f"    points: {FREQUENCY}", "    ends: {da: [Aldrig, Altid]}",
+             "    non_substantive: [{key: dont_know, code: 8, label: {da: Ved ikke}}, "
+             "{key: not_relevant, code: 9, label: {da: Ikke relevant}}]",
+             "pages:", "  - key: screen", "    questions:",
+             "      - type: single", "        key: placement", "        text: {da: Praktik?}",
+             *options(("yes", "no"))]
+    dimensions = []
     for d in range(DIMENSIONS):
         key = "overall" if d == DIMENSIONS - 1 else f"dim{d}"
-        lines += [f"  - key: {key}", f"    title: {{da: {key}}}", "    items:"]
+        items = []
+        lines += [f"  - key: {key}", "    questions:"]
         for i in range(ITEMS_PER_DIMENSION):
-            lines += [f"      - key: {key}.q{i}", f"        text: {{da: {key} {i}}}"]
+            items.append(f"{key}.q{i}")
+            lines += ["      - type: rating", f"        key: {key}.q{i}", f"        scale: {'often' if d == 1 else 'agree'}",
+                      f"        text: {{da: {key} {i}}}"]
             if i == ITEMS_PER_DIMENSION - 1 and key != "overall":
                 lines.append("        reverse: true")
-    lines += ["background:",
-              "  - key: program", "    source: program", "    text: {da: Uddannelse}",
-              "  - key: gender", "    text: {da: Køn}", "    options:",
-              "      - {key: female, label: {da: Kvinde}}", "      - {key: male, label: {da: Mand}}",
-              "      - {key: other, label: {da: Andet}}",
-              "  - key: age", "    text: {da: Alder}", "    options:",
-              "      - {key: under20, label: {da: Under 20}}", "      - {key: from20to24, label: {da: 20-24}}",
-              "      - {key: over24, label: {da: Over 24}}"]
+        if d == 0:
+            items.append("dim0.placement")
+            lines += ["  - key: placement_page", "    shown_if: \"placement = 'yes'\"", "    questions:",
+                      "      - {type: rating, key: dim0.placement, scale: agree, text: {da: Praktik}}"]
+        dimensions.append((key, items))
+    lines += ["  - key: background", "    questions:",
+              "      - {type: single, key: program, source: program, text: {da: Uddannelse}}",
+              "      - type: single", "        key: gender", "        text: {da: Køn}", *options(("female", "male", "other")),
+              "      - type: single", "        key: age", "        text: {da: Alder}",
+              *options(("under20", "from20to24", "over24")),
+              "      - type: multiple", "        key: activities", "        text: {da: Fritid}", *options(ACTIVITIES),
+              "      - {type: numeric, key: hours, text: {da: Timer}, min: 0, max: 80}",
+              "dimensions:"]
+    for key, items in dimensions:
+        lines += [f"  - key: {key}", f"    title: {{da: {key}}}", f"    items: [{', '.join(items)}]"]
+    lines.append("overall: overall")
     return "\n".join(lines) + "\n"
 
 
 def synthetic(n: int, seed: int = 2025):
-    """Yield chunks (school index, program index, answers uint8 (rows, 40), background uint8 (rows, 3)).
+    """Yield chunks (school index, program index, answers uint8 (rows, 41), background uint8 (rows, 15)).
 
     Latent model: a respondent's general satisfaction plus a school effect and noise per dimension; overall
     satisfaction is a weighted sum of the other dimensions; items are the dimension latent plus noise cut
-    into 1..5; the last item of each predictor dimension is reverse-worded (stored as given); 3% no answer,
-    2% don't know. School sizes vary (lognormal), a few schools are small."""
+    into 1..k; the last item of each predictor dimension is reverse-worded (stored as given); 3% no answer,
+    2% don't know (dim1: also 2% "not relevant"). dim0.placement is asked of the 35% in a placement (240 = not
+    asked for the others). School sizes vary (lognormal), a few schools are small."""
     rng = np.random.default_rng(seed)
     weights = rng.lognormal(0, 0.6, SCHOOLS)
     weights[:3] = 0.0004  # a few tiny schools, for suppression
@@ -75,8 +108,12 @@ def synthetic(n: int, seed: int = 2025):
     school_effect = rng.normal(0, 0.35, (SCHOOLS, DIMENSIONS))
     driver_weights = rng.dirichlet(np.ones(DIMENSIONS - 1) * 2)
     cuts = np.array([-1.6, -0.7, 0.2, 1.0])
-    reverse = np.zeros(DIMENSIONS * ITEMS_PER_DIMENSION, dtype=bool)
+    frequency_cuts = np.array([-1.0, 0.0, 1.0])
+    scored = DIMENSIONS * ITEMS_PER_DIMENSION
+    reverse = np.zeros(scored, dtype=bool)
     reverse[[d * ITEMS_PER_DIMENSION + ITEMS_PER_DIMENSION - 1 for d in range(DIMENSIONS - 1)]] = True
+    often = np.zeros(scored, dtype=bool)
+    often[ITEMS_PER_DIMENSION:2 * ITEMS_PER_DIMENSION] = True
     for start in range(0, n, CHUNK):
         rows = min(CHUNK, n - start)
         school = rng.choice(SCHOOLS, rows, p=weights)
@@ -84,17 +121,40 @@ def synthetic(n: int, seed: int = 2025):
         general = rng.normal(0, 1, (rows, 1))
         latent = 0.6 * general + 0.8 * rng.normal(0, 1, (rows, DIMENSIONS)) + school_effect[school]
         latent[:, -1] = latent[:, :-1] @ driver_weights * 1.2 + 0.5 * rng.normal(0, 1, rows)
-        items = np.repeat(latent, ITEMS_PER_DIMENSION, axis=1) + rng.normal(0, 0.7, (rows, reverse.size))
+        items = np.repeat(latent, ITEMS_PER_DIMENSION, axis=1) + rng.normal(0, 0.7, (rows, scored))
         codes = (np.searchsorted(cuts, items) + 1).astype(np.uint8)
-        codes[:, reverse] = POINTS + 1 - codes[:, reverse]
+        codes[:, often] = (np.searchsorted(frequency_cuts, items[:, often]) + 1).astype(np.uint8)
+        points = np.where(often, FREQUENCY, POINTS).astype(np.uint8)
+        codes[:, reverse] = points[reverse] + 1 - codes[:, reverse]
         u = rng.random(codes.shape, dtype=np.float32)
         codes[u < 0.03] = 0
         codes[(u >= 0.03) & (u < 0.05)] = 255
-        background = np.empty((rows, 3), dtype=np.uint8)
-        background[:, 0] = 0  # program: answered by program_id
-        background[:, 1] = rng.choice([0, 1, 2, 3], rows, p=[0.03, 0.5, 0.45, 0.02])
-        background[:, 2] = rng.choice([0, 1, 2, 3], rows, p=[0.02, 0.5, 0.3, 0.18])
-        yield school, program, codes, background
+        frequency = codes[:, often]
+        frequency[(u[:, often] >= 0.05) & (u[:, often] < 0.07)] = 254  # "not relevant"
+        codes[:, often] = frequency
+        in_placement = rng.random(rows) < 0.35
+        placement_item = (np.searchsorted(cuts, latent[:, 0] + rng.normal(0, 0.7, rows)) + 1).astype(np.uint8)
+        placement_item[~in_placement] = 240
+        answers = np.empty((rows, ITEMS), dtype=np.uint8)
+        answers[:, :ITEMS_PER_DIMENSION] = codes[:, :ITEMS_PER_DIMENSION]
+        answers[:, ITEMS_PER_DIMENSION] = placement_item  # storage order = page order
+        answers[:, ITEMS_PER_DIMENSION + 1:] = codes[:, ITEMS_PER_DIMENSION:]
+        background = np.zeros((rows, BACKGROUND_WIDTH), dtype=np.uint8)
+        background[:, 0] = np.where(in_placement, 1, 2)
+        background[:, 1] = 0  # program: answered by program_id
+        background[:, 2] = rng.choice([0, 1, 2, 3], rows, p=[0.03, 0.5, 0.45, 0.02])
+        background[:, 3] = rng.choice([0, 1, 2, 3], rows, p=[0.02, 0.5, 0.3, 0.18])
+        answered = rng.random(rows) < 0.9
+        chosen = rng.random((rows, len(ACTIVITIES) - 1)) < np.array([0.4, 0.2, 0.1, 0.3])
+        none = answered & ~chosen.any(axis=1)
+        bits = np.concatenate([chosen, none[:, None]], axis=1) & answered[:, None]
+        background[:, 4] = answered
+        background[:, 5] = np.packbits(bits, axis=1, bitorder="little")[:, 0]
+        hours = np.clip(rng.gamma(2.0, 4.0, rows), 0, 80).round()
+        given = rng.random(rows) < 0.85
+        background[:, 6] = given
+        background[:, 7:15] = np.where(given, hours, 0).astype("<f8").view(np.uint8).reshape(rows, 8)
+        yield school, program, answers, background
 
 
 def make_app(url: str):
@@ -194,7 +254,7 @@ def compute(url: str, runs: int = 3) -> dict:
         count = int(school.max()) + 1
         for _ in range(runs):
             started = time.perf_counter()
-            for j in range(data.answers.shape[1]):
+            for j in range(data.answers.shape[1]):  # substantive codes, float32 with NaN
                 column = data.answers[:, j]
                 valid = ~np.isnan(column)
                 totals = np.bincount(school[valid], weights=column[valid], minlength=count)
@@ -243,7 +303,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    print(f"{args.responses:,} responses x {DIMENSIONS * ITEMS_PER_DIMENSION} items, {SCHOOLS} schools x "
+    print(f"{args.responses:,} responses x {ITEMS} rating items + 5 background questions, {SCHOOLS} schools x "
           f"{PROGRAMS} programs, {os.cpu_count()} CPUs")
     for kind in kinds:
         r = bench(kind, args.responses)

@@ -5,13 +5,17 @@ these functions and present the tables they return.
 
 Data contract
 -------------
-- `QuestionnaireSpec` (spec.py): k = `points`, the `dimensions` in order (each a `DimensionSpec`
-  with its item keys), the `overall` satisfaction dimension's key, the `reverse`-worded item keys,
-  and each item's `lineage` id (for trends; default: the item key itself).
+- `QuestionnaireSpec` (spec.py): each item's scale (`scales`: a `ScaleSpec` with its k, labels and
+  non-substantive options; items of one dimension may differ; `points` for items without one), the
+  `dimensions` in order (each a `DimensionSpec` with its item keys), the `overall` satisfaction dimension's
+  key (None: no structural analysis), the `reverse`-worded item keys, each item's `lineage` id (for trends;
+  default: the item key itself) and the items whose changed scale is declared equivalent.
 - A responses frame: one row per submitted response; columns `school` (code), `program` (code or
   missing), any background question columns (categorical/string), and one column per item key
-  holding the answer code as given: 1..k before the reverse flip, NaN for no answer or
-  "don't know" (float or nullable integer dtype).
+  holding the answer code as given: 1..k before the reverse flip, NaN for no answer, and optionally
+  240 (not asked: routed past) and 255 - j (the j-th non-substantive option, 255 = "don't know"), the
+  codes of `Response.answers`. The results read those packed codes straight from the database
+  (`answer_codes` gives them from a frame); not asked leaves the item out of the half-of-items rule.
 
 Pipeline
 --------
@@ -48,7 +52,7 @@ from survey.analysis.drivers import (
 )
 from survey.analysis.groups import GroupCodes, group_codes
 from survey.analysis.indices import dimension_index
-from survey.analysis.items import item_results
+from survey.analysis.items import choice_results, item_results, number_results
 from survey.analysis.partners import anonymous_label, benchmark_partners
 from survey.analysis.priority import (
     IMPROVE_FIRST,
@@ -62,6 +66,7 @@ from survey.analysis.priority import (
 from survey.analysis.rates import response_rate
 from survey.analysis.reliability import cronbach_alpha
 from survey.analysis.scores import (
+    answer_codes,
     answer_matrix,
     dimension_scores_from_answers,
     dimension_scores_from_items,
@@ -71,7 +76,7 @@ from survey.analysis.scores import (
     respondent_dimension_scores,
 )
 from survey.analysis.disclosure import protect_table
-from survey.analysis.spec import DimensionSpec, QuestionnaireSpec
+from survey.analysis.spec import DimensionSpec, QuestionnaireSpec, ScaleSpec
 from survey.analysis.suppression import (
     HIDDEN,
     K_MIN,
@@ -88,8 +93,8 @@ from survey.analysis.trends import comparable_dimensions, compare_rounds, trend
 __all__ = [
     "HIDDEN", "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "SUPPRESSED", "SUPPRESSION_NOTE", "WATCH",
     "NetworkCells", "confidential_network_cells", "protected_counts",
-    "DimensionSpec", "DriverImportance", "GroupCodes", "NetworkBenchmark", "QuestionnaireSpec",
-    "anonymous_label", "answer_matrix", "benchmark_partners", "comparable_dimensions",
+    "DimensionSpec", "DriverImportance", "GroupCodes", "NetworkBenchmark", "QuestionnaireSpec", "ScaleSpec",
+    "anonymous_label", "answer_codes", "answer_matrix", "choice_results", "number_results", "benchmark_partners", "comparable_dimensions",
     "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_answers",
     "dimension_scores_from_items", "displayed_n", "driver_importance", "group_codes",
     "hide_suppressed_n", "item_results", "item_score_matrix", "item_scores", "lmg_shares",
