@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from survey.analysis import dimension_index, respondent_dimension_scores
@@ -104,7 +105,8 @@ def test_school_report_from_the_database_matches_the_aggregates_export(db_round,
     for code in (TINY, "EL", "VVS"):
         assert code not in text and f"Program {code}" not in text and code not in pdf.school_report_html(big)
     data = load_round(db_round)
-    true = dimension_index(respondent_dimension_scores(data.frame, data.spec), data.frame[["school", "program"]])
+    frame = pd.concat([data.frame, data.answer_frame()], axis=1)
+    true = dimension_index(respondent_dimension_scores(frame, data.spec), frame[["school", "program"]])
     for row in true[(true["school"] == "BIG") & true["program"].isin([TINY, "EL", "VVS"])].itertuples():
         assert f" {format_index(row.mean, 'en')} " not in f" {' '.join(page.split())} ", row
     # one note for the three, whatever hid each (one symbol: the small one is not told from the others)

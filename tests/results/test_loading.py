@@ -26,7 +26,7 @@ def test_round_trip_keeps_codes_as_given(make_version, make_school, make_round, 
     add_response(survey_round, school, {})
 
     data = load_round(survey_round, with_ids=True)
-    frame = data.frame
+    frame = pd.concat([data.frame, data.answer_frame()], axis=1)
     assert list(frame["school"]) == ["AAA", "BBB", "AAA"]
     assert frame["program"].tolist()[:2] == ["VVS", "EL"] and pd.isna(frame["program"].iloc[2])
     assert frame["gender"].tolist()[0] == "male" and frame["gender"].isna().tolist()[1:] == [True, True]

@@ -13,7 +13,7 @@ from survey.analysis import IMPROVE_FIRST, benchmark_partners
 from survey.extensions import db
 from survey.results.compute import NETWORK, PARTNER_COLUMNS, content_hash
 from survey.results.models import RoundResult
-from survey.results.service import from_parquet, round_results, verify
+from survey.results.service import from_parquet, questions_from_parquet, round_results, verify
 from tests.results.conftest import stored_results
 
 AFTER = date(2026, 6, 1)
@@ -81,9 +81,10 @@ def test_partners_are_frozen_with_the_results_and_covered_by_the_hash(partner_ro
     first = stored_results(partner_round, AFTER)
     stored = db_session.get(RoundResult, partner_round.id)
     aggregates, items, partners = from_parquet(stored.aggregates)
+    questions = questions_from_parquet(stored.aggregates)
     pd.testing.assert_frame_equal(partners, first.partners)
-    assert content_hash(aggregates, items, partners) == stored.content_hash and verify(stored)
-    assert content_hash(aggregates, items, partners.iloc[1:]) != stored.content_hash
+    assert content_hash(aggregates, items, partners, questions) == stored.content_hash and verify(stored)
+    assert content_hash(aggregates, items, partners.iloc[1:], questions) != stored.content_hash
     again = round_results(partner_round, today=AFTER)
     pd.testing.assert_frame_equal(again.partners, first.partners)
 

@@ -49,7 +49,7 @@ def test_closed_round_is_computed_once_and_frozen(filled_round, db_session):
     pd.testing.assert_frame_equal(second.aggregates, first.aggregates)
     pd.testing.assert_frame_equal(second.items, first.items)
     pd.testing.assert_frame_equal(second.partners, first.partners)
-    assert content_hash(second.aggregates, second.items, second.partners) == stored.content_hash
+    assert content_hash(second.aggregates, second.items, second.partners, second.questions) == stored.content_hash
     assert freeze_round_results(filled_round, today=AFTER) is stored
 
 
