@@ -27,11 +27,22 @@ def non_substantive_column(key: str) -> str:
     return f"share_ns_{key}"
 
 
-def _code_counts(codes: np.ndarray, group: np.ndarray, count: int) -> np.ndarray:
-    """(groups, 256) counts of each packed code per group (rows with group -1 left out)."""
-    valid = group >= 0
-    cell = group[valid].astype(np.int64) * 256 + codes[valid]
-    return np.bincount(cell, minlength=count * 256).reshape(count, 256)
+class _Cells:
+    """Where each respondent's code is counted: group * 256 + code, with the group part computed once for
+    every item (rows without a group left out; one group of everyone: the codes themselves)."""
+
+    def __init__(self, group: np.ndarray, count: int) -> None:
+        self.count = count
+        self.valid = None if (group >= 0).all() else group >= 0
+        kept = group if self.valid is None else group[self.valid]
+        self.offset = None if count == 1 else kept.astype(np.intp) * 256
+
+    def counts(self, codes: np.ndarray) -> np.ndarray:
+        """(groups, 256) counts of each packed code per group."""
+        column = codes if self.valid is None else codes[self.valid]
+        if self.offset is None:
+            return np.bincount(column, minlength=256).reshape(1, 256)
+        return np.bincount(self.offset + column, minlength=self.count * 256).reshape(self.count, 256)
 
 
 def item_results(frame: pd.DataFrame, spec: QuestionnaireSpec, groups: GroupsLike = None, *,
@@ -63,9 +74,10 @@ def item_results(frame: pd.DataFrame, spec: QuestionnaireSpec, groups: GroupsLik
     shares = np.full((count, width, top), np.nan)
     positive_share = np.full((count, width), np.nan)
     ns_shares = np.full((count, width, len(ns_keys)), np.nan)
+    cells = _Cells(groups_codes.codes, count)
     for j, item in enumerate(items):
         k = spec.points_of(item)
-        counts = _code_counts(codes_matrix[:, j], groups_codes.codes, count)
+        counts = cells.counts(codes_matrix[:, j]) if count else np.zeros((0, 256), dtype=np.int64)
         substantive = counts[:, 1:k + 1]
         n[:, j] = substantive.sum(axis=1)
         scores = option_scores(k)
@@ -116,9 +128,10 @@ def choice_results(question: str, chosen: np.ndarray, answered: np.ndarray, opti
     valid = (codes.codes >= 0) & answered
     group = codes.codes[valid]
     n = np.bincount(group, minlength=codes.count)
-    counts = np.stack([np.bincount(group, weights=chosen[valid, o], minlength=codes.count)
-                       for o in range(len(options))], axis=1).astype(np.int64) if options else \
-        np.zeros((codes.count, 0), np.int64)
+    chosen = chosen[valid]
+    counts = np.zeros((codes.count, len(options)), dtype=np.int64)
+    for o in range(len(options)):
+        counts[:, o] = np.bincount(group[chosen[:, o]], minlength=codes.count)
     width = len(options)
     result = codes.labels.iloc[np.repeat(np.arange(codes.count), width)].reset_index(drop=True)
     result["question"] = question
@@ -127,6 +140,26 @@ def choice_results(question: str, chosen: np.ndarray, answered: np.ndarray, opti
     result["count"] = counts.ravel()
     result["share"] = np.where(result["n"] > 0, result["count"] / np.maximum(result["n"], 1), np.nan)
     result["question"] = result["question"].astype("str")
+    return result
+
+
+def single_choice_results(question: str, codes: np.ndarray, options: list[str], groups: GroupsLike = None, *,
+                          index: pd.Index | None = None) -> pd.DataFrame:
+    """`choice_results` of a single choice from its packed codes (i = the i-th option, 1-based; anything else:
+    not answered or not asked), counted in one pass."""
+    index = pd.RangeIndex(len(codes)) if index is None else index
+    group_codes_ = aligned_codes(groups, index)
+    width = len(options) + 1
+    answered = (codes >= 1) & (codes <= len(options)) & (group_codes_.codes >= 0)
+    cell = group_codes_.codes[answered].astype(np.intp) * width + codes[answered]
+    counts = np.bincount(cell, minlength=group_codes_.count * width).reshape(group_codes_.count, width)[:, 1:]
+    n = counts.sum(axis=1)
+    result = group_codes_.labels.iloc[np.repeat(np.arange(group_codes_.count), len(options))].reset_index(drop=True)
+    result["question"] = pd.Series([question] * len(result), dtype="str")
+    result["option"] = pd.Series(np.tile(np.asarray(options, dtype=object), group_codes_.count), dtype="str")
+    result["n"] = np.repeat(n, len(options))
+    result["count"] = counts.ravel().astype(np.int64)
+    result["share"] = np.where(result["n"] > 0, result["count"] / np.maximum(result["n"], 1), np.nan)
     return result
 
 

@@ -182,7 +182,9 @@ SCHEMAS = {
     },
     "ItemRow": {
         "type": "object",
-        "description": "One item's results for a group: n, mean 0-100 score, share of each option, share positive.",
+        "description": "One item's results for a group: n, mean 0-100 score, `share_<j>` of each point j of the "
+                       "item's scale (null beyond its k), share positive, and `share_ns_<key>` of each "
+                       "non-substantive option over all who saw the item.",
         "properties": {
             "school": {"type": "string", "description": 'School code, or "NETWORK".'},
             "item": {"type": "string"},

@@ -5,7 +5,7 @@ from typing import Literal
 
 import numpy as np
 
-from survey.analysis.items import choice_results
+from survey.analysis.items import choice_results, single_choice_results
 from survey.questions.base import Option, Question
 
 
@@ -35,11 +35,8 @@ class SingleChoiceQuestion(Question):
     def item_results(self, packed, groups=None):
         if self.source == "program" or not self.options:
             return None
-        code = packed[:, 0].astype(np.int64)
-        count = len(self.options)
-        chosen = code[:, None] == np.arange(1, count + 1)[None, :]
-        return choice_results(self.key, chosen, (code >= 1) & (code <= count),
-                              [option.key for option in self.options], groups)
+        return single_choice_results(self.key, np.ascontiguousarray(packed[:, 0]),
+                                     [option.key for option in self.options], groups)
 
 
 class MultipleChoiceQuestion(Question):

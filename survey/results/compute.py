@@ -490,14 +490,18 @@ def network_alpha(data: RoundData) -> pd.DataFrame:
     one k and puts items of different k on one footing."""
     spec = data.spec
     lookup = score_lookup(spec)
+    substantive = ~np.isnan(lookup)
     rows, start = [], 0
     for dimension in spec.dimensions:
         m = len(dimension.items)
-        block = np.empty((data.raw_answers.shape[0], m))
+        complete = np.ones(data.raw_answers.shape[0], dtype=bool)
+        for j in range(start, start + m):  # the complete cases first, from the codes: fewer scores to look up
+            complete &= substantive[j][data.raw_answers[:, j]]
+        codes = data.raw_answers[complete, start:start + m]
+        block = np.empty(codes.shape)
         for j in range(m):
-            np.take(lookup[start + j], data.raw_answers[:, start + j], out=block[:, j])
+            np.take(lookup[start + j], codes[:, j], out=block[:, j])
         start += m
-        block = block[~np.isnan(block).any(axis=1)]
         n, alpha = len(block), np.nan
         if m > 1 and n > 1:
             total_variance = block.sum(axis=1).var(ddof=1)

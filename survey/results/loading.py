@@ -48,8 +48,8 @@ class RoundData:
     `frame`: one row per submitted response, in id order: `school` (code), `program` (code or <NA>) as
     categoricals with sorted categories, and one categorical column per single-choice background question with
     options (option keys; <NA> unanswered or not asked): the breakdowns.
-    `raw_answers`: the packed rating codes as uint8 (n, items), columns in `spec.reported_items` order (0 = no
-    answer, 1..k, 240 = not asked, 255 - j = the j-th non-substantive option).
+    `raw_answers`: the packed rating codes as uint8 (n, items), column-major, columns in `spec.reported_items`
+    order (0 = no answer, 1..k, 240 = not asked, 255 - j = the j-th non-substantive option).
     `answers`: the substantive codes as float32 (1..k, NaN otherwise), computed when first asked for.
     `background`: the packed background bytes (n, total width); `slots` says where each question stands.
     `breakdowns`: the background question keys a result can be broken down by (program first).
@@ -147,8 +147,8 @@ def load_round(survey_round: SurveyRound, *, with_ids: bool = False) -> RoundDat
 
     position = {key: j for j, key in enumerate(stored)}
     order = [position[key] for key in spec.reported_items]
-    if order != list(range(len(stored))):  # the analysis reads the dimensions' items side by side
-        raw = np.ascontiguousarray(raw[:, order])
+    # column-major, in the order of the dimensions' items: every step reads one item's codes at a time
+    raw = np.asfortranarray(raw[:, order] if order != list(range(len(stored))) else raw)
     check_codes(raw, spec)
 
     data: dict[str, object] = {"school": school_code, "program": program_code}
