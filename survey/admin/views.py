@@ -10,7 +10,7 @@ from survey.admin import bp
 from survey.admin.forms import NetworkSettingsForm, PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
 from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, checksum
 from survey.catalog.diff import diff_definitions, format_diff
-from survey.respond.pages import page_headings
+from survey.respond.preview import preview_of
 from survey.catalog.models import (
     QuestionnaireFamily,
     QuestionnaireVersion,
@@ -124,7 +124,7 @@ def upload_questionnaire():
     return render_template(
         "admin/preview.html",
         definition=definition,
-        headings=page_headings(definition.languages),
+        preview=preview_of(definition),
         checksum=digest,
         previous=previous,
         diff_text=diff_text,
@@ -176,7 +176,7 @@ def questionnaire_version(version_id: int):
         "admin/version.html",
         version=version,
         definition=definition,
-        headings=page_headings(definition.languages),
+        preview=preview_of(definition),
         diff_text=diff_text,
         rounds=rounds,
         withdraw_form=WithdrawForm(),

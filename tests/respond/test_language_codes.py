@@ -25,21 +25,30 @@ def text(word: str) -> str:
 
 QUESTIONNAIRE = f"""family: student
 version: "2026-dari"
+default_language: da
 languages: [{", ".join(LANGUAGES)}]
 title: {text("Trivsel")}
 intro: {text("Om undersøgelsen")}
-scale:
-  points: 4
-  labels:
-{"".join(f"    {language}: [a {language}, b, c, d]" + chr(10) for language in LANGUAGES)}overall: overall
+scales:
+  agree4:
+    points: 4
+    labels:
+{"".join(f"      {language}: [a {language}, b, c, d]" + chr(10) for language in LANGUAGES)}pages:
+  - key: overall
+    questions:
+      - type: rating
+        key: overall.satisfied
+        scale: agree4
+        text: {text("Jeg er tilfreds")}
+      - type: rating
+        key: overall.recommend
+        scale: agree4
+        text: {text("Jeg anbefaler skolen")}
 dimensions:
   - key: overall
     title: {text("Samlet")}
-    items:
-      - key: overall.satisfied
-        text: {text("Jeg er tilfreds")}
-      - key: overall.recommend
-        text: {text("Jeg anbefaler skolen")}
+    items: [overall.satisfied, overall.recommend]
+overall: overall
 """
 
 
