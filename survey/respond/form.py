@@ -180,6 +180,7 @@ def _page_context() -> dict:
         "translated": (lambda text: definition.text(text, language)) if definition else None,
         "t": interface_for(definition, language),
         "csrf_token": form_token,
+        "shown_path": g.get("shown_path") or request.path,
     }
 
 
@@ -210,6 +211,7 @@ def _go(url: str, show, stay: bool = False):
     `stay` (a page shown again with its errors), `show()` answers in either case."""
     if not (stay or _in_place()):
         return redirect(url)
+    g.shown_path = url.split("?", 1)[0]  # the step's own address, for its language links (not the POST's)
     response = make_response(show())
     if _in_place():
         response.headers["Content-Location"] = url
