@@ -209,9 +209,12 @@ def test_upload_previews_each_language_then_publishes(client, admin, login):
     assert response.status_code == 200
     for lang in ("da", "en", "sv"):
         assert f'lang="{lang}"' in response.text
-    for heading in ("Om dig", "About you", "Dine kommentarer", "Dina kommentarer", "Your comments"):
-        assert f"<h3>{heading}</h3>" in response.text  # the respondent pages' own headings, per language
-    assert 'type="radio"' in response.text and "<legend>" in response.text
+    for heading in ("Motivation og egen indsats", "Motivation and own effort", "Motivation och egen insats"):
+        assert f"<h3>1. {heading} " in response.text  # the respondent pages' own headings, per language
+    # each question drawn by its type's own input template, as respondents get it, disabled
+    assert re.search(r'<input type="radio" id="en-q-motivation-[^"]*" name="motivation[^"]*" value="5" disabled>',
+                     response.text)
+    assert '<textarea id="sv-q-best" name="best" rows="5" disabled>' in response.text
     assert published("student", "2026") is None  # nothing published before confirming
     confirm = client.post("/admin/questionnaires/publish", data=_publish_form(response.text))
     assert confirm.status_code == 302

@@ -57,7 +57,7 @@ def preview_of(definition) -> list[PreviewLanguage]:
     found = []
     for lang in languages:
         pages = [
-            PreviewPage(number, page.key, definition.text(page.title, lang) if page.title else "", page.shown_if,
+            PreviewPage(number, page.key, definition.text(page.title or definition.title, lang), page.shown_if,
                         page.randomise, list(page.questions))
             for number, page in enumerate(definition.pages, start=1)
         ]
