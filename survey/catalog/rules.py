@@ -174,6 +174,22 @@ def _languages(definition: QuestionnaireDefinition, line: Line) -> Iterator[Find
     for language in definition.interface:
         if language not in seen:
             yield line(("interface", language)), f"interface: language {language!r} is not in languages"
+    yield from _interface_texts(definition, line)
+
+
+def _interface_texts(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding]:
+    """Each interface text names a message id of the respondent interface, with only its own placeholders."""
+    from survey.respond.messages import MESSAGES, misused_placeholders  # the respondent side owns the ids
+
+    for language, texts in definition.interface.items():
+        for message_id, text in texts.items():
+            at = ("interface", language, message_id)
+            if message_id not in MESSAGES:
+                yield line(at), (f"interface: {message_id!r} is not a message id of the respondent interface "
+                                 "(questionnaires/README.md lists them)")
+                continue
+            for name in misused_placeholders(message_id, text):
+                yield line(at), f"interface: {message_id!r} has no placeholder {{{name}}}"
 
 
 def _texts(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding]:
