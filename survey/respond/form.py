@@ -223,9 +223,20 @@ def _to_landing():
 
 
 def _route(draft: Draft | None = None) -> Route:
-    """The respondent's route through the steps, from the draft as it is now (recomputed after a save)."""
+    """The respondent's route through the steps, from the draft as it is now: computed once per request and
+    again after the draft is saved (`_draft_changed`)."""
     entry: Entry = g.entry
-    return entry.questionnaire.route(draft if draft is not None else g.draft, entry.ask_program)
+    draft = draft if draft is not None else g.draft
+    known = g.get("route")
+    if known is not None and known[0] is draft:
+        return known[1]
+    route = entry.questionnaire.route(draft, entry.ask_program)
+    g.route = (draft, route)
+    return route
+
+
+def _draft_changed() -> None:
+    g.pop("route", None)
 
 
 def _resume_step(draft: Draft, route: Route) -> int:
@@ -289,6 +300,7 @@ def start():
     )
     _commit()
     g.draft = draft
+    _draft_changed()
     response = _go_to_step(_route().after(0))
     response.set_cookie(
         entry.resume_cookie,
@@ -357,8 +369,8 @@ def _show_page(n: int, *, check: bool = False, errors: dict[str, tuple] | None =
         "shown": shown,
         "errors": {key: t(message_id, **values) for key, (message_id, values) in (errors or {}).items()},
         "answers_form": "answers",
-        "form": _form_context() if any(q.key == questionnaire.program_question for q in questions)
-        else FormContext(questionnaire.definition, g.language),
+        "form": _form_context(questionnaire.program_question in route.shown
+                              and any(q.key == questionnaire.program_question for q in questions)),
     }
     if not errors and not any(value is not None for value in shown.values()):
         # the same for everyone on this link who has answered nothing here yet (the route and order named)
@@ -368,12 +380,10 @@ def _show_page(n: int, *, check: bool = False, errors: dict[str, tuple] | None =
     return _render("respond/page.html", status, **context)
 
 
-def _form_context(question=None) -> FormContext:
-    """What a question's type needs besides itself to read and show an answer: the definition (a rating item's
-    scale) and, for the program question only, the school's programs (one query, only when it is asked)."""
-    questionnaire = g.entry.questionnaire
-    asks_program = question is None or question.key == questionnaire.program_question
-    return FormContext(questionnaire.definition, g.language, _programs() if asks_program else ())
+def _form_context(with_programs: bool) -> FormContext:
+    """What the types need besides the questions to read and show answers: the definition (a rating item's
+    scale), the language and, where the program question is asked, the school's programs (one query)."""
+    return FormContext(g.entry.questionnaire.definition, g.language, _programs() if with_programs else ())
 
 
 def _programs() -> tuple:
@@ -392,10 +402,11 @@ def _save_page(draft: Draft, step: Step, route: Route, moving_back: bool, stay: 
     program_id = None
     errors: dict[str, tuple] = {}
     kept: dict[str, object] = {}
-    for question in step.questions:
-        if not question.stored or question.key not in route.shown:
-            continue
-        reading = question.read(request.form, _form_context(question))
+    asked = [q for q in step.questions if q.stored and q.key in route.shown]
+    context = _form_context(any(q.key == questionnaire.program_question for q in asked))
+    form = request.form
+    for question in asked:
+        reading = question.read(form, context)
         if reading.error:
             errors[question.key] = reading.error
             kept[question.key] = reading.shown
@@ -416,6 +427,7 @@ def _save_page(draft: Draft, step: Step, route: Route, moving_back: bool, stay: 
         program_id=program_id,
         page=n if stay else (max(n - 1, 1) if moving_back else (n if errors else n + 1)),
     )
+    _draft_changed()
     if not moving_back:
         for question in questionnaire.missing(step, route, draft):
             errors.setdefault(question.key, question.missing_error())
@@ -437,8 +449,7 @@ def _show_review():
     return _render(
         "respond/review.html",
         pages=reviewed_pages(questionnaire, route, draft, g.language,
-                             _form_context() if questionnaire.program_question in route.shown
-                             else FormContext(questionnaire.definition, g.language)),
+                             _form_context(questionnaire.program_question in route.shown)),
         n=number,
         position=len(route.steps) + 1,
         total=len(route.steps) + 1,
