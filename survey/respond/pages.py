@@ -23,6 +23,7 @@ from survey.extensions import db
 from survey.network.models import Program
 from survey.prepared import Prepared
 from survey.questions.base import FormContext, Question
+from survey.questions.conditions import Condition
 from survey.responses.operations import Draft
 
 
@@ -35,7 +36,7 @@ class Step:
     key: str
     title: dict[str, str] | None
     questions: tuple[Question, ...]
-    condition: object | None  # the page's parsed `shown_if`
+    condition: Condition | None  # the page's parsed `shown_if`
     randomise: bool
 
     def applies(self, values: dict) -> bool:
