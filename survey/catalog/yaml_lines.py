@@ -177,7 +177,7 @@ def _build(events: Iterable[yaml.Event]) -> tuple[Any, Any, list[Finding], list[
             if values > MAX_VALUES:
                 raise _Stop((line, (
                     f"the file has more than {MAX_VALUES:,} values: "
-                    f"too large for a questionnaire (at most {MAX_ITEMS} items)"
+                    f"too large for a questionnaire (at most {MAX_ITEMS} questions)"
                 )))
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:

@@ -27,13 +27,38 @@ def problems_of(text: str, lookup=None) -> list[str]:
 def test_a_valid_definition_loads_with_defaults_filled_in():
     definition = load_definition(FIRST)
     assert (definition.family, definition.version, definition.previous) == ("student", "2026", None)
+    assert (definition.format, definition.audience, definition.default_language) == (2, "student", "da")
     assert [dimension.key for dimension, _ in definition.items()] == ["teaching"] * 3 + ["overall"]
     assert definition.item("teaching.boring").reverse is True
     assert definition.item("teaching.explains").reverse is False
     assert definition.item("teaching.explains").required is True
-    assert definition.dimension("overall").items[0].key == "overall.satisfied"
-    assert definition.background[1].required is False
-    assert definition.background[0].options is None
+    assert definition.dimension("overall").items == ["overall.satisfied"]
+    assert [question.key for question in definition.background_questions()] == ["program", "gender"]
+    assert definition.question("gender").required is False
+    assert definition.question("program").options is None
+    assert definition.question("comments").long is True
+    assert definition.scale_of("teaching.explains").order == "ascending"
+    assert [page.randomise for page in definition.pages] == [False] * 4
+
+
+def test_the_storage_orders_follow_the_pages():
+    definition = load_definition(SECOND, sibling_lookup(SECOND))
+    assert [item.key for item in definition.rating_items()] == [
+        "teaching.explains", "teaching.feedback", "teaching.boring", "teaching.workload", "overall.satisfied",
+    ]
+    assert [question.key for question in definition.text_questions()] == ["comments"]
+    assert definition.page_of("gender").key == "background"
+    assert definition.dimension_of("teaching.workload").key == "teaching"
+
+
+def test_texts_fall_back_to_the_default_language_one_by_one():
+    text = FIRST.read_text(encoding="utf-8").replace("languages: [da, en]", "languages: [da, en, ar]")
+    text = text.replace("en: Teaching}\n", "en: Teaching, ar: التدريس}\n", 1)
+    definition = parse_definition(text, "q.yaml")
+    teaching = definition.pages[0]
+    assert definition.text(teaching.title, "ar") == "التدريس"
+    assert definition.text(definition.title, "ar") == "Elevtrivsel"
+    assert definition.text(None, "ar") == ""
 
 
 def test_unknown_keys_raise_key_error():
@@ -70,13 +95,16 @@ def test_shape_problems_are_all_reported_sorted_by_line():
     text = FIRST.read_text(encoding="utf-8")
     text = text.replace('version: "2026"', 'version: "2026"\nversion: "2027"')
     text = text.replace("        reverse: true", "        reverse: yes")
-    text = text.replace("      - key: teaching.feedback\n", "      - key: teaching.feedback\n        revers: true\n")
+    text = text.replace("        key: teaching.feedback\n", "        key: teaching.feedback\n        revers: true\n")
     text = text.replace("        text: {da: Jeg er glad for min skole, en: I am happy with my school}\n", "")
+    text = text.replace("      - type: text\n", "      - type: essay\n")
     assert problems_of(text) == [
-        "q.yaml:4: key 'version' is used twice in this mapping (first at line 3)",
-        "q.yaml:24: dimensions[0].items[1]: unknown field 'revers' (did you mean 'reverse'?)",
-        "q.yaml:28: dimensions[0].items[2].reverse: expected true or false, got 'yes'",
-        "q.yaml:32: dimensions[1].items[0]: field 'text' is required",
+        "q.yaml:6: key 'version' is used twice in this mapping (first at line 5)",
+        "q.yaml:31: pages[0].questions[1]: unknown field 'revers' (did you mean 'reverse'?)",
+        "q.yaml:38: pages[0].questions[2].reverse: expected true or false, got 'yes'",
+        "q.yaml:42: pages[1].questions[0]: field 'text' is required",
+        "q.yaml:61: pages[3].questions[0].type: unknown question type 'essay': "
+        "one of rating, single, multiple, numeric, text, display",
     ]
 
 
@@ -84,13 +112,16 @@ def test_rule_problems_are_all_reported_sorted_by_line():
     text = FIRST.read_text(encoding="utf-8")
     text = text.replace("overall: overall", "overall: total")
     text = text.replace("key: teaching.feedback", "key: teaching.explains")
-    text = text.replace("labels:\n    da: [Helt uenig, Uenig, Enig, Helt enig]", "labels:\n    da: [Uenig, Enig]")
-    text = text.replace("label: {da: Mand, en: Man}", "label: {da: Mand}")
+    text = text.replace("      da: [Helt uenig, Uenig, Enig, Helt enig]", "      da: [Uenig, Enig]")
+    text = text.replace("label: {da: Mand, en: Man}", "label: {en: Man}")
     assert problems_of(text) == [
-        "q.yaml:12: scale.labels.da: 2 labels for 4 points (one per point, least positive first)",
-        "q.yaml:15: overall 'total' names no dimension (the dimensions are teaching, overall)",
-        "q.yaml:22: item key 'teaching.explains' is used twice (first at line 20)",
-        "q.yaml:42: background[1].options[1].label: no text in 'en'",
+        "q.yaml:16: scales.scale.labels.da: 2 labels for 4 points "
+        "(one per point, least positive first, whatever the order they are shown in)",
+        "q.yaml:29: question key 'teaching.explains' is used twice (first at line 25)",
+        "q.yaml:57: pages[2].questions[1].options[1].label: no text in the default language 'da'",
+        "q.yaml:64: dimension 'teaching': item 'teaching.feedback' names no question "
+        "(dimensions group rating questions)",
+        "q.yaml:66: overall 'total' names no dimension (the dimensions are teaching, overall)",
     ]
 
 
@@ -102,8 +133,8 @@ def test_without_a_lookup_the_checks_across_versions_are_skipped():
     text = SECOND.read_text(encoding="utf-8").replace("lineage: same", "lineage: teaching.gone", 1)
     assert parse_definition(text, "q.yaml").item("teaching.explains").lineage == "teaching.gone"
     assert problems_of(text, sibling_lookup(SECOND)) == [
-        "q.yaml:23: item 'teaching.explains' has lineage 'teaching.gone', "
-        "but version '2026' has no item 'teaching.gone'"
+        "q.yaml:29: question 'teaching.explains' has lineage 'teaching.gone', "
+        "but version '2026' has no question 'teaching.gone'"
     ]
 
 
@@ -120,9 +151,9 @@ def test_a_previous_version_that_does_not_validate_is_reported_with_its_problems
     with pytest.raises(DefinitionError) as raised:
         load_definition(tmp_path / "2027.yaml", sibling_lookup(tmp_path / "2027.yaml"))
     assert [str(problem) for problem in raised.value.problems] == [
-        f"{tmp_path / '2027.yaml'}:4: previous version '2026' of family 'student' does not validate: "
+        f"{tmp_path / '2027.yaml'}:6: previous version '2026' of family 'student' does not validate: "
         f"fix {tmp_path / '2026.yaml'} first",
-        f"{tmp_path / '2026.yaml'}:15: overall 'total' names no dimension (the dimensions are teaching, overall)",
+        f"{tmp_path / '2026.yaml'}:66: overall 'total' names no dimension (the dimensions are teaching, overall)",
     ]
 
 
