@@ -264,9 +264,10 @@ def _check_previous(
 
 
 def load_definition(
-    path: str | os.PathLike[str], previous_lookup: PreviousLookup | None = None
+    path: str | os.PathLike[str], previous_lookup: PreviousLookup | None = None, warnings: list[Problem] | None = None
 ) -> QuestionnaireDefinition:
-    """Read a definition file (UTF-8); problems name the file as `path` was given."""
+    """Read a definition file (UTF-8); problems name the file as `path` was given; warnings as in
+    `parse_definition`."""
     name = str(path)
     too_big = oversized(Path(path).stat().st_size)
     if too_big is not None:
@@ -278,7 +279,7 @@ def load_definition(
         line = raw.count(b"\n", 0, error.start) + 1
         message = f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line): save it as UTF-8"
         raise DefinitionError([Problem(name, line, message)]) from None
-    return parse_definition(text, name, previous_lookup)
+    return parse_definition(text, name, previous_lookup, warnings)
 
 
 def sibling_lookup(path: str | os.PathLike[str]) -> PreviousLookup:
