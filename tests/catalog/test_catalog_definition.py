@@ -171,3 +171,86 @@ def test_a_cycle_of_previous_versions_is_reported(tmp_path: Path):
     assert raised.value.problems[-1].message == (
         "the previous versions of family 'student' form a cycle back to version '2025'"
     )
+
+
+EVERY_TYPE = VALID / "every_type.yaml"
+
+
+def test_every_part_of_format_2_reads_into_the_model():
+    definition = load_definition(EVERY_TYPE)
+    assert [question.type for question in definition.questions()] == [
+        "display", "single", "multiple", "numeric", "numeric", "rating", "rating", "text", "rating",
+    ]
+    assert [question.key for question in definition.background_questions()] == ["placement", "activities", "age", "hours"]
+    assert [item.key for item in definition.rating_items()] == ["placement.learn", "placement.bullied", "teaching.explains"]
+    assert definition.overall is None and definition.audience == "other"
+    often = definition.scale_of("placement.bullied")
+    assert often.display_codes() == [5, 4, 3, 2, 1]
+    assert [often.point_label(code, "en", "da") for code in (1, 3, 5)] == ["Never", None, "Always"]
+    assert often.point_label(5, "ar", "da") == "Altid"  # no Arabic labels: the default language's
+    assert often.non_substantive_by_key("not_relevant").code == -1
+    placement = definition.question("placement")
+    assert [placement.export_code(option) for option in placement.options] == [1, 0]
+    assert [option.exclusive for option in definition.question("activities").options] == [False, False, True]
+    assert definition.page_of("placement.learn").randomise is True
+    assert definition.page_of("placement.learn").condition.evaluate({"placement": "yes"}) is True
+    assert definition.question("bullied.how").condition.keys == {"placement.bullied", "activities"}
+    assert definition.question("about.intro").stored is False
+    assert definition.question("hours").min == 0.5
+    assert definition.text(definition.question("activities").text, "zh-Hans") == "Hvad laver du i fritiden?"
+
+
+@pytest.mark.parametrize("tag", ["da", "ar", "prs", "fa-AF", "sr-Latn", "pt-BR", "zh-Hans", "es-419", "sr-Latn-RS", "de-CH-1996"])
+def test_bcp_47_language_tags_are_accepted(tag: str):
+    text = FIRST.read_text(encoding="utf-8").replace("languages: [da, en]", f"languages: [da, en, {tag}]")
+    if tag == "da":
+        text = text.replace("languages: [da, en, da]", "default_language: en\nlanguages: [da, en]").replace(
+            "default_language: da\n", "", 1
+        )
+    assert tag in parse_definition(text, "q.yaml").languages
+
+
+@pytest.mark.parametrize("tag", ["da_DK", "english", "d", "pt-", "zh-Hans-", "x", "sr-Latn-RS-x-" + "a" * 10, "da-DK-" + "1" * 9])
+def test_malformed_language_tags_are_refused_with_their_line(tag: str):
+    text = FIRST.read_text(encoding="utf-8").replace("languages: [da, en]", f"languages: [da, en, '{tag}']")
+    assert problems_of(text) == [
+        f"q.yaml:7: language '{tag}' must be a BCP 47 language tag such as 'da', 'prs', 'sr-Latn' or 'pt-BR'"
+    ]
+
+
+def test_the_default_language_may_be_any_listed_language():
+    text = FIRST.read_text(encoding="utf-8").replace("default_language: da", "default_language: en")
+    text = text.replace("label: {da: Mand, en: Man}", "label: {en: Man}")  # Danish may now fall back to English
+    definition = parse_definition(text, "q.yaml")
+    male = definition.question("gender").options[1]
+    assert definition.text(male.label, "da") == "Man"
+
+
+def test_a_key_reused_with_lineage_new_is_a_warning_not_a_problem():
+    text = SECOND.read_text(encoding="utf-8").replace(
+        "        key: teaching.feedback\n        scale: scale\n        text: {da: Jeg får feedback, en: I get feedback}\n"
+        "        lineage: same\n",
+        "        key: teaching.feedback\n        scale: scale\n        text: {da: Jeg får feedback, en: I get feedback}\n"
+        "        lineage: new\n",
+    )
+    warnings: list[Problem] = []
+    definition = parse_definition(text, "q.yaml", sibling_lookup(SECOND), warnings=warnings)
+    assert definition.item("teaching.feedback").previous_key() is None
+    assert [str(warning) for warning in warnings] == [
+        "q.yaml:34: question 'teaching.feedback' is new, but version '2026' has a question with the same key: "
+        "give the new question its own key, or say lineage: same if it measures the same"
+    ]
+    assert parse_definition(text, "q.yaml", sibling_lookup(SECOND)) == definition  # without a list: no warnings
+
+
+def test_a_question_continues_only_one_of_its_own_type():
+    text = SECOND.read_text(encoding="utf-8").replace(
+        "        text: {da: Har du andre kommentarer?, en: Any other comments?}\n",
+        "        text: {da: Har du andre kommentarer?, en: Any other comments?}\n        lineage: same\n"
+        "      - type: numeric\n        key: age\n        text: {da: Alder, en: Age}\n        lineage: gender\n",
+    )
+    assert problems_of(text, sibling_lookup(SECOND)) == [
+        "q.yaml:77: question 'age' (numeric) continues 'gender', a single question in version '2026': "
+        "a question continues one of its own type"
+    ]
+    assert parse_definition(text.replace("lineage: gender", "lineage: new"), "q.yaml", sibling_lookup(SECOND))
