@@ -17,6 +17,7 @@ from survey.catalog.definition import (
     Problem,
     QuestionnaireDefinition,
     format_one,
+    format_warning,
     load_definition,
     parse_definition,
     sibling_lookup,
@@ -68,17 +69,21 @@ def _catalog_network(name: str | None) -> Network | None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--network", "network_name", help="Whose published versions a file may follow (default: the only network).")
 def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
-    """Check questionnaire files; print every problem as FILE:LINE: message. Exit 1 on any problem."""
+    """Check questionnaire files; print every problem as FILE:LINE: message and every warning as
+    FILE:LINE: warning: message. Exit 1 on any problem; warnings alone do not fail."""
     failed = False
     network = _catalog_network(network_name)
     for path in files:
+        warnings: list[Problem] = []
         try:
-            definition = _validated_or_report(path, network)
+            definition = _validated_or_report(path, network, warnings=warnings)
         except DefinitionError as error:
             failed = True
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             continue
+        for warning in warnings:
+            click.echo(format_warning(warning), err=True)
         click.echo(
             f"{path}: ok — {definition.family} {definition.version}, {len(definition.dimensions)} dimensions, "
             f"{len(definition.rating_items())} items, languages {', '.join(definition.languages)}"
@@ -87,10 +92,12 @@ def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
         sys.exit(1)
 
 
-def _validated_or_report(path: Path, network: Network | None, *lookups) -> QuestionnaireDefinition:
+def _validated_or_report(
+    path: Path, network: Network | None, *lookups, warnings: list[Problem] | None = None
+) -> QuestionnaireDefinition:
     """Validate a file; a previous version may be published in `network`, given in `lookups`, or lie beside
     the file."""
-    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network)
+    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network, warnings=warnings)
 
 
 def _definition_from(arg: str, network_name: str | None, *lookups) -> QuestionnaireDefinition:
@@ -138,7 +145,10 @@ def publish_command(file: Path, published_by: str | None, network_name: str | No
     network = resolve_network(network_name)
     try:
         text = _source(file)
-        definition = validate_source(text, str(file), network=network)  # only a published version may be followed
+        warnings: list[Problem] = []
+        definition = validate_source(text, str(file), network=network, warnings=warnings)  # only a published version may be followed
+        for warning in warnings:
+            click.echo(format_warning(warning), err=True)
         by = published_by or f"command line ({getpass.getuser()})"
         result = publish_definition(network, definition, text, by)
     except DefinitionError as error:

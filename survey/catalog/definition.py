@@ -167,6 +167,11 @@ class Problem(NamedTuple):
         return f"{self.file}:{self.line}: {self.message}"
 
 
+def format_warning(warning: Problem) -> str:
+    """A warning as printed and shown: `FILE:LINE: warning: message`, so it reads apart from a problem."""
+    return f"{warning.file}:{warning.line}: warning: {warning.message}"
+
+
 class DefinitionError(Exception):
     """A definition cannot be used; `problems` lists everything that is wrong with it."""
 
