@@ -244,9 +244,10 @@ def test_a_key_reused_with_lineage_new_is_a_warning_not_a_problem():
 
 
 def test_a_question_continues_only_one_of_its_own_type():
+    assert '"Any other comments?"}' in SECOND.read_text(encoding="utf-8")
     text = SECOND.read_text(encoding="utf-8").replace(
-        "        text: {da: Har du andre kommentarer?, en: Any other comments?}\n",
-        "        text: {da: Har du andre kommentarer?, en: Any other comments?}\n        lineage: same\n"
+        '        text: {da: "Har du andre kommentarer?", en: "Any other comments?"}\n',
+        '        text: {da: "Har du andre kommentarer?", en: "Any other comments?"}\n        lineage: same\n'
         "      - type: numeric\n        key: age\n        text: {da: Alder, en: Age}\n        lineage: gender\n",
     )
     assert problems_of(text, sibling_lookup(SECOND)) == [
