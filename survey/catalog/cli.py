@@ -16,14 +16,11 @@ from survey.catalog.definition import (
     DefinitionError,
     Problem,
     QuestionnaireDefinition,
-    format_one,
     format_warning,
     load_definition,
-    parse_definition,
     sibling_lookup,
 )
-from survey.catalog.upgrade import upgrade_definition
-from survey.catalog.yaml_lines import read_yaml
+from survey.catalog.upgrade import upgrade_source
 from survey.catalog.yaml_writer import dump_definition
 from survey.catalog.limits import oversized
 from survey.catalog.diff import diff_definitions, format_diff
@@ -200,22 +197,15 @@ def withdraw_command(family: str, version: str, network_name: str | None) -> Non
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: print).")
 def upgrade_command(file: Path, out: Path | None) -> None:
     """Convert a format-1 definition (one scale, items inside dimensions) to format 2, keeping every key, text
-    and lineage; the result is validated before it is written."""
-    document = read_yaml(_source(file))
-    if document.problems or not isinstance(document.data, dict):
-        for line, message in document.problems or [(1, "expected a questionnaire definition")]:
-            click.echo(f"{file}:{line}: {message}", err=True)
-        sys.exit(1)
-    if format_one(document.data) is None:
-        click.echo(f"{file}: already in format 2: nothing to do", err=True)
-        sys.exit(1)
-    text = dump_definition(upgrade_definition(document.data))
+    and lineage. Nothing is written unless the result validates; problems name the lines of FILE."""
     try:
-        parse_definition(text, str(out or file))
+        upgraded = upgrade_source(_source(file), str(file))
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    header = f"# Upgraded to format 2 from {file.name} by `benchlearn questionnaire upgrade`.\n"
+    text = dump_definition(upgraded, header)
     if out is None:
         click.echo(text, nl=False)
     else:
