@@ -486,6 +486,13 @@ def _lineage(definition: QuestionnaireDefinition, line: Line) -> Iterator[Findin
     for at, question in _located_questions(definition):
         if not question.stored:
             continue
+        if isinstance(question, RatingQuestion) and question.equivalent_scale is not None and (
+            question.previous_key() is None
+        ):
+            yield line((*at, "equivalent_scale")), (
+                f"question {question.key!r} declares equivalent_scale, but continues no question of a previous "
+                "version: it is for a continued item whose scale changed"
+            )
         lineage_line, replaces_line = line((*at, "lineage")), line((*at, "replaces"))
         if definition.previous is None:
             for field, value, where in (

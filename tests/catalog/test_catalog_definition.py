@@ -255,3 +255,16 @@ def test_a_question_continues_only_one_of_its_own_type():
         "a question continues one of its own type"
     ]
     assert parse_definition(text.replace("lineage: gender", "lineage: new"), "q.yaml", sibling_lookup(SECOND))
+
+
+def test_equivalent_scale_is_declared_on_a_continued_item_only():
+    old = "        text: {da: Lærerne forklarer godt, en: The teachers explain things well}\n        lineage: same\n"
+    text = SECOND.read_text(encoding="utf-8")
+    assert old in text
+    reason = "        equivalent_scale: the same agreement scale, its middle point named\n"
+    continued = parse_definition(text.replace(old, old + reason), "q.yaml", sibling_lookup(SECOND))
+    assert continued.item("teaching.explains").equivalent_scale == "the same agreement scale, its middle point named"
+    assert problems_of(text.replace(old, old.replace("same", "new") + reason), sibling_lookup(SECOND)) == [
+        "q.yaml:30: question 'teaching.explains' declares equivalent_scale, but continues no question of a previous "
+        "version: it is for a continued item whose scale changed"
+    ]
