@@ -335,3 +335,19 @@ def test_upload_preview_shows_the_warnings_and_still_offers_to_publish(client, a
     assert f"2027.yaml:{1 + path.read_text(encoding='utf-8').splitlines().index('        lineage: new', 30)}: {REUSED_KEY_WARNING}" in page
     assert "Publish this version" in page
     assert "warning" not in html.unescape(upload(client, tmp_path / "2026.yaml").text).lower()
+
+
+def test_upload_preview_shows_every_question_type_and_its_routing(client, admin, login):
+    login(admin)
+    response = upload(client, CATALOG_VALID / "every_type.yaml")
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    for lang in ("da", "ar", "prs", "sr-Latn", "zh-Hans"):
+        assert f'lang="{lang}"' in page
+    assert 'type="checkbox"' in page and 'type="number"' in page and "<textarea" in page
+    assert "Først lidt om dig." in page and "First, a little about you." in page  # display text, per language
+    assert "Shown only if <code>placement = 'yes'</code>" in page
+    start = page.index('lang="da">')
+    da = page[start:page.index('lang="en">', start)]
+    assert da.index("> Altid") < da.index("> Aldrig")  # the frequency scale is shown most positive first
+    assert "> Ikke relevant" in da
