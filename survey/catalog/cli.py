@@ -20,6 +20,7 @@ from survey.catalog.definition import (
     sibling_lookup,
 )
 from survey.catalog.limits import oversized
+from survey.catalog.yaml_traps import yaml_1_1_traps
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireVersion, version_by_label, versions_of_network
 from survey.catalog.operations import (
@@ -73,7 +74,9 @@ def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
             failed = True
             for problem in error.problems:
                 click.echo(str(problem), err=True)
+            _echo_warnings(path)
             continue
+        _echo_warnings(path)
         items = sum(len(d.items) for d in definition.dimensions)
         click.echo(
             f"{path}: ok — {definition.family} {definition.version}, {len(definition.dimensions)} dimensions, "
@@ -81,6 +84,18 @@ def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
         )
     if failed:
         sys.exit(1)
+
+
+def _echo_warnings(path: Path) -> None:
+    """Warnings (FILE:LINE: warning: message) never fail a file: they name YAML that other tools read otherwise."""
+    try:
+        text = None if oversized(path.stat().st_size) else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is None:
+        return  # reported as a problem already
+    for line, message in yaml_1_1_traps(text):
+        click.echo(f"{path}:{line}: warning: {message}", err=True)
 
 
 def _validated_or_report(path: Path, network: Network | None, *lookups) -> QuestionnaireDefinition:
@@ -135,6 +150,7 @@ def publish_command(file: Path, published_by: str | None, network_name: str | No
     try:
         text = _source(file)
         definition = validate_source(text, str(file), network=network)  # only a published version may be followed
+        _echo_warnings(file)
         by = published_by or f"command line ({getpass.getuser()})"
         result = publish_definition(network, definition, text, by)
     except DefinitionError as error:
