@@ -16,11 +16,15 @@ from survey.catalog.definition import (
     DefinitionError,
     Problem,
     QuestionnaireDefinition,
+    format_one,
     load_definition,
+    parse_definition,
     sibling_lookup,
 )
+from survey.catalog.upgrade import upgrade_definition
+from survey.catalog.yaml_lines import read_yaml
+from survey.catalog.yaml_writer import dump_definition
 from survey.catalog.limits import oversized
-from survey.catalog.yaml_traps import yaml_1_1_traps
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireVersion, version_by_label, versions_of_network
 from survey.catalog.operations import (
@@ -68,40 +72,36 @@ def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
     failed = False
     network = _catalog_network(network_name)
     for path in files:
+        warnings: list[Problem] = []
         try:
-            definition = _validated_or_report(path, network)
+            definition = _validated_or_report(path, network, warnings=warnings)
         except DefinitionError as error:
             failed = True
             for problem in error.problems:
                 click.echo(str(problem), err=True)
-            _echo_warnings(path)
             continue
-        _echo_warnings(path)
-        items = sum(len(d.items) for d in definition.dimensions)
+        _echo_warnings(warnings)
         click.echo(
             f"{path}: ok — {definition.family} {definition.version}, {len(definition.dimensions)} dimensions, "
-            f"{items} items, languages {', '.join(definition.languages)}"
+            f"{len(definition.rating_items())} items, languages {', '.join(definition.languages)}"
         )
     if failed:
         sys.exit(1)
 
 
-def _echo_warnings(path: Path) -> None:
-    """Warnings (FILE:LINE: warning: message) never fail a file: they name YAML that other tools read otherwise."""
-    try:
-        text = None if oversized(path.stat().st_size) else path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = None
-    if text is None:
-        return  # reported as a problem already
-    for line, message in yaml_1_1_traps(text):
-        click.echo(f"{path}:{line}: warning: {message}", err=True)
+def _echo_warnings(warnings: list[Problem]) -> None:
+    """Warnings never fail a file: the definition is usable, but something in it is probably not meant
+    (FILE:LINE: warning: message)."""
+    for warning in warnings:
+        click.echo(f"{warning.file}:{warning.line}: warning: {warning.message}", err=True)
 
 
-def _validated_or_report(path: Path, network: Network | None, *lookups) -> QuestionnaireDefinition:
+def _validated_or_report(
+    path: Path, network: Network | None, *lookups, warnings: list[Problem] | None = None
+) -> QuestionnaireDefinition:
     """Validate a file; a previous version may be published in `network`, given in `lookups`, or lie beside
     the file."""
-    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network)
+    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network, warnings=warnings)
 
 
 def _definition_from(arg: str, network_name: str | None, *lookups) -> QuestionnaireDefinition:
@@ -149,8 +149,9 @@ def publish_command(file: Path, published_by: str | None, network_name: str | No
     network = resolve_network(network_name)
     try:
         text = _source(file)
-        definition = validate_source(text, str(file), network=network)  # only a published version may be followed
-        _echo_warnings(file)
+        warnings: list[Problem] = []
+        definition = validate_source(text, str(file), network=network, warnings=warnings)  # only a published version may be followed
+        _echo_warnings(warnings)
         by = published_by or f"command line ({getpass.getuser()})"
         result = publish_definition(network, definition, text, by)
     except DefinitionError as error:
@@ -195,3 +196,31 @@ def withdraw_command(family: str, version: str, network_name: str | None) -> Non
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"withdrew {found.label}")
+
+
+@questionnaire_cli.command("upgrade")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: print).")
+def upgrade_command(file: Path, out: Path | None) -> None:
+    """Convert a format-1 definition (one scale, items inside dimensions) to format 2, keeping every key, text
+    and lineage; the result is validated before it is written."""
+    document = read_yaml(_source(file))
+    if document.problems or not isinstance(document.data, dict):
+        for line, message in document.problems or [(1, "expected a questionnaire definition")]:
+            click.echo(f"{file}:{line}: {message}", err=True)
+        sys.exit(1)
+    if format_one(document.data) is None:
+        click.echo(f"{file}: already in format 2: nothing to do", err=True)
+        sys.exit(1)
+    text = dump_definition(upgrade_definition(document.data))
+    try:
+        parse_definition(text, str(out or file))
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{file}: upgraded to format 2 in {out}")

@@ -87,7 +87,7 @@ def _trap(value: str, is_key: bool, in_flow: bool) -> str | None:
     message = f"{what} {value} is {_shown(ours)} here but {_shown(theirs)} for {readers}: quote it (\"{_escaped(value)}\")"
     if isinstance(theirs, bool) and not is_key:
         message += ", or write true or false where a yes/no field is meant"
-    if value.lower() == "no":
+    if value == "no":
         message += " ('no' is also the language code of Norwegian)"
     return message
 
