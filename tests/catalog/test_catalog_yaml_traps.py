@@ -49,11 +49,12 @@ def test_invalid_yaml_gives_no_warnings_the_reader_reports_it():
 
 
 def test_validate_prints_the_warnings_with_file_and_line_and_still_passes(cli, tmp_path):
-    valid = Path(__file__).parent / "valid" / "2026.yaml"
-    text = valid.read_text(encoding="utf-8").replace("{da: Jeg får feedback,", "{da: Får du feedback?,")
+    shipped = Path(__file__).parents[2] / "questionnaires" / "company" / "2026.yaml"
+    text = shipped.read_text(encoding="utf-8").replace("{da: Andet, en: Other,", "{da: Andet?, en: Other,", 1)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "Andet?" in row)
     trapped = tmp_path / "2026.yaml"
     trapped.write_text(text, encoding="utf-8")
     result = cli("questionnaire", "validate", str(trapped))
     assert result.exit_code == 0, result.stderr
     assert ": ok" in result.stdout
-    assert f"{trapped}:23: warning: the unquoted text 'Får du feedback?'" in result.stderr
+    assert f"{trapped}:{line}: warning: the unquoted text 'Andet?'" in result.stderr
