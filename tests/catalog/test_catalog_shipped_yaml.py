@@ -1,6 +1,7 @@
 """The shipped questionnaires read the same in every YAML parser and match the committed JSON Schema, and the
 schema is what the definition models give."""
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -8,6 +9,7 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
+from survey.catalog.definition import parse_definition
 from survey.catalog.json_schema import schema_text
 from survey.catalog.yaml_lines import read_yaml
 from survey.catalog.yaml_traps import yaml_1_1_traps
@@ -78,3 +80,18 @@ def test_the_schema_refuses_what_the_validator_refuses_in_shape(change, where):
     errors = list(validator().iter_errors(data))
     assert errors
     assert any("/".join(map(str, e.absolute_path)).startswith(where) for e in errors)
+
+
+def test_the_readme_example_validates_reads_the_same_everywhere_and_matches_the_schema():
+    readme = (QUESTIONNAIRES / "README.md").read_text(encoding="utf-8")
+    examples = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "\npages:" in block]
+    assert len(examples) == 1
+    warnings = []
+    definition = parse_definition(examples[0], "README.md", warnings=warnings)
+    assert warnings == []
+    assert {question.type for question in definition.questions()} == {
+        "display", "rating", "single", "multiple", "numeric", "text"
+    }
+    data = YAML(typ="safe", pure=True).load(examples[0])
+    assert yaml.load(examples[0], Loader=yaml.SafeLoader) == data
+    assert list(validator().iter_errors(data)) == []
