@@ -58,3 +58,10 @@ def test_validate_prints_the_warnings_with_file_and_line_and_still_passes(cli, t
     assert result.exit_code == 0, result.stderr
     assert ": ok" in result.stdout
     assert f"{trapped}:{line}: warning: the unquoted text 'Andet?'" in result.stderr
+
+
+def test_a_colon_inside_an_unquoted_text_is_an_error_that_says_to_quote_it():
+    from survey.catalog.yaml_lines import read_yaml
+
+    [(line, message)] = read_yaml("text:\n  da: Bemærk: svar ærligt\n").problems
+    assert line == 2 and "a text that contains ': ' must be quoted" in message
