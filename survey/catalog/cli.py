@@ -22,6 +22,7 @@ from survey.catalog.definition import (
 )
 from survey.catalog.upgrade import upgrade_source
 from survey.catalog.yaml_writer import dump_definition
+from survey.catalog.json_schema import schema_text
 from survey.catalog.limits import oversized
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireVersion, version_by_label, versions_of_network
@@ -211,3 +212,15 @@ def upgrade_command(file: Path, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"{file}: upgraded to format 2 in {out}")
+
+
+@questionnaire_cli.command("schema")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: print).")
+def schema_command(out: Path | None) -> None:
+    """Print or write the JSON Schema of the YAML format (for editors: questionnaires/schema.json)."""
+    text = schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote the JSON Schema of questionnaire definitions to {out}")

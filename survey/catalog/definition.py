@@ -25,7 +25,8 @@ from survey.catalog.rules import (
     well_formed_version,
 )
 from survey.catalog.shape_errors import explain
-from survey.catalog.yaml_lines import Finding, read_yaml
+from survey.catalog.yaml_lines import Finding, LineIndex, read_yaml
+from survey.catalog.yaml_traps import yaml_1_1_traps
 from survey.questions import QUESTION_TYPES, AnyQuestion, Question, RatingQuestion, Scale, TextQuestion
 from survey.questions.base import Frozen, Option, Text
 from survey.questions.conditions import Condition, parse_condition
@@ -245,6 +246,7 @@ def validate_data(
         problems = [Problem(filename, line, message) for line, message in sorted(findings, key=_by_line)]
         raise DefinitionError(problems + inherited)
     if warnings is not None:
+        found_warnings.extend(yaml_1_1_traps(text))
         warnings.extend(Problem(filename, line, message) for line, message in sorted(found_warnings, key=_by_line))
     return definition
 

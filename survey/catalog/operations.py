@@ -68,7 +68,7 @@ def chained_lookup(*lookups: Lookup | None) -> Lookup:
 
 def catalog_exists() -> bool:
     """Whether the database has been migrated: files can be validated and compared before it is."""
-    return sa.inspect(db.engine).has_table(QuestionnaireVersion.__tablename__)
+    return sa.inspect(db.session.connection()).has_table(QuestionnaireVersion.__tablename__)  # in this transaction
 
 
 def validate_source(

@@ -19,6 +19,7 @@ from survey.extensions import db
 
 NOT_ANSWERED = 0
 DONT_KNOW = 255
+NOT_ASKED = 240  # routed past: a question or page whose `shown_if` was false (MODEL2 storage contract)
 BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER primary keys
 
 
