@@ -87,20 +87,20 @@ def codebook_csv(rows: list[CodebookRow]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def codebook_html(rows: list[CodebookRow], *, title: str, language: str, rtl: bool = False) -> bytes:
+def codebook_html(rows: list[CodebookRow], *, title: str, language: str) -> bytes:
     """A standalone HTML page (no scripts, no external resources): a table with a caption and column headers,
-    autoescaped. `language`: the language of the question texts and labels (their cells carry `lang`, and
-    `dir="rtl"` when it is written right to left)."""
+    autoescaped. `language`: the language of the question texts and labels; their cells carry `lang` and
+    `dir="auto"`, so a right-to-left language reads right to left."""
     template = _environment.get_template("codebook.html")
-    return template.render(rows=rows, columns=COLUMNS, title=title, language=language, rtl=rtl,
+    return template.render(rows=rows, columns=COLUMNS, title=title, language=language,
                            not_asked=NOT_ASKED_CODE).encode("utf-8")
 
 
-def codebook_bytes(rows: list[CodebookRow], fmt: str, *, title: str, language: str, rtl: bool = False) -> bytes:
+def codebook_bytes(rows: list[CodebookRow], fmt: str, *, title: str, language: str) -> bytes:
     if fmt == "csv":
         return codebook_csv(rows)
     if fmt == "html":
-        return codebook_html(rows, title=title, language=language, rtl=rtl)
+        return codebook_html(rows, title=title, language=language)
     raise ExportError(f"unsupported codebook format {fmt!r}; use .csv or .html")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from survey.microdata.names import MAX_LENGTH, base_name, is_legal, is_reserved, variable_names
@@ -49,6 +49,7 @@ def test_a_hash_collision_falls_back_to_a_counter():
     assert names["x"] == "x_2"
 
 
+@settings(deadline=None)  # a timing limit would only make a slow machine fail
 @given(st.lists(KEYS, min_size=1, max_size=40, unique=True))
 def test_every_name_is_legal_in_spss_and_stata_and_unique(keys):
     names = variable_names(keys, taken=FIXED_COLUMNS)
