@@ -12,10 +12,10 @@ two exports of the same round cannot be linked row by row and no order of submis
 from __future__ import annotations
 
 import secrets
-import uuid
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import select
 
 from survey.catalog.definition import QuestionnaireDefinition
@@ -66,7 +66,7 @@ def responses_table(survey_round: SurveyRound, *, school: str | None = None) -> 
         raise ValueError(f"{definition.family} {definition.version}: {len(variables)} variables, "
                          f"{len(columns)} value columns")
     fixed = {
-        "response_id": np.array([str(uuid.uuid4()) for _ in range(n)], dtype=object),
+        "response_id": random_ids(n),
         "school": packed["school"][order],
         "program": packed["program"][order],
         "date": packed["date"][order],
@@ -116,39 +116,70 @@ def _positions(definition: QuestionnaireDefinition) -> dict[str, tuple[str, int]
 
 
 def _read(survey_round: SurveyRound, school: str | None) -> dict[str, np.ndarray]:
-    """The round's responses in id order: packed bytes as uint8 matrices, the rest as object arrays of text."""
+    """The round's responses in id order, with one query on the raw DBAPI connection (no per-row type
+    processing): packed bytes as uint8 matrices, the rest as object arrays of text."""
     definition = definition_of(survey_round.version)
     widths = {"answers": 0, "background": 0}
     for question in definition.questions():
         if question.packed:
             widths[question.packed] += question.width
-    query = (select(Response.school_id, Response.program_id, Response.submitted_on, Response.language,
-                    Response.version_id, Response.answers, Response.background)
-             .where(Response.round_id == survey_round.id).order_by(Response.id))
-    if school is not None:
-        query = query.join(School, School.id == Response.school_id).where(School.code == school)
-    rows = db.session.execute(query).all()
-    n = len(rows)
-    columns = list(zip(*rows)) if rows else [()] * 7
     schools = dict(db.session.execute(select(School.id, School.code).where(
         School.network_id == survey_round.network_id)).all())
     programs = dict(db.session.execute(select(Program.id, Program.code).join(School).where(
         School.network_id == survey_round.network_id)).all())
+    sql = ("SELECT school_id, coalesce(program_id, 0), submitted_on, language, version_id, answers, background "
+           f"FROM response WHERE round_id = {int(survey_round.id)}")
+    if school is not None:
+        school_id = next((id_ for id_, code in schools.items() if code == school), 0)
+        sql += f" AND school_id = {int(school_id)}"
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql + " ORDER BY id")
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    n = len(rows)
+    columns = list(zip(*rows)) if rows else [()] * 7
+    del rows
+    version_ids = np.array(columns[4], dtype=np.int64)
     versions = {version.id: version_label(version) for version in db.session.scalars(
-        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(set(columns[4]) or {0})))}
+        select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(set(version_ids.tolist()) or {0})))}
     return {
-        "school": _mapped(columns[0], schools),
-        "program": _mapped(columns[1], programs),
-        "date": _mapped(columns[2], {day: day.isoformat() for day in set(columns[2])}),
-        "language": np.array(columns[3], dtype=object),
-        "version": _mapped(columns[4], versions),
+        "school": _mapped(np.array(columns[0], dtype=np.int64), schools),
+        "program": _mapped(np.array(columns[1], dtype=np.int64), programs),
+        "date": _texts(columns[2], str),  # SQLite keeps ISO text; PostgreSQL gives dates: both print ISO
+        "language": _texts(columns[3], str),
+        "version": _mapped(version_ids, versions),
         "answers": _matrix(columns[5], n, widths["answers"], survey_round),
         "background": _matrix(columns[6], n, widths["background"], survey_round),
     }
 
 
-def _mapped(values, lookup: dict) -> np.ndarray:
-    return np.array([lookup.get(value) for value in values], dtype=object)
+def _mapped(ids: np.ndarray, lookup: dict) -> np.ndarray:
+    """Each id's text (None where the lookup has none), looked up once per distinct id."""
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    texts = np.array([lookup.get(value) for value in distinct.tolist()] + [None], dtype=object)
+    return texts[inverse.reshape(-1)] if len(ids) else np.empty(0, dtype=object)
+
+
+def _texts(values, convert) -> np.ndarray:
+    """A column of few distinct values as text, each distinct value converted once."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    texts = np.array([convert(value) for value in uniques] + [None], dtype=object)
+    return texts[codes]
+
+
+def random_ids(n: int) -> np.ndarray:
+    """n random UUIDs (version 4, RFC 4122 variant) as text, from the operating system's entropy."""
+    raw = np.frombuffer(secrets.token_bytes(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    hexed = np.frombuffer(raw.tobytes().hex().encode("ascii"), dtype="S1").reshape(n, 32)
+    dash = np.full((n, 1), b"-", dtype="S1")
+    parts = [hexed[:, 0:8], dash, hexed[:, 8:12], dash, hexed[:, 12:16], dash, hexed[:, 16:20], dash,
+             hexed[:, 20:32]]
+    joined = np.ascontiguousarray(np.concatenate(parts, axis=1)).view("S36").reshape(n)
+    return joined.astype("U36").astype(object)
 
 
 def _matrix(values, n: int, width: int, survey_round: SurveyRound) -> np.ndarray:

@@ -21,8 +21,9 @@ from survey.microdata.names import variable_names
 NOT_ASKED = -np.inf
 """In a value column: the question was not asked (routed past)."""
 NOT_ASKED_CODE = -999
-"""The code of "not asked" in CSV, XLSX, Parquet and SPSS. Non-substantive codes lie in -99..999 and rating
-codes in 1..11; option codes and numeric answers equal to it are refused (`check_codes`)."""
+"""The code of "not asked" in CSV, XLSX, Parquet and SPSS: outside every code a definition may give (rating
+points 1..11; option and non-substantive codes -99..999, survey.catalog.rules.EXPORT_CODE_RANGE). A numeric
+answer equal to it is refused by those writers (Stata's `.a` cannot collide)."""
 NOT_ASKED_LABEL = "not asked"
 STATA_NOT_ASKED = "a"
 """Stata's extended missing value `.a` = not asked; `.` = no answer."""
@@ -70,12 +71,6 @@ class Variable:
         """Every labelled code: substantive, then non-substantive."""
         return {**self.value_labels, **self.missing}
 
-    def check_codes(self) -> None:
-        """Refuse a definition whose codes would read as "not asked"."""
-        if NOT_ASKED_CODE in self.labels():
-            raise ExportError(f"{self.key}: code {NOT_ASKED_CODE} is reserved for 'not asked' in exports; "
-                              "give the option another code")
-
 
 @dataclass(frozen=True)
 class FixedColumn:
@@ -102,8 +97,6 @@ def named(variables: Iterable[Variable]) -> list[Variable]:
     """The variables with their export names (survey/microdata/names.py), in the order given."""
     variables = list(variables)
     names = variable_names((v.source for v in variables), taken=FIXED_COLUMNS)
-    for variable in variables:
-        variable.check_codes()
     return [replace(variable, name=names[variable.source]) for variable in variables]
 
 

@@ -231,13 +231,15 @@ def _codebook_sheet(workbook, rows: list[dict]) -> None:
 # --- SPSS and Stata -------------------------------------------------------------------------------------------
 
 def _fixed_frame(table: ResponseTable) -> dict[str, object]:
+    """The fixed columns for pyreadstat: text as object Series (pyreadstat walks the rows in Python, and plain
+    str objects are the fastest to hand it), the date as dates."""
     data: dict[str, object] = {}
     for name, values in table.fixed.items():
         series = pd.Series(values, dtype="object")
         if name == "date":
             data[name] = series.map(dt.date.fromisoformat, na_action="ignore")
         else:
-            data[name] = series.fillna("").astype(str)
+            data[name] = series.where(series.notna(), "").astype(object)
     return data
 
 

@@ -60,3 +60,10 @@ def test_every_name_is_legal_in_spss_and_stata_and_unique(keys):
     lowered = [name.lower() for name in names.values()]
     assert len(set(lowered)) == len(lowered) and not set(lowered) & set(FIXED_COLUMNS)
     assert variable_names(keys, taken=FIXED_COLUMNS) == names  # deterministic
+
+
+def test_the_not_asked_code_is_outside_every_code_a_definition_may_give():
+    from survey.catalog.rules import EXPORT_CODE_RANGE
+    from survey.microdata.variables import NOT_ASKED_CODE
+
+    assert not EXPORT_CODE_RANGE[0] <= NOT_ASKED_CODE <= EXPORT_CODE_RANGE[1] and not 1 <= NOT_ASKED_CODE <= 11
