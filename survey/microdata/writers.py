@@ -304,7 +304,7 @@ def _write_dta(table: ResponseTable, path: Path, _codebook) -> None:
     value_labels, missing = {}, {}
     for variable, values in zip(table.variables, table.columns):
         not_asked = np.isneginf(values)
-        if not_asked.any():
+        if variable.routed or not_asked.any():  # `.a` labelled and declared even where nobody was routed past
             column = values.astype(object)
             column[not_asked] = STATA_NOT_ASKED
             data[variable.name] = column

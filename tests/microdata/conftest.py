@@ -142,8 +142,8 @@ def exported_round(version, make_school, db_session, network):
 
     own = db_session.scalar(school_by_code(network.id, "STAFFSCH")) or make_school("STAFFSCH", programs=("EL",))
     other = make_school("OTHER", programs=("EL", "SMED"))
-    survey_round = SurveyRound(network=network, version=version, name="Trivsel 2027", opens_on=date(2027, 1, 1),
-                               closes_on=date(2027, 3, 1), schools=[own, other])
+    survey_round = SurveyRound(network=network, version=version, name="Trivsel 2027", opens_on=date(2026, 1, 1),
+                               closes_on=date(2026, 3, 1), schools=[own, other])
     db_session.add(survey_round)
     db_session.flush()
     rows = [
@@ -160,7 +160,7 @@ def exported_round(version, make_school, db_session, network):
         program_row = next(p for p in school.programs if p.code == program) if program else None
         response = Response(round_id=survey_round.id, school_id=school.id,
                             program_id=program_row.id if program_row else None, version_id=version.id,
-                            language=language, submitted_on=date(2027, 2, 1), answers=answers,
+                            language=language, submitted_on=date(2026, 2, 1), answers=answers,
                             background=background)
         response.free_text_answers.append(FreeTextAnswer(question_key="comments", text=SECRET))
         db_session.add(response)

@@ -206,3 +206,11 @@ def test_an_admin_of_another_network_gets_404(client, login, exported_round, mak
     for path in ("responses.sav", "responses.dta", "responses.xlsx", "codebook.csv", "codebook.html"):
         response = client.get(f"/admin/rounds/{exported_round.id}/{path}")
         assert response.status_code == 404 and b"STAFFSCH" not in response.data
+
+
+def test_the_results_page_links_every_format_and_the_codebook(client, login, admin, exported_round):
+    login(admin)
+    page = client.get("/admin/results").text
+    for fmt in ("csv", "xlsx", "parquet", "sav", "dta"):
+        assert f"/admin/rounds/{exported_round.id}/responses.{fmt}" in page
+    assert f"/admin/rounds/{exported_round.id}/codebook.html" in page

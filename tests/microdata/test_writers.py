@@ -159,3 +159,11 @@ def test_bytes_for_a_download(tmp_path):
 def test_spss_missing_declaration_fits_spss_limits(missing, routed, substantive, expected):
     variable = Variable("x", "x", "rating", "x", "1-5", substantive, missing, routed=routed)
     assert spss_missing(variable) == expected
+
+
+def test_stata_labels_not_asked_even_when_nobody_was_routed_past(tmp_path):
+    table = small_table()
+    table.columns[0][2] = 3  # every respondent saw teaching.explains this time
+    data, meta = pyreadstat.read_dta(write_table(table, tmp_path / "r.dta"), user_missing=True)
+    assert data["teaching_explains"].tolist()[2] == 3
+    assert meta.variable_value_labels["teaching_explains"]["a"] == "not asked"
