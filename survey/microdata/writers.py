@@ -52,6 +52,7 @@ MEDIA_TYPES = {
 EXCEL_MAX_ROWS = 1_048_576
 """Rows in one Excel sheet, the header row included."""
 EXCEL_MAX_COLUMNS = 16_384
+_NEVER_FORMULAS = frozenset({"response_id", "date"})  # hexadecimal UUIDs and ISO dates: nothing to escape
 _XLSX_CHUNK = 4096  # rows turned into Python values at a time: bounded memory
 SPSS_LABEL_BYTES = 256
 SPSS_VALUE_LABEL_BYTES = 120
@@ -129,7 +130,7 @@ def _refuse_colliding_numbers(table: ResponseTable) -> None:
 def _arrow_table(table: ResponseTable, *, escape: bool) -> pa.Table:
     arrays, names = [], []
     for name, values in table.fixed.items():
-        arrays.append(_text_array(values, escape))
+        arrays.append(_text_array(values, escape and name not in _NEVER_FORMULAS))
         names.append(name)
     for variable, values in zip(table.variables, table.columns):
         coded = _coded(values)
