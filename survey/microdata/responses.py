@@ -50,7 +50,7 @@ def responses_table(survey_round: SurveyRound, *, school: str | None = None) -> 
     """Every submitted response of the round (with `school`: only that school's), shuffled, with random ids."""
     definition = definition_of(survey_round.version)
     variables = export_variables(definition)
-    packed = _read(survey_round, school)
+    packed = _read(survey_round, definition, school)
     n = len(packed["school"])
     order = np.random.default_rng(secrets.randbits(128)).permutation(n)
     answers, background = packed["answers"][order], packed["background"][order]
@@ -115,10 +115,10 @@ def _positions(definition: QuestionnaireDefinition) -> dict[str, tuple[str, int]
     return positions
 
 
-def _read(survey_round: SurveyRound, school: str | None) -> dict[str, np.ndarray]:
+def _read(survey_round: SurveyRound, definition: QuestionnaireDefinition,
+          school: str | None) -> dict[str, np.ndarray]:
     """The round's responses in id order, with one query on the raw DBAPI connection (no per-row type
     processing): packed bytes as uint8 matrices, the rest as object arrays of text."""
-    definition = definition_of(survey_round.version)
     widths = {"answers": 0, "background": 0}
     for question in definition.questions():
         if question.packed:
