@@ -29,8 +29,8 @@ class SingleChoiceQuestion(Question):
         return option.code if option.code is not None else (self.options or []).index(option) + 1
 
     # --- storage (survey.responses) --------------------------------------------------------------------------
-    # One byte in `Response.background`: 0 no answer, i the i-th option (1-based), 240 not asked; with
-    # `source: program` always 0 (the program is the response's `program_id`).
+    # One byte in `Response.background`: 0 no answer, i the i-th option (1-based), 240 not asked. The program
+    # question is answered by `Response.program_id`: its byte is always 0.
 
     width: ClassVar[int] = 1
 

@@ -24,7 +24,7 @@ class NumericQuestion(Question):
 
     # --- storage (survey.responses) --------------------------------------------------------------------------
     # In `Response.background`: a status byte (0 no answer, 1 answered, 240 not asked), then the number as a
-    # little-endian float64.
+    # float64, little-endian (0.0 unless answered).
 
     width: ClassVar[int] = 9
 
