@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from survey.questions.base import Frozen, Question, Text
+import numpy as np
+
+from survey.microdata.variables import NOT_ASKED as EXPORT_NOT_ASKED
+from survey.microdata.variables import Variable
+from survey.questions.base import NON_SUBSTANTIVE_BASE, NOT_ASKED, Frozen, Question, Text
 
 
 class NonSubstantive(Frozen):
@@ -72,3 +76,37 @@ class RatingQuestion(Question):
     equivalent_scale: str | None = None
 
     packed: ClassVar[str] = "answers"
+
+    # --- storage (survey.responses) --------------------------------------------------------------------------
+    # One byte in `Response.answers`: 0 no answer, 1..points the code as given (before any reverse flip),
+    # 255 - j the scale's j-th non-substantive option (255: the first, format 1's "don't know"), 240 not asked.
+
+    width: ClassVar[int] = 1
+
+    # --- export (survey.microdata) ---------------------------------------------------------------------------
+    # One variable: the code as given (1..k, k the most positive, before any reverse flip), each
+    # non-substantive option its own code. Value labels: every labelled point (a scale labelled only at its ends
+    # labels 1 and k) and the non-substantive options.
+
+    def export_variables(self, definition, page) -> list[Variable]:
+        scale = definition.scale_of(self)
+        language = definition.default_language
+        labels = {}
+        for code in range(1, scale.points + 1):
+            label = scale.point_label(code, language, language)
+            if label is not None:
+                labels[code] = label
+        missing = {option.code: definition.text(option.label, language) for option in scale.non_substantive}
+        dimensions = ", ".join(d.key for d in definition.dimensions if self.key in d.items)
+        return [self._export_variable(
+            definition, page, values=f"1-{scale.points} ({scale.points} = most positive)", value_labels=labels,
+            missing=missing, measure="ordinal", dimension=dimensions, reverse=self.reverse)]
+
+    def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
+        scale = definition.scale_of(self)
+        codes = np.full(256, np.nan)
+        codes[1:scale.points + 1] = np.arange(1, scale.points + 1)
+        for j, option in enumerate(scale.non_substantive):
+            codes[NON_SUBSTANTIVE_BASE - j] = option.code
+        codes[NOT_ASKED] = EXPORT_NOT_ASKED
+        return [codes[packed[:, 0]]]
