@@ -25,7 +25,7 @@ from survey.catalog.rules import (
     well_formed_version,
 )
 from survey.catalog.shape_errors import explain
-from survey.catalog.yaml_lines import Finding, LineIndex, read_yaml
+from survey.catalog.yaml_lines import Finding, read_yaml
 from survey.catalog.yaml_traps import yaml_1_1_traps
 from survey.questions import QUESTION_TYPES, AnyQuestion, Question, RatingQuestion, Scale, TextQuestion
 from survey.questions.base import Frozen, Option, Text
