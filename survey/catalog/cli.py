@@ -16,9 +16,14 @@ from survey.catalog.definition import (
     DefinitionError,
     Problem,
     QuestionnaireDefinition,
+    format_one,
     load_definition,
+    parse_definition,
     sibling_lookup,
 )
+from survey.catalog.upgrade import upgrade_definition
+from survey.catalog.yaml_lines import read_yaml
+from survey.catalog.yaml_writer import dump_definition
 from survey.catalog.limits import oversized
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireVersion, version_by_label, versions_of_network
@@ -74,10 +79,9 @@ def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             continue
-        items = sum(len(d.items) for d in definition.dimensions)
         click.echo(
             f"{path}: ok — {definition.family} {definition.version}, {len(definition.dimensions)} dimensions, "
-            f"{items} items, languages {', '.join(definition.languages)}"
+            f"{len(definition.rating_items())} items, languages {', '.join(definition.languages)}"
         )
     if failed:
         sys.exit(1)
@@ -179,3 +183,31 @@ def withdraw_command(family: str, version: str, network_name: str | None) -> Non
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"withdrew {found.label}")
+
+
+@questionnaire_cli.command("upgrade")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: print).")
+def upgrade_command(file: Path, out: Path | None) -> None:
+    """Convert a format-1 definition (one scale, items inside dimensions) to format 2, keeping every key, text
+    and lineage; the result is validated before it is written."""
+    document = read_yaml(_source(file))
+    if document.problems or not isinstance(document.data, dict):
+        for line, message in document.problems or [(1, "expected a questionnaire definition")]:
+            click.echo(f"{file}:{line}: {message}", err=True)
+        sys.exit(1)
+    if format_one(document.data) is None:
+        click.echo(f"{file}: already in format 2: nothing to do", err=True)
+        sys.exit(1)
+    text = dump_definition(upgrade_definition(document.data))
+    try:
+        parse_definition(text, str(out or file))
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"{file}: upgraded to format 2 in {out}")

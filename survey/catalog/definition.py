@@ -13,101 +13,118 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from functools import cached_property
+
+from pydantic import ValidationError
 
 from survey.catalog.limits import oversized, prescan
-from survey.catalog.rules import check_against_previous, check_definition, well_formed_version
+from survey.catalog.rules import (
+    check_against_previous,
+    check_definition,
+    warn_against_previous,
+    well_formed_version,
+)
 from survey.catalog.shape_errors import explain
 from survey.catalog.yaml_lines import Finding, LineIndex, read_yaml
+from survey.questions import QUESTION_TYPES, AnyQuestion, Question, RatingQuestion, Scale, TextQuestion
+from survey.questions.base import Frozen, Option, Text
+from survey.questions.conditions import Condition, parse_condition
+from survey.questions.rating import NonSubstantive
 
-Text = dict[str, str]
-"""One text in every language of the questionnaire, keyed by language code."""
-
-
-class _Frozen(BaseModel):
-    """Settings shared by every part of a definition.
-
-    Unknown fields are errors (a typo must not be silently ignored); values are never coerced from another YAML
-    type (`reverse: "no"` is a mistake, not False); strings are stripped and may not be empty, so formatting
-    choices such as a block scalar's final newline never change content or checksum.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, str_strip_whitespace=True, str_min_length=1)
+FORMAT = 2
+"""The format of definitions this code reads (questionnaires/README.md); format 1 files are converted by
+`benchlearn questionnaire upgrade`."""
 
 
-class Scale(_Frozen):
-    """The one answer scale of all rating items; answers are coded 1..points, `points` the most positive."""
+class Page(Frozen):
+    """What the respondent sees on one screen; `shown_if` skips the whole page; `randomise` shuffles its
+    questions per respondent (display texts keep their place)."""
 
-    points: int
-    labels: dict[str, list[str]]
-    dont_know: Text | None = None
-
-
-class Item(_Frozen):
     key: str
-    text: Text
-    reverse: bool = False
-    required: bool = True
-    lineage: str | None = None
-    replaces: str | None = None
+    title: Text | None = None
+    shown_if: str | None = None
+    randomise: bool = False
+    questions: list[AnyQuestion]
 
-    def previous_key(self) -> str | None:
-        """The key of the previous version's item that this item continues; None for a new item."""
-        if self.lineage in (None, "new"):
-            return None
-        return self.key if self.lineage == "same" else self.lineage
+    @cached_property
+    def condition(self) -> Condition | None:
+        return None if self.shown_if is None else parse_condition(self.shown_if)
 
 
-class Dimension(_Frozen):
+class Dimension(Frozen):
+    """A group of rating items whose scores average into an index; independent of the pages."""
+
     key: str
     title: Text
-    items: list[Item]
+    items: list[str]
 
 
-class Option(_Frozen):
-    key: str
-    label: Text
-
-
-class BackgroundQuestion(_Frozen):
-    """A question about the respondent; its options are listed here or come from `source`."""
-
-    key: str
-    text: Text
-    required: bool = False
-    source: Literal["program"] | None = None
-    options: list[Option] | None = None
-
-
-class FreeTextQuestion(_Frozen):
-    key: str
-    text: Text
-
-
-class QuestionnaireDefinition(_Frozen):
-    family: Literal["student", "staff", "company"]
+class QuestionnaireDefinition(Frozen):
+    format: Literal[2] = 2
+    family: str
+    audience: Literal["student", "staff", "company", "other"] = "other"
     version: str
     previous: str | None = None
+    default_language: str
     languages: list[str]
     title: Text
     intro: Text
-    scale: Scale
-    overall: str
+    interface: dict[str, dict[str, str]] = {}
+    scales: dict[str, Scale]
+    pages: list[Page]
     dimensions: list[Dimension]
-    background: list[BackgroundQuestion] = []
-    free_text: list[FreeTextQuestion] = []
+    overall: str | None = None
 
-    def items(self) -> Iterator[tuple[Dimension, Item]]:
-        """Every rating item with its dimension, in the order respondents see them."""
+    def questions(self) -> Iterator[Question]:
+        """Every question, display texts included, in the order of the pages."""
+        for page in self.pages:
+            yield from page.questions
+
+    @cached_property
+    def _by_key(self) -> dict[str, Question]:
+        return {question.key: question for question in self.questions()}
+
+    @cached_property
+    def _page_by_key(self) -> dict[str, Page]:
+        return {question.key: page for page in self.pages for question in page.questions}
+
+    def question(self, key: str) -> Question:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.family} {self.version} has no question {key!r}") from None
+
+    def page_of(self, key: str) -> Page:
+        """The page on which question `key` stands."""
+        return self._page_by_key[key]
+
+    @cached_property
+    def _rating_items(self) -> tuple[RatingQuestion, ...]:
+        return tuple(question for question in self.questions() if isinstance(question, RatingQuestion))
+
+    def rating_items(self) -> list[RatingQuestion]:
+        """The rating items in page order: the order of `Response.answers`, one byte each."""
+        return list(self._rating_items)
+
+    def background_questions(self) -> list[Question]:
+        """The other packed questions (single, multiple, numeric) in page order: the order of
+        `Response.background`."""
+        return [question for question in self.questions() if question.packed == "background"]
+
+    def text_questions(self) -> list[TextQuestion]:
+        return [question for question in self.questions() if isinstance(question, TextQuestion)]
+
+    def items(self) -> Iterator[tuple[Dimension, RatingQuestion]]:
+        """Every rating item of a dimension with its dimension, in the order of the dimensions."""
         for dimension in self.dimensions:
-            for item in dimension.items:
-                yield dimension, item
+            for key in dimension.items:
+                yield dimension, self.item(key)
 
-    def item(self, key: str) -> Item:
-        for _, item in self.items():
-            if item.key == key:
-                return item
-        raise KeyError(f"{self.family} {self.version} has no item {key!r}")
+    def item(self, key: str) -> RatingQuestion:
+        question = self._by_key.get(key)
+        if not isinstance(question, RatingQuestion):
+            raise KeyError(f"{self.family} {self.version} has no rating item {key!r}")
+        return question
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:
@@ -115,13 +132,28 @@ class QuestionnaireDefinition(_Frozen):
                 return dimension
         raise KeyError(f"{self.family} {self.version} has no dimension {key!r}")
 
+    def dimension_of(self, key: str) -> Dimension | None:
+        """The dimension a rating item belongs to; None when it is reported as an item only."""
+        return next((dimension for dimension in self.dimensions if key in dimension.items), None)
+
+    def scale_of(self, item: RatingQuestion | str) -> Scale:
+        """The scale of a rating item (or of the item with that key)."""
+        question = self.item(item) if isinstance(item, str) else item
+        return self.scales[question.scale]
+
+    def text(self, text: Text | None, language: str) -> str:
+        """`text` in `language`, or in the default language where this text has no translation."""
+        if text is None:
+            return ""
+        return text.get(language) or text[self.default_language]
+
 
 PreviousLookup = Callable[[str, str], QuestionnaireDefinition | None]
 """Given (family, version), the definition of that version, or None when it is not known."""
 
 _FIELD_NAMES = frozenset(
     name
-    for model in (QuestionnaireDefinition, Scale, Dimension, Item, BackgroundQuestion, Option, FreeTextQuestion)
+    for model in (QuestionnaireDefinition, Scale, NonSubstantive, Page, Dimension, Option, *QUESTION_TYPES.values())
     for name in model.model_fields
 )
 
@@ -144,7 +176,7 @@ class DefinitionError(Exception):
 
 
 def parse_definition(
-    text: str, filename: str, previous_lookup: PreviousLookup | None = None
+    text: str, filename: str, previous_lookup: PreviousLookup | None = None, warnings: list[Problem] | None = None
 ) -> QuestionnaireDefinition:
     """Read and check a definition; raise DefinitionError with every problem, sorted by line.
 
@@ -152,6 +184,7 @@ def parse_definition(
     Problems of shape (YAML syntax, duplicate keys, unknown, missing or mistyped fields) come first: the rules
     need a well-shaped definition, so they run once the shape is right. `previous_lookup` resolves `previous`
     for the checks across versions; without one (the caller cannot resolve versions) those checks are skipped.
+    Warnings (the definition is usable, but probably not what its author meant) are appended to `warnings`.
     """
     too_wild = prescan(text)
     if too_wild is not None:
@@ -161,21 +194,43 @@ def parse_definition(
     definition = None
     if document.data is None and not findings:
         findings.append((1, "the file is empty: expected a questionnaire definition"))
+    elif document.data is not None and format_one(document.data):
+        findings.append((1, format_one(document.data)))
     elif document.data is not None:
         try:
             definition = QuestionnaireDefinition.model_validate(document.data)
         except ValidationError as error:
             findings.extend(explain(detail, document.lines, _FIELD_NAMES) for detail in error.errors())
+    found_warnings: list[Finding] = []
     inherited: list[Problem] = []
     if definition is not None:
         findings.extend(check_definition(definition, document.lines.line))
         if previous_lookup is not None:
-            across, inherited = _check_previous(definition, previous_lookup, document.lines)
+            across, inherited, across_warnings = _check_previous(definition, previous_lookup, document.lines)
             findings.extend(across)
+            found_warnings.extend(across_warnings)
     if findings or definition is None:
         problems = [Problem(filename, line, message) for line, message in sorted(findings, key=_by_line)]
         raise DefinitionError(problems + inherited)
+    if warnings is not None:
+        warnings.extend(Problem(filename, line, message) for line, message in sorted(found_warnings, key=_by_line))
     return definition
+
+
+def format_one(data: object) -> str | None:
+    """A message when `data` is a definition in format 1 (one `scale`, items inside dimensions, `background` and
+    `free_text` sections), which this code no longer reads; None otherwise."""
+    if not isinstance(data, dict) or "pages" in data:
+        return None
+    if {"scale", "background", "free_text"} & data.keys() or (
+        isinstance(data.get("dimensions"), list)
+        and any(isinstance(d, dict) and any(isinstance(i, dict) for i in d.get("items") or []) for d in data["dimensions"])
+    ):
+        return (
+            "this definition is in format 1 (one `scale`, items inside dimensions, `background`, `free_text`): "
+            "convert it to format 2 with `benchlearn questionnaire upgrade FILE`"
+        )
+    return None
 
 
 def _by_line(finding: Finding) -> int:
@@ -184,24 +239,28 @@ def _by_line(finding: Finding) -> int:
 
 def _check_previous(
     definition: QuestionnaireDefinition, previous_lookup: PreviousLookup, lines: LineIndex
-) -> tuple[list[Finding], list[Problem]]:
-    """Resolve `previous` and check this version against it: this file's findings, and inherited problems.
+) -> tuple[list[Finding], list[Problem], list[Finding]]:
+    """Resolve `previous` and check this version against it: this file's findings, inherited problems, and
+    warnings.
 
     When the previous version does not validate, its own problems are inherited: they are reported after this
     file's, naming their own file, so a broken chain of versions reads from the top down.
     """
     previous = definition.previous
     if previous is None or previous == definition.version or not well_formed_version(previous):
-        return [], []  # a first version, or a `previous` already reported as wrong
+        return [], [], []  # a first version, or a `previous` already reported as wrong
     where = lines.line(("previous",))
     named = f"previous version {previous!r} of family {definition.family!r}"
     try:
         found = previous_lookup(definition.family, previous)
     except DefinitionError as error:
-        return [(where, f"{named} does not validate: fix {error.problems[0].file} first")], error.problems
+        return [(where, f"{named} does not validate: fix {error.problems[0].file} first")], error.problems, []
     if found is None:
-        return [(where, f"{named} is not known: publish it first or put it beside this file")], []
-    return list(check_against_previous(definition, found, lines.line)), []
+        return [(where, f"{named} is not known: publish it first or put it beside this file")], [], []
+    return (
+        list(check_against_previous(definition, found, lines.line)), [],
+        list(warn_against_previous(definition, found, lines.line)),
+    )
 
 
 def load_definition(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from survey.catalog.definition import Dimension, Item, QuestionnaireDefinition
+from survey.catalog.definition import Dimension, QuestionnaireDefinition
+from survey.questions import RatingQuestion as Item
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class _Lineage:
         if dimension.key not in {each.key for each in self.old.dimensions}:
             return [f"dimension is new in {self.new.version}"]
         reasons = []
-        for item in dimension.items:
+        for item in map(self.new.item, dimension.items):
             was = self.continues.get(item.key)
             if was is None:
                 added = f"item {item.key} added"
@@ -142,7 +143,7 @@ class _Lineage:
                 reasons.append(f"item {item.key} moved in from {self.old_dimension[was.key]}")
             elif item.reverse != was.reverse:
                 reasons.append(f"item {item.key} reverse flag changed")
-        for item in self.old.dimension(dimension.key).items:
+        for item in map(self.old.item, self.old.dimension(dimension.key).items):
             successor = self.carried_to.get(item.key)
             replacement = self.replaced_by.get(item.key)
             if successor is not None and self.new_dimension[successor] != dimension.key:
@@ -164,11 +165,10 @@ def _other_changes(
             ("languages", old.languages, new.languages),
             ("title", old.title, new.title),
             ("intro", old.intro, new.intro),
-            ("scale labels", old.scale.labels, new.scale.labels),
-            ("\"don't know\" option", old.scale.dont_know, new.scale.dont_know),
+            ("scales", old.scales, new.scales),
             ("overall dimension", old.overall, new.overall),
-            ("background questions", old.background, new.background),
-            ("free-text questions", old.free_text, new.free_text),
+            ("background questions", old.background_questions(), new.background_questions()),
+            ("free-text questions", old.text_questions(), new.text_questions()),
         )
         if before != after
     ]

@@ -64,7 +64,7 @@ class QuestionnaireVersion(db.Model):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
     title: Mapped[dict] = mapped_column(JSON)
     languages: Mapped[list] = mapped_column(JSON)
-    scale_points: Mapped[int]
+    scale_points: Mapped[int]  # the most points of any of its scales
     content: Mapped[str] = mapped_column(Text)  # canonical JSON of the definition; the checksum is over it
     source: Mapped[str] = mapped_column(Text)  # the YAML as published, for download and audit
     checksum: Mapped[str] = mapped_column(String(64))  # two networks may publish the same content
@@ -141,12 +141,12 @@ class BackgroundQuestion(db.Model):
     __table_args__ = (
         UniqueConstraint("version_id", "key"),
         UniqueConstraint("version_id", "position"),
-        CheckConstraint("source IS NOT NULL OR options IS NOT NULL", name="has_answers"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id", ondelete="RESTRICT"))
     key: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(16), default="single")  # single, multiple or numeric
     position: Mapped[int]
     text: Mapped[dict] = mapped_column(JSON)
     source: Mapped[str | None] = mapped_column(String(20))

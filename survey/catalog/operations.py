@@ -111,7 +111,7 @@ def publish_definition(
         previous=previous,
         title=dict(definition.title),
         languages=list(definition.languages),
-        scale_points=definition.scale.points,
+        scale_points=max(scale.points for scale in definition.scales.values()),
         content=canonical_json(definition),
         source=source,
         checksum=digest,
@@ -126,35 +126,39 @@ def publish_definition(
 
 
 def _add_content(version: QuestionnaireVersion, definition: QuestionnaireDefinition, previous) -> None:
+    """The relational copy of the content that queries join on: dimensions and items with their lineage ids,
+    and the other questions in storage order."""
     previous_lineage = {item.key: item.lineage for item in previous.items} if previous else {}
-    position = 0
+    dimension_of = {}
     for dim_position, dim in enumerate(definition.dimensions):
         dimension = Dimension(key=dim.key, position=dim_position, title=dict(dim.title), is_overall=dim.key == definition.overall)
         version.dimensions.append(dimension)
-        for item in dim.items:
-            row = Item(
-                key=item.key,
-                position=position,
-                text=dict(item.text),
-                reverse=item.reverse,
-                required=item.required,
-                lineage=item_lineage(definition, item.key, item.lineage, previous_lineage),
-            )
-            version.items.append(row)
-            dimension.items.append(row)
-            position += 1
-    for q_position, question in enumerate(definition.background):
+        dimension_of.update((key, dimension) for key in dim.items)
+    for position, item in enumerate(definition.rating_items()):
+        row = Item(
+            key=item.key,
+            position=position,
+            text=dict(item.text),
+            reverse=item.reverse,
+            required=item.required,
+            lineage=item_lineage(definition, item.key, item.lineage, previous_lineage),
+        )
+        version.items.append(row)
+        dimension_of[item.key].items.append(row)
+    for q_position, question in enumerate(definition.background_questions()):
+        options = getattr(question, "options", None)
         version.background_questions.append(
             BackgroundQuestion(
                 key=question.key,
+                type=question.type,
                 position=q_position,
                 text=dict(question.text),
-                source=question.source,
-                options=[option.model_dump(mode="json") for option in question.options] if question.options else None,
+                source=getattr(question, "source", None),
+                options=[option.model_dump(mode="json") for option in options] if options else None,
                 required=question.required,
             )
         )
-    for q_position, question in enumerate(definition.free_text):
+    for q_position, question in enumerate(definition.text_questions()):
         version.free_text_questions.append(FreeTextQuestion(key=question.key, position=q_position, text=dict(question.text)))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic_core import ErrorDetails
 
 from survey.catalog.yaml_lines import Finding, LineIndex, Path, describe
+from survey.questions import QUESTION_TYPES
 
 _EXPECTED = {
     "string_type": "expected a string",
@@ -26,8 +27,15 @@ _EXPECTED = {
 
 def explain(error: ErrorDetails, lines: LineIndex, field_names: Collection[str]) -> Finding:
     """One pydantic error as (line, message); `field_names` are the known fields, to suggest for a typo."""
-    loc = tuple(error["loc"])
+    loc = _without_tags(tuple(error["loc"]))
     kind = error["type"]
+    if kind == "union_tag_not_found":
+        return lines.line(loc), _at(loc, f"field 'type' is required: one of {', '.join(QUESTION_TYPES)}")
+    if kind == "union_tag_invalid":
+        given = error.get("ctx", {}).get("tag")
+        return lines.line((*loc, "type")), _at(
+            (*loc, "type"), f"unknown question type {given!r}: one of {', '.join(QUESTION_TYPES)}"
+        )
     if kind == "missing":
         return lines.line(loc[:-1]), _at(loc[:-1], f"field '{loc[-1]}' is required")
     if kind == "extra_forbidden":
@@ -38,6 +46,15 @@ def explain(error: ErrorDetails, lines: LineIndex, field_names: Collection[str])
     if loc and loc[-1] == "[key]":
         return lines.line(loc[:-1]), _at(loc[:-1], f"this key {_expectation(error)}")
     return lines.line(loc), _at(loc, _expectation(error))
+
+
+def _without_tags(loc: tuple) -> tuple:
+    """Pydantic names the chosen question type in the location (`questions, 2, 'rating', 'scale'`); the file
+    has no such step."""
+    return tuple(
+        step for i, step in enumerate(loc)
+        if not (step in QUESTION_TYPES and i >= 2 and loc[i - 2] == "questions" and isinstance(loc[i - 1], int))
+    )
 
 
 def _at(path: Path, message: str) -> str:

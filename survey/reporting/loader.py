@@ -27,9 +27,9 @@ def report_language(school) -> str:
 
 def scale_labels(definition, language: str) -> list[str]:
     """The questionnaire's own answer labels 1..k in `language` (else Danish, else its first language)."""
-    labels = definition.scale.labels
-    chosen = labels.get(language) or labels.get("da") or next(iter(labels.values()), None)
-    return list(chosen) if chosen else [str(i) for i in range(1, definition.scale.points + 1)]
+    scale = definition.scale_of(definition.rating_items()[0])
+    return [scale.point_label(code, language, definition.default_language) or str(code)
+            for code in range(1, scale.points + 1)]
 
 
 def group_names(school, version, language: str) -> dict[str, dict[str, str]]:
@@ -67,7 +67,7 @@ def school_comments(survey_round, school, definition, language: str) -> list[tup
     for key, text in rows:
         if text and text.strip():
             by_question.setdefault(key, []).append(text.strip())
-    questions = [(q.key, _text(q.text, language, q.key)) for q in definition.free_text]
+    questions = [(q.key, _text(q.text, language, q.key)) for q in definition.text_questions()]
     known = {key for key, _ in questions}
     questions += [(key, key) for key in by_question if key not in known]  # a key no longer asked
     return [(title, sorted(by_question[key], key=str.casefold)) for key, title in questions if by_question.get(key)]

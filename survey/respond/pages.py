@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
 from survey.catalog.definition import QuestionnaireDefinition
+from survey.questions import RatingQuestion, Scale, SingleChoiceQuestion, TextQuestion
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program
@@ -203,47 +204,51 @@ class Questionnaire:
         return list(self.definition.languages)
 
 
-def _scale_options(definition: QuestionnaireDefinition) -> tuple[Option, ...]:
-    scale = definition.scale
+def _scale_options(definition: QuestionnaireDefinition, scale: Scale) -> tuple[Option, ...]:
     options = [
-        Option(str(point), {lang: labels[point - 1] for lang, labels in scale.labels.items()})
-        for point in range(1, scale.points + 1)
+        Option(str(point), {
+            language: scale.point_label(point, language, definition.default_language) or str(point)
+            for language in definition.languages
+        })
+        for point in scale.display_codes()
     ]
-    if scale.dont_know:
-        options.append(Option(DONT_KNOW_VALUE, dict(scale.dont_know)))
+    options += [Option(DONT_KNOW_VALUE if i == 0 else option.key, dict(option.label))
+                for i, option in enumerate(scale.non_substantive)]
     return tuple(options)
 
 
-def build_questionnaire(version_id: int, definition: QuestionnaireDefinition) -> Questionnaire:
-    scale = _scale_options(definition)
-    dimension_pages = tuple(
-        Page(
-            "dimension",
-            tuple(Question("rating", item.key, dict(item.text), item.required, scale) for item in dimension.items),
-            dict(dimension.title),
-        )
-        for dimension in definition.dimensions
-    )
-    background = [
-        Question(
+def _question(definition: QuestionnaireDefinition, question) -> Question | None:
+    if isinstance(question, RatingQuestion):
+        options = _scale_options(definition, definition.scale_of(question))
+        return Question("rating", question.key, dict(question.text), question.required, options)
+    if isinstance(question, SingleChoiceQuestion):
+        return Question(
             "program" if question.source == "program" else "choice",
             question.key,
             dict(question.text),
             question.required,
             tuple(Option(option.key, dict(option.label)) for option in question.options or ()),
         )
-        for question in definition.background
-    ]
-    free_text = tuple(Question("text", q.key, dict(q.text), False) for q in definition.free_text)
+    if isinstance(question, TextQuestion):
+        return Question("text", question.key, dict(question.text), question.required)
+    return None
+
+
+def build_questionnaire(version_id: int, definition: QuestionnaireDefinition) -> Questionnaire:
+    pages = []
+    for page in definition.pages:
+        questions = tuple(q for q in (_question(definition, each) for each in page.questions) if q is not None)
+        kinds = {question.kind for question in questions}
+        kind = "dimension" if "rating" in kinds else "free_text" if kinds == {"text"} else "background"
+        pages.append(Page(kind, questions, dict(page.title) if page.title else {}))
 
     def plan(ask_program: bool) -> tuple[Page, ...]:
-        asked = tuple(q for q in background if ask_program or q.kind != "program")
-        pages = list(dimension_pages)
-        if asked:
-            pages.append(Page("background", asked))
-        if free_text:
-            pages.append(Page("free_text", free_text))
-        return tuple(pages)
+        planned = []
+        for page in pages:
+            asked = tuple(q for q in page.questions if ask_program or q.kind != "program")
+            if asked:
+                planned.append(replace(page, questions=asked))
+        return tuple(planned)
 
     return Questionnaire(
         version_id=version_id,

@@ -148,10 +148,10 @@ def save_draft(
 
 def pack_answers(definition: QuestionnaireDefinition, answers: dict) -> bytes:
     """One byte per rating item in the version's order: 0 not answered, 1..k as given, 255 don't know."""
-    points = definition.scale.points
     packed = bytearray()
-    for _, item in definition.items():
+    for item in definition.rating_items():
         value = answers.get(item.key)
+        points = definition.scale_of(item).points
         if value == DONT_KNOW_VALUE:
             packed.append(DONT_KNOW)
         elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= points:
@@ -164,7 +164,7 @@ def pack_answers(definition: QuestionnaireDefinition, answers: dict) -> bytes:
 def pack_background(definition: QuestionnaireDefinition, background: dict) -> bytes:
     """One byte per background question in order: 0 not answered, i the i-th option; `source: program` is 0."""
     packed = bytearray()
-    for question in definition.background:
+    for question in definition.background_questions():
         chosen = background.get(question.key)
         keys = [option.key for option in question.options or ()]
         packed.append(keys.index(chosen) + 1 if question.source is None and chosen in keys else NOT_ANSWERED)
@@ -201,7 +201,7 @@ def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: 
         answers=pack_answers(definition, draft.answers),
         background=pack_background(definition, draft.background),
     )
-    for question in definition.free_text:
+    for question in definition.text_questions():
         if draft.free_text.get(question.key):
             _STORE_TEXT.run(response_id=response_id, question_key=question.key, text=draft.free_text[question.key])
     return response_id
