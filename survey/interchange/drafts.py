@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from survey.interchange.expressions import ExpressionError, Node, Target, render
 from survey.interchange.report import Findings
+from survey.questions.conditions import ConditionError, parse_condition
 
 KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\Z")
 OPTION_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -44,13 +45,14 @@ def as_int(text: str) -> int | None:
 
 
 def as_number(text: str) -> int | float | None:
+    """A number as written: `14` is an int, `14.0` and `0.5` are floats (as YAML reads them)."""
     try:
         number = float(text)
     except ValueError:
         return None
     if number != number or number in (float("inf"), float("-inf")):
         return None
-    return int(number) if number.is_integer() else number
+    return int(number) if re.fullmatch(r"\s*[-+]?\d+\s*", text) else number
 
 
 TRUE_WORDS = frozenset({"yes", "true", "1", "true()", "y"})
@@ -113,6 +115,7 @@ def assemble(
     targets: dict[str, Target],
     findings: Findings,
     where_overall: str = "settings",
+    keep_scales: frozenset[str] = frozenset(),
 ) -> dict:
     """The format-2 document from the drafts; what cannot be carried is reported on `findings`.
 
@@ -154,12 +157,13 @@ def assemble(
         if items:
             carried_dimensions.append({"key": dimension.key, "title": dimension.title, "items": items})
     used_scales = {q["scale"] for page in carried_pages for q in page["questions"] if q["type"] == "rating"}
-    document = dict(header)
-    if used_scales:
-        document["scales"] = {key: scale for key, scale in scales.items() if key in used_scales}
+    document = {"format": 2, **header}
+    document["scales"] = {key: scale for key, scale in scales.items() if key in used_scales | keep_scales}
+    if not carried_dimensions:
+        findings.dropped("the file", "no rating item was carried, and Benchlearn needs at least one dimension of "
+                         "rating items: add a scale, rating questions and a dimension before publishing")
     document["pages"] = carried_pages
-    if carried_dimensions:
-        document["dimensions"] = carried_dimensions
+    document["dimensions"] = carried_dimensions
     if overall:
         if any(d["key"] == overall for d in carried_dimensions):
             document["overall"] = overall
@@ -183,13 +187,20 @@ def _with_condition(data: dict, shown_if: str) -> dict:
 
 def _condition(node, text, page_index, page_of, targets, findings, where, what) -> str | None:
     if text:
+        try:
+            parse_condition(text)
+        except ConditionError as error:
+            findings.dropped(where, f"{what} {text!r}: {error}; shown to everyone")
+            return None
         return text
     if node is None:
         return None
     try:
         rendered, keys = render(node, targets.get)
-    except ExpressionError as error:
-        findings.dropped(where, f"{what}: {error}; the question is shown to everyone")
+        if rendered is not None:
+            rendered = str(parse_condition(rendered))
+    except (ExpressionError, ConditionError) as error:
+        findings.dropped(where, f"{what}: {error}; shown to everyone")
         return None
     later = sorted(key for key in keys if page_of.get(key, page_index) >= page_index)
     if later:

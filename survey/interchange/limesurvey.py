@@ -367,6 +367,8 @@ class _Importer:
             data = {"type": "rating", "key": key, "scale": self._numbered_scale(5)} | {
                 k: v for k, v in data.items() if k not in ("type", "key")}
             target = Target(key, "rating", _rating_values({str(n): n for n in range(1, 6)}))
+            self.dimensions.append(DimensionDraft(unique_key(make_key(q.code, dotted=False), self.dimension_keys),
+                                                  text, [key]))
         if q.type != "X":
             self._mandatory(q, data, where)
         if q.type in "OP":

@@ -175,11 +175,16 @@ class _Reader:
         self._walk()
         if not any(page.questions for page in self.pages):
             return None
+        keep = set()
+        for list_name, choices in self.lists.items():  # a list marked with `order` is a scale, used or not
+            if list_name not in self.scale_of_list and any(choice.row.get("order") for choice in choices):
+                if self._scale(list_name, choices) is not None:
+                    keep.add(self.scale_of_list[list_name])
         header = self._header()
         dimensions = self._dimensions()
         overall = self.setting_row.get("overall")
         return assemble(header, self.scales, self.pages, dimensions, make_key(overall, dotted=False) if overall else None,
-                        self.targets, self.findings, self.settings.where(self.setting_row))
+                        self.targets, self.findings, self.settings.where(self.setting_row), frozenset(keep))
 
     def _lists(self) -> dict[str, list[_Choice]]:
         lists: dict[str, list[_Choice]] = {}
