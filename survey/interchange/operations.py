@@ -84,3 +84,25 @@ def _header(filename: str, source_format: str, findings: list[Finding]) -> str:
         if len(findings) > 200:
             lines.append(f"- ... and {len(findings) - 200} more")
     return "".join(f"# {line}\n".replace("\n", " ").rstrip() + "\n" for line in lines)
+
+
+_SIGNATURES = {
+    "xlsx": (b"PK\x03\x04", "an .xlsx workbook is a zip archive"),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an .xls workbook is an OLE2 file"),
+}
+
+
+def content_mismatch(data: bytes, filename: str) -> str | None:
+    """Why the content is not what the extension says (an upload is checked by both), or None."""
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix in _SIGNATURES:
+        magic, what = _SIGNATURES[suffix]
+        return None if data.startswith(magic) else f"{filename}: this is not what its name says ({what})"
+    if suffix == "lss":
+        head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+        return None if head.startswith((b"<?xml", b"<document")) else f"{filename}: an .lss file is XML, and this is not"
+    if suffix == "csv":
+        if b"\x00" in data[:4096]:
+            return f"{filename}: a CSV file is text, and this is not"
+        return None
+    return f"{filename}: import reads .xlsx, .xls, .csv and .lss files"
