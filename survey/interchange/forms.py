@@ -7,7 +7,7 @@ from survey.interchange.operations import FORMATS
 
 
 class ImportQuestionnaireForm(FlaskForm):
-    source = FileField(
+    upload = FileField(
         "XLSForm (.xlsx, .xls, .csv) or LimeSurvey (.lss) file",
         validators=[FileRequired("Choose a file."),
                     FileAllowed(list(FORMATS), "Upload an .xlsx, .xls, .csv or .lss file.")],

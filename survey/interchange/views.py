@@ -28,7 +28,7 @@ def import_questionnaire_file():
     form = ImportQuestionnaireForm()
     if not form.validate_on_submit():
         return render_template("interchange/import.html", form=form), (422 if form.errors else 200)
-    upload = form.source.data
+    upload = form.upload.data
     filename = upload.filename or "upload"
     data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
     failure = content_mismatch(data, filename)
@@ -51,7 +51,8 @@ def import_questionnaire_file():
         except DefinitionError as error:
             problems = [str(problem) for problem in error.problems]
         else:
-            publish_form = PublishQuestionnaireForm(source=outcome.yaml, filename=out_name, checksum=checksum(definition))
+            publish_form = PublishQuestionnaireForm(  # not bound to this request: it posts the YAML, not the upload
+                formdata=None, source=outcome.yaml, filename=out_name, checksum=checksum(definition))
     status = 200 if outcome.yaml is not None else 422
     return render_template("interchange/import.html", form=form, outcome=outcome, filename=filename,
                            problems=problems, publish_form=publish_form, out_name=out_name), status
