@@ -36,7 +36,7 @@ from survey.interchange.drafts import (
     make_key,
     unique_key,
 )
-from survey.interchange.expressions import ExpressionError, Target, parse_limesurvey
+from survey.interchange.expressions import All, ExpressionError, Target, parse_limesurvey
 from survey.interchange.report import Findings, ImportFailed
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -330,7 +330,7 @@ class _Importer:
             self.findings.dropped(where, f"no question text in the default language {self.default}")
             return []
         condition = self._relevance(q.relevance, where, "relevance") if q.relevance.strip() not in ("", "1") else None
-        if q.type in "AB FH".replace(" ", ""):
+        if q.type in "ABFH":
             return self._array(q, key, text, condition)
         data: dict = {"type": "", "key": key, "text": text}
         if q.type != "X":
@@ -500,7 +500,6 @@ class _Importer:
             if sub.relevance.strip() not in ("", "1"):
                 sub_condition = self._relevance(sub.relevance, at, "relevance")
             if condition is not None:
-                from survey.interchange.expressions import All
                 sub_condition = condition if sub_condition is None else All((condition, sub_condition))
             drafts.append(QuestionDraft(at, data, sub_condition))
             self.keys.add(item_key)

@@ -49,7 +49,7 @@ from survey.interchange.drafts import (
     truth,
     unique_key,
 )
-from survey.interchange.expressions import ExpressionError, Target, parse_xlsform
+from survey.interchange.expressions import All, ExpressionError, Target, parse_xlsform
 from survey.interchange.report import Findings
 from survey.interchange.sheets import Row, Sheet, Workbook
 
@@ -99,7 +99,7 @@ class _Reader:
         self.findings = Findings()
         self.survey = workbook.get("survey") or Sheet("survey")
         self.choices_sheet = workbook.get("choices") or Sheet("choices")
-        self.settings = (workbook.get("settings") or Sheet("settings"))
+        self.settings = workbook.get("settings") or Sheet("settings")
         self.setting_row = self.settings.rows[0] if self.settings.rows else Row(2, {})
         for sheet in workbook.values():
             for where, message in sheet.problems:
@@ -248,7 +248,6 @@ class _Reader:
                 continue
             inherited = [node for _, node in groups[1:] if node is not None]
             if inherited and question.condition_text is None:
-                from survey.interchange.expressions import All
                 parts = tuple(inherited) + ((question.condition,) if question.condition is not None else ())
                 question.condition = parts[0] if len(parts) == 1 else All(parts)
             page.questions.append(question)
@@ -466,19 +465,17 @@ class _Reader:
                 labels[language] = texts
             elif texts[0] and texts[-1]:
                 ends[language] = [texts[0], texts[-1]]
-                if not ends_only and any(texts):
-                    self.findings.dropped(where, f"list {list_name!r}: the labels in {language} of the points "
-                                          "between the ends are incomplete; only the ends are carried"
-                                          if language == self.default else
-                                          f"list {list_name!r}: the labels in {language} are incomplete; "
-                                          "only the ends are carried")
-        if labels and self.default in labels and not ends_only:
+        if self.default in labels:
             scale["labels"] = labels
-            dropped = [language for language in ends if language not in labels]
-            for language in dropped:
-                self.findings.dropped(where, f"list {list_name!r}: labels in {language} (not every point has one)")
+            for language in ends:  # a scale has labels at every point or only at its ends, in every language
+                self.findings.dropped(where, f"list {list_name!r}: the labels in {language} (not every point has one)")
         elif self.default in ends:
             scale["ends"] = ends
+            if not ends_only:
+                self.findings.changed(where, f"list {list_name!r}: not every point has a label in "
+                                      f"{self.default}: only the two ends are labelled")
+            for language in labels:
+                ends[language] = [labels[language][0], labels[language][-1]]
         else:
             self.findings.dropped(where, f"list {list_name!r}: the scale has no labels in the default language {self.default}")
             return None

@@ -102,3 +102,17 @@ def test_export_names_what_is_missing(cli, tmp_path):
     assert result.exit_code == 1 and "student 1999 is not published" in result.stderr
     assert cli("questionnaire", "export", "student", "--out", str(tmp_path / "x.xlsx")).exit_code == 2
     assert cli("questionnaire", "export", "student:2026", "--out", str(tmp_path / "x.csv")).exit_code == 2
+
+
+def test_every_feature_xlsform_has_no_column_for_survives_the_round_trip():
+    from pathlib import Path
+
+    from survey.catalog.definition import checksum, load_definition
+    from survey.interchange.exporter import export_xlsform
+    from survey.interchange.operations import import_questionnaire
+
+    original = load_definition(Path(__file__).parent / "fixtures" / "everything.yaml")
+    outcome = import_questionnaire(export_xlsform(original), "everything.xlsx", "wellbeing", "2027.1", "again.yaml")
+    assert [str(finding) for finding in outcome.findings] == [] and outcome.problems == []
+    assert checksum(outcome.definition) == checksum(original)
+    assert outcome.definition.scales["spare"].points == 2  # a scale no question uses travels too

@@ -174,3 +174,33 @@ def test_the_yaml_reads_the_same_in_pyyaml_and_ruamel():
     assert yaml.safe_load(outcome.yaml) == YAML(typ="safe", pure=True).load(io.StringIO(outcome.yaml))
     assert [o.key for o in outcome.definition.question("gender").options][-2:] == ["no", "on"]
     parse_definition(outcome.yaml, "again.yaml")
+
+
+def test_a_nested_group_joins_its_page_with_its_condition_on_each_question():
+    sheets = {
+        "survey": [
+            ["type", "name", "label::English (en)", "relevant", "dimension"],
+            ["begin group", "one", "One"],
+            ["select_one agree", "first", "First", "", "main"],
+            ["end group"],
+            ["begin group", "two", "Two"],
+            ["begin group", "inner", "Inner", "${first} > 1"],
+            ["select_one agree", "second", "Second", "", "main"],
+            ["text", "why", "Why?", "${first} = '2'"],
+            ["end group"],
+            ["select_one yn or_other", "more", "More?"],
+            ["end group"],
+        ],
+        "choices": [["list_name", "name", "label::English (en)"], ["agree", "1", "Low"], ["agree", "2", "High"],
+                    ["yn", "y", "Yes"], ["yn", "n", "No"]],
+    }
+    outcome = imported(sheets)
+    assert outcome.problems == []
+    definition = outcome.definition
+    assert [page.key for page in definition.pages] == ["one", "two"]
+    assert definition.question("second").shown_if == "first > 1"
+    assert definition.question("why").shown_if == "first > 1 and first = 2"
+    assert definition.question("more").shown_if is None
+    found = messages(outcome)
+    assert "sheet survey, row 6: changed: group 'inner' inside a group: its questions join the enclosing page" in found
+    assert "sheet survey, row 10: not carried: more: 'or_other' (an 'other' option has no equivalent)" in found
