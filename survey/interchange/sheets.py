@@ -116,20 +116,34 @@ def _xlsx_grids(data: bytes, filename: str):
         raise ImportFailed(f"{filename}: the workbook inflates to {inflated:,} bytes; at most {MAX_UNCOMPRESSED:,} are read")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            grids = []
+            for sheet in book.worksheets:
+                rows = []
+                for values in sheet.iter_rows(values_only=True):
+                    if len(rows) > MAX_ROWS:
+                        raise ImportFailed(f"{filename}: sheet {sheet.title} has more than {MAX_ROWS:,} rows")
+                    rows.append([cell_text(value) for value in values[:MAX_COLUMNS]])
+                grids.append((sheet.title, rows))
+            return grids
+        finally:
+            book.close()
+    except ImportFailed:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFailed(f"{filename}: the workbook cannot be read ({type(error).__name__}: {error})") from None
-    try:
-        grids = []
-        for sheet in book.worksheets:
-            rows = []
-            for values in sheet.iter_rows(values_only=True):
-                if len(rows) > MAX_ROWS:
-                    raise ImportFailed(f"{filename}: sheet {sheet.title} has more than {MAX_ROWS:,} rows")
-                rows.append([cell_text(value) for value in values[:MAX_COLUMNS]])
-            grids.append((sheet.title, rows))
-        return grids
-    finally:
-        book.close()
+        raise ImportFailed(f"{filename}: {_unreadable(error)}") from None
+
+
+def _unreadable(error: BaseException) -> str:
+    """Why openpyxl could not read a workbook, naming a refused DTD or entity (defusedxml) as such."""
+    import defusedxml
+
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, defusedxml.DefusedXmlException):
+            return "refused: the workbook's XML declares a DTD or entities, which a spreadsheet never needs"
+        cause = cause.__cause__ or cause.__context__
+    return f"the workbook cannot be read ({type(error).__name__}: {error})"
 
 
 def _xls_grids(data: bytes, filename: str):

@@ -204,3 +204,33 @@ def test_a_nested_group_joins_its_page_with_its_condition_on_each_question():
     found = messages(outcome)
     assert "sheet survey, row 6: changed: group 'inner' inside a group: its questions join the enclosing page" in found
     assert "sheet survey, row 10: not carried: more: 'or_other' (an 'other' option has no equivalent)" in found
+
+
+def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            target.writestr(name, replace.get(name, source.read(name)))
+        for name, content in replace.items():
+            if name not in source.namelist():
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_workbook_with_an_entity_bomb_is_refused():
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            b'<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>')
+    data = _rezip(xlsx(WELLBEING), {"xl/worksheets/sheet1.xml": bomb})
+    with pytest.raises(ImportFailed, match="refused: the workbook's XML declares a DTD or entities"):
+        import_questionnaire(data, "bomb.xlsx", "wellbeing", "1", "x.yaml")
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated():
+    data = _rezip(xlsx(WELLBEING), {"xl/media/padding.bin": bytes(65 * 1024 * 1024)})
+    assert len(data) < 1024 * 1024
+    with pytest.raises(ImportFailed, match="inflates to"):
+        import_questionnaire(data, "bomb.xlsx", "wellbeing", "1", "x.yaml")
