@@ -315,7 +315,7 @@ class _Importer:
         if q.type in _DROPPED_TYPES:
             self.findings.dropped(where, f"type {q.type!r} ({_DROPPED_TYPES[q.type]}) has no equivalent")
             return []
-        if q.type not in "XL!OYGMPNSTU5ABFH" or not q.type:
+        if len(q.type) != 1 or q.type not in "XL!OYGMPNSTU5ABFH":
             self.findings.dropped(where, f"type {q.type!r} is not a LimeSurvey question type this import knows")
             return []
         if self.s.attribute(q.qid, "hidden") == "1":

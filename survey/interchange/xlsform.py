@@ -69,6 +69,19 @@ _UNSUPPORTED = {
 }
 
 
+_KNOWN_COLUMNS = {
+    "survey": {"type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "dimension",
+               "dimension_label", "reverse", "shown_if", "lineage", "replaces", "equivalent_scale", "min", "max",
+               "unit", "long", "max_length", "source", "randomise", "randomize"},
+    "choices": {"list_name", "name", "label", "code", "exclusive", "order", "labels"},
+    "settings": {"form_title", "form_id", "version", "default_language", "overall", "audience", "previous",
+                 "languages", "intro"},
+    "dimensions": {"name", "label", "items"},
+    "interface": {"language", "message", "text"},
+}
+"""The columns the importer reads; any other column with content is reported as not carried."""
+
+
 @dataclass
 class _Choice:
     row: Row
@@ -104,6 +117,13 @@ class _Reader:
         for sheet in workbook.values():
             for where, message in sheet.problems:
                 self.findings.dropped(where, message)
+            for column in sheet.columns:
+                base = column.partition("::")[0]
+                if column and base not in _KNOWN_COLUMNS.get(sheet.name, set()):
+                    rows = [row.number for row in sheet.rows if row.get(column)]
+                    if rows:
+                        self.findings.dropped(f"sheet {sheet.name}", f"column {column!r} ({len(rows)} "
+                                              f"{sheet.unit}s from {sheet.unit} {rows[0]}): it has no equivalent")
         self.languages = self._languages()
         self.default = self._default_language()
 

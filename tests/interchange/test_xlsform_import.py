@@ -85,8 +85,11 @@ def test_what_is_not_carried_is_named_by_sheet_and_row():
     survey.insert(6, ["text", "kid_name", "Navn", "Name"])
     survey.insert(7, ["end_repeat"])
     survey.insert(8, ["integer", "no_danish", None, "No Danish label"])
+    survey[0].append("constraint_message")
+    survey[8] += [None] * (len(survey[0]) - 1 - len(survey[8])) + ["Too old"]
     outcome = imported(sheets)
     found = messages(outcome)
+    assert "sheet survey: not carried: column 'constraint_message' (1 rows from row 9): it has no equivalent" in found
     assert "sheet survey, row 3: not carried: location of type 'geopoint': a location has no equivalent" in found
     assert any(f.startswith("sheet survey, row 4: not carried:") and "count-selected() has no equivalent" in f for f in found)
     assert any(f.startswith("sheet survey, row 5: not carried:") and "age on the same or a later page" in f for f in found)
