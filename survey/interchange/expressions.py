@@ -328,6 +328,8 @@ def _render(node: Node, resolve: Resolver, keys: set[str], top: bool = False) ->
         return f"not({_render(node.part, resolve, keys, top=True)})"
     if isinstance(node, Answered):
         target = _target(node.ref, resolve, keys)
+        if target.kind == "display":
+            raise ExpressionError(f"{node.ref!r} is a note (or an array's text): it has no answer to test")
         if target.option is not None:
             return f"selected({target.key}, {_quote(target.option)})"
         return f"answered({target.key})"
