@@ -119,3 +119,16 @@ def test_another_networks_version_is_not_found(client, make_network, make_user, 
     login(stranger)
     assert client.get(f"/admin/questionnaires/{student_2026.id}/xlsform").status_code == 404
     assert isinstance(student_2026, QuestionnaireVersion)
+
+
+def test_import_of_a_limesurvey_file_names_elements_and_ids(client, admin, login):
+    from pathlib import Path
+
+    login(admin)
+    lss = (Path(__file__).parent / "fixtures" / "wellbeing-ls3.lss").read_bytes()
+    response = post_import(client, lss, "trivsel.lss", family="staff")
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert "Import of trivsel.lss (LimeSurvey (DBVersion 366))" in text
+    assert "<strong>question qid=23 (BIRTH)</strong>: type 'D' (a date) has no equivalent" in text
+    assert "Publish this version" in text
