@@ -237,3 +237,22 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated():
     assert len(data) < 1024 * 1024
     with pytest.raises(ImportFailed, match="inflates to"):
         import_questionnaire(data, "bomb.xlsx", "wellbeing", "1", "x.yaml")
+
+
+def test_csv_with_the_header_beside_the_sheet_name_or_the_survey_sheet_alone():
+    beside = (
+        "survey,type,name,label::English (en),dimension\n"
+        ",select_one agree,teach,Teaching,main\n"
+        "choices,list_name,name,label::English (en)\n"
+        ",agree,1,Low\n,agree,2,High\n"
+        "settings,form_title,default_language\n,Pupils,English (en)\n"
+    ).encode()
+    outcome = import_questionnaire(beside, "form.csv", "pupils", "1", "x.yaml")
+    assert outcome.problems == [] and outcome.definition.title == {"en": "Pupils"}
+    alone = "type,name,label\nnote,hello,Hello\ninteger,age,Age\n".encode()
+    outcome = import_questionnaire(alone, "survey.csv", "pupils", "1", "x.yaml")
+    assert "key: hello" in outcome.yaml and "key: age" in outcome.yaml
+    assert any("at least one dimension is required" in problem for problem in outcome.problems)
+    bad = "survey,type,name\n,integer,age\nchoises,list_name,name\n".encode()
+    with pytest.raises(ImportFailed, match="line 3: 'choises' is not an XLSForm sheet name"):
+        import_questionnaire(bad, "bad.csv", "pupils", "1", "x.yaml")
