@@ -92,6 +92,13 @@ _SIGNATURES = {
 }
 
 
+def unacceptable_upload(data: bytes, filename: str, limit: int) -> str | None:
+    """Why an uploaded file is refused before it is read (too large, or not what its name says), or None."""
+    if len(data) > limit:
+        return f"{filename}: the file is larger than {limit:,} bytes"
+    return content_mismatch(data, filename)
+
+
 def content_mismatch(data: bytes, filename: str) -> str | None:
     """Why the content is not what the extension says (an upload is checked by both), or None."""
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""

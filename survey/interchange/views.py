@@ -17,7 +17,7 @@ from survey.catalog.operations import definition_of, validate_source
 from survey.extensions import db
 from survey.interchange.exporter import export_xlsform
 from survey.interchange.forms import ImportQuestionnaireForm
-from survey.interchange.operations import content_mismatch, import_questionnaire
+from survey.interchange.operations import import_questionnaire, unacceptable_upload
 from survey.interchange.report import ImportFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,10 +30,9 @@ def import_questionnaire_file():
         return render_template("interchange/import.html", form=form), (422 if form.errors else 200)
     upload = form.upload.data
     filename = upload.filename or "upload"
-    data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
-    failure = content_mismatch(data, filename)
-    if len(data) > current_app.config["MAX_CONTENT_LENGTH"]:
-        failure = f"{filename}: the file is larger than {current_app.config['MAX_CONTENT_LENGTH']:,} bytes"
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    data = upload.read(limit + 1)
+    failure = unacceptable_upload(data, filename, limit)
     out_name = f"{form.family.data}-{form.version.data}.yaml"
     outcome = None
     if failure is None:
