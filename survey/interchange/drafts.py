@@ -15,8 +15,6 @@ from survey.interchange.expressions import ExpressionError, Node, Target, render
 from survey.interchange.report import Findings
 from survey.questions.conditions import ConditionError, parse_condition
 
-KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\Z")
-OPTION_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 
 

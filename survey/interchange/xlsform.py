@@ -36,8 +36,6 @@ import re
 from dataclasses import dataclass
 
 from survey.interchange.drafts import (
-    KEY,
-    OPTION_KEY,
     LANGUAGE_TAG,
     DimensionDraft,
     PageDraft,
