@@ -2,7 +2,7 @@
 
 XLSForm is a set of sheets (`survey`, `choices`, `settings`, and this project's `dimensions` and `interface`),
 each with a header row. `.xlsx` is read with openpyxl (which parses the workbook's XML through defusedxml),
-`.xls` with xlrd, and `.csv` in pyxform's single-file layout: the first column names the sheet a block of rows
+`.xls` with xlrd, and `.csv` (UTF-8, comma- or semicolon-separated) in pyxform's single-file layout: the first column names the sheet a block of rows
 belongs to (`survey`, `choices`, `settings`), the first row of each block with content is its header, and every
 other column holds the cells, e.g.
 
@@ -215,7 +215,9 @@ def _csv_workbook(data: bytes, filename: str) -> Workbook:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ImportFailed(f"{filename}: line {line} is not UTF-8 text: save the CSV as UTF-8") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # Excel saves ';' in many locales
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     workbook: Workbook = {}
     sheet: Sheet | None = None
     first = True

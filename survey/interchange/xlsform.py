@@ -63,7 +63,8 @@ _UNSUPPORTED = {
     "deviceid": "metadata", "username": "metadata", "phonenumber": "metadata", "email": "metadata",
     "audit": "metadata", "simserial": "metadata", "subscriberid": "metadata", "start-geopoint": "metadata",
     "background-audio": "metadata", "trigger": "an acknowledgement", "xml-external": "external data",
-    "csv-external": "external data",
+    "csv-external": "external data", "select_one_from_file": "choices from an external file",
+    "select_multiple_from_file": "choices from an external file",
 }
 
 

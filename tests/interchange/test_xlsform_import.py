@@ -249,7 +249,7 @@ def test_csv_with_the_header_beside_the_sheet_name_or_the_survey_sheet_alone():
     ).encode()
     outcome = import_questionnaire(beside, "form.csv", "pupils", "1", "x.yaml")
     assert outcome.problems == [] and outcome.definition.title == {"en": "Pupils"}
-    alone = "type,name,label\nnote,hello,Hello\ninteger,age,Age\n".encode()
+    alone = "type;name;label\nnote;hello;Hello\ninteger;age;Age\n".encode()  # as Excel saves it in Denmark
     outcome = import_questionnaire(alone, "survey.csv", "pupils", "1", "x.yaml")
     assert "key: hello" in outcome.yaml and "key: age" in outcome.yaml
     assert any("at least one dimension is required" in problem for problem in outcome.problems)
