@@ -292,8 +292,10 @@ class _Importer:
         where = f"group gid={group.gid}"
         names = self.texts(group.names, where, "group name")
         words = (names.get(self.default) or "").split()[:5]
-        wanted = make_key("_".join(words), dotted=False)[:32].rstrip("_") if words else f"group_{group.gid}"
-        page = PageDraft(unique_key(wanted or f"group_{group.gid}", self.page_keys), where,
+        wanted = make_key("_".join(words), dotted=False)[:32].rstrip("_") if words else ""
+        if not re.search("[a-z]{2}", wanted):  # a name in another script leaves no usable key
+            wanted = make_key(f"group_{group.gid}", dotted=False)
+        page = PageDraft(unique_key(wanted, self.page_keys), where,
                          names if self.default in names else None)
         if group.relevance.strip() not in ("", "1"):
             page.condition = self._relevance(group.relevance, where, "the group's relevance")
