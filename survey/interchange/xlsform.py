@@ -18,7 +18,7 @@ survey sheet, one row per question or group:
 - * `shown_if` (the condition as Benchlearn writes it; wins over `relevant`), * `lineage`, * `replaces`,
   * `equivalent_scale`, * `min`, * `max`, * `unit` (+ `::lang`), * `long` (yes/no), * `max_length`,
   * `source` (`program`: the school's programs are the options), * `randomise` on a `begin_group` row.
-choices sheet: `list_name`, `name`, `label` (+ `::lang`); a rating scale's points are the choices named 1..k
+choices sheet (scales: `xlsform_scales.py`): `list_name`, `name`, `label` (+ `::lang`); a rating scale's points are the choices named 1..k
 (k the most positive, in any order on the sheet: the sheet's order is the display order), other choices of that
 list are non-substantive; * `code` (the export code of an option, the code of a non-substantive choice; without
 it a non-substantive choice gets 9, 10, ... or 99, 100, ... from 9 points on), * `exclusive` (yes: "none of
@@ -50,6 +50,7 @@ from survey.interchange.drafts import (
 from survey.interchange.expressions import All, ExpressionError, Target, parse_xlsform
 from survey.interchange.report import Findings
 from survey.interchange.sheets import Row, Sheet, Workbook
+from survey.interchange.xlsform_scales import Choice, scale_from_choices
 
 AUDIENCES = ("student", "staff", "company", "other")
 TEXT_BASES = ("label", "hint", "unit", "dimension_label", "form_title", "intro")
@@ -79,13 +80,6 @@ _KNOWN_COLUMNS = {
     "interface": {"language", "message", "text"},
 }
 """The columns the importer reads; any other column with content is reported as not carried."""
-
-
-@dataclass
-class _Choice:
-    row: Row
-    name: str
-    labels: dict
 
 
 def language_of(column: str) -> tuple[str, str | None] | None:
@@ -205,14 +199,14 @@ class _Reader:
         return assemble(header, self.scales, self.pages, dimensions, make_key(overall, dotted=False) if overall else None,
                         self.targets, self.findings, self.settings.where(self.setting_row), frozenset(keep))
 
-    def _lists(self) -> dict[str, list[_Choice]]:
-        lists: dict[str, list[_Choice]] = {}
+    def _lists(self) -> dict[str, list[Choice]]:
+        lists: dict[str, list[Choice]] = {}
         for row in self.choices_sheet.rows:
             list_name, name = row.get("list_name"), row.get("name")
             if not list_name or not name:
                 self.findings.dropped(self.choices_sheet.where(row), "a choice needs list_name and name")
                 continue
-            lists.setdefault(list_name, []).append(_Choice(row, name, self.text(row, "label")))
+            lists.setdefault(list_name, []).append(Choice(row, name, self.text(row, "label")))
         return lists
 
     def _walk(self) -> None:
@@ -422,7 +416,7 @@ class _Reader:
         order = ["type", "key", "scale", "source", "text", "help"]
         return {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
 
-    def _options(self, choices: list[_Choice], multiple: bool, where: str, name: str):
+    def _options(self, choices: list[Choice], multiple: bool, where: str, name: str):
         options, by_name, keys = [], {}, set()
         for choice in choices:
             at = self.choices_sheet.where(choice.row)
@@ -458,100 +452,19 @@ class _Reader:
 
     # --- scales ----------------------------------------------------------------------------------------------
 
-    def _scale(self, list_name: str, choices: list[_Choice]) -> str | None:
-        if list_name in self.scale_of_list:
-            return self.scale_of_list[list_name]
-        self.scale_of_list[list_name] = None
-        where = self.choices_sheet.where(choices[0].row)
-        points = {}
-        for choice in choices:
-            number = as_int(choice.name)
-            if number is not None and number >= 1:
-                points.setdefault(number, choice)
-        k = len(points)
-        if k < 2 or k > 11 or sorted(points) != list(range(1, k + 1)):
-            self.findings.dropped(where, f"list {list_name!r} is no rating scale: its choices named by whole "
-                                  f"numbers must be 1..k with k from 2 to 11 (found {sorted(points) or 'none'})")
-            return None
-        scale: dict = {"points": k}
-        first = {column: choice.row.get(column) for choice in choices for column in ("order", "labels")
-                 if choice.row.get(column)}
-        ends_only = first.get("labels", "").lower() == "ends"
-        labels, ends = {}, {}
-        for language in self.languages:
-            texts = [points[n].labels.get(language) for n in range(1, k + 1)]
-            if all(texts) and not ends_only:
-                labels[language] = texts
-            elif texts[0] and texts[-1]:
-                ends[language] = [texts[0], texts[-1]]
-        if self.default in labels:
-            scale["labels"] = labels
-            for language in ends:  # a scale has labels at every point or only at its ends, in every language
-                self.findings.dropped(where, f"list {list_name!r}: the labels in {language} (not every point has one)")
-        elif self.default in ends:
-            scale["ends"] = ends
-            if not ends_only:
-                self.findings.changed(where, f"list {list_name!r}: not every point has a label in "
-                                      f"{self.default}: only the two ends are labelled")
-            for language in labels:
-                ends[language] = [labels[language][0], labels[language][-1]]
-        else:
-            self.findings.dropped(where, f"list {list_name!r}: the scale has no labels in the default language {self.default}")
-            return None
-        order = first.get("order", "").lower()
-        numbers = [as_int(c.name) for c in choices if as_int(c.name) in points]
-        if order not in ("", "ascending", "descending"):
-            self.findings.dropped(where, f"list {list_name!r}: order {order!r} is not ascending or descending")
-            order = ""
-        if not order:
-            order = "descending" if numbers == sorted(numbers, reverse=True) else "ascending"
-            if numbers not in (sorted(numbers), sorted(numbers, reverse=True)):
-                self.findings.changed(where, f"list {list_name!r}: the points are in no order on the sheet; "
-                                      "shown least positive first")
-        if order == "descending":
-            scale["order"] = "descending"
-        non_substantive = self._non_substantive(list_name, [c for c in choices if as_int(c.name) not in points], k)
-        if non_substantive:
-            scale["non_substantive"] = non_substantive
-        key = unique_key(make_key(list_name, dotted=False), set(self.scales))
-        self.scales[key] = scale
-        self.scale_of_list[list_name] = key
-        return key
+    def _scale(self, list_name: str, choices: list[Choice]) -> str | None:
+        """The key of the scale that list `list_name` defines (built once), or None when it defines none."""
+        if list_name not in self.scale_of_list:
+            scale = scale_from_choices(list_name, choices, self.languages, self.default, self.choices_sheet.where,
+                                       self.findings)
+            key = None
+            if scale is not None:
+                key = unique_key(make_key(list_name, dotted=False), set(self.scales))
+                self.scales[key] = scale
+            self.scale_of_list[list_name] = key
+        return self.scale_of_list[list_name]
 
-    def _non_substantive(self, list_name: str, others: list[_Choice], points: int) -> list[dict]:
-        carried, codes, keys = [], set(), set()
-        pending = []
-        for choice in others:
-            at = self.choices_sheet.where(choice.row)
-            key = make_key(choice.name, dotted=False)
-            if key in keys:
-                self.findings.dropped(at, f"choice {choice.name!r} of list {list_name!r}: its key {key!r} is taken")
-                continue
-            if not self.has_default(choice.labels):
-                self.findings.dropped(at, f"choice {choice.name!r}: no label in the default language {self.default}")
-                continue
-            code_text = choice.row.get("code")
-            code = as_int(code_text) if code_text else as_int(choice.name)
-            if code is not None and (1 <= code <= points or code in codes or not -99 <= code <= 999):
-                self.findings.changed(at, f"choice {choice.name!r}: code {code} is taken or out of range; another is given")
-                code = None
-            keys.add(key)
-            entry = {"key": key, "code": code, "label": choice.labels}
-            if code is not None:
-                codes.add(code)
-            else:
-                pending.append((entry, at, choice.name))
-            carried.append(entry)
-        candidate = 9 if points < 9 else 99
-        for entry, at, name in pending:
-            while candidate in codes or candidate <= points:
-                candidate += 1
-            entry["code"] = candidate
-            codes.add(candidate)
-            self.findings.changed(at, f"choice {name!r} of list {list_name!r} is non-substantive with code {candidate}")
-        return carried
-
-    def _rating_values(self, scale_key: str, choices: list[_Choice]):
+    def _rating_values(self, scale_key: str, choices: list[Choice]):
         scale = self.scales[scale_key]
         names = {make_key(c.name, dotted=False): c.name for c in choices}
         ns_by_name = {names.get(entry["key"], entry["key"]): entry["key"] for entry in scale.get("non_substantive", [])}
