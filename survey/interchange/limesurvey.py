@@ -267,7 +267,8 @@ class _Importer:
         title = self.texts({l: r.get("surveyls_title", "") for l, r in settings.items()}, "surveys_languagesettings", "title")
         if self.default not in title:
             title = {self.default: self.family.capitalize()}
-            self.findings.changed("surveys_languagesettings", f"no survey title in {self.default}: the title is {title[self.default]!r}")
+            self.findings.changed("surveys_languagesettings",
+                                  f"no survey title in {self.default}: the title is {title[self.default]!r}")
         intro = self.texts({l: r.get("surveyls_description", "") or r.get("surveyls_welcometext", "")
                             for l, r in settings.items()}, "surveys_languagesettings", "description")
         if self.default not in intro:
@@ -440,7 +441,8 @@ class _Importer:
         data["options"] = options
         for sub in subs:
             if sub.code in mapping:
-                self.targets[f"{q.code}_{sub.code}"] = Target(data["key"], "multiple", lambda value: None, option=mapping[sub.code])
+                self.targets[f"{q.code}_{sub.code}"] = Target(data["key"], "multiple", lambda value: None,
+                                                              option=mapping[sub.code])
         return Target(data["key"], "multiple", lambda value: mapping.get(_literal(value)))
 
     def _numeric(self, q: _Question, data: dict, where: str) -> Target:

@@ -2,9 +2,9 @@
 
 XLSForm is a set of sheets (`survey`, `choices`, `settings`, and this project's `dimensions` and `interface`),
 each with a header row. `.xlsx` is read with openpyxl (which parses the workbook's XML through defusedxml),
-`.xls` with xlrd, and `.csv` (UTF-8, comma- or semicolon-separated) in pyxform's single-file layout: the first column names the sheet a block of rows
-belongs to (`survey`, `choices`, `settings`), the first row of each block with content is its header, and every
-other column holds the cells, e.g.
+`.xls` with xlrd, and `.csv` (UTF-8, comma- or semicolon-separated) in pyxform's single-file layout: the first
+column names the sheet a block of rows belongs to (`survey`, `choices`, `settings`), the first row of each block
+with content is its header, and every other column holds the cells, e.g.
 
     survey,type,name,label::English (en)
     ,select_one agree,teach_explains,The teacher explains well

@@ -18,9 +18,9 @@ survey sheet, one row per question or group:
 - * `shown_if` (the condition as Benchlearn writes it; wins over `relevant`), * `lineage`, * `replaces`,
   * `equivalent_scale`, * `min`, * `max`, * `unit` (+ `::lang`), * `long` (yes/no), * `max_length`,
   * `source` (`program`: the school's programs are the options), * `randomise` on a `begin_group` row.
-choices sheet (scales: `xlsform_scales.py`): `list_name`, `name`, `label` (+ `::lang`); a rating scale's points are the choices named 1..k
-(k the most positive, in any order on the sheet: the sheet's order is the display order), other choices of that
-list are non-substantive; * `code` (the export code of an option, the code of a non-substantive choice; without
+choices sheet (scales: `xlsform_scales.py`): `list_name`, `name`, `label` (+ `::lang`); a rating scale's points
+are the choices named 1..k (k the most positive, in any order on the sheet: the sheet's order is the display
+order), other choices of that list are non-substantive; * `code` (the export code of an option, the code of a non-substantive choice; without
 it a non-substantive choice gets 9, 10, ... or 99, 100, ... from 9 points on), * `exclusive` (yes: "none of
 these"), * `order` (ascending/descending, else read from the sheet), * `labels` (`ends`: only the two ends are
 labelled).
@@ -471,7 +471,7 @@ class _Reader:
 
         def values(value):
             number = value if not isinstance(value, str) else as_number(value)
-            if number is not None and isinstance(number, (int, float)) and float(number).is_integer() and 1 <= number <= scale["points"]:
+            if isinstance(number, (int, float)) and float(number).is_integer() and 1 <= number <= scale["points"]:
                 return int(number)
             text = value if isinstance(value, str) else str(int(value)) if float(value).is_integer() else repr(value)
             return ns_by_name.get(text)
