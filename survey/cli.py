@@ -11,6 +11,7 @@ def register_commands(app: Flask) -> None:
     from survey.catalog.cli import questionnaire_cli
     from survey.demo.cli import demo_cli
     from survey.microdata.cli import codebook_command
+    from survey.interchange import cli as _interchange  # noqa: F401  (adds import/export to `questionnaire`)
     from survey.network.cli import network_cli, school_cli
     from survey.reporting.cli import report_cli
     from survey.results.cli import results_cli
