@@ -204,7 +204,12 @@ def parse_definition(
     if document.data is None or format_one(document.data):
         raise DefinitionError([Problem(filename, line, message) for line, message in sorted(findings, key=_by_line)])
     if not findings:
-        return validate_data(document.data, filename, document.lines, previous_lookup, warnings)
+        found: list[Problem] = []
+        definition = validate_data(document.data, filename, document.lines, previous_lookup, found)
+        found += [Problem(filename, line, message) for line, message in yaml_1_1_traps(text)]
+        if warnings is not None:
+            warnings.extend(sorted(found, key=_problem_line))
+        return definition
     # The YAML had problems (a duplicate key, say) but was read: report them with the definition's own.
     try:
         validate_data(document.data, filename, document.lines, previous_lookup)
@@ -246,7 +251,6 @@ def validate_data(
         problems = [Problem(filename, line, message) for line, message in sorted(findings, key=_by_line)]
         raise DefinitionError(problems + inherited)
     if warnings is not None:
-        found_warnings.extend(yaml_1_1_traps(text))
         warnings.extend(Problem(filename, line, message) for line, message in sorted(found_warnings, key=_by_line))
     return definition
 
