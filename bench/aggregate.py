@@ -39,6 +39,15 @@ CHUNK = 200_000
 
 
 def definition_yaml() -> str:
+    """The bench questionnaire in format 2: the format-1 text below, upgraded, so its storage order (items by
+    dimension, then background questions) is the order of `synthetic`'s columns."""
+    from survey.catalog.upgrade import upgrade_source
+    from survey.catalog.yaml_writer import dump_definition
+
+    return dump_definition(upgrade_source(_format_one_yaml(), "bench.yaml"))
+
+
+def _format_one_yaml() -> str:
     lines = ["family: student", 'version: "bench"', "languages: [da]", "title: {da: Bench}",
              "intro: {da: Bench}", "scale:", f"  points: {POINTS}",
              "  labels:", "    da: [" + ", ".join(f"L{i}" for i in range(1, POINTS + 1)) + "]",

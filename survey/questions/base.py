@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, NamedTuple
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from survey.microdata.variables import NOT_ASKED as EXPORT_NOT_ASKED
+from survey.microdata.variables import Variable, join_conditions
 from survey.questions.conditions import Condition, parse_condition
 
 Text = dict[str, str]
@@ -178,3 +181,33 @@ class Question(Frozen):
     def decode(self, data: bytes, definition) -> object:
         """Packed bytes back to the answer: None (no answer), NOT_ASKED_VALUE, or the value a draft keeps."""
         raise NotImplementedError(self.type)
+
+    # --- export (survey.microdata) ---------------------------------------------------------------------------
+    # The response export's variables of the question and their values, decoded from every response's packed
+    # bytes at once. A type that exports nothing (free text is never microdata; display text stores nothing)
+    # keeps these defaults.
+
+    def export_variables(self, definition, page) -> list[Variable]:
+        """The question's variables (unnamed: survey.microdata names them), labelled in the default language."""
+        return []
+
+    def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
+        """One float64 column per variable from the (responses, width) packed bytes: the code or number,
+        NaN for no answer, -inf (survey.microdata.variables.NOT_ASKED) for not asked."""
+        return []
+
+    def _export_variable(self, definition, page, **fields) -> Variable:
+        """A variable of this question with what every type shares: label, condition, lineage."""
+        shown_if = join_conditions(page.shown_if, self.shown_if)
+        fields.setdefault("source", self.key)
+        fields.setdefault("label", definition.text(self.text, definition.default_language))
+        return Variable(key=self.key, type=self.type, shown_if=shown_if, routed=bool(shown_if),
+                        lineage=self.lineage or "", **fields)
+
+
+def decode_status(status: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`values` where the status byte says answered; NaN for no answer (0) and -inf for not asked (240)."""
+    values = values.astype(np.float64, copy=True)
+    values[status == NOT_ANSWERED] = np.nan
+    values[status == NOT_ASKED] = EXPORT_NOT_ASKED
+    return values

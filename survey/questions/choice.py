@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+import numpy as np
+
+from survey.microdata.variables import NOT_ASKED as EXPORT_NOT_ASKED
+from survey.microdata.variables import Variable
 from survey.questions.base import (
     NOT_ANSWERED,
     NOT_ASKED,
@@ -12,8 +16,8 @@ from survey.questions.base import (
     Option,
     Question,
     Reading,
+    decode_status,
 )
-
 
 class SingleChoiceQuestion(Question):
     """One option from `options`, or, with `source: program`, one of the school's programs (known from the
@@ -96,6 +100,27 @@ class SingleChoiceQuestion(Question):
             return NOT_ASKED_VALUE
         options = self.options or ()
         return options[byte - 1].key if 1 <= byte <= len(options) else None
+
+    # --- export (survey.microdata) ---------------------------------------------------------------------------
+    # One variable: the chosen option's export code, labelled. A question answered by the link's program exports
+    # nothing of its own: the `program` column holds it.
+
+    def export_variables(self, definition, page) -> list[Variable]:
+        if self.source == "program":
+            return []
+        language = definition.default_language
+        labels = {self.export_code(option): definition.text(option.label, language) for option in self.options}
+        return [self._export_variable(definition, page, values=", ".join(str(code) for code in labels),
+                                      value_labels=labels)]
+
+    def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
+        if self.source == "program":
+            return []
+        codes = np.full(256, np.nan)
+        for i, option in enumerate(self.options, start=1):
+            codes[i] = self.export_code(option)
+        codes[NOT_ASKED] = EXPORT_NOT_ASKED
+        return [codes[packed[:, 0]]]
 
 
 class MultipleChoiceQuestion(Question):
@@ -182,3 +207,22 @@ class MultipleChoiceQuestion(Question):
         if data[0] == NOT_ANSWERED:
             return None
         return [option.key for i, option in enumerate(self.options) if data[1 + i // 8] >> (i % 8) & 1]
+
+    # --- export (survey.microdata) ---------------------------------------------------------------------------
+    # One 0/1 variable per option (1 = chosen), named KEY_OPTION; an answered question has 0 or 1 in each,
+    # no answer leaves them all empty, not asked marks them all.
+
+    def export_variables(self, definition, page) -> list[Variable]:
+        language = definition.default_language
+        text = definition.text(self.text, language)
+        return [self._export_variable(definition, page, source=f"{self.key}.{option.key}",
+                                      label=f"{text}: {definition.text(option.label, language)}",
+                                      values="0 = not chosen, 1 = chosen", value_labels=CHOSEN_LABELS)
+                for option in self.options]
+
+    def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
+        status = packed[:, 0]
+        return [decode_status(status, (packed[:, 1 + i // 8] >> (i % 8)) & 1) for i in range(len(self.options))]
+
+
+CHOSEN_LABELS = {0: "not chosen", 1: "chosen"}

@@ -5,8 +5,19 @@ import re
 import struct
 from typing import ClassVar, Literal
 
-from survey.questions.base import NOT_ANSWERED, NOT_ASKED, NOT_ASKED_VALUE, FormContext, Question, Reading, Text
+import numpy as np
 
+from survey.microdata.variables import Variable
+from survey.questions.base import (
+    NOT_ANSWERED,
+    NOT_ASKED,
+    NOT_ASKED_VALUE,
+    FormContext,
+    Question,
+    Reading,
+    Text,
+    decode_status,
+)
 
 class NumericQuestion(Question):
     type: Literal["numeric"]
@@ -102,3 +113,22 @@ def _plain(number: int | float) -> str:
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     return format(number, "f").rstrip("0").rstrip(".") if isinstance(number, float) else str(number)
+
+    # --- export (survey.microdata) ---------------------------------------------------------------------------
+    # One variable: the number as given (a whole number unless `decimal`), with its unit and bounds in the
+    # codebook.
+
+    def export_variables(self, definition, page) -> list[Variable]:
+        values = "decimal number" if self.decimal else "whole number"
+        if self.min is not None or self.max is not None:
+            low = "" if self.min is None else f"{self.min:g}"
+            high = "" if self.max is None else f"{self.max:g}"
+            values += f", {low}..{high}"
+        if self.unit is not None:
+            values += f" ({definition.text(self.unit, definition.default_language)})"
+        return [self._export_variable(definition, page, values=values, integer=not self.decimal,
+                                      measure="scale")]
+
+    def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
+        numbers = np.ascontiguousarray(packed[:, 1:9]).view("<f8").ravel()
+        return [decode_status(packed[:, 0], numbers)]

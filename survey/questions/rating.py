@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+import numpy as np
+
+from survey.microdata.variables import NOT_ASKED as EXPORT_NOT_ASKED
+from survey.microdata.variables import Variable
 from survey.questions.base import (
+    NON_SUBSTANTIVE_BASE,
     NOT_ANSWERED,
     NOT_ASKED,
     NOT_ASKED_VALUE,
-    NON_SUBSTANTIVE_BASE,
     Choice,
     FormContext,
     Frozen,
@@ -20,7 +24,6 @@ from survey.questions.base import (
     Reading,
     Text,
 )
-
 
 class NonSubstantive(Frozen):
     """An answer that is not a point of the scale; `code` is its number in exports."""
@@ -182,3 +185,31 @@ def point_text(scale: Scale, code: int, definition, language: str) -> str:
     if scale.labels is not None:
         return label
     return f"{code} – {label}" if label else str(code)
+
+    # --- export (survey.microdata) ---------------------------------------------------------------------------
+    # One variable: the code as given (1..k, k the most positive, before any reverse flip), each
+    # non-substantive option its own code. Value labels: every labelled point (a scale labelled only at its ends
+    # labels 1 and k) and the non-substantive options.
+
+    def export_variables(self, definition, page) -> list[Variable]:
+        scale = definition.scale_of(self)
+        language = definition.default_language
+        labels = {}
+        for code in range(1, scale.points + 1):
+            label = scale.point_label(code, language, language)
+            if label is not None:
+                labels[code] = label
+        missing = {option.code: definition.text(option.label, language) for option in scale.non_substantive}
+        dimensions = ", ".join(d.key for d in definition.dimensions if self.key in d.items)
+        return [self._export_variable(
+            definition, page, values=f"1-{scale.points} ({scale.points} = most positive)", value_labels=labels,
+            missing=missing, measure="ordinal", dimension=dimensions, reverse=self.reverse)]
+
+    def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
+        scale = definition.scale_of(self)
+        codes = np.full(256, np.nan)
+        codes[1:scale.points + 1] = np.arange(1, scale.points + 1)
+        for j, option in enumerate(scale.non_substantive):
+            codes[NON_SUBSTANTIVE_BASE - j] = option.code
+        codes[NOT_ASKED] = EXPORT_NOT_ASKED
+        return [codes[packed[:, 0]]]

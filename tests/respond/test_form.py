@@ -153,7 +153,7 @@ def test_validation_error_at_the_field_keeps_every_other_answer(client, db_sessi
     definition = definition_of(open_round.version)
     db_session.commit()
     csrf = start(client, school_link.token)
-    first = definition.pages[0].questions
+    first = [question for question in definition.pages[0].questions if question.type == "rating"]
     data = {item.key: "4" for item in first}
     missing, invalid = first[0].key, first[1].key
     del data[missing]
@@ -311,7 +311,8 @@ def test_switching_language_on_a_page_keeps_what_was_picked_there(client, db_ses
     csrf = start(client, school_link.token)
     page = client.get(f"/s/{school_link.token}/page/1")
     assert 'form="answers" name="lang" value="sv"' in page.text  # the switch sends the page's form
-    first = {item.key: "2" for item in definition.pages[0].questions[:2]}  # two of the page's answers so far
+    items = [question for question in definition.pages[0].questions if question.type == "rating"]
+    first = {item.key: "2" for item in items[:2]}  # two of the page's answers so far
     switched = client.post(f"/s/{school_link.token}/page/1", data={"csrf_token": csrf, "lang": "sv", **first})
     assert switched.status_code == 302 and switched.headers["Location"].endswith(f"/s/{school_link.token}/page/1")
     again = client.get(switched.headers["Location"])
