@@ -1,7 +1,9 @@
 """Benchmark: respondents completing a 40-item survey concurrently against gunicorn on PostgreSQL.
 
 A fresh PostgreSQL database is created and migrated, a 40-item questionnaire (8 dimensions x 5 items, the
-same definition as `bench/aggregate.py`, plus 3 background questions) is published, and one open round with a
+same definition as `bench/aggregate.py` in format 2, plus 3 background questions) is published (with `--types`,
+with routing and types too: a yes/no question on page 1 that routes one item on each later dimension page, a
+randomised page, and a numeric and a multiple-choice question on the background page), and one open round with a
 school link is made per repetition. gunicorn (2 workers) serves `bench/intake_app.py` (the product app from the
 environment plus a bench-only `/hello`). Then, per repetition, in the same run against the same server:
 
@@ -18,7 +20,7 @@ question pages alone), p50 and p99 latency, the /hello ceiling and the ratio; th
 of the round in the database: none lost, none duplicated, no draft left by a completed respondent. Exit status 1
 when any response is lost or duplicated, or any respondent request failed.
 
-    python bench/intake.py [--responses 2000] [--concurrency 100] [--repeat 1]
+    python bench/intake.py [--responses 2000] [--concurrency 100] [--repeat 1] [--types]
                            [--worker-class sync|gthread] [--threads 4] [--workers 2] [--no-script]
 
 Everything runs on 127.0.0.1; the load generator shares the machine's CPUs with gunicorn and PostgreSQL.
@@ -56,12 +58,46 @@ HOST = "127.0.0.1"
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 RADIO_RE = re.compile(r'<input type="radio" id="[^"]*" name="([^"]+)" value="([^"]+)"')
+CHECKBOX_RE = re.compile(r'<input type="checkbox" id="[^"]*" name="([^"]+)" value="([^"]+)"')
+NUMBER_RE = re.compile(r'<input type="text" id="[^"]*" name="([^"]+)" inputmode="numeric"')
+NON_SUBSTANTIVE = ("dk", "dont_know")  # the bench answers on the scale (format 1 posted "dk")
+
+
+def bench_definition(types: bool) -> str:
+    """`bench/aggregate.py`'s definition in format 2; with `types`, routing and other question types added."""
+    import yaml
+
+    from survey.catalog.definition import format_one
+    from survey.catalog.upgrade import upgrade_definition
+    from survey.catalog.yaml_writer import dump_definition
+
+    data = yaml.safe_load(definition_yaml())
+    if format_one(data):
+        data = upgrade_definition(data)
+    if not types:
+        return dump_definition(data)
+    pages = data["pages"]
+    pages[0]["questions"].insert(0, {
+        "type": "single", "key": "placement", "required": True, "text": {"da": "Er du i praktik?"},
+        "options": [{"key": "yes", "label": {"da": "Ja"}}, {"key": "no", "label": {"da": "Nej"}}]})
+    for page in pages[1:]:
+        if page["key"] != "background":
+            page["questions"][-1]["shown_if"] = "placement = 'yes'"
+    pages[2]["randomise"] = True
+    pages[-1]["questions"] += [
+        {"type": "numeric", "key": "age_years", "text": {"da": "Alder"}, "min": 14, "max": 99,
+         "unit": {"da": "år"}},
+        {"type": "multiple", "key": "activities", "text": {"da": "Fritid"}, "options": [
+            {"key": "sport", "label": {"da": "Sport"}}, {"key": "music", "label": {"da": "Musik"}},
+            {"key": "none", "label": {"da": "Intet"}, "exclusive": True}]},
+    ]
+    return dump_definition(data)
 
 
 # --- the database -------------------------------------------------------------------------------------------
 
 
-def prepare(url: str, rounds: int) -> list[tuple[int, str]]:
+def prepare(url: str, rounds: int, types: bool = False) -> list[tuple[int, str]]:
     """Migrate, publish the questionnaire, create the network, a school with programs and `rounds` open rounds
     with a school link each. Returns (round id, link token) per round."""
     import logging
@@ -85,7 +121,7 @@ def prepare(url: str, rounds: int) -> list[tuple[int, str]]:
         school.programs = [Program(code=f"P{p}", name=f"Program {p}") for p in range(PROGRAMS)]
         db.session.add_all([network, school])
         db.session.flush()
-        text = definition_yaml()
+        text = bench_definition(types)
         version = publish_definition(network, validate_source(text, "bench.yaml"), text, "bench").version
         for r in range(rounds):
             survey_round = create_round(network, version, f"Intake bench {r + 1}", today - timedelta(days=1),
@@ -428,11 +464,13 @@ URL_SAFE = re.compile(r"[A-Za-z0-9._~-]*")
 
 
 def form_body(data: dict) -> bytes:
-    """The form urlencoded; keys and values that need no quoting (all of the survey's) are joined as they are,
-    which costs the load generator a fifth of `urlencode`'s CPU."""
-    if all(URL_SAFE.fullmatch(k) and URL_SAFE.fullmatch(v) for k, v in data.items()):
-        return "&".join(f"{k}={v}" for k, v in data.items()).encode("ascii")
-    return urlencode(data).encode("ascii")
+    """The form urlencoded (a list value: one field per element, as checkboxes send); keys and values that need
+    no quoting (all of the survey's) are joined as they are, which costs the load generator a fifth of
+    `urlencode`'s CPU."""
+    pairs = [(k, v) for k, values in data.items() for v in (values if isinstance(values, list) else [values])]
+    if all(URL_SAFE.fullmatch(k) and URL_SAFE.fullmatch(v) for k, v in pairs):
+        return "&".join(f"{k}={v}" for k, v in pairs).encode("ascii")
+    return urlencode(pairs).encode("ascii")
 
 
 def _csrf(response: RawResponse) -> str:
@@ -472,11 +510,18 @@ async def respondent(transport, token: str, rng: random.Random, record: list, in
     while path.startswith(entry + "/page/"):
         options: dict[str, list[str]] = {}
         for name, value in RADIO_RE.findall(shown.text):
-            if value != "dk":
+            if value not in NON_SUBSTANTIVE:
                 options.setdefault(name, []).append(value)
         if not options:
             raise Failed(f"no questions on {path}")
         form = {"csrf_token": _csrf(shown), "move": "next"} | {name: rng.choice(values) for name, values in options.items()}
+        boxes: dict[str, list[str]] = {}
+        for name, value in CHECKBOX_RE.findall(shown.text):
+            boxes.setdefault(name, []).append(value)
+        for name, values in boxes.items():  # some of the options, never the exclusive last one with another
+            form[name] = [value for value in values[:-1] if rng.random() < 0.5] or [values[-1]]
+        for name in NUMBER_RE.findall(shown.text):
+            form[name] = str(rng.randint(16, 30))
         path, shown = await post("page_post", path, form)
         pages += 1
         if pages > 50:
@@ -614,6 +659,8 @@ def main() -> int:
     parser.add_argument("--no-script", action="store_true",
                         help="respondents as browsers without JavaScript: every POST redirects, then a GET")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--types", action="store_true",
+                        help="routing, a randomised page, numeric and multiple-choice questions in the questionnaire")
     args = parser.parse_args()
     args.responses = max(1, min(args.responses, 1_000_000))
     args.seconds = max(1.0, min(args.seconds, 3600.0))
@@ -623,14 +670,15 @@ def main() -> int:
     print(f"gunicorn -w {args.workers} --worker-class {args.worker_class}{setup}; PostgreSQL; {os.cpu_count()} CPUs "
           f"shared by gunicorn, PostgreSQL and the load generator (one asyncio process, client "
           f"{args.client if args.client == 'raw' else 'httpx ' + httpx.__version__}); "
-          f"{args.concurrency} concurrent respondents, 40 items on 8 pages + background page, "
+          f"{args.concurrency} concurrent respondents, 40 items on 8 pages + background page"
+          f"{' with routing and types' if args.types else ''}, "
           f"{'without JavaScript (post/redirect/get)' if args.no_script else 'with the form script (POSTs answered in place)'}")
     url, drop = fresh_postgres_database("benchlearn_intake")
     process = None
     results = []
     try:
         t0 = time.perf_counter()
-        rounds = prepare(url, args.repeat)
+        rounds = prepare(url, args.repeat, args.types)
         print(f"database prepared in {time.perf_counter() - t0:.1f} s")
         port = free_port()
         process, log = start_gunicorn(url, port, args)

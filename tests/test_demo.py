@@ -23,7 +23,7 @@ def test_demo_seed_builds_the_network_and_is_idempotent(cli):
     networks, schools, users, versions = counts()
     assert networks == 1 and 18 <= schools <= 25
     assert users == schools + 1
-    assert versions == 4
+    assert versions == 5
     types = set(db.session.scalars(select(School.type)))
     assert {"EUD", "hhx", "htx", "stx", "hf", "AMU", "VUC"} <= types
     assert all(school.programs for school in db.session.scalars(select(School)))

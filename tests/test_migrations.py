@@ -1,5 +1,8 @@
 """The migrations build, on both databases, exactly the schema the models describe, and can be undone."""
+import hashlib
+import json
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -7,6 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from survey.catalog.definition import QuestionnaireDefinition, canonical_json, checksum, load_definition
+from survey.catalog.yaml_lines import read_yaml
 from survey.extensions import db
 
 from .conftest import fresh_database_url, make_app
@@ -150,3 +155,110 @@ def test_users_of_an_existing_database_get_distinct_session_ids(empty_app):
         with db.engine.connect() as connection:
             ids = connection.execute(sa.text("SELECT session_id FROM user_account")).scalars().all()
     assert len(set(ids)) == 2 and all(len(session_id) == 32 for session_id in ids)
+
+
+CATALOG_TESTS = Path(__file__).parent / "catalog"
+
+
+def format_one_content(data: dict) -> str:
+    """The canonical JSON a format-1 definition was published with: the format-1 model's fields, defaults filled
+    in, keys sorted (survey/catalog/definition.py before 0016)."""
+    scale = {"points": data["scale"]["points"], "labels": data["scale"]["labels"], "dont_know": data["scale"].get("dont_know")}
+    item_defaults = {"reverse": False, "required": True, "lineage": None, "replaces": None}
+    content = {
+        "family": data["family"], "version": data["version"], "previous": data.get("previous"),
+        "languages": data["languages"], "title": data["title"], "intro": data["intro"], "scale": scale,
+        "overall": data["overall"],
+        "dimensions": [{**dimension, "items": [{**item_defaults, **item} for item in dimension["items"]]}
+                       for dimension in data["dimensions"]],
+        "background": [{"required": False, "source": None, "options": None, **question} for question in data["background"]],
+        "free_text": data["free_text"],
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def seed_format_one_version(connection, source: str, content: str | None = None) -> dict:
+    """At revision 0010: the format-1 test questionnaire published with its child rows, a round, and one response
+    whose packed answers are in the format-1 order (items by dimension, then background questions). `content`:
+    other content to publish instead of the format-1 JSON of `source`."""
+    data = read_yaml(source).data
+    content = content or format_one_content(data)
+    tables = sa.MetaData()
+    tables.reflect(bind=connection)
+    items = [(d, i, item) for d, dimension in enumerate(data["dimensions"]) for i, item in enumerate(dimension["items"])]
+    rows = {
+        "network": [{"id": 1, "name": "Netværket", "k_min": 5, "share_school_names": False, "driver_min_cases": 100}],
+        "questionnaire_family": [{"id": 1, "network_id": 1, "key": "student"}],
+        "questionnaire_version": [{
+            "id": 1, "family_id": 1, "version": "2026", "previous_id": None, "title": data["title"],
+            "languages": data["languages"], "scale_points": 4, "content": content, "source": source,
+            "checksum": hashlib.sha256(content.encode("utf-8")).hexdigest(),
+            "published_at": datetime(2026, 1, 5, tzinfo=timezone.utc), "published_by": "test", "withdrawn_at": None,
+        }],
+        "dimension": [{"id": d + 1, "version_id": 1, "key": dimension["key"], "position": d, "title": dimension["title"],
+                       "is_overall": dimension["key"] == data["overall"]} for d, dimension in enumerate(data["dimensions"])],
+        "item": [{"id": n + 1, "version_id": 1, "dimension_id": d + 1, "key": item["key"], "position": n,
+                  "text": item["text"], "reverse": item.get("reverse", False), "required": True,
+                  "lineage": f"student/2026/{item['key']}"} for n, (d, _, item) in enumerate(items)],
+        "background_question": [{"id": n + 1, "version_id": 1, "key": q["key"], "position": n, "text": q["text"],
+                                 "source": q.get("source"), "options": q.get("options"), "required": False}
+                                for n, q in enumerate(data["background"])],
+        "free_text_question": [{"id": 1, "version_id": 1, "key": "comments", "position": 0,
+                                "text": data["free_text"][0]["text"]}],
+        "school": [{"id": 1, "network_id": 1, "code": "S1", "name": "Skolen", "type": "EUD", "region": "Midt"}],
+        "survey_round": [{"id": 1, "network_id": 1, "version_id": 1, "name": "Runde 1", "opens_on": date(2026, 2, 1),
+                          "closes_on": date(2026, 3, 1)}],
+        "response": [{"id": 1, "round_id": 1, "school_id": 1, "program_id": None, "version_id": 1, "language": "da",
+                      "submitted_on": date(2026, 2, 2), "answers": bytes([4, 3, 255, 1]), "background": bytes([0, 2])}],
+    }
+    for name, values in rows.items():
+        connection.execute(tables.tables[name].insert(), values)
+    return {"content": content, "data": data}
+
+
+def test_upgrade_rewrites_format_one_content_in_format_two_and_stored_answers_read_the_same(empty_app):
+    source = (CATALOG_TESTS / "format1" / "2026.yaml").read_text(encoding="utf-8")
+    with empty_app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            seeded = seed_format_one_version(connection, source)
+        upgrade()
+        [(content, digest, kept_source)] = run("SELECT content, checksum, source FROM questionnaire_version")
+        definition = QuestionnaireDefinition.model_validate_json(content)
+        assert json.loads(content)["format"] == 2 and "pages" in json.loads(content)
+        assert digest == checksum(definition) == hashlib.sha256(content.encode("utf-8")).hexdigest()
+        assert content == canonical_json(definition)
+        assert kept_source == source  # the YAML as published stays, for the record
+        # the same content as the format-2 file written by hand for it, and as `questionnaire upgrade` makes of it
+        assert digest == checksum(load_definition(CATALOG_TESTS / "valid" / "2026.yaml"))
+
+        # Stored responses are not touched, and their bytes mean what they meant: answers in rating_items()
+        # order (the format-1 items by dimension), background in background_questions() order.
+        assert run("SELECT answers, background FROM response") == [(bytes([4, 3, 255, 1]), bytes([0, 2]))]
+        old_items = [item["key"] for dimension in seeded["data"]["dimensions"] for item in dimension["items"]]
+        assert [item.key for item in definition.rating_items()] == old_items
+        assert [key for (key,) in run("SELECT key FROM item ORDER BY position")] == old_items
+        old_background = [question["key"] for question in seeded["data"]["background"]]
+        assert [question.key for question in definition.background_questions()] == old_background == ["program", "gender"]
+        assert run("SELECT key, type FROM background_question ORDER BY position") == [("program", "single"), ("gender", "single")]
+        answers, background = bytes([4, 3, 255, 1]), bytes([0, 2])
+        boring = definition.rating_items()[2]
+        assert boring.key == "teaching.boring" and boring.reverse
+        assert definition.scale_of(boring).non_substantive[255 - answers[2]].key == "dont_know"  # 255: the first
+        gender = definition.background_questions()[1]
+        assert gender.options[background[1] - 1].key == "male"
+        with pytest.raises(sa.exc.DBAPIError, match="published questionnaire content is immutable"):
+            run("UPDATE questionnaire_version SET content = '{}'")
+    assert schema_differences(empty_app) == []
+
+
+def test_upgrade_leaves_format_two_content_as_it_is(empty_app):
+    """Content already in format 2 (published by a later code on a database that was then moved back) is kept."""
+    definition = load_definition(CATALOG_TESTS / "valid" / "2026.yaml")
+    with empty_app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            source = (CATALOG_TESTS / "format1" / "2026.yaml").read_text(encoding="utf-8")
+            seed_format_one_version(connection, source, canonical_json(definition))
+        upgrade()
+        assert run("SELECT content, checksum FROM questionnaire_version") == [(canonical_json(definition), checksum(definition))]

@@ -209,9 +209,12 @@ def test_upload_previews_each_language_then_publishes(client, admin, login):
     assert response.status_code == 200
     for lang in ("da", "en", "sv"):
         assert f'lang="{lang}"' in response.text
-    for heading in ("Om dig", "About you", "Dine kommentarer", "Dina kommentarer", "Your comments"):
-        assert f"<h3>{heading}</h3>" in response.text  # the respondent pages' own headings, per language
-    assert 'type="radio"' in response.text and "<legend>" in response.text
+    for heading in ("Motivation og egen indsats", "Motivation and own effort", "Motivation och egen insats"):
+        assert f"<h3>1. {heading} " in response.text  # the respondent pages' own headings, per language
+    # each question drawn by its type's own input template, as respondents get it, disabled
+    assert re.search(r'<input type="radio" id="en-q-motivation-[^"]*" name="motivation[^"]*" value="5" disabled>',
+                     response.text)
+    assert '<textarea id="sv-q-best" name="best" rows="5" disabled>' in response.text
     assert published("student", "2026") is None  # nothing published before confirming
     confirm = client.post("/admin/questionnaires/publish", data=_publish_form(response.text))
     assert confirm.status_code == 302
@@ -284,3 +287,70 @@ def test_upload_naming_no_previous_version_warns_that_nothing_stays_comparable(c
     assert "Changes against student 2026" in response.text
     assert "none of its items continue those of student 2026" in response.text
     assert "This is the first version" not in response.text
+
+
+CATALOG_VALID = Path(__file__).parent / "catalog" / "valid"
+
+
+def reusing_a_key_as_new(directory: Path) -> Path:
+    """Version 2027 of the tiny test questionnaire, beside its 2026, with teaching.feedback new under its old key."""
+    (directory / "2026.yaml").write_text((CATALOG_VALID / "2026.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (CATALOG_VALID / "2027.yaml").read_text(encoding="utf-8")
+    old = "        text: {da: Jeg får feedback, en: I get feedback}\n        lineage: same\n"
+    assert old in text
+    path = directory / "2027.yaml"
+    path.write_text(text.replace(old, old.replace("same", "new")), encoding="utf-8")
+    return path
+
+
+REUSED_KEY_WARNING = (
+    "warning: question 'teaching.feedback' is new, but version '2026' has a question with the same key: "
+    "give the new question its own key, or say lineage: same if it measures the same"
+)
+
+
+def test_validate_prints_warnings_with_file_and_line_and_does_not_fail(cli, tmp_path):
+    path = reusing_a_key_as_new(tmp_path)
+    result = cli("questionnaire", "validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert f"{path}: ok" in result.stdout
+    line = 1 + path.read_text(encoding="utf-8").splitlines().index("        lineage: new", 30)
+    assert result.stderr.splitlines() == [f"{path}:{line}: {REUSED_KEY_WARNING}"]
+
+
+def test_publish_prints_the_warnings_and_publishes(cli, tmp_path):
+    path = reusing_a_key_as_new(tmp_path)
+    assert cli("questionnaire", "publish", str(tmp_path / "2026.yaml")).exit_code == 0
+    result = cli("questionnaire", "publish", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert REUSED_KEY_WARNING in result.stderr
+    assert published("student", "2027") is not None
+
+
+def test_upload_preview_shows_the_warnings_and_still_offers_to_publish(client, admin, login, cli, tmp_path):
+    path = reusing_a_key_as_new(tmp_path)
+    assert cli("questionnaire", "publish", str(tmp_path / "2026.yaml")).exit_code == 0
+    login(admin)
+    response = upload(client, path)
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    assert "1 warning: the file is valid" in page
+    assert f"2027.yaml:{1 + path.read_text(encoding='utf-8').splitlines().index('        lineage: new', 30)}: {REUSED_KEY_WARNING}" in page
+    assert "Publish this version" in page
+    assert "warning" not in html.unescape(upload(client, tmp_path / "2026.yaml").text).lower()
+
+
+def test_upload_preview_shows_every_question_type_and_its_routing(client, admin, login):
+    login(admin)
+    response = upload(client, CATALOG_VALID / "every_type.yaml")
+    assert response.status_code == 200
+    page = html.unescape(response.text)
+    for lang in ("da", "ar", "prs", "sr-Latn", "zh-Hans"):
+        assert f'lang="{lang}"' in page
+    assert 'type="checkbox"' in page and 'inputmode="numeric"' in page and 'inputmode="decimal"' in page
+    assert "Først lidt om dig." in page and "First, a little about you." in page  # display text, per language
+    assert "shown if placement = 'yes'" in page
+    start = page.index('lang="da" dir="ltr">')
+    da = page[start:page.index('lang="en" dir="ltr">', start)]
+    assert da.index("Altid</span>") < da.index("Aldrig</span>")  # the frequency scale is shown most positive first
+    assert "Ikke relevant</span>" in da

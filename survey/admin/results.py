@@ -39,7 +39,11 @@ def results_index():
     today = date.today()
     shown = [(r, r.state_on(today), _schools_of(r)) for r in rounds if r.state_on(today) is not RoundState.DRAFT]
     frozen, snapshots = stored_results_of([r.id for r, _state, _schools in shown])
-    return render_template("admin/results.html", rounds=shown, states=RoundState, frozen=frozen, snapshots=snapshots)
+    return render_template("admin/results.html", rounds=shown, states=RoundState, frozen=frozen, snapshots=snapshots,
+                           response_formats=RESPONSE_FORMATS)
+
+
+RESPONSE_FORMATS = (("csv", "CSV"), ("xlsx", "Excel"), ("parquet", "Parquet"), ("sav", "SPSS"), ("dta", "Stata"))
 
 
 @bp.get("/results/<int:round_id>")

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 from survey.accounts.models import User
 from survey.admin import bp
 from survey.admin.forms import NetworkSettingsForm, PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
-from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, checksum
+from survey.catalog.definition import DefinitionError, Problem, QuestionnaireDefinition, checksum, format_warning
 from survey.catalog.diff import diff_definitions, format_diff
-from survey.respond.pages import page_headings
+from survey.respond.preview import preview_of
 from survey.catalog.models import (
     QuestionnaireFamily,
     QuestionnaireVersion,
@@ -108,9 +108,10 @@ def upload_questionnaire():
     upload = form.definition.data
     filename = upload.filename or "upload.yaml"
     raw = upload.read()
+    warnings: list[Problem] = []
     try:
         source = raw.decode("utf-8")
-        definition = validate_source(source, filename, network=current_user.network)
+        definition = validate_source(source, filename, network=current_user.network, warnings=warnings)
     except UnicodeDecodeError as error:
         problems = [f"{filename}:1: the file is not UTF-8 text ({error.reason} at byte {error.start})"]
         return render_template("admin/upload.html", form=form, problems=problems), 422
@@ -124,13 +125,14 @@ def upload_questionnaire():
     return render_template(
         "admin/preview.html",
         definition=definition,
-        headings=page_headings(definition.languages),
+        preview=preview_of(definition),
         checksum=digest,
         previous=previous,
         diff_text=diff_text,
         existing=existing,
         latest=latest,
         publish_form=publish_form,
+        warnings=[format_warning(warning) for warning in warnings],
     )
 
 
@@ -176,7 +178,7 @@ def questionnaire_version(version_id: int):
         "admin/version.html",
         version=version,
         definition=definition,
-        headings=page_headings(definition.languages),
+        preview=preview_of(definition),
         diff_text=diff_text,
         rounds=rounds,
         withdraw_form=WithdrawForm(),

@@ -16,14 +16,13 @@ from survey.catalog.definition import (
     DefinitionError,
     Problem,
     QuestionnaireDefinition,
-    format_one,
+    format_warning,
     load_definition,
-    parse_definition,
     sibling_lookup,
 )
-from survey.catalog.upgrade import upgrade_definition
-from survey.catalog.yaml_lines import read_yaml
+from survey.catalog.upgrade import upgrade_source
 from survey.catalog.yaml_writer import dump_definition
+from survey.catalog.json_schema import schema_text
 from survey.catalog.limits import oversized
 from survey.catalog.diff import diff_definitions, format_diff
 from survey.catalog.models import QuestionnaireVersion, version_by_label, versions_of_network
@@ -68,17 +67,21 @@ def _catalog_network(name: str | None) -> Network | None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--network", "network_name", help="Whose published versions a file may follow (default: the only network).")
 def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
-    """Check questionnaire files; print every problem as FILE:LINE: message. Exit 1 on any problem."""
+    """Check questionnaire files; print every problem as FILE:LINE: message and every warning as
+    FILE:LINE: warning: message. Exit 1 on any problem; warnings alone do not fail."""
     failed = False
     network = _catalog_network(network_name)
     for path in files:
+        warnings: list[Problem] = []
         try:
-            definition = _validated_or_report(path, network)
+            definition = _validated_or_report(path, network, warnings=warnings)
         except DefinitionError as error:
             failed = True
             for problem in error.problems:
                 click.echo(str(problem), err=True)
             continue
+        for warning in warnings:
+            click.echo(format_warning(warning), err=True)
         click.echo(
             f"{path}: ok — {definition.family} {definition.version}, {len(definition.dimensions)} dimensions, "
             f"{len(definition.rating_items())} items, languages {', '.join(definition.languages)}"
@@ -87,10 +90,12 @@ def validate_command(files: tuple[Path, ...], network_name: str | None) -> None:
         sys.exit(1)
 
 
-def _validated_or_report(path: Path, network: Network | None, *lookups) -> QuestionnaireDefinition:
+def _validated_or_report(
+    path: Path, network: Network | None, *lookups, warnings: list[Problem] | None = None
+) -> QuestionnaireDefinition:
     """Validate a file; a previous version may be published in `network`, given in `lookups`, or lie beside
     the file."""
-    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network)
+    return validate_source(_source(path), str(path), *lookups, sibling_lookup(path), network=network, warnings=warnings)
 
 
 def _definition_from(arg: str, network_name: str | None, *lookups) -> QuestionnaireDefinition:
@@ -138,7 +143,10 @@ def publish_command(file: Path, published_by: str | None, network_name: str | No
     network = resolve_network(network_name)
     try:
         text = _source(file)
-        definition = validate_source(text, str(file), network=network)  # only a published version may be followed
+        warnings: list[Problem] = []
+        definition = validate_source(text, str(file), network=network, warnings=warnings)  # only a published version may be followed
+        for warning in warnings:
+            click.echo(format_warning(warning), err=True)
         by = published_by or f"command line ({getpass.getuser()})"
         result = publish_definition(network, definition, text, by)
     except DefinitionError as error:
@@ -190,24 +198,29 @@ def withdraw_command(family: str, version: str, network_name: str | None) -> Non
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: print).")
 def upgrade_command(file: Path, out: Path | None) -> None:
     """Convert a format-1 definition (one scale, items inside dimensions) to format 2, keeping every key, text
-    and lineage; the result is validated before it is written."""
-    document = read_yaml(_source(file))
-    if document.problems or not isinstance(document.data, dict):
-        for line, message in document.problems or [(1, "expected a questionnaire definition")]:
-            click.echo(f"{file}:{line}: {message}", err=True)
-        sys.exit(1)
-    if format_one(document.data) is None:
-        click.echo(f"{file}: already in format 2: nothing to do", err=True)
-        sys.exit(1)
-    text = dump_definition(upgrade_definition(document.data))
+    and lineage. Nothing is written unless the result validates; problems name the lines of FILE."""
     try:
-        parse_definition(text, str(out or file))
+        upgraded = upgrade_source(_source(file), str(file))
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    header = f"# Upgraded to format 2 from {file.name} by `benchlearn questionnaire upgrade`.\n"
+    text = dump_definition(upgraded, header)
     if out is None:
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"{file}: upgraded to format 2 in {out}")
+
+
+@questionnaire_cli.command("schema")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: print).")
+def schema_command(out: Path | None) -> None:
+    """Print or write the JSON Schema of the YAML format (for editors: questionnaires/schema.json)."""
+    text = schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote the JSON Schema of questionnaire definitions to {out}")

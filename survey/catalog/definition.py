@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, Protocol
 
 from functools import cached_property
 
@@ -25,7 +25,8 @@ from survey.catalog.rules import (
     well_formed_version,
 )
 from survey.catalog.shape_errors import explain
-from survey.catalog.yaml_lines import Finding, LineIndex, read_yaml
+from survey.catalog.yaml_lines import Finding, read_yaml
+from survey.catalog.yaml_traps import yaml_1_1_traps
 from survey.questions import QUESTION_TYPES, AnyQuestion, Question, RatingQuestion, Scale, TextQuestion
 from survey.questions.base import Frozen, Option, Text
 from survey.questions.conditions import Condition, parse_condition
@@ -167,6 +168,11 @@ class Problem(NamedTuple):
         return f"{self.file}:{self.line}: {self.message}"
 
 
+def format_warning(warning: Problem) -> str:
+    """A warning as printed and shown: `FILE:LINE: warning: message`, so it reads apart from a problem."""
+    return f"{warning.file}:{warning.line}: warning: {warning.message}"
+
+
 class DefinitionError(Exception):
     """A definition cannot be used; `problems` lists everything that is wrong with it."""
 
@@ -191,22 +197,54 @@ def parse_definition(
         raise DefinitionError([Problem(filename, *too_wild)])
     document = read_yaml(text)
     findings = list(document.problems)
-    definition = None
     if document.data is None and not findings:
         findings.append((1, "the file is empty: expected a questionnaire definition"))
     elif document.data is not None and format_one(document.data):
         findings.append((1, format_one(document.data)))
-    elif document.data is not None:
-        try:
-            definition = QuestionnaireDefinition.model_validate(document.data)
-        except ValidationError as error:
-            findings.extend(explain(detail, document.lines, _FIELD_NAMES) for detail in error.errors())
+    if document.data is None or format_one(document.data):
+        raise DefinitionError([Problem(filename, line, message) for line, message in sorted(findings, key=_by_line)])
+    if not findings:
+        found: list[Problem] = []
+        definition = validate_data(document.data, filename, document.lines, previous_lookup, found)
+        found += [Problem(filename, line, message) for line, message in yaml_1_1_traps(text)]
+        if warnings is not None:
+            warnings.extend(sorted(found, key=_problem_line))
+        return definition
+    # The YAML had problems (a duplicate key, say) but was read: report them with the definition's own.
+    try:
+        validate_data(document.data, filename, document.lines, previous_lookup)
+        more: list[Problem] = []
+    except DefinitionError as error:
+        more = error.problems
+    own = [Problem(filename, line, message) for line, message in findings]
+    own += [problem for problem in more if problem.file == filename]
+    raise DefinitionError(sorted(own, key=_problem_line) + [problem for problem in more if problem.file != filename])
+
+
+class Lines(Protocol):
+    """Where the value at a location path was written (survey/catalog/yaml_lines.LineIndex, or a translation of
+    paths to the lines of another file, as `questionnaire upgrade` reports them)."""
+
+    def line(self, path: tuple) -> int: ...
+
+
+def validate_data(
+    data: object, filename: str, lines: Lines, previous_lookup: PreviousLookup | None = None,
+    warnings: list[Problem] | None = None,
+) -> QuestionnaireDefinition:
+    """Check a definition read as plain data; problems and warnings are located by `lines`."""
+    findings: list[Finding] = []
+    definition = None
+    try:
+        definition = QuestionnaireDefinition.model_validate(data)
+    except ValidationError as error:
+        findings.extend(explain(detail, lines, _FIELD_NAMES) for detail in error.errors())
     found_warnings: list[Finding] = []
     inherited: list[Problem] = []
     if definition is not None:
-        findings.extend(check_definition(definition, document.lines.line))
+        findings.extend(check_definition(definition, lines.line))
         if previous_lookup is not None:
-            across, inherited, across_warnings = _check_previous(definition, previous_lookup, document.lines)
+            across, inherited, across_warnings = _check_previous(definition, previous_lookup, lines)
             findings.extend(across)
             found_warnings.extend(across_warnings)
     if findings or definition is None:
@@ -237,8 +275,12 @@ def _by_line(finding: Finding) -> int:
     return finding[0]
 
 
+def _problem_line(problem: Problem) -> int:
+    return problem.line
+
+
 def _check_previous(
-    definition: QuestionnaireDefinition, previous_lookup: PreviousLookup, lines: LineIndex
+    definition: QuestionnaireDefinition, previous_lookup: PreviousLookup, lines: Lines
 ) -> tuple[list[Finding], list[Problem], list[Finding]]:
     """Resolve `previous` and check this version against it: this file's findings, inherited problems, and
     warnings.
@@ -264,9 +306,10 @@ def _check_previous(
 
 
 def load_definition(
-    path: str | os.PathLike[str], previous_lookup: PreviousLookup | None = None
+    path: str | os.PathLike[str], previous_lookup: PreviousLookup | None = None, warnings: list[Problem] | None = None
 ) -> QuestionnaireDefinition:
-    """Read a definition file (UTF-8); problems name the file as `path` was given."""
+    """Read a definition file (UTF-8); problems name the file as `path` was given; warnings as in
+    `parse_definition`."""
     name = str(path)
     too_big = oversized(Path(path).stat().st_size)
     if too_big is not None:
@@ -278,7 +321,7 @@ def load_definition(
         line = raw.count(b"\n", 0, error.start) + 1
         message = f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} on this line): save it as UTF-8"
         raise DefinitionError([Problem(name, line, message)]) from None
-    return parse_definition(text, name, previous_lookup)
+    return parse_definition(text, name, previous_lookup, warnings)
 
 
 def sibling_lookup(path: str | os.PathLike[str]) -> PreviousLookup:

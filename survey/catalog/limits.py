@@ -3,7 +3,7 @@
 Definitions are uploaded through the web UI, so a hostile or broken file must get its answer in well under
 two seconds and never tie up a worker: the text is checked here in linear time at C speed (size, control
 characters, line length), then the YAML reader stops at `MAX_DEPTH` levels of nesting or `MAX_VALUES` values
-(survey/catalog/yaml_lines.py), and the rules at `MAX_ITEMS` items. The largest real questionnaire has
+(survey/catalog/yaml_lines.py), and the rules at `MAX_ITEMS` questions. The largest real questionnaire has
 about 40 items in 3 languages: every limit leaves room for ten times that.
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from survey.catalog.definition import QuestionnaireDefinition, checksum, canonical_json, parse_definition
+from survey.catalog.definition import Problem, QuestionnaireDefinition, checksum, canonical_json, parse_definition
 from survey.catalog.models import (
     BackgroundQuestion,
     Dimension,
@@ -68,14 +68,16 @@ def chained_lookup(*lookups: Lookup | None) -> Lookup:
 
 def catalog_exists() -> bool:
     """Whether the database has been migrated: files can be validated and compared before it is."""
-    return sa.inspect(db.engine).has_table(QuestionnaireVersion.__tablename__)
+    return sa.inspect(db.session.connection()).has_table(QuestionnaireVersion.__tablename__)  # in this transaction
 
 
-def validate_source(text: str, filename: str, *fallbacks: Lookup, network: Network | None = None) -> QuestionnaireDefinition:
+def validate_source(
+    text: str, filename: str, *fallbacks: Lookup, network: Network | None = None, warnings: list[Problem] | None = None
+) -> QuestionnaireDefinition:
     """Parse and validate a definition; a previous version is looked up among the network's published ones
-    (none without a network), then `fallbacks`."""
+    (none without a network), then `fallbacks`. Warnings are appended to `warnings` (see `parse_definition`)."""
     published = published_in(network.id) if network is not None and catalog_exists() else None
-    return parse_definition(text, filename, chained_lookup(published, *fallbacks))
+    return parse_definition(text, filename, chained_lookup(published, *fallbacks), warnings)
 
 
 def publish_definition(

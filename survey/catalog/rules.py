@@ -174,6 +174,22 @@ def _languages(definition: QuestionnaireDefinition, line: Line) -> Iterator[Find
     for language in definition.interface:
         if language not in seen:
             yield line(("interface", language)), f"interface: language {language!r} is not in languages"
+    yield from _interface_texts(definition, line)
+
+
+def _interface_texts(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding]:
+    """Each interface text names a message id of the respondent interface, with only its own placeholders."""
+    from survey.respond.messages import MESSAGES, misused_placeholders  # the respondent side owns the ids
+
+    for language, texts in definition.interface.items():
+        for message_id, text in texts.items():
+            at = ("interface", language, message_id)
+            if message_id not in MESSAGES:
+                yield line(at), (f"interface: {message_id!r} is not a message id of the respondent interface "
+                                 "(questionnaires/README.md lists them)")
+                continue
+            for name in misused_placeholders(message_id, text):
+                yield line(at), f"interface: {message_id!r} has no placeholder {{{name}}}"
 
 
 def _texts(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding]:
@@ -216,7 +232,7 @@ def _scales(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding
             yield line((*at, "points")), f"scale points must be between {MIN_POINTS} and {MAX_POINTS}, not {points}"
         if (scale.labels is None) == (scale.ends is None):
             yield line(at), f"scale {name!r} needs either labels (one per point) or ends (the two ends): one of them"
-        for language, labels in (scale.labels or {}).items():
+        for language, labels in (scale.labels or {}).items() if MIN_POINTS <= points <= MAX_POINTS else ():
             if len(labels) != points:
                 yield line((*at, "labels", language)), (
                     f"scales.{name}.labels.{language}: {len(labels)} labels for {points} points "
@@ -296,7 +312,7 @@ def _question_fields(
     definition: QuestionnaireDefinition, at: Path, question: Question, line: Line
 ) -> Iterator[Finding]:
     named = f"question {question.key!r}"
-    if isinstance(question, RatingQuestion) and question.scale not in definition.scales:
+    if isinstance(question, RatingQuestion) and definition.scales and question.scale not in definition.scales:
         yield line((*at, "scale")), (
             f"{named}: scale {question.scale!r} is not defined under scales ({', '.join(definition.scales)})"
         )
@@ -371,6 +387,8 @@ def _dimensions(definition: QuestionnaireDefinition, line: Line) -> Iterator[Fin
             yield line(("dimensions", i, "items")), f"dimension {dimension.key!r} has no items"
         for j, key in enumerate(dimension.items):
             where = line(("dimensions", i, "items", j))
+            if not keys:
+                continue  # no pages: that is the problem reported, not each item
             if key not in ratings:
                 what = "is not a rating question" if key in keys else "names no question"
                 yield where, f"dimension {dimension.key!r}: item {key!r} {what} (dimensions group rating questions)"
@@ -378,7 +396,7 @@ def _dimensions(definition: QuestionnaireDefinition, line: Line) -> Iterator[Fin
                 other, other_line = first_item[key]
                 yield where, f"item {key!r} is already in dimension {other!r} (line {other_line}): an item has one dimension"
             first_item.setdefault(key, (dimension.key, where))
-    for at, question in _located_questions(definition):
+    for at, question in _located_questions(definition) if definition.dimensions else ():
         if isinstance(question, RatingQuestion) and question.key not in first_item:
             yield line((*at, "key")), (
                 f"rating item {question.key!r} is in no dimension: list it under the items of one dimension"
@@ -416,7 +434,12 @@ def _condition(
     everything = {question.key: question for question in definition.questions()}
     for key in sorted(condition.keys):
         if key not in earlier:
-            reason = "no question has this key" if key not in everything else "it is not asked on an earlier page"
+            if key not in everything:
+                reason = "no question has this key"
+            elif not everything[key].stored:
+                reason = "it is display text, which has no answer"
+            else:
+                reason = "it is not asked on an earlier page"
             yield where, f"{describe(at)}: the condition reads {key!r}, but {reason}"
     for node in _nodes(condition):
         question = earlier.get(getattr(node, "key", ""))
@@ -449,6 +472,12 @@ def _value_problem(definition: QuestionnaireDefinition, node, question: Question
         return None
     if isinstance(question, MultipleChoiceQuestion):
         return f"{question.key!r} is a multiple choice: test it with selected({question.key}, 'option')"
+    if isinstance(question, TextQuestion):
+        return f"{question.key!r} is free text: a condition may only test answered({question.key})"
+    if isinstance(node.value, str) and node.operator not in ("=", "!="):
+        return f"{node.operator} compares numbers: a value in quotes is tested with = or !="
+    if isinstance(question, SingleChoiceQuestion) and not isinstance(node.value, str):
+        return f"{question.key!r} is a single choice: compare it with an option key in quotes, not {node.value:g}"
     if isinstance(question, SingleChoiceQuestion) and question.options is not None:
         if isinstance(node.value, str) and node.value not in {option.key for option in question.options}:
             return f"{question.key!r} has no option {node.value!r}"
@@ -456,10 +485,12 @@ def _value_problem(definition: QuestionnaireDefinition, node, question: Question
         scale = definition.scales[question.scale]
         if isinstance(node.value, str) and scale.non_substantive_by_key(node.value) is None:
             return f"{question.key!r} is answered with codes 1..{scale.points} or a non-substantive option, not {node.value!r}"
+        if not isinstance(node.value, str) and not (
+            float(node.value).is_integer() and 1 <= node.value <= scale.points
+        ):
+            return f"{question.key!r} is answered with codes 1..{scale.points}, not {node.value:g}"
     if isinstance(question, NumericQuestion) and isinstance(node.value, str):
         return f"{question.key!r} is a number: compare it with a number, not {node.value!r}"
-    if isinstance(question, TextQuestion):
-        return f"{question.key!r} is free text: a condition may only test answered({question.key})"
     return None
 
 
@@ -471,6 +502,13 @@ def _lineage(definition: QuestionnaireDefinition, line: Line) -> Iterator[Findin
     for at, question in _located_questions(definition):
         if not question.stored:
             continue
+        if isinstance(question, RatingQuestion) and question.equivalent_scale is not None and (
+            question.previous_key() is None
+        ):
+            yield line((*at, "equivalent_scale")), (
+                f"question {question.key!r} declares equivalent_scale, but continues no question of a previous "
+                "version: it is for a continued item whose scale changed"
+            )
         lineage_line, replaces_line = line((*at, "lineage")), line((*at, "replaces"))
         if definition.previous is None:
             for field, value, where in (

@@ -22,30 +22,46 @@ _EXPECTED = {
     "list_type": "expected a list",
     "dict_type": "expected a mapping (key: value lines)",
     "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
 }
 
 
 def explain(error: ErrorDetails, lines: LineIndex, field_names: Collection[str]) -> Finding:
     """One pydantic error as (line, message); `field_names` are the known fields, to suggest for a typo."""
-    loc = _without_tags(tuple(error["loc"]))
+    raw = tuple(error["loc"])
+    loc = _without_tags(raw)
     kind = error["type"]
     if kind == "union_tag_not_found":
         return lines.line(loc), _at(loc, f"field 'type' is required: one of {', '.join(QUESTION_TYPES)}")
     if kind == "union_tag_invalid":
         given = error.get("ctx", {}).get("tag")
-        return lines.line((*loc, "type")), _at(
-            (*loc, "type"), f"unknown question type {given!r}: one of {', '.join(QUESTION_TYPES)}"
-        )
+        what = "has no value" if given is None or given == "None" else f"unknown question type {given!r}"
+        return lines.line((*loc, "type")), _at((*loc, "type"), f"{what}: one of {', '.join(QUESTION_TYPES)}")
     if kind == "missing":
         return lines.line(loc[:-1]), _at(loc[:-1], f"field '{loc[-1]}' is required")
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        close = difflib.get_close_matches(name, field_names, n=1)
+        question_type = _question_type(raw)
+        owners = [type_name for type_name, model in QUESTION_TYPES.items() if name in model.model_fields]
+        if question_type is not None and owners:
+            return lines.line(loc), _at(
+                loc[:-1], f"a {question_type} question has no field '{name}' (only {', '.join(owners)} questions have it)"
+            )
+        close = difflib.get_close_matches(name, [field for field in field_names if field != name], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return lines.line(loc), _at(loc[:-1], f"unknown field '{name}'{hint}")
     if loc and loc[-1] == "[key]":
         return lines.line(loc[:-1]), _at(loc[:-1], f"this key {_expectation(error)}")
     return lines.line(loc), _at(loc, _expectation(error))
+
+
+def _question_type(loc: tuple) -> str | None:
+    """The question type pydantic chose, when the location is inside a question."""
+    return next(
+        (step for i, step in enumerate(loc)
+         if step in QUESTION_TYPES and i >= 2 and loc[i - 2] == "questions" and isinstance(loc[i - 1], int)),
+        None,
+    )
 
 
 def _without_tags(loc: tuple) -> tuple:

@@ -127,6 +127,8 @@ def _syntax_finding(error: yaml.MarkedYAMLError) -> Finding:
     message = f"invalid YAML: {error.problem or error.context}"
     if error.context and error.problem and error.context_mark is not None:
         message += f" ({error.context} at line {error.context_mark.line + 1})"
+    if error.problem and error.problem.startswith("mapping values are not allowed"):
+        message += "; a text that contains ': ' must be quoted (\"...\")"
     return line, message
 
 
@@ -177,7 +179,7 @@ def _build(events: Iterable[yaml.Event]) -> tuple[Any, Any, list[Finding], list[
             if values > MAX_VALUES:
                 raise _Stop((line, (
                     f"the file has more than {MAX_VALUES:,} values: "
-                    f"too large for a questionnaire (at most {MAX_ITEMS} items)"
+                    f"too large for a questionnaire (at most {MAX_ITEMS} questions)"
                 )))
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
@@ -201,31 +203,38 @@ def _build(events: Iterable[yaml.Event]) -> tuple[Any, Any, list[Finding], list[
 def _scalar(event: yaml.ScalarEvent) -> Any:
     """A scalar's value by YAML 1.2's core schema (plus timestamps), as ruamel.yaml reads it."""
     value = event.value
-    if event.tag is None or event.tag == "!":
-        if not event.implicit[0]:
-            return value  # quoted
-        if value and value[0] not in _MAYBE_NOT_A_STRING:
-            return value
-        if _NULL.fullmatch(value):
-            return None
-        if value in _BOOLEANS:
-            return _BOOLEANS[value]
-        if _INT.fullmatch(value):
-            digits = value.replace("_", "")
-            try:
-                return int(digits, 0)
-            except ValueError:
-                return int(digits, 10)  # 017: YAML 1.2 has no octal without 0o
-        if _FLOAT.fullmatch(value):
-            return float(value.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
-        if not _TIMESTAMP.fullmatch(value):
-            return value
-        tag = "tag:yaml.org,2002:timestamp"
-    else:
-        tag = event.tag
-    if tag == _STR:
-        return value
     try:
-        return _YAML_1_2.constructor.construct_object(_RuamelScalar(tag, value))
+        if event.tag is None or event.tag == "!":
+            return read_scalar(value) if event.implicit[0] else value  # else quoted
+        return value if event.tag == _STR else _construct(event.tag, value)
     except (ConstructorError, ValueError) as error:
+        tag = event.tag or "tag:yaml.org,2002:timestamp"
         raise _Stop((event.start_mark.line + 1, f"invalid YAML: {value!r} cannot be read as {tag}")) from error
+
+
+def read_scalar(value: str) -> Any:
+    """A plain (unquoted, untagged) scalar's value by YAML 1.2's core schema (plus timestamps).
+
+    Raises ValueError or ConstructorError for a timestamp that names no real date (`2026-02-30`).
+    """
+    if value and value[0] not in _MAYBE_NOT_A_STRING:
+        return value
+    if _NULL.fullmatch(value):
+        return None
+    if value in _BOOLEANS:
+        return _BOOLEANS[value]
+    if _INT.fullmatch(value):
+        digits = value.replace("_", "")
+        try:
+            return int(digits, 0)
+        except ValueError:
+            return int(digits, 10)  # 017: YAML 1.2 has no octal without 0o
+    if _FLOAT.fullmatch(value):
+        return float(value.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
+    if not _TIMESTAMP.fullmatch(value):
+        return value
+    return _construct("tag:yaml.org,2002:timestamp", value)
+
+
+def _construct(tag: str, value: str) -> Any:
+    return _YAML_1_2.constructor.construct_object(_RuamelScalar(tag, value))

@@ -28,7 +28,8 @@ def seed_command() -> None:
     click.echo(f"  school staff: {staff_email(first_school)} / {summary.password} (one per school: staff.<code>@...)")
     rounds = summary.rounds
     click.echo(
-        f"  rounds: {', '.join(r.name for r in rounds.open_rounds)} open; {rounds.closed_round.name} closed"
+        f"  rounds: {', '.join(r.name for r in rounds.open_rounds)} open; "
+        f"{rounds.closed_round.name} and {rounds.wellbeing_round.name} closed"
         + (f" ({rounds.responses_added} synthetic responses added)" if rounds.responses_added else "")
     )
     click.echo(f"  results: {len(results.frozen)} rounds frozen, {len(results.snapshots)} provisional snapshots taken"

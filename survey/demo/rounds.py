@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 
 from survey.catalog.models import QuestionnaireVersion, version_by_label
+from survey.demo.wellbeing import seed_wellbeing_round
 from survey.extensions import db
 from survey.network.models import Network
 from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response
@@ -60,6 +61,8 @@ class DemoRounds:
     open_rounds: list[SurveyRound]
     closed_round: SurveyRound
     responses_added: int
+    wellbeing_round: SurveyRound
+    """Closed too: the well-being questionnaire's round, its answers routed (survey/demo/wellbeing.py)."""
 
 
 def seed_rounds(network: Network, today: date | None = None) -> DemoRounds:
@@ -78,8 +81,9 @@ def seed_rounds(network: Network, today: date | None = None) -> DemoRounds:
             if family == "student":  # the first school shows per-program links too
                 ensure_links(survey_round, network.schools[0], per_program=True)
         open_rounds.append(survey_round)
+    wellbeing, wellbeing_added = seed_wellbeing_round(network)
     db.session.flush()
-    return DemoRounds(open_rounds, closed, added)
+    return DemoRounds(open_rounds, closed, added + wellbeing_added, wellbeing)
 
 
 def example_links(demo: DemoRounds, how_many: int = 3) -> list[SurveyLink]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 KEY_PATTERN = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*"
 _TOKEN = re.compile(
@@ -64,7 +65,9 @@ class Comparison(Condition):
             if self.operator not in ("=", "!="):
                 return False
             return (str(given) == self.value) == (self.operator == "=")
-        if isinstance(given, bool) or not isinstance(given, int | float):
+        if isinstance(given, bool):
+            return False  # a yes/no is no number, whatever Python says
+        if not isinstance(given, int | float):
             try:
                 given = float(given)  # a single choice whose option keys are numbers: '2' compared with 2
             except (TypeError, ValueError):
@@ -85,7 +88,9 @@ def _compare(left: float, operator: str, right: float) -> bool:
 def _literal(value: str | float) -> str:
     if isinstance(value, str):
         return "'" + value + "'" if "'" not in value else '"' + value + '"'
-    return str(int(value)) if float(value).is_integer() else repr(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")  # never an exponent (1e-07), which conditions cannot be written with
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,9 @@ class Answered(Condition):
 
     def evaluate(self, answers: Mapping[str, object]) -> bool:
         given = answers.get(self.key)
-        return given is not None and given != [] and given != ""
+        if isinstance(given, list | tuple | set | frozenset | str):
+            return len(given) > 0
+        return given is not None
 
     def __str__(self) -> str:
         return f"answered({self.key})"
@@ -219,7 +226,10 @@ class _Parser:
 
     def expression(self, depth: int) -> Condition:
         if depth > self.MAX_DEPTH:
-            raise ConditionError(f"conditions may nest at most {self.MAX_DEPTH} deep", self.peek()[2])
+            token = self.peek()
+            raise ConditionError(
+                f"conditions may nest at most {self.MAX_DEPTH} deep", self.end if token is None else token[2]
+            )
         operands = [self.conjunction(depth)]
         while self.is_word("or"):
             self.position += 1
@@ -266,6 +276,8 @@ class _Parser:
                 f"expected one of {' '.join(OPERATORS)} after {value!r}, found {operator!r}", operator_column
             )
         literal_kind, literal, literal_column = self.take("a value")
+        if literal_kind == "op" and operator == "=" and literal == "=":
+            raise ConditionError("write = once to compare (not ==)", operator_column)
         if literal_kind == "string":
             return Comparison(value, operator, literal[1:-1])
         if literal_kind == "number":

@@ -11,3 +11,12 @@ class DisplayText(Question):
 
     stored: ClassVar[bool] = False
     packed: ClassVar[str] = ""
+
+    # --- respondent form (survey.respond) -------------------------------------------------------------------
+    # Its text, between the questions; nothing is read or kept.
+
+    form_template: ClassVar[str] = "respond/questions/display.html"
+    draft_slot: ClassVar[str] = ""
+
+    def draft_value(self, draft) -> object | None:
+        return None

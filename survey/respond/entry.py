@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, select
 from survey.catalog.models import QuestionnaireVersion
 from survey.network.models import Program, School
 from survey.prepared import Prepared
-from survey.respond.pages import Page, Questionnaire, questionnaire_for
+from survey.respond.pages import Questionnaire, questionnaire_for
 from survey.responses.models import ResponseDraft
 from survey.responses.operations import DRAFT_COLUMNS, Draft
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound, round_state
@@ -62,10 +62,6 @@ class Entry:
     def ask_program(self) -> bool:
         """The program question is asked only on a school-wide link of a school that has programs."""
         return self.program_id is None and self.has_programs
-
-    @property
-    def plan(self) -> tuple[Page, ...]:
-        return self.questionnaire.plan(self.ask_program)
 
     def state(self, today: date) -> RoundState:
         return self.round.state_on(today)

@@ -1,8 +1,11 @@
-"""The respondent's form: landing, one page per dimension, background, comments, review, submit, thanks.
+"""The respondent's form: landing, the questionnaire's pages, review, submit, thanks.
 
 Every view works on the entry (link or invitation) resolved once per request in `load_entry`, and on the
-respondent's draft found through the resume cookie. Each page's POST saves what is valid before anything else,
-so nothing answered is ever lost; errors are shown at their fields with the rest of the page kept.
+respondent's draft found through the resume cookie. The pages are steps (`survey.respond.pages`): the route
+through them follows the answers, decided here on the server, and a step the route skips is never shown. Each
+page's POST saves what is valid before anything else, so nothing answered is ever lost; errors are shown at
+their fields with the rest of the page kept. What a question reads and shows is its type's
+(`survey.questions`): nothing here branches on the kind of a question.
 """
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from collections.abc import Hashable
 from datetime import date, datetime
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
 from survey.extensions import csrf, db
@@ -19,8 +21,10 @@ from survey.respond import connection as respondent_connection
 from survey.respond.entry import Entry, resolve_with_draft
 from survey.respond.form_token import check_form_token, form_token
 from survey.respond.form_token import set_cookie as set_form_cookie
-from survey.respond.language import INTERFACE_LANGUAGES, LANGUAGE_NAMES, choose_language
-from survey.respond.pages import FREE_TEXT_MAX, Page, programs_of, reviewed_pages
+from survey.respond.language import INTERFACE_LANGUAGES, choose_language, language_name, text_direction
+from survey.respond.messages import interface_for
+from survey.questions.base import FormContext
+from survey.respond.pages import Route, Step, programs_of, reviewed_pages
 from survey.respond.rendered import RESPONDENT_PAGES
 from survey.responses.operations import (
     Draft,
@@ -34,12 +38,6 @@ from survey.responses.operations import (
 from survey.rounds.models import RoundState
 
 ENTRY = "/<any(s,p):kind>/<token>"
-
-ERRORS = {
-    "required": _l("Choose an answer to this question."),
-    "invalid": _l("Choose one of the answers shown."),
-    "too_long": _l("Shorten your answer to at most %(count)s characters.", count=f"{FREE_TEXT_MAX:,}"),
-}
 
 # --- resolving the entry, the draft and the language once per request ------------------------------------
 
@@ -93,7 +91,9 @@ def load_entry():
     else:
         draft = _matching_draft(entry, candidate if resume[0] == entry.round.id else None)
     g.draft = draft
-    language = choose_language(entry.questionnaire.languages, draft.language if draft else None)
+    questionnaire = entry.questionnaire
+    language = choose_language(questionnaire.languages, draft.language if draft else None,
+                               questionnaire.default_language)
     if state is RoundState.DRAFT:
         return _status_page("not_open", 403)
     if state is RoundState.CLOSED:
@@ -158,7 +158,7 @@ def expired_form_page():
     else:
         g.entry = entry
         remembered = draft.language if draft is not None and draft.round_id == entry.round.id else None
-        choose_language(entry.questionnaire.languages, remembered)
+        choose_language(entry.questionnaire.languages, remembered, entry.questionnaire.default_language)
     return _status_page("expired", 400)
 
 
@@ -170,11 +170,17 @@ def _status_page(reason: str, status: int):
 def _page_context() -> dict:
     entry: Entry | None = g.get("entry")
     languages = entry.questionnaire.languages if entry else list(INTERFACE_LANGUAGES)
+    definition = entry.questionnaire.definition if entry else None
+    language = g.language
     return {
-        "lang": g.language,
-        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in languages],
-        "questionnaire": entry.questionnaire.definition if entry else None,
+        "lang": language,
+        "dir": text_direction(language),
+        "languages": [(code, language_name(code)) for code in languages],
+        "questionnaire": definition,
+        "translated": (lambda text: definition.text(text, language)) if definition else None,
+        "t": interface_for(definition, language),
         "csrf_token": form_token,
+        "shown_path": g.get("shown_path") or request.path,
     }
 
 
@@ -205,6 +211,7 @@ def _go(url: str, show, stay: bool = False):
     `stay` (a page shown again with its errors), `show()` answers in either case."""
     if not (stay or _in_place()):
         return redirect(url)
+    g.shown_path = url.split("?", 1)[0]  # the step's own address, for its language links (not the POST's)
     response = make_response(show())
     if _in_place():
         response.headers["Content-Location"] = url
@@ -215,21 +222,44 @@ def _to_landing():
     return _go(url_for("respond.landing"), _show_landing)
 
 
-def _page_number_for(draft: Draft, plan: tuple[Page, ...]) -> int:
-    """Where a resumed respondent continues: the page saved, or the review once every page is done."""
-    return min(max(draft.page, 1), len(plan) + 1)
+def _route(draft: Draft | None = None) -> Route:
+    """The respondent's route through the steps, from the draft as it is now: computed once per request and
+    again after the draft is saved (`_draft_changed`)."""
+    entry: Entry = g.entry
+    draft = draft if draft is not None else g.draft
+    known = g.get("route")
+    if known is not None and known[0] is draft:
+        return known[1]
+    route = entry.questionnaire.route(draft, entry.ask_program)
+    g.route = (draft, route)
+    return route
 
 
-def _url_for_step(n: int, plan: tuple[Page, ...], **args) -> str:
-    if n > len(plan):
+def _draft_changed() -> None:
+    g.pop("route", None)
+
+
+def _resume_step(draft: Draft, route: Route) -> int:
+    """Where a resumed respondent continues: the step saved (or the next one the route shows), or the review
+    (len(steps) + 1 and beyond) once every step is done."""
+    number = route.after(max(draft.page, 1) - 1)
+    return number if number is not None else _review_number(route)
+
+
+def _review_number(route: Route) -> int:
+    return (route.numbers[-1] if route.numbers else 0) + 1
+
+
+def _url_for_step(n: int | None, route: Route, **args) -> str:
+    if n is None or route.step(n) is None:
         return url_for("respond.review", **args)
     return url_for("respond.page", n=n, **args)
 
 
-def _go_to_step(n: int, check: bool = False):
-    """To page n, or to the review once n is past the last page."""
-    plan = g.entry.plan
-    if n > len(plan):
+def _go_to_step(n: int | None, check: bool = False):
+    """To step n, or to the review when n is None or not a step of the route."""
+    route = _route()
+    if n is None or route.step(n) is None:
         return _go(url_for("respond.review"), _show_review)
     args = {"check": 1} if check else {}
     return _go(url_for("respond.page", n=n, **args), lambda: _show_page(n, check=check))
@@ -244,10 +274,11 @@ def landing():
 
 
 def _show_landing():
-    entry, draft = g.entry, g.draft
+    draft = g.draft
     if draft is None:
         return _render_once("landing", "respond/landing.html", draft=None, resume_url=None)
-    resume_url = _url_for_step(_page_number_for(draft, entry.plan), entry.plan)
+    route = _route()
+    resume_url = _url_for_step(_resume_step(draft, route), route)
     return _render("respond/landing.html", draft=draft, resume_url=resume_url)
 
 
@@ -255,7 +286,7 @@ def _show_landing():
 def start():
     entry, draft = g.entry, g.draft
     if draft is not None and not request.form.get("restart"):
-        return _go_to_step(_page_number_for(draft, entry.plan))
+        return _go_to_step(_resume_step(draft, _route()))
     if draft is not None:
         discard_draft(draft)
     draft, resume_token = start_draft(
@@ -269,7 +300,8 @@ def start():
     )
     _commit()
     g.draft = draft
-    response = _go_to_step(1)
+    _draft_changed()
+    response = _go_to_step(_route().after(0))
     response.set_cookie(
         entry.resume_cookie,
         resume_token,
@@ -292,95 +324,114 @@ def page(n: int):
     entry, draft = g.entry, g.draft
     if draft is None:
         return _to_landing()
-    plan = entry.plan
-    if not 1 <= n <= len(plan):  # an edited or stale address: back to where this respondent is
-        return _go_to_step(_page_number_for(draft, plan))
+    route = _route()
+    step = route.step(n)
+    if step is None:  # an edited or stale address, or a page the answers now skip: where this respondent is
+        return _go_to_step(_resume_step(draft, route))
     if request.method == "GET":
         return _show_page(n, check=bool(request.args.get("check")))
-    current = _with_options(plan[n - 1], entry)
     moving_back = request.form.get("move") == "back"
     switching = "move" not in request.form and "lang" in request.form  # the language switch sent the page
-    errors, kept_text = _save_page(draft, current, n, moving_back or switching, stay=switching)
+    errors, kept = _save_page(draft, step, route, moving_back or switching, stay=switching)
     _commit()  # what was valid is kept, even when the page is shown again with errors
     if switching and not errors:
         return _go(url_for("respond.page", n=n), lambda: _show_page(n))
     if moving_back:
-        return _go(url_for("respond.page", n=n - 1), lambda: _show_page(n - 1)) if n > 1 else _to_landing()
+        previous = _route().before(n)
+        return _go(url_for("respond.page", n=previous), lambda: _show_page(previous)) if previous else _to_landing()
     if not errors:
-        return _go_to_step(n + 1)
-    return _go(url_for("respond.page", n=n), lambda: _show_page(n, errors=errors, kept_text=kept_text, status=422),
+        return _go_to_step(_route().after(n))  # this page's answers may route the next ones
+    return _go(url_for("respond.page", n=n), lambda: _show_page(n, errors=errors, kept=kept, status=422),
                stay=True)
 
 
-def _show_page(n: int, *, check: bool = False, errors: dict[str, str] | None = None,
-               kept_text: dict[str, str] | None = None, status: int = 200):
-    """Page n with the draft's answers; `errors` (codes by question) and `kept_text` after a refused POST, or
-    with `check` the required questions still missing (the review sent the respondent here)."""
+def _show_page(n: int, *, check: bool = False, errors: dict[str, tuple] | None = None,
+               kept: dict[str, object] | None = None, status: int = 200):
+    """Step n with the draft's answers; `errors` (message id and values, by question) and `kept` (what was
+    posted, shown again) after a refused POST, or with `check` the required questions still missing (the review
+    sent the respondent here)."""
     entry, draft = g.entry, g.draft
-    plan = entry.plan
-    current = _with_options(plan[n - 1], entry)
-    shown: dict[str, str | None] = {q.key: q.stored(draft) for q in current.questions} | (kept_text or {})
+    questionnaire = entry.questionnaire
+    route = _route()
+    step = route.step(n)
+    questions = questionnaire.questions_on(step, route, draft)
+    shown = {q.key: q.draft_value(draft) for q in questions if q.stored} | (kept or {})
     if check:
-        errors = {q.key: "required" for q in current.missing(draft)}
+        errors = {q.key: q.missing_error() for q in questionnaire.missing(step, route, draft)}
+    t = interface_for(questionnaire.definition, g.language)
     context = {
-        "page": current,
+        "step": step,
+        "questions": questions,
+        "heading": questionnaire.heading(step, g.language),
         "n": n,
-        "total": len(plan) + 1,
+        "position": route.position(n),
+        "total": len(route.steps) + 1,
         "shown": shown,
-        "errors": {key: ERRORS[code] for key, code in (errors or {}).items()},
+        "errors": {key: t(message_id, **values) for key, (message_id, values) in (errors or {}).items()},
         "answers_form": "answers",
+        "form": _form_context(questionnaire.program_question in route.shown
+                              and any(q.key == questionnaire.program_question for q in questions)),
     }
-    if not errors and not any(shown.values()):
-        programs = tuple(g.programs) if current.asks_program else None
-        return _render_once(("page", n, programs), "respond/page.html", **context)
+    if not errors and not any(value is not None for value in shown.values()):
+        # the same for everyone on this link who has answered nothing here yet (the route and order named)
+        what = ("page", n, tuple(q.key for q in questions), route.position(n), len(route.steps),
+                context["form"].programs)
+        return _render_once(what, "respond/page.html", **context)
     return _render("respond/page.html", status, **context)
 
 
-def _with_options(current: Page, entry: Entry) -> Page:
-    if current.asks_program:
-        if "programs" not in g:  # once per request: a POST shown in place asks twice
-            g.programs = programs_of(entry.school_id)
-        return current.with_programs(g.programs, entry.questionnaire.languages)
-    return current
+def _form_context(with_programs: bool) -> FormContext:
+    """What the types need besides the questions to read and show answers: the definition (a rating item's
+    scale), the language and, where the program question is asked, the school's programs (one query)."""
+    return FormContext(g.entry.questionnaire.definition, g.language, _programs() if with_programs else ())
 
 
-def _save_page(draft: Draft, current: Page, n: int, moving_back: bool, stay: bool = False
-               ) -> tuple[dict[str, str], dict]:
-    """Store every valid answer of the posted page; return the errors and the free texts to show again.
-    `moving_back` (or `stay`, a language switch) asks for no answer yet; `stay` keeps the respondent on page n."""
-    answers, background, free_text, program_id = {}, {}, {}, None
-    errors: dict[str, str] = {}
-    kept_text: dict[str, str] = {}
-    for question in current.questions:
-        posted, value, error = question.read(request.form)
-        if error:
-            errors[question.key] = error
-            if question.kind == "text":
-                kept_text[question.key] = request.form.get(question.key)
+def _programs() -> tuple:
+    if "programs" not in g:  # once per request: a POST shown in place asks twice
+        g.programs = tuple((program_id, name) for program_id, name in programs_of(g.entry.school_id))
+    return g.programs
+
+
+def _save_page(draft: Draft, step: Step, route: Route, moving_back: bool, stay: bool = False
+               ) -> tuple[dict[str, tuple], dict]:
+    """Store every valid answer of the posted page; return the errors and what to show again of the answers
+    refused. `moving_back` (or `stay`, a language switch) asks for no answer yet; `stay` keeps the respondent on
+    page n."""
+    questionnaire = g.entry.questionnaire
+    slots: dict[str, dict] = {"answers": {}, "background": {}, "free_text": {}}
+    program_id = None
+    errors: dict[str, tuple] = {}
+    kept: dict[str, object] = {}
+    asked = [q for q in step.questions if q.stored and q.key in route.shown]
+    context = _form_context(any(q.key == questionnaire.program_question for q in asked))
+    form = request.form
+    for question in asked:
+        reading = question.read(form, context)
+        if reading.error:
+            errors[question.key] = reading.error
+            kept[question.key] = reading.shown
             continue
-        if not posted:
+        if not reading.posted:
             continue
-        if question.kind == "rating":
-            answers[question.key] = value
-        elif question.kind == "choice":
-            background[question.key] = value
-        elif question.kind == "program":
-            program_id = value
+        if question.draft_slot == "program_id":
+            program_id = reading.value
         else:
-            free_text[question.key] = value
+            slots[question.draft_slot][question.key] = reading.value
+    n = step.number
     save_draft(
         draft,
         today=date.today(),
-        answers=answers,
-        background=background,
-        free_text=free_text,
+        answers=slots["answers"],
+        background=slots["background"],
+        free_text=slots["free_text"],
         program_id=program_id,
         page=n if stay else (max(n - 1, 1) if moving_back else (n if errors else n + 1)),
     )
+    _draft_changed()
     if not moving_back:
-        for question in current.missing(draft):
-            errors.setdefault(question.key, "required")
-    return errors, kept_text
+        for question in questionnaire.missing(step, route, draft):
+            errors.setdefault(question.key, question.missing_error())
+    return errors, kept
 
 
 @bp.get(ENTRY + "/review")
@@ -392,21 +443,19 @@ def review():
 
 def _show_review():
     entry, draft = g.entry, g.draft
-    plan = tuple(_with_options(p, entry) for p in entry.plan)
+    questionnaire = entry.questionnaire
+    route = _route()
+    number = _review_number(route)
     return _render(
         "respond/review.html",
-        pages=reviewed_pages(plan, draft, g.language),
-        n=len(plan) + 1,
-        total=len(plan) + 1,
-        incomplete=_first_incomplete(draft, plan),
+        pages=reviewed_pages(questionnaire, route, draft, g.language,
+                             _form_context(questionnaire.program_question in route.shown)),
+        n=number,
+        position=len(route.steps) + 1,
+        total=len(route.steps) + 1,
+        last=route.numbers[-1] if route.numbers else None,
+        incomplete=questionnaire.first_incomplete(route, draft),
     )
-
-
-def _first_incomplete(draft: Draft, plan: tuple[Page, ...]) -> int | None:
-    for number, each in enumerate(plan, start=1):
-        if each.missing(draft):
-            return number
-    return None
 
 
 @bp.post(ENTRY + "/submit")
@@ -420,12 +469,14 @@ def submit():
             if request.cookies.get(entry.done_cookie) or request.cookies.get(entry.resume_cookie):
                 return _to_thanks(entry)
             return _to_landing()
-        incomplete = _first_incomplete(draft, entry.plan)
+        route = _route(draft)
+        incomplete = entry.questionnaire.first_incomplete(route, draft)
         if incomplete is not None:
             return _go_to_step(incomplete, check=True)
         try:
             with respondent_connection.durable_transaction():
-                submit_draft(draft, entry.questionnaire.definition, entry.round.version_id, date.today())
+                submit_draft(draft, entry.questionnaire.definition, entry.round.version_id, date.today(),
+                             asked=route.shown)
             _commit()
         except InvitationAlreadyUsed:
             db.session.rollback()

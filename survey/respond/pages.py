@@ -1,156 +1,173 @@
-"""The respondent's form as a plan of pages, built once per questionnaire version and kept in memory.
+"""The respondent's form as steps: the definition's pages, kept in memory per version, and the route through them.
 
-A published version never changes, so its parsed definition and page plan are cached by checksum. The plan is
-one page per dimension, then the background questions, then the free-text questions; the review page follows
-the last of them. Each question knows how to read its answer from a posted form, where the draft keeps it, and
-whether it is complete:
-
-- rating item  -> `draft.answers[key]` = 1..k, or "dk" for "don't know";
-- background   -> `draft.background[key]` = the option key;
-- program      -> `draft.program_id` (the school's programs are the options; not asked on a program link);
-- free text    -> `draft.free_text[key]`.
+A published version never changes, so its parsed definition and its steps are cached by checksum. Each step is
+one page of the definition (pretix's checkout steps): it applies to a respondent when its condition holds on the
+answers given before it and it has a question to show; the dispatcher in `survey.respond.form` walks the steps a
+route applies and sends the respondent to the first that is not complete. Conditions are decided here, on the
+server, from the draft, so routing works the same with and without the page's script. What each question reads,
+keeps in the draft and shows is its type's business (`survey.questions`, the "respondent form" sections).
 """
 from __future__ import annotations
 
-import re
+import hashlib
+import random
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
 
-from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
 from survey.catalog.definition import QuestionnaireDefinition
-from survey.questions import RatingQuestion, Scale, SingleChoiceQuestion, TextQuestion
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program
 from survey.prepared import Prepared
-from survey.responses.operations import DONT_KNOW_VALUE, Draft
-
-FREE_TEXT_MAX = 4000
-NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters a person never types on purpose (tab and line breaks are kept): removed from free text,
-since PostgreSQL stores no U+0000 and a stuck submit would lose every other answer."""
-
-Kind = Literal["rating", "choice", "program", "text"]
+from survey.questions.base import FormContext, Question
+from survey.questions.conditions import Condition
+from survey.responses.operations import Draft
 
 
 @dataclass(frozen=True)
-class Option:
-    value: str  # what the form posts
-    label: dict[str, str]  # per language
+class Step:
+    """One page of the definition as a step of the respondent's form; `number` (1-based) names it in URLs, so
+    an address stays valid whatever the route."""
 
-
-@dataclass(frozen=True)
-class Question:
-    kind: Kind
+    number: int
     key: str
-    text: dict[str, str]
-    required: bool
-    options: tuple[Option, ...] = ()
+    title: dict[str, str] | None
+    questions: tuple[Question, ...]
+    condition: Condition | None  # the page's parsed `shown_if`
+    randomise: bool
 
-    @property
-    def html_id(self) -> str:
-        return "q-" + self.key.replace(".", "-")
+    def applies(self, values: dict) -> bool:
+        return self.condition is None or self.condition.evaluate(values)
 
-    @property
-    def first_input_id(self) -> str:
-        """Where an error summary's link lands: the first radio, or the text box."""
-        return f"{self.html_id}-1" if self.options else self.html_id
 
-    def stored(self, draft: Draft) -> str | None:
-        """The draft's answer as the form would post it; None when not answered."""
-        if self.kind == "rating":
-            value = draft.answers.get(self.key)
-        elif self.kind == "choice":
-            value = draft.background.get(self.key)
-        elif self.kind == "program":
-            value = draft.program_id
-        else:
-            value = draft.free_text.get(self.key)
-        return None if value is None else str(value)
+@dataclass(frozen=True)
+class Route:
+    """Which steps and questions one respondent is shown, decided from the answers in the draft: a step or a
+    question whose condition does not hold on the answers given before it is skipped, and "not asked" when the
+    response is stored (an answer it kept from before a change of route is not submitted)."""
 
-    def read(self, form) -> tuple[bool, object, str | None]:
-        """(posted, value to store, error) for this question's field in a posted form."""
-        raw = form.get(self.key)
-        if self.kind == "text":
-            if raw is None:
-                return False, None, None
-            text = NON_PRINTABLE.sub("", raw).strip()
-            if len(text) > FREE_TEXT_MAX:
-                return False, None, "too_long"
-            return True, text or None, None
-        if raw is None or raw == "":
-            return False, None, None
-        if raw not in {option.value for option in self.options}:
-            return False, None, "invalid"
-        if self.kind == "rating":
-            return True, raw if raw == DONT_KNOW_VALUE else int(raw), None
-        if self.kind == "program":
-            return True, int(raw), None
-        return True, raw, None
+    steps: tuple[Step, ...]
+    shown: frozenset[str]  # keys of the questions shown (display text too)
+    values: dict  # the answers conditions see: shown questions' answers only, by key
 
     @cached_property
-    def _radios(self) -> dict[str, tuple[tuple[str, Markup, Markup], ...]]:
-        return {}
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(step.number for step in self.steps)
 
-    def radios(self, language: str) -> tuple[tuple[str, Markup, Markup], ...]:
-        """Per option: (value, the markup before the radio's `checked`, the markup after it), escaped once per
-        question and language instead of on every render (a page of five rating items has 30 radios). Renders
-        exactly what `respond/page.html` rendered per option before; only `checked` depends on the draft."""
-        found = self._radios.get(language)
-        if found is None:
-            parts = []
-            for index, option in enumerate(self.options, start=1):
-                input_id = f"{self.html_id}-{index}"
-                label = option.label.get(language) or next(iter(option.label.values()))
-                head = Markup('<label for="{0}"{1}>\n                <input type="radio" id="{0}" name="{2}" value="{3}"').format(
-                    input_id, Markup(' class="dont-know"') if option.value == DONT_KNOW_VALUE else "", self.key, option.value
-                )
-                tail = Markup(">\n                <span>{}</span>\n              </label>").format(label)
-                parts.append((option.value, head, tail))
-            found = self._radios[language] = tuple(parts)
-        return found
+    def step(self, number: int) -> Step | None:
+        for step in self.steps:
+            if step.number == number:
+                return step
+        return None
 
-    def label_of(self, value: str | None, language: str) -> str | None:
-        for option in self.options:
-            if option.value == value:
-                return option.label.get(language) or next(iter(option.label.values()))
-        return value if self.kind == "text" else None
+    def after(self, number: int) -> int | None:
+        """The first step shown after step `number` (any number); None: the review comes next."""
+        return next((n for n in self.numbers if n > number), None)
+
+    def before(self, number: int) -> int | None:
+        return next((n for n in reversed(self.numbers) if n < number), None)
+
+    def position(self, number: int) -> int:
+        """Step `number`'s place in this route, 1-based (the review is len(steps) + 1)."""
+        return sum(1 for n in self.numbers if n < number) + 1
+
+    def is_asked(self, question: Question) -> bool:
+        return question.key in self.shown
 
 
 @dataclass(frozen=True)
-class Page:
-    kind: Literal["dimension", "background", "free_text"]
-    questions: tuple[Question, ...]
-    title: dict[str, str] | None = None  # a dimension's title; other pages are titled by the interface
+class Questionnaire:
+    """A published version ready for respondents: its definition and its steps."""
+
+    version_id: int
+    definition: QuestionnaireDefinition
+    steps: tuple[Step, ...]
+    routed: bool = False  # any condition: the route depends on the answers
+    program_question: str | None = None  # key of the question answered by the school's programs
+    _fixed: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
-    def asks_program(self) -> bool:
-        return any(question.kind == "program" for question in self.questions)
+    def languages(self) -> list[str]:
+        return list(self.definition.languages)
 
-    def with_programs(self, programs: list[tuple[int, str]], languages: list[str]) -> Page:
-        """This page with the school's programs as the options of its program question."""
-        options = tuple(Option(str(program_id), {lang: name for lang in languages}) for program_id, name in programs)
-        return replace(
-            self,
-            questions=tuple(replace(q, options=options) if q.kind == "program" else q for q in self.questions),
-        )
+    @property
+    def default_language(self) -> str:
+        return self.definition.default_language
 
-    def heading(self, language: str) -> str:
-        if self.title:
-            return self.title.get(language) or self.title["da"]
-        return str(PAGE_HEADINGS[self.kind])
+    def route(self, draft: Draft | None, ask_program: bool) -> Route:
+        """The respondent's route; without conditions the same for everyone (computed once)."""
+        if not self.routed:
+            found = self._fixed.get(ask_program)
+            if found is None:
+                found = self._fixed[ask_program] = self._walk(None, ask_program)
+            return found
+        return self._walk(draft, ask_program)
 
-    def missing(self, draft: Draft) -> list[Question]:
-        """Required questions of this page the draft has no answer for."""
-        return [q for q in self.questions if q.required and q.stored(draft) is None]
+    def _walk(self, draft: Draft | None, ask_program: bool) -> Route:
+        """Conditions refer to earlier pages only, so one pass in page order decides every step: a page's answers
+        join the values the following pages' conditions see once the page is passed."""
+        steps, shown, values = [], set(), {}
+        for step in self.steps:
+            if not step.applies(values):
+                continue
+            visible = [q for q in step.questions
+                       if (ask_program or q.key != self.program_question)
+                       and (q.condition is None or q.condition.evaluate(values))]
+            if not any(q.stored for q in visible) and any(q.stored for q in step.questions):
+                continue  # every question of the page is routed away (or is the program, known by the link)
+            steps.append(step)
+            shown.update(q.key for q in visible)
+            if draft is not None:
+                for question in visible:
+                    value = question.draft_value(draft)
+                    if value is not None:
+                        values[question.key] = question.condition_value(value, self.definition)
+        return Route(tuple(steps), frozenset(shown), values)
+
+    def questions_on(self, step: Step, route: Route, draft: Draft | None) -> tuple[Question, ...]:
+        """The step's questions this respondent is shown, in the order shown: shuffled on a `randomise` page,
+        seeded by the draft and the page, so that the order stays the same across reloads and on resuming;
+        display texts keep their places."""
+        questions = tuple(q for q in step.questions if q.key in route.shown)
+        if not step.randomise or draft is None:
+            return questions
+        movable = [i for i, q in enumerate(questions) if q.stored]
+        order = [questions[i] for i in movable]
+        seed = hashlib.sha256(f"{draft.id}:{draft.round_id}:{step.key}".encode()).digest()
+        random.Random(seed).shuffle(order)
+        result = list(questions)
+        for slot, question in zip(movable, order):
+            result[slot] = question
+        return tuple(result)
+
+    def missing(self, step: Step, route: Route, draft: Draft) -> list[Question]:
+        """Required questions of the step shown to this respondent that the draft has no answer for."""
+        return [q for q in step.questions
+                if q.stored and q.required and q.key in route.shown and q.draft_value(draft) is None]
+
+    def first_incomplete(self, route: Route, draft: Draft) -> int | None:
+        for step in route.steps:
+            if self.missing(step, route, draft):
+                return step.number
+        return None
+
+    def heading(self, step: Step, language: str) -> str:
+        return self.definition.text(step.title, language) if step.title else self.definition.text(
+            self.definition.title, language)
 
 
-PAGE_HEADINGS = {"background": _l("About you"), "free_text": _l("Your comments")}
+def build_questionnaire(version_id: int, definition: QuestionnaireDefinition) -> Questionnaire:
+    steps = tuple(
+        Step(number, page.key, dict(page.title) if page.title else None, tuple(page.questions),
+             page.condition, page.randomise)
+        for number, page in enumerate(definition.pages, start=1)
+    )
+    routed = any(step.condition is not None or any(q.condition is not None for q in step.questions) for step in steps)
+    program = next((q.key for q in definition.questions() if getattr(q, "source", None) == "program"), None)
+    return Questionnaire(version_id, definition, steps, routed, program)
 
 
 @dataclass(frozen=True)
@@ -160,103 +177,23 @@ class ReviewedAnswer:
     missing: bool  # a required question without an answer
 
 
-def reviewed_pages(plan: tuple[Page, ...], draft: Draft, language: str) -> list[tuple[str, list[ReviewedAnswer]]]:
-    """Each page's heading with every question and the draft's answer to it, as the last review shows them."""
+def reviewed_pages(questionnaire: Questionnaire, route: Route, draft: Draft, language: str, context: FormContext
+                   ) -> list[tuple[Step, str, list[ReviewedAnswer]]]:
+    """Each step of the route with its heading and every question shown with the draft's answer to it, as the
+    last review shows them (in the order the respondent saw them)."""
+    definition = questionnaire.definition
     pages = []
-    for page in plan:
+    for step in route.steps:
         rows = []
-        for question in page.questions:
-            value = question.stored(draft)
-            answer = None if value is None else (question.label_of(value, language) or value)
-            rows.append(ReviewedAnswer(question.text[language], answer, value is None and question.required))
-        pages.append((page.heading(language), rows))
+        for question in questionnaire.questions_on(step, route, draft):
+            if not question.stored:
+                continue
+            value = question.draft_value(draft)
+            answer = None if value is None else question.review_answer(value, context)
+            rows.append(ReviewedAnswer(definition.text(question.text, language), answer,
+                                       value is None and question.required))
+        pages.append((step, questionnaire.heading(step, language), rows))
     return pages
-
-
-def page_headings(languages) -> dict[str, dict[str, str]]:
-    """The background and comments pages' headings in each language, as respondents see them (for previews)."""
-    from flask_babel import force_locale
-
-    from survey.respond.language import interface_language
-
-    headings = {}
-    for language in languages:
-        with force_locale(interface_language(language)):
-            headings[language] = {kind: str(text) for kind, text in PAGE_HEADINGS.items()}
-    return headings
-
-
-@dataclass(frozen=True)
-class Questionnaire:
-    """A published version ready for respondents: its definition and its two page plans."""
-
-    version_id: int
-    definition: QuestionnaireDefinition
-    plan_asking_program: tuple[Page, ...]
-    plan_program_known: tuple[Page, ...]
-    item_keys: tuple[str, ...] = field(default=())
-
-    def plan(self, ask_program: bool) -> tuple[Page, ...]:
-        return self.plan_asking_program if ask_program else self.plan_program_known
-
-    @property
-    def languages(self) -> list[str]:
-        return list(self.definition.languages)
-
-
-def _scale_options(definition: QuestionnaireDefinition, scale: Scale) -> tuple[Option, ...]:
-    options = [
-        Option(str(point), {
-            language: scale.point_label(point, language, definition.default_language) or str(point)
-            for language in definition.languages
-        })
-        for point in scale.display_codes()
-    ]
-    options += [Option(DONT_KNOW_VALUE if i == 0 else option.key, dict(option.label))
-                for i, option in enumerate(scale.non_substantive)]
-    return tuple(options)
-
-
-def _question(definition: QuestionnaireDefinition, question) -> Question | None:
-    if isinstance(question, RatingQuestion):
-        options = _scale_options(definition, definition.scale_of(question))
-        return Question("rating", question.key, dict(question.text), question.required, options)
-    if isinstance(question, SingleChoiceQuestion):
-        return Question(
-            "program" if question.source == "program" else "choice",
-            question.key,
-            dict(question.text),
-            question.required,
-            tuple(Option(option.key, dict(option.label)) for option in question.options or ()),
-        )
-    if isinstance(question, TextQuestion):
-        return Question("text", question.key, dict(question.text), question.required)
-    return None
-
-
-def build_questionnaire(version_id: int, definition: QuestionnaireDefinition) -> Questionnaire:
-    pages = []
-    for page in definition.pages:
-        questions = tuple(q for q in (_question(definition, each) for each in page.questions) if q is not None)
-        kinds = {question.kind for question in questions}
-        kind = "dimension" if "rating" in kinds else "free_text" if kinds == {"text"} else "background"
-        pages.append(Page(kind, questions, dict(page.title) if page.title else {}))
-
-    def plan(ask_program: bool) -> tuple[Page, ...]:
-        planned = []
-        for page in pages:
-            asked = tuple(q for q in page.questions if ask_program or q.kind != "program")
-            if asked:
-                planned.append(replace(page, questions=asked))
-        return tuple(planned)
-
-    return Questionnaire(
-        version_id=version_id,
-        definition=definition,
-        plan_asking_program=plan(True),
-        plan_program_known=plan(False),
-        item_keys=tuple(item.key for _, item in definition.items()),
-    )
 
 
 _cache: dict[str, Questionnaire] = {}

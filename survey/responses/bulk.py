@@ -3,7 +3,7 @@
 One call writes many `Response` rows inside the caller's transaction (the caller commits):
 PostgreSQL through psycopg's binary `COPY ... FROM STDIN` built with numpy record arrays, SQLite through
 `executemany` in large batches on the raw DBAPI connection. The answers and background bytes are written
-exactly as given (see `survey.responses.models`: 0 = not answered, 1..k as given, 255 = "don't know").
+exactly as given (see `survey.responses.models`: each question type's bytes, `survey.questions`).
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from datetime import date
 
 import numpy as np
 from sqlalchemy.orm import Session
+
+from survey.catalog.rules import LANGUAGE_CODE_LENGTH
 
 _PG_EPOCH = date(2000, 1, 1).toordinal()
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
@@ -37,8 +39,8 @@ def bulk_insert_responses(session: Session, *, round_id: int, version_id: int, s
     program_ids = np.asarray(program_ids, dtype=np.int64)
     if not (len(background) == len(school_ids) == len(program_ids) == n):
         raise ValueError("answers, background, school_ids and program_ids differ in length")
-    if len(language) != 2:
-        raise ValueError("language must be a two-letter code")
+    if not 2 <= len(language.encode()) <= LANGUAGE_CODE_LENGTH:
+        raise ValueError(f"language must be a language tag of 2 to {LANGUAGE_CODE_LENGTH} characters")
     days = _days(submitted_on, n)
     if n == 0:
         return 0
@@ -92,7 +94,7 @@ def _binary_rows(rows: slice, with_program: bool, round_id, version_id, school_i
     if with_program:
         fields.append(("program_id", ">i4"))
     fields += [("version_len", ">i4"), ("version_id", ">i4"),
-               ("language_len", ">i4"), ("language", "S2"),
+               ("language_len", ">i4"), ("language", f"S{len(language.encode())}"),
                ("date_len", ">i4"), ("date", ">i4"),
                ("answers_len", ">i4"), ("answers", np.uint8, (n_items,)),
                ("background_len", ">i4")]
@@ -110,7 +112,7 @@ def _binary_rows(rows: slice, with_program: bool, round_id, version_id, school_i
     else:
         record["program_len"] = -1
     record["version_id"] = version_id
-    record["language_len"] = 2
+    record["language_len"] = len(language.encode())
     record["language"] = language.encode()
     record["date"] = days[rows] - _PG_EPOCH
     record["answers_len"] = n_items

@@ -2,10 +2,13 @@
 
 A `Response` keeps no token, IP address or exact time: only its round, school, program, questionnaire
 version, language and the date. Answers are packed for analysis: `answers` holds one byte per rating item in
-the version's item order (0 = not answered, 1..k = the answer code as given, before any reverse flip,
-255 = "don't know"), so a round's answers load as one numpy matrix. `background` holds one byte per
-background question in order (0 = not answered, i = the i-th option); a question with `source: program` is
-answered by `program_id` and holds 0.
+the version's `rating_items()` order (0 = not answered, 1..k = the answer code as given, before any reverse
+flip, 255 - j = the scale's j-th non-substantive option, 255 the first, as format 1's "don't know";
+240 = not asked: the respondent's route did not show it), so a round's answers load as one numpy matrix.
+`background` holds each single, multiple and numeric question's bytes in `background_questions()` order, as
+its type encodes them (survey/questions/, "storage" sections; MODEL2): single 1 byte (0, i = the i-th option,
+240), multiple a status byte and a bit per option, numeric a status byte and a float64. A question with
+`source: program` is answered by `program_id` and holds 0.
 """
 from __future__ import annotations
 
@@ -16,9 +19,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.catalog.rules import LANGUAGE_CODE_LENGTH
 from survey.extensions import db
+from survey.questions.base import NON_SUBSTANTIVE_BASE, NOT_ANSWERED, NOT_ASKED  # noqa: F401  (every type's bytes)
 
-NOT_ANSWERED = 0
-DONT_KNOW = 255
+DONT_KNOW = NON_SUBSTANTIVE_BASE  # format 1's one non-substantive option
 BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite autoincrements only INTEGER primary keys
 
 
@@ -68,8 +71,8 @@ class ResponseDraft(db.Model):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("program.id", ondelete="RESTRICT"))
     language: Mapped[str] = mapped_column(String(LANGUAGE_CODE_LENGTH))
     page: Mapped[int] = mapped_column(default=0)
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # item key -> code (1..k) or "dk"
-    background: Mapped[dict] = mapped_column(JSON, default=dict)  # question key -> option key
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # item key -> code (1..k) or non-substantive key
+    background: Mapped[dict] = mapped_column(JSON, default=dict)  # key -> option key, option keys or number
     free_text: Mapped[dict] = mapped_column(JSON, default=dict)  # question key -> text
     updated_on: Mapped[date]
 

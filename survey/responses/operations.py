@@ -13,6 +13,7 @@ are serialised by the database lock. Whoever removes nothing stores nothing.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,11 +22,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from survey.catalog.definition import QuestionnaireDefinition
 from survey.prepared import Prepared
-from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response, ResponseDraft
+from survey.questions.base import NOT_ASKED_VALUE
+from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
 from survey.rounds.models import PersonalInvitation
 from survey.tokens import token_hash
-
-DONT_KNOW_VALUE = "dk"
 
 
 class InvitationAlreadyUsed(Exception):
@@ -39,8 +39,10 @@ SAVED_COLUMNS = ("program_id", "language", "page", "answers", "background", "fre
 
 @dataclass
 class Draft:
-    """A respondent's saved answers (a `response_draft` row): item key -> code 1..k or "dk" in `answers`,
-    question key -> option key in `background`, question key -> text in `free_text`."""
+    """A respondent's saved answers (a `response_draft` row): rating item key -> code 1..k or non-substantive
+    option key in `answers` ("dk" in drafts saved before model 2: the first); question key -> option key, list
+    of option keys or number in `background`; question key -> text in `free_text`. Whether a question was
+    asked is never kept: the route decides it from these answers whenever the draft is read."""
 
     id: int
     round_id: int
@@ -146,29 +148,24 @@ def save_draft(
         raise StaleDataError(f"UPDATE statement on table 'response_draft' expected to update 1 row(s); {updated} were matched.")
 
 
-def pack_answers(definition: QuestionnaireDefinition, answers: dict) -> bytes:
-    """One byte per rating item in the version's order: 0 not answered, 1..k as given, 255 don't know."""
-    packed = bytearray()
-    for item in definition.rating_items():
-        value = answers.get(item.key)
-        points = definition.scale_of(item).points
-        if value == DONT_KNOW_VALUE:
-            packed.append(DONT_KNOW)
-        elif isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= points:
-            packed.append(value)
-        else:
-            packed.append(NOT_ANSWERED)
-    return bytes(packed)
+def pack_answers(definition: QuestionnaireDefinition, answers: dict, asked: Collection[str] | None = None) -> bytes:
+    """`Response.answers`: each rating item's bytes in `rating_items()` order (its type's `encode`); an item
+    not in `asked` (when given) is NOT_ASKED whatever the draft kept for it."""
+    return b"".join(
+        item.encode(answers.get(item.key) if asked is None or item.key in asked else NOT_ASKED_VALUE, definition)
+        for item in definition.rating_items()
+    )
 
 
-def pack_background(definition: QuestionnaireDefinition, background: dict) -> bytes:
-    """One byte per background question in order: 0 not answered, i the i-th option; `source: program` is 0."""
-    packed = bytearray()
-    for question in definition.background_questions():
-        chosen = background.get(question.key)
-        keys = [option.key for option in question.options or ()]
-        packed.append(keys.index(chosen) + 1 if question.source is None and chosen in keys else NOT_ANSWERED)
-    return bytes(packed)
+def pack_background(definition: QuestionnaireDefinition, background: dict,
+                    asked: Collection[str] | None = None) -> bytes:
+    """`Response.background`: each single, multiple and numeric question's bytes in `background_questions()`
+    order (its type's `encode`); a question not in `asked` (when given) is NOT_ASKED."""
+    return b"".join(
+        question.encode(background.get(question.key) if asked is None or question.key in asked else NOT_ASKED_VALUE,
+                        definition)
+        for question in definition.background_questions()
+    )
 
 
 _responses, _invitations, _free_texts = Response.__table__, PersonalInvitation.__table__, FreeTextAnswer.__table__
@@ -179,9 +176,12 @@ _STORE = _insert(_responses, ("round_id", "school_id", "program_id", "version_id
 _STORE_TEXT = _insert(_free_texts, ("response_id", "question_key", "text"))
 
 
-def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: int, today: date) -> int | None:
+def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: int, today: date,
+                 asked: Collection[str] | None = None) -> int | None:
     """Turn the draft into one Response in the caller's transaction and return its id; None when the draft was
-    already submitted.
+    already submitted. `asked` holds the keys of the questions the respondent's route showed (None: all): the
+    others are stored as not asked, and their free texts not at all, whatever the draft kept from before the
+    route changed.
 
     The draft row is deleted first and the Response is stored only if that DELETE removed exactly one row. A
     personal invitation is marked used (a flag only) under the same rule; nothing links it to the Response.
@@ -198,10 +198,10 @@ def submit_draft(draft: Draft, definition: QuestionnaireDefinition, version_id: 
         version_id=version_id,
         language=draft.language,
         submitted_on=today,
-        answers=pack_answers(definition, draft.answers),
-        background=pack_background(definition, draft.background),
+        answers=pack_answers(definition, draft.answers, asked),
+        background=pack_background(definition, draft.background, asked),
     )
     for question in definition.text_questions():
-        if draft.free_text.get(question.key):
+        if draft.free_text.get(question.key) and (asked is None or question.key in asked):
             _STORE_TEXT.run(response_id=response_id, question_key=question.key, text=draft.free_text[question.key])
     return response_id

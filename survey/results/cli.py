@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from survey.extensions import db
 from survey.network.models import School
-from survey.results.export import ExportError, export_aggregates, export_responses, format_of
+from survey.microdata import writers as microdata
+from survey.microdata.responses import export_responses
+from survey.microdata.variables import ExportError
+from survey.results.export import export_aggregates, format_of
 from survey.network.cli import network_option
 from survey.results.operations import freeze_due_rounds, freeze_round_results
 from survey.results.service import ResultsNotReady
@@ -23,7 +26,8 @@ results_cli = click.Group("results", help="Round results: exports and freezing."
 @results_cli.command("export")
 @click.argument("round_name", metavar="ROUND")
 @click.option("--responses", "responses_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write one row per submitted response to this .csv/.xlsx/.parquet file.")
+              help="Write one row per submitted response to this .csv/.xlsx/.parquet/.sav/.dta file "
+                   "(variables and codes: `benchlearn questionnaire codebook`).")
 @click.option("--aggregates", "aggregates_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the long-format aggregates to this .csv/.xlsx/.parquet file.")
 @click.option("--school", "school_code", help="Only this school's rows (aggregates: plus the NETWORK rows).")
@@ -33,9 +37,9 @@ def export_command(round_name: str, responses_file: Path | None, aggregates_file
     """Export a round's responses or aggregates; the format follows the file's extension."""
     if (responses_file is None) == (aggregates_file is None):
         raise click.UsageError("give exactly one of --responses FILE and --aggregates FILE")
-    target = responses_file or aggregates_file
+    check_format = microdata.format_of if responses_file is not None else format_of
     try:
-        format_of(target)
+        check_format(responses_file or aggregates_file)
     except ExportError as error:
         raise click.ClickException(str(error)) from error
     survey_round = resolve_round(round_name, network_name)
@@ -45,7 +49,10 @@ def export_command(round_name: str, responses_file: Path | None, aggregates_file
         if school is None or school not in survey_round.schools:
             raise click.ClickException(f"school '{school_code}' is not part of round '{survey_round.name}'")
     if responses_file is not None:
-        export_responses(survey_round, responses_file, school=school_code)
+        try:
+            export_responses(survey_round, responses_file, school=school_code)
+        except ExportError as error:
+            raise click.ClickException(str(error)) from error
         click.echo(f"wrote the responses of round '{survey_round.name}' to {responses_file}")
     else:
         try:

@@ -1,4 +1,4 @@
-"""Exports of a round: its responses (one row per submitted response) and its aggregates (long format).
+"""Exports of a round's aggregates (long format); its responses are survey/microdata's.
 
 The format follows the file's extension: `.csv`, `.xlsx` or `.parquet`. In CSV and XLSX every text cell that
 a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with
@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
-import uuid
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from survey.results.loading import load_round
+from survey.microdata.variables import ExportError
 from survey.rounds.models import SurveyRound
 from survey.spreadsheet import escape_formula
 
@@ -29,10 +26,6 @@ MEDIA_TYPES = {
     "parquet": "application/vnd.apache.parquet",
 }
 _ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-
-
-class ExportError(ValueError):
-    """The export cannot be written as asked (e.g. an unsupported file extension)."""
 
 
 def format_of(path: str | Path) -> str:
@@ -85,40 +78,6 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "data") -
     return path
 
 
-def responses_table(survey_round: SurveyRound, *, school: str | None = None) -> pd.DataFrame:
-    """One row per submitted response: response_id, school, program, date, one column per background
-    question (the option key), one per item key (the answer code as given, 1..k before any reverse flip;
-    blank for no answer or "don't know"). Free text is never included. `school`: only that school's rows.
-
-    No order of submission (METHOD.md, Anonymity): `response_id` is a random UUID (version 4) drawn afresh for
-    every export, unrelated to the database's sequence, and the rows are in a random order (a permutation
-    from the operating system's entropy). Two exports of the same round cannot be linked row by row."""
-    data = load_round(survey_round, with_ids=True)  # the dates come with the ids; the ids are not exported
-    frame = data.frame
-    version = survey_round.version
-    table = pd.DataFrame({
-        "response_id": pd.Series([str(uuid.uuid4()) for _ in range(len(frame))], dtype="str"),
-        "school": frame["school"].astype("str"),
-        "program": frame["program"].astype("str"),
-        "date": pd.Series(data.submitted_on.astype("datetime64[D]").astype(str), dtype="str"),
-    })
-    for question in version.background_questions:
-        if question.source == "program" or question.key in table.columns:
-            continue
-        table[question.key] = (frame[question.key].astype("str") if question.key in frame.columns
-                               else pd.Series(pd.NA, index=frame.index, dtype="str"))
-    raw = data.raw_answers
-    k = data.spec.points
-    for j, key in enumerate(data.spec.item_keys):
-        codes = raw[:, j].astype(np.int64)
-        table[key] = pd.array(np.where((codes >= 1) & (codes <= k), codes, 0), dtype="Int64")
-        table.loc[(codes < 1) | (codes > k), key] = pd.NA
-    if school is not None:
-        table = table[table["school"] == school]
-    order = np.random.default_rng(secrets.randbits(128)).permutation(len(table))
-    return table.iloc[order].reset_index(drop=True)
-
-
 def aggregates_table(survey_round: SurveyRound, *, school: str | None = None, today=None) -> pd.DataFrame:
     """The round's long aggregates (frozen when closed); with `school`, that school's rows and NETWORK's."""
     from survey.results.service import round_results
@@ -127,11 +86,6 @@ def aggregates_table(survey_round: SurveyRound, *, school: str | None = None, to
     if school is not None:
         results = results.for_school(school)
     return results.aggregates
-
-
-def export_responses(survey_round: SurveyRound, path: str | Path, *, school: str | None = None) -> Path:
-    format_of(path)  # refuse a bad extension before reading anything
-    return write_table(responses_table(survey_round, school=school), path, sheet="responses")
 
 
 def export_aggregates(survey_round: SurveyRound, path: str | Path, *, school: str | None = None,

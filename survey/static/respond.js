@@ -59,6 +59,7 @@
     var next = new DOMParser().parseFromString(html, "text/html");
     document.title = next.title;
     document.documentElement.lang = next.documentElement.lang;
+    document.documentElement.dir = next.documentElement.dir; // "rtl" for Arabic, Dari ...; "" otherwise
     document.body.replaceWith(document.adoptNode(next.body));
     var url = new URL(address, location.href);
     if (url.pathname + url.search !== shown) {

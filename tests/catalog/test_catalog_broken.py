@@ -2,6 +2,8 @@
 
 Each file starts with `# expect: LINE: MESSAGE`; it must fail with exactly that one problem, reported as
 `FILE:LINE: ...MESSAGE...`. Files with `previous` follow the valid versions in tests/catalog/valid/.
+Warnings (the file is usable, but probably not what its author meant) are shown the same way by the files in
+tests/catalog/warnings/, which start with `# warn: LINE: MESSAGE`: each validates with exactly that one warning.
 
 Which rules exist is read from the code that reports them, so a new rule without a broken file fails
 `test_there_is_a_broken_file_for_every_rule`.
@@ -19,8 +21,9 @@ from survey.catalog.definition import DefinitionError, Problem, load_definition,
 
 HERE = Path(__file__).parent
 BROKEN = sorted((HERE / "broken").glob("*.yaml"))
+WARNING = sorted((HERE / "warnings").glob("*.yaml"))
 BESIDE_VALID = sibling_lookup(HERE / "valid" / "broken.yaml")  # as if each broken file lay in valid/
-EXPECT = re.compile(rb"# expect: (\d+): (.+)")
+EXPECT = re.compile(rb"# (?:expect|warn): (\d+): (.+)")
 
 # Messages that need more than one file, so no single broken file can show them: tested where named.
 SHOWN_ELSEWHERE = {
@@ -29,7 +32,9 @@ SHOWN_ELSEWHERE = {
     ),
     "form a cycle back to version": "test_catalog_definition.py::test_a_cycle_of_previous_versions_is_reported",
     # Limits that only a large file reaches.
-    "MAX_ITEMS} items: this is item": "test_catalog_limits.py::test_more_items_than_the_limit_are_refused_at_the_first_one_too_many",
+    "MAX_ITEMS} questions: this is question": (
+        "test_catalog_limits.py::test_more_questions_than_the_limit_are_refused_at_the_first_one_too_many"
+    ),
     "values: too large for a questionnaire": "test_catalog_limits.py::test_hostile_files_get_a_located_answer_quickly",
     "a questionnaire file may have at most": "test_catalog_limits.py::test_hostile_files_get_a_located_answer_quickly",
 }
@@ -37,7 +42,7 @@ SHOWN_ELSEWHERE = {
 
 def expectation(path: Path) -> tuple[int, str]:
     found = EXPECT.match(path.read_bytes().splitlines()[0])
-    assert found, f"{path.name} must start with '# expect: LINE: MESSAGE'"
+    assert found, f"{path.name} must start with '# expect: LINE: MESSAGE' (or '# warn: ...' for a warning)"
     return int(found[1]), found[2].decode("utf-8")
 
 
@@ -45,6 +50,12 @@ def reported(path: Path) -> list[Problem]:
     with pytest.raises(DefinitionError) as raised:
         load_definition(path, BESIDE_VALID)
     return raised.value.problems
+
+
+def warned(path: Path) -> list[Problem]:
+    warnings: list[Problem] = []
+    load_definition(path, BESIDE_VALID, warnings=warnings)
+    return warnings
 
 
 def _is_text(node: ast.AST) -> bool:
@@ -111,13 +122,14 @@ def test_rule_messages_are_found_in_the_code():
 def test_there_is_a_broken_file_for_every_rule():
     """Each message the validation can report is the reported message of at least one broken file."""
     messages = [problem.message for path in BROKEN for problem in reported(path)]
+    messages += [problem.message for path in WARNING for problem in warned(path)]
     missing = [
         source
         for source, pattern in rule_messages().items()
         if not any(fragment in source for fragment in SHOWN_ELSEWHERE)
         and not any(re.fullmatch(f"(?:.*: )?{pattern}", message) for message in messages)
     ]
-    assert not missing, "no broken file shows these messages:\n" + "\n".join(missing)
+    assert not missing, "no broken file (or warning file) shows these messages:\n" + "\n".join(missing)
 
 
 @pytest.mark.parametrize("path", BROKEN, ids=lambda path: path.stem)
@@ -127,3 +139,20 @@ def test_broken_file_reports_its_one_problem(path: Path):
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{path}:{line}: "), problems
     assert message in problems[0], problems
+
+
+@pytest.mark.parametrize("path", WARNING, ids=lambda path: path.stem)
+def test_warning_file_validates_with_its_one_warning(path: Path):
+    line, message = expectation(path)
+    warnings = [str(problem) for problem in warned(path)]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{path}:{line}: "), warnings
+    assert message in warnings[0], warnings
+
+
+def test_a_broken_file_reports_no_warnings_as_problems():
+    """Warnings never turn into problems: the same reused key in a broken file is not among its problems."""
+    text = WARNING[0].read_text(encoding="utf-8").replace("overall: overall", "overall: total")
+    with pytest.raises(DefinitionError) as raised:
+        definition.parse_definition(text, "q.yaml", BESIDE_VALID)
+    assert [problem.line for problem in raised.value.problems] == [21]

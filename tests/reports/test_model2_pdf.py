@@ -73,7 +73,9 @@ def test_a_report_without_an_overall_dimension_says_there_is_no_structural_analy
         make_version, make_school, make_round, add_response, tmp_path):
     rng = np.random.default_rng(3)
     schools = [make_school(code) for code in ("AAA", "BBB")]
-    survey_round = make_round(make_version(overall=False, equivalent="'the same five points'"), schools)
+    make_version("t1", overall=False)
+    version = make_version("t2", previous="t1", overall=False, scale_labels="Grad ", equivalent="'the same five points'")
+    survey_round = make_round(version, schools)
     for school in schools:
         for row in random_answers(rng, 25):
             add_response(survey_round, school, {k: v for k, v in row.items() if not k.startswith("overall")})

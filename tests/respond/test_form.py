@@ -14,29 +14,35 @@ from tests.conftest import csrf_token_from
 from tests.respond.conftest import TODAY, create_invitation, create_link, create_round
 
 
+DONT_KNOW_KEY = "dont_know"
+
+
 def rating_value(index: int) -> str:
     """A deterministic answer for the index-th rating item: every 7th is "don't know"."""
-    return "dk" if index % 7 == 6 else str(index % 5 + 1)
+    return DONT_KNOW_KEY if index % 7 == 6 else str(index % 5 + 1)
 
 
 def expected_answers(definition) -> bytes:
-    return bytes(DONT_KNOW if rating_value(i) == "dk" else int(rating_value(i)) for i, _ in enumerate(definition.items()))
+    return bytes(DONT_KNOW if rating_value(i) == DONT_KNOW_KEY else int(rating_value(i))
+                 for i, _ in enumerate(definition.rating_items()))
 
 
 def page_posts(definition, program_id=None):
     """The form data of every page of the student questionnaire, in order."""
     index = 0
-    for dimension in definition.dimensions:
+    for page in definition.pages:
         data = {}
-        for item in dimension.items:
-            data[item.key] = rating_value(index)
-            index += 1
+        for question in page.questions:
+            if question.type == "rating":
+                data[question.key] = rating_value(index)
+                index += 1
+        if page.key == "background":
+            data = {"year": "year_2", "age_band": "age_18_19"}
+            if program_id is not None:
+                data["program"] = str(program_id)
+        if page.key == "comments":
+            data = {"best": "The workshop", "improve": ""}
         yield data
-    background = {"year": "year_2", "age_band": "age_18_19"}
-    if program_id is not None:
-        background["program"] = str(program_id)
-    yield background
-    yield {"best": "The workshop", "improve": ""}
 
 
 def start(client, token, kind="s"):
@@ -110,8 +116,8 @@ def test_full_completion_stores_one_packed_response(client, db_session, open_rou
 
     response = db.session.scalars(select(Response)).one()
     assert response.answers == expected_answers(definition)
-    assert len(response.answers) == len(list(definition.items()))
-    reverse_position = [i for i, (_, item) in enumerate(definition.items()) if item.reverse][0]
+    assert len(response.answers) == len(definition.rating_items())
+    reverse_position = [i for i, item in enumerate(definition.rating_items()) if item.reverse][0]
     assert response.answers[reverse_position] == int(rating_value(reverse_position))  # stored as given
     # background: program (source) 0, year_2 = 2nd option, gender unanswered 0, age_18_19 = 2nd option
     assert response.background == bytes([0, 2, 0, 2])
@@ -126,7 +132,7 @@ def test_program_link_knows_the_program_without_asking(client, db_session, open_
     definition = definition_of(open_round.version)
     db_session.commit()
     csrf = start(client, program_link.token)
-    background_page = len(definition.dimensions) + 1
+    background_page = [page.key for page in definition.pages].index("background") + 1
     page = client.get(f"/s/{program_link.token}/page/{background_page}?lang=en")
     assert "Which programme are you in?" not in page.text
     assert "Which year of your programme" in page.text
@@ -147,9 +153,9 @@ def test_validation_error_at_the_field_keeps_every_other_answer(client, db_sessi
     definition = definition_of(open_round.version)
     db_session.commit()
     csrf = start(client, school_link.token)
-    first = definition.dimensions[0]
-    data = {item.key: "4" for item in first.items}
-    missing, invalid = first.items[0].key, first.items[1].key
+    first = [question for question in definition.pages[0].questions if question.type == "rating"]
+    data = {item.key: "4" for item in first}
+    missing, invalid = first[0].key, first[1].key
     del data[missing]
     data[invalid] = "9"
     page = client.post(f"/s/{school_link.token}/page/1?lang=en", data={"csrf_token": csrf, **data})
@@ -164,13 +170,13 @@ def test_validation_error_at_the_field_keeps_every_other_answer(client, db_sessi
     assert "Choose an answer to this question." in html
     assert "Choose one of the answers shown." in html
     # the other answers are checked again, and were saved in the draft
-    for item in first.items[2:]:
+    for item in first[2:]:
         assert re.search(rf'name="{re.escape(item.key)}" value="4" checked', html)
     draft = db.session.scalars(select(ResponseDraft)).one()
-    assert draft.answers == {item.key: 4 for item in first.items[2:]}
+    assert draft.answers == {item.key: 4 for item in first[2:]}
     assert draft.page == 1
     # a required item still unanswered keeps the respondent on the page
-    fixed = client.post(f"/s/{school_link.token}/page/1", data={"csrf_token": csrf, missing: "dk", invalid: "2"})
+    fixed = client.post(f"/s/{school_link.token}/page/1", data={"csrf_token": csrf, missing: DONT_KNOW_KEY, invalid: "2"})
     assert fixed.status_code == 302 and fixed.headers["Location"].endswith("/page/2")
 
 
@@ -269,10 +275,11 @@ def test_personal_invitation_is_marked_used_and_not_linked(client, db_session, n
     definition = definition_of(staff_version)
     db_session.commit()
     csrf = start(client, token, kind="p")
-    n = 0
-    for n, dimension in enumerate(definition.dimensions, start=1):
-        client.post(f"/p/{token}/page/{n}", data={"csrf_token": csrf, **{item.key: "3" for item in dimension.items}})
-    client.post(f"/p/{token}/page/{n + 1}", data={"csrf_token": csrf, "staff_group": "teacher", "seniority": "over_10"})
+    for n, page in enumerate(definition.pages, start=1):
+        data = {q.key: "3" for q in page.questions if q.type == "rating"}
+        if page.key == "background":
+            data = {"staff_group": "teacher", "seniority": "over_10"}
+        client.post(f"/p/{token}/page/{n}", data={"csrf_token": csrf, **data})
     sent = client.post(f"/p/{token}/submit", data={"csrf_token": csrf})
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/thanks")
     assert client.get(f"/p/{token}/thanks").status_code == 200
@@ -304,7 +311,8 @@ def test_switching_language_on_a_page_keeps_what_was_picked_there(client, db_ses
     csrf = start(client, school_link.token)
     page = client.get(f"/s/{school_link.token}/page/1")
     assert 'form="answers" name="lang" value="sv"' in page.text  # the switch sends the page's form
-    first = {item.key: "2" for item in definition.dimensions[0].items[:2]}  # two of the page's answers so far
+    items = [question for question in definition.pages[0].questions if question.type == "rating"]
+    first = {item.key: "2" for item in items[:2]}  # two of the page's answers so far
     switched = client.post(f"/s/{school_link.token}/page/1", data={"csrf_token": csrf, "lang": "sv", **first})
     assert switched.status_code == 302 and switched.headers["Location"].endswith(f"/s/{school_link.token}/page/1")
     again = client.get(switched.headers["Location"])

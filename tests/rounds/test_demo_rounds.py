@@ -5,7 +5,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.responses.models import DONT_KNOW, NOT_ANSWERED, FreeTextAnswer, Response
+from survey.responses.models import DONT_KNOW, NOT_ANSWERED, NOT_ASKED, FreeTextAnswer, Response
 from survey.rounds.models import Population, RoundState, SurveyLink, SurveyRound
 
 from .conftest import TODAY
@@ -61,7 +61,7 @@ def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
     again = cli("demo", "seed")
     assert again.exit_code == 0
     assert per_school_counts(closed.id) == counts
-    assert db.session.scalar(select(func.count(SurveyRound.id))) == 4
+    assert db.session.scalar(select(func.count(SurveyRound.id))) == 5  # and the well-being round
 
     rows = db.session.scalars(select(Response).where(Response.round_id == closed.id)).all()
     assert all(closed.opens_on <= r.submitted_on <= closed.closes_on for r in rows)
@@ -102,3 +102,23 @@ def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
     group_means = [overall[(age_of == code) & ~np.isnan(overall)] for code in np.unique(age_of) if code]
     spread = max(g.mean() for g in group_means) - min(g.mean() for g in group_means)
     assert spread > 3 * max(g.std(ddof=1) / np.sqrt(len(g)) for g in group_means)
+
+
+def test_demo_seed_adds_a_closed_well_being_round_whose_follow_ups_are_not_asked_without_bullying(cli):
+    assert cli("demo", "seed").exit_code == 0
+    wellbeing = db.session.scalar(select(SurveyRound).where(SurveyRound.name == "Trivselsmåling 2026/27"))
+    assert wellbeing.state_on(TODAY) is RoundState.CLOSED and wellbeing.version.label == "wellbeing 2027"
+    rows = db.session.scalars(select(Response).where(Response.round_id == wellbeing.id)).all()
+    assert len(per_school_counts(wellbeing.id)) == len(wellbeing.schools) and len(rows) >= 18 * 40
+    assert {"da", "en", "ar"} == {r.language for r in rows}
+    questions = [q.key for q in wellbeing.version.background_questions]
+    widths = {"single": 1, "numeric": 9}
+    offset, at = {}, 0
+    for question in wellbeing.version.background_questions:
+        offset[question.key] = at
+        at += widths.get(question.type) or 1 + -(-len(question.options) // 8)
+    assert {len(r.background) for r in rows} == {at} and "bullied_where" in questions
+    gate = [r.background[offset["bullied"]] for r in rows]  # 1 = never, 2..4 = bullied, 0 = no answer
+    where = [r.background[offset["bullied_where"]] for r in rows]
+    assert all((w == NOT_ASKED) == (g not in (2, 3, 4)) for g, w in zip(gate, where))
+    assert 0.05 < sum(g in (2, 3, 4) for g in gate) / len(rows) < 0.3
