@@ -113,7 +113,7 @@ def test_families_get_their_audience_and_a_network_may_add_its_own(empty_app):
         run("INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases, admins_read_comments) "
             "VALUES (1, 'Net', 5, false, 100, false)",
             "INSERT INTO questionnaire_family (id, network_id, key) VALUES (1, 1, 'staff')")
-        with pytest.raises(sa.exc.IntegrityError):  # before 0011: only the three shipped families
+        with pytest.raises(sa.exc.IntegrityError):  # before 0012: only the three shipped families
             run("INSERT INTO questionnaire_family (id, network_id, key) VALUES (2, 1, 'wellbeing')")
         upgrade()
         assert run("SELECT key, audience FROM questionnaire_family") == [("staff", "staff")]
@@ -121,7 +121,7 @@ def test_families_get_their_audience_and_a_network_may_add_its_own(empty_app):
             "VALUES (2, 1, 'wellbeing_in_placement_2027', 'student')")
         with pytest.raises(sa.exc.IntegrityError):  # an audience is one of four
             run("INSERT INTO questionnaire_family (id, network_id, key, audience) VALUES (3, 1, 'x', 'pupils')")
-        with pytest.raises(SystemExit):  # a network's own family has no place before 0011
+        with pytest.raises(SystemExit):  # a network's own family has no place before 0012
             downgrade(revision="0010")
         run("DELETE FROM questionnaire_family WHERE id = 2")
         downgrade(revision="0010")
@@ -162,7 +162,7 @@ CATALOG_TESTS = Path(__file__).parent / "catalog"
 
 def format_one_content(data: dict) -> str:
     """The canonical JSON a format-1 definition was published with: the format-1 model's fields, defaults filled
-    in, keys sorted (survey/catalog/definition.py before 0016)."""
+    in, keys sorted (survey/catalog/definition.py before 0011)."""
     scale = {"points": data["scale"]["points"], "labels": data["scale"]["labels"], "dont_know": data["scale"].get("dont_know")}
     item_defaults = {"reverse": False, "required": True, "lineage": None, "replaces": None}
     content = {

@@ -4,7 +4,7 @@ Format 1 had one `scale`, its items inside `dimensions`, then `background` and `
 upgrade keeps every key, text and lineage and lays the questions out as format 1 showed them: one page per
 dimension, a page of background questions, a page of free text. The answers' storage order is the same in both
 (rating items in dimension order, then background questions), so responses stored under a format-1 version read
-the same under its upgrade. Used by `benchlearn questionnaire upgrade FILE` and by migration 0016, which upgrades
+the same under its upgrade. Used by `benchlearn questionnaire upgrade FILE` and by migration 0011, which upgrades
 the versions already published.
 """
 from __future__ import annotations

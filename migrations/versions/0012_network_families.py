@@ -1,7 +1,7 @@
 """families per network: any family key, with the audience it asks
 
-Revision ID: 0011
-Revises: 0016 (given as 0010: relinked after the lead's 0016 so that the branch has one head)
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 04:00:00
 
 A network adds its own questionnaire families beside the shipped student, staff and company: the check
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0016'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
@@ -98,7 +98,7 @@ def downgrade():
     own = bind.execute(sa.text("SELECT DISTINCT key FROM questionnaire_family WHERE key NOT IN "
                                "('student', 'staff', 'company') OR audience <> key ORDER BY key")).scalars().all()
     if own:
-        raise RuntimeError(f"networks have families of their own ({', '.join(own)}): before 0011 only student, "
+        raise RuntimeError(f"networks have families of their own ({', '.join(own)}): before 0012 only student, "
                            "staff and company existed, each asking its own audience")
     with _sqlite_foreign_keys_off():
         with op.batch_alter_table('questionnaire_family', copy_from=_family_table(after=True)) as batch_op:

@@ -1,6 +1,6 @@
 """questionnaire format 2: published versions upgraded, background questions of every packed type
 
-Revision ID: 0016
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06 04:30:00
 
@@ -20,7 +20,7 @@ from alembic import op
 from survey.catalog.upgrade import upgrade_definition
 
 # revision identifiers, used by Alembic.
-revision = '0016'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None
