@@ -113,16 +113,6 @@ class NumericQuestion(Question):
         return number_results(self.key, numbers, groups)
 
 
-_NUMBER = re.compile(r"(?P<whole>-?[0-9]{1,15})(?:[.,](?P<fraction>[0-9]{1,15}))?")
-_FLOAT = struct.Struct("<d")
-
-
-def _plain(number: int | float) -> str:
-    """A number as people write it: no ".0" on a whole number, no exponent."""
-    if isinstance(number, float) and number.is_integer():
-        number = int(number)
-    return format(number, "f").rstrip("0").rstrip(".") if isinstance(number, float) else str(number)
-
     # --- export (survey.microdata) ---------------------------------------------------------------------------
     # One variable: the number as given (a whole number unless `decimal`), with its unit and bounds in the
     # codebook.
@@ -141,3 +131,14 @@ def _plain(number: int | float) -> str:
     def export_values(self, packed: np.ndarray, definition) -> list[np.ndarray]:
         numbers = np.ascontiguousarray(packed[:, 1:9]).view("<f8").ravel()
         return [decode_status(packed[:, 0], numbers)]
+
+
+_NUMBER = re.compile(r"(?P<whole>-?[0-9]{1,15})(?:[.,](?P<fraction>[0-9]{1,15}))?")
+_FLOAT = struct.Struct("<d")
+
+
+def _plain(number: int | float) -> str:
+    """A number as people write it: no ".0" on a whole number, no exponent."""
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return format(number, "f").rstrip("0").rstrip(".") if isinstance(number, float) else str(number)

@@ -188,21 +188,6 @@ class RatingQuestion(Question):
     # Rating items are scored together, dimension by dimension (survey.analysis.scores, .items); what the
     # analysis needs of the item itself is its scale as a `ScaleSpec` (`Scale.analysis_spec`).
 
-
-LEGACY_DONT_KNOW = "dk"
-"""How drafts saved before model 2 kept "don't know": the scale's first non-substantive option."""
-DONT_KNOW_KEY = "dont_know"
-"""The key format 1's "don't know" has after the upgrade (survey.catalog.upgrade)."""
-
-
-def point_text(scale: Scale, code: int, definition, language: str) -> str:
-    """A point as the respondent reads it: its label; on a scale labelled at its ends only, its number (with the
-    end's label at either end)."""
-    label = scale.point_label(code, language, definition.default_language)
-    if scale.labels is not None:
-        return label
-    return f"{code} – {label}" if label else str(code)
-
     # --- export (survey.microdata) ---------------------------------------------------------------------------
     # One variable: the code as given (1..k, k the most positive, before any reverse flip), each
     # non-substantive option its own code. Value labels: every labelled point (a scale labelled only at its ends
@@ -230,3 +215,18 @@ def point_text(scale: Scale, code: int, definition, language: str) -> str:
             codes[NON_SUBSTANTIVE_BASE - j] = option.code
         codes[NOT_ASKED] = EXPORT_NOT_ASKED
         return [codes[packed[:, 0]]]
+
+
+LEGACY_DONT_KNOW = "dk"
+"""How drafts saved before model 2 kept "don't know": the scale's first non-substantive option."""
+DONT_KNOW_KEY = "dont_know"
+"""The key format 1's "don't know" has after the upgrade (survey.catalog.upgrade)."""
+
+
+def point_text(scale: Scale, code: int, definition, language: str) -> str:
+    """A point as the respondent reads it: its label; on a scale labelled at its ends only, its number (with the
+    end's label at either end)."""
+    label = scale.point_label(code, language, definition.default_language)
+    if scale.labels is not None:
+        return label
+    return f"{code} – {label}" if label else str(code)
