@@ -269,18 +269,22 @@ def _scales(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding
             codes.setdefault(option.code, code_line)
 
 
+def _key_once(kind: str, key: str, at: int, first: dict[str, int]) -> Iterator[Finding]:
+    """A page or dimension key is well formed and used once; `first` remembers where each was first used."""
+    if not KEY.fullmatch(key):
+        yield at, f"{kind} key {key!r} must be {KEY_RULE}"
+    elif key in first:
+        yield at, f"{kind} key {key!r} is used twice (first at line {first[key]})"
+    first.setdefault(key, at)
+
+
 def _pages(definition: QuestionnaireDefinition, line: Line) -> Iterator[Finding]:
     if not definition.pages:
         yield line(("pages",)), "at least one page is required"
     first: dict[str, int] = {}
     count = 0
     for i, page in enumerate(definition.pages):
-        at = line(("pages", i, "key"))
-        if not KEY.fullmatch(page.key):
-            yield at, f"page key {page.key!r} must be {KEY_RULE}"
-        elif page.key in first:
-            yield at, f"page key {page.key!r} is used twice (first at line {first[page.key]})"
-        first.setdefault(page.key, at)
+        yield from _key_once("page", page.key, line(("pages", i, "key")), first)
         if not page.questions:
             yield line(("pages", i, "questions")), f"page {page.key!r} has no questions"
         for j, _ in enumerate(page.questions):
@@ -377,12 +381,7 @@ def _dimensions(definition: QuestionnaireDefinition, line: Line) -> Iterator[Fin
     first_dimension: dict[str, int] = {}
     first_item: dict[str, tuple[str, int]] = {}
     for i, dimension in enumerate(definition.dimensions):
-        at = line(("dimensions", i, "key"))
-        if not KEY.fullmatch(dimension.key):
-            yield at, f"dimension key {dimension.key!r} must be {KEY_RULE}"
-        elif dimension.key in first_dimension:
-            yield at, f"dimension key {dimension.key!r} is used twice (first at line {first_dimension[dimension.key]})"
-        first_dimension.setdefault(dimension.key, at)
+        yield from _key_once("dimension", dimension.key, line(("dimensions", i, "key")), first_dimension)
         if not dimension.items:
             yield line(("dimensions", i, "items")), f"dimension {dimension.key!r} has no items"
         for j, key in enumerate(dimension.items):

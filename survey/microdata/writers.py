@@ -65,12 +65,13 @@ SPSS_NOTE = [  # SPSS keeps a document as lines of at most 80 bytes
 ]
 
 
-def format_of(path: str | Path) -> str:
-    """The export format given by a file name's extension."""
+def format_of(path: str | Path, formats: tuple[str, ...] = FORMATS) -> str:
+    """The export format given by a file name's extension, one of `formats` (the response export's by default;
+    the aggregates export has fewer)."""
     suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
+    if suffix not in formats:
         raise ExportError(f"{Path(path).name}: unsupported file type {Path(path).suffix or '(none)'!r}; "
-                          f"use one of {', '.join('.' + f for f in FORMATS)}")
+                          f"use one of {', '.join('.' + f for f in formats)}")
     return suffix
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from survey.microdata.variables import ExportError
+from survey.microdata.writers import format_of as microdata_format_of
 from survey.rounds.models import SurveyRound
 from survey.spreadsheet import escape_formula
 
@@ -29,12 +30,8 @@ _ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def format_of(path: str | Path) -> str:
-    """The export format given by a file name's extension."""
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise ExportError(f"{Path(path).name}: unsupported file type {Path(path).suffix or '(none)'!r}; "
-                          f"use one of {', '.join('.' + f for f in FORMATS)}")
-    return suffix
+    """The aggregates export's format given by a file name's extension."""
+    return microdata_format_of(path, FORMATS)
 
 
 
