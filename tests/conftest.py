@@ -246,3 +246,17 @@ def login(client, db_session):
         return response
 
     return log_in
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for every browser test of the session, whichever folder it is in: Playwright's sync API
+    allows one instance a thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.respond.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

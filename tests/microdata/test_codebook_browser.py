@@ -6,12 +6,11 @@ from survey.catalog.definition import parse_definition
 from survey.microdata.codebook import codebook_html
 from survey.microdata.responses import codebook
 from tests.microdata.conftest import DEFINITION
-from tests.respond.conftest import browser  # noqa: F401  (the session's one Chromium)
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def test_the_codebook_page_is_an_accessible_table(browser, tmp_path):  # noqa: F811
+def test_the_codebook_page_is_an_accessible_table(browser, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 

@@ -47,17 +47,6 @@ def serving(app, drop) -> Iterator[str]:
         drop()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One chromium for every browser test of the session: Playwright's sync API allows one instance a thread."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
 
