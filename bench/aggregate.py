@@ -50,7 +50,7 @@ def definition_yaml() -> str:
     dim0 item; then program, gender, age (single choice), activities (multiple choice) and weekly hours
     (numeric)."""
     def options(keys):
-        return ["        options:"] + [f"          - {{key: {key}, label: {{da: {key}}}}}" for key in keys]
+        return ["        options:"] + [f'          - {{key: "{key}", label: {{da: "{key}"}}}}' for key in keys]
 
     lines = ["format: 2", "family: student", "audience: student", 'version: "bench"', "default_language: da",
              "languages: [da]", "title: {da: Bench}", "intro: {da: Bench}", "scales:",
@@ -61,7 +61,7 @@ def definition_yaml() -> str:
              "    non_substantive: [{key: dont_know, code: 8, label: {da: Ved ikke}}, "
              "{key: not_relevant, code: 9, label: {da: Ikke relevant}}]",
              "pages:", "  - key: screen", "    questions:",
-             "      - type: single", "        key: placement", "        text: {da: Praktik?}",
+             "      - type: single", "        key: placement", "        text: {da: \"Praktik?\"}",
              *options(("yes", "no"))]
     dimensions = []
     for d in range(DIMENSIONS):

@@ -50,7 +50,6 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.aggregate import definition_yaml  # noqa: E402  (40 items: 8 dimensions x 5, background x 3)
 from bench.databases import fresh_postgres_database  # noqa: E402
 
 PROGRAMS = 4
@@ -63,17 +62,47 @@ NUMBER_RE = re.compile(r'<input type="text" id="[^"]*" name="([^"]+)" inputmode=
 NON_SUBSTANTIVE = ("dk", "dont_know")  # the bench answers on the scale (format 1 posted "dk")
 
 
-def bench_definition(types: bool) -> str:
-    """`bench/aggregate.py`'s definition in format 2; with `types`, routing and other question types added."""
-    import yaml
+POINTS, DIMENSIONS, ITEMS_PER_DIMENSION = 5, 8, 5
 
-    from survey.catalog.definition import format_one
-    from survey.catalog.upgrade import upgrade_definition
+
+def survey_data() -> dict:
+    """The bench questionnaire before issue 10's types, in format 2: 8 dimension pages of 5 rating items (5
+    points and "don't know", the last item of each but the overall reverse-worded), then a background page with
+    the program and two single choices. Its own, so that the intake figures stay comparable across commits
+    while `bench/aggregate.py`'s round grows."""
+    text = {"da": "Bench"}
+    pages, dimensions = [], []
+    for d in range(DIMENSIONS):
+        key = "overall" if d == DIMENSIONS - 1 else f"dim{d}"
+        items = [{"type": "rating", "key": f"{key}.q{i}", "scale": "scale", "text": {"da": f"{key} {i}"},
+                  **({"reverse": True} if i == ITEMS_PER_DIMENSION - 1 and key != "overall" else {})}
+                 for i in range(ITEMS_PER_DIMENSION)]
+        pages.append({"key": key, "title": {"da": key}, "questions": items})
+        dimensions.append({"key": key, "title": {"da": key}, "items": [item["key"] for item in items]})
+
+    def single(key: str, label: str, options: list[tuple[str, str]]) -> dict:
+        return {"type": "single", "key": key, "text": {"da": label},
+                "options": [{"key": option, "label": {"da": name}} for option, name in options]}
+
+    pages.append({"key": "background", "questions": [
+        {"type": "single", "key": "program", "source": "program", "text": {"da": "Uddannelse"}},
+        single("gender", "Køn", [("female", "Kvinde"), ("male", "Mand"), ("other", "Andet")]),
+        single("age", "Alder", [("under20", "Under 20"), ("from20to24", "20-24"), ("over24", "Over 24")]),
+    ]})
+    return {
+        "family": "student", "audience": "student", "version": "bench", "default_language": "da",
+        "languages": ["da"], "title": text, "intro": text,
+        "scales": {"scale": {"points": POINTS, "labels": {"da": [f"L{i}" for i in range(1, POINTS + 1)]},
+                             "non_substantive": [{"key": "dont_know", "code": 9, "label": {"da": "Ved ikke"}}]}},
+        "pages": pages, "dimensions": dimensions, "overall": "overall",
+    }
+
+
+def bench_definition(types: bool) -> str:
+    """The bench questionnaire (`survey_data`); with `types`, routing and other question types added."""
     from survey.catalog.yaml_writer import dump_definition
 
-    data = yaml.safe_load(definition_yaml())
-    if format_one(data):
-        data = upgrade_definition(data)
+    data = survey_data()
     if not types:
         return dump_definition(data)
     pages = data["pages"]
