@@ -6,6 +6,8 @@ import struct
 from typing import ClassVar, Literal
 
 import numpy as np
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 
 from survey.analysis.items import number_results
 from survey.microdata.variables import Variable
@@ -73,15 +75,16 @@ class NumericQuestion(Question):
         middle = (low + high) / 2
         return _plain(round(middle, 1) if self.decimal else int(middle))
 
-    def input_text(self, value) -> str:
-        """The box's content: the text typed when it was refused, else the number kept."""
+    def input_text(self, value, language: str | None = None) -> str:
+        """The box's content: the text typed when it was refused, else the number kept, written as the
+        respondent's language writes numbers (the box reads a decimal comma and a decimal point alike)."""
         if value is None:
             return ""
-        return value if isinstance(value, str) else _plain(value)
+        return value if isinstance(value, str) else _localised(value, language)
 
     def review_answer(self, value, context: FormContext) -> str:
         unit = context.definition.text(self.unit, context.language) if self.unit else ""
-        return f"{_plain(value)} {unit}".strip()
+        return f"{_localised(value, context.language)} {unit}".strip()
 
     # --- storage (survey.responses) --------------------------------------------------------------------------
     # In `Response.background`: a status byte (0 no answer, 1 answered, 240 not asked), then the number as a
@@ -142,3 +145,17 @@ def _plain(number: int | float) -> str:
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     return format(number, "f").rstrip("0").rstrip(".") if isinstance(number, float) else str(number)
+
+
+def _localised(number: int | float, language: str | None) -> str:
+    """A number as `language` writes it (7,5 in Danish and Swedish, 7.5 in English), without thousands
+    separators and with every digit given; as `_plain` writes it where Babel knows no such locale."""
+    if language is None:
+        return _plain(number)
+    try:
+        locale = Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return _plain(number)
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    return format_decimal(number, locale=locale, group_separator=False, decimal_quantization=False)
