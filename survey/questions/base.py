@@ -170,17 +170,18 @@ class Question(Frozen):
         return str(value)
 
     # --- storage (survey.responses) --------------------------------------------------------------------------
-    # Packed answers: `width` bytes in `Response.answers` (rating) or `Response.background` (see `packed`).
+    # Packed answers: `width` bytes in `Response.answers` (rating) or `Response.background` (see `packed`). A
+    # type kept elsewhere or nowhere (free text, display text) packs nothing: width 0, no bytes, no answer.
 
     width: ClassVar[int] = 0
 
     def encode(self, value, definition) -> bytes:
         """The draft's answer (None: no answer; NOT_ASKED_VALUE) as packed bytes."""
-        raise NotImplementedError(self.type)
+        return b""
 
     def decode(self, data: bytes, definition) -> object:
         """Packed bytes back to the answer: None (no answer), NOT_ASKED_VALUE, or the value a draft keeps."""
-        raise NotImplementedError(self.type)
+        return None
 
     # --- export (survey.microdata) ---------------------------------------------------------------------------
     # The response export's variables of the question and their values, decoded from every response's packed

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 from decimal import Decimal
 
 KEY_PATTERN = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*"
@@ -38,17 +39,17 @@ class ConditionError(ValueError):
         self.column = column
 
 
-class Condition:
+class Condition(Protocol):
     """A parsed condition: evaluate it on a respondent's answers; `keys` are the questions it reads."""
 
-    keys: frozenset[str]
+    @property
+    def keys(self) -> frozenset[str]: ...
 
-    def evaluate(self, answers: Mapping[str, object]) -> bool:
-        raise NotImplementedError
+    def evaluate(self, answers: Mapping[str, object]) -> bool: ...
 
 
 @dataclass(frozen=True)
-class Comparison(Condition):
+class Comparison:
     key: str
     operator: str
     value: str | float
@@ -94,7 +95,7 @@ def _literal(value: str | float) -> str:
 
 
 @dataclass(frozen=True)
-class Selected(Condition):
+class Selected:
     key: str
     option: str
 
@@ -113,7 +114,7 @@ class Selected(Condition):
 
 
 @dataclass(frozen=True)
-class Answered(Condition):
+class Answered:
     key: str
 
     @property
@@ -131,7 +132,7 @@ class Answered(Condition):
 
 
 @dataclass(frozen=True)
-class Not(Condition):
+class Not:
     operand: Condition
 
     @property
@@ -146,7 +147,7 @@ class Not(Condition):
 
 
 @dataclass(frozen=True)
-class Junction(Condition):
+class Junction:
     """`and` or `or` over two or more operands."""
 
     operator: str
