@@ -32,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.aggregate import make_app  # noqa: E402  (the bench's app on a database, as the aggregate bench makes it)
 from bench.databases import fresh_postgres_database  # noqa: E402
 
 SCHOOLS, PROGRAMS, ITEMS, ROUTED_ITEMS, POINTS = 50, 4, 40, 10, 5
@@ -107,13 +108,6 @@ def synthetic(n: int, seed: int = 10):
         background[:, 23] = np.where(placed, rng.integers(1, 32, rows), 0)
         language = rng.choice(len(LANGUAGES), rows, p=[0.7, 0.2, 0.1])
         yield school, program, language, answers, background
-
-
-def make_app(url: str):
-    from survey import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                       "TESTING": True})
 
 
 def load(url: str, n: int) -> dict:
