@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
+from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from survey.network.models import K_MIN_FLOOR
@@ -42,6 +42,13 @@ class NetworkSettingsForm(FlaskForm):
     driver_min_cases = IntegerField(
         "Complete cases for a school's own structural analysis",
         validators=[InputRequired(), NumberRange(min=10, max=100000)],
-        description="Smaller schools are shown the network's importances, labelled as such.",
+        description="Smaller schools are shown the network's importances, labelled as such (300 by default).",
+    )
+    minimal_difference = FloatField(
+        "Minimal important difference (index points)",
+        validators=[InputRequired("Give the minimal important difference, e.g. 3."),
+                    NumberRange(min=0.1, max=50, message="Give a number of index points from 0.1 to 50, e.g. 3.")],
+        description="A change between rounds is flagged, and a benchmark partner offered, only when the "
+                    "difference is at least this large (3 by default).",
     )
     submit = SubmitField("Save settings")
