@@ -43,13 +43,8 @@ Numbers are float64 throughout; answer codes are kept compact (float32 or uint8)
 float64 scores one dimension at a time (`dimension_scores_from_answers`).
 """
 from survey.analysis.benchmark import NetworkBenchmark, network_benchmark
-from survey.analysis.drivers import (
-    DriverImportance,
-    driver_importance,
-    lmg_shares,
-    school_driver_importance,
-    subset_r_squared,
-)
+from survey.analysis.drivers import DriverImportance, driver_importance, school_driver_importance
+from survey.analysis.lmg import lmg_shares, subset_r_squared
 from survey.analysis.groups import GroupCodes, group_codes
 from survey.analysis.indices import dimension_index
 from survey.analysis.items import choice_results, item_results, number_results

@@ -96,7 +96,8 @@ from survey.analysis import (
 from survey.analysis.intervals import standard_error
 from survey.analysis.items import share_columns
 from survey.analysis.priority import IMPROVE_FIRST
-from survey.analysis.ranks import rank_interval, stable_seed
+from survey.analysis._stats import stable_seed
+from survey.analysis.ranks import rank_interval
 from survey.analysis.scores import score_lookup
 from survey.analysis.suppression import K_MIN
 from survey.analysis.trends import MINIMAL_DIFFERENCE
@@ -219,7 +220,7 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     table = _add_benchmark(table, benchmark, net)
     table = _add_rank_interval(table, seed)
     table = _add_gap(table)
-    table = _add_drivers(table, scores, by_school, spec, driver_min_cases)
+    table = _add_drivers(table, scores, by_school, spec, driver_min_cases, seed)
     table = _add_response_rate(table, frame, populations)
     table = _add_trend(table, previous, spec, k_min, minimal_difference)
     table = _add_alpha(table, data, spec, net)
@@ -481,7 +482,7 @@ def _add_gap(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -> pd.DataFrame:
+def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases, seed: str) -> pd.DataFrame:
     """Importance (with its interval), the priority map's quadrant on the gap and `uncertain`, on `all` rows of
     predictor dimensions."""
     if not spec.has_structural_analysis:  # no overall dimension: no importances, no priority map
@@ -493,16 +494,18 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -
             "importance_line": np.empty(0), "importance_low": np.empty(0), "importance_high": np.empty(0),
             "uncertain": pd.array([], dtype="boolean")})
         return _merge_drivers(table, drivers)
-    network = driver_importance(scores, spec)
+    network = driver_importance(scores, spec, clusters=by_school, seed=seed)
     per_school = school_driver_importance(scores, by_school, spec, min_cases=driver_min_cases,
-                                          network=network)
+                                          network=network, seed=seed)
     predictors = list(spec.predictors)
+    network_fit = {"importance": network.importance.reindex(predictors).to_numpy(),
+                   "importance_low": network.low.reindex(predictors).to_numpy(),
+                   "importance_high": network.high.reindex(predictors).to_numpy()}
     fits = pd.concat([
-        pd.DataFrame({"school": NETWORK, "dimension": predictors,
-                      "importance": network.importance.reindex(predictors).to_numpy(),
+        pd.DataFrame({"school": NETWORK, "dimension": predictors, **network_fit,
                       "source": "network", "r_squared": network.r_squared}),
-        per_school[["school", "dimension", "importance", "source", "r_squared"]].astype(
-            {"school": "str", "dimension": "str"}),
+        per_school[["school", "dimension", "importance", "importance_low", "importance_high", "source",
+                    "r_squared"]].astype({"school": "str", "dimension": "str"}),
     ], ignore_index=True)
     # schools without a response have no fit of their own: the network's, labelled as such
     all_rows = table[_is_all(table) & table["dimension"].isin(predictors).to_numpy()]
@@ -511,10 +514,8 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -
     if missing:
         fits = pd.concat([fits, pd.DataFrame({
             "school": np.repeat(missing, len(predictors)), "dimension": predictors * len(missing),
-            "importance": np.tile(network.importance.reindex(predictors).to_numpy(), len(missing)),
+            **{column: np.tile(values, len(missing)) for column, values in network_fit.items()},
             "source": "network", "r_squared": network.r_squared})], ignore_index=True)
-    fits["importance_low"] = np.nan
-    fits["importance_high"] = np.nan
     # one call places every (school, dimension) on its map: the rule is cell by cell, with the vertical
     # line at 100 / number of predictors and the horizontal line at gap = 0
     cell = pd.Index(fits["school"].astype(str) + "\x1f" + fits["dimension"].astype(str))
