@@ -91,6 +91,10 @@ def _withhold(table: pd.DataFrame, mask: np.ndarray) -> None:
     for column in ("n", "schools"):
         if column in table.columns:
             table[column] = pd.array(table[column].where(~mask), dtype="Int64")
+    if "trend_flag" in table.columns:
+        table.loc[mask, "trend_flag"] = ""
+    if "uncertain" in table.columns:
+        table["uncertain"] = table["uncertain"].astype("boolean").mask(mask)
     if "n_shown" in table.columns:
         table.loc[mask, "n_shown"] = HIDDEN
     if "suppression" in table.columns:
