@@ -48,6 +48,19 @@ def _layout(width: int, height: int, left: int = 60, top: int = 40, bottom: int 
     return layout
 
 
+def wrap_label(text: str, width: int = 30) -> str:
+    """A category label broken at spaces into lines of about `width` characters ("<br>" between them, which
+    plotly and `survey.reporting.svg` both draw), so a long dimension name is shown whole, never cut."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join(lines + [line])
+
+
 def _values(series: pd.Series) -> list:
     return [None if pd.isna(v) else float(v) for v in series]
 
@@ -55,9 +68,11 @@ def _values(series: pd.Series) -> list:
 def summary_figure(rows: pd.DataFrame, labels: dict[str, str], words: dict[str, str]) -> go.Figure:
     """Each dimension's index with its interval, the network mean and the top quartile (0-100)."""
     rows = rows[~rows["suppressed"].astype(bool)]
-    names = [labels.get(d, d) for d in rows["dimension"]]
+    names = [wrap_label(labels.get(d, d)) for d in rows["dimension"]]
+    lines = [name.count("<br>") + 1 for name in names] or [1]
+    longest = max((len(line) for name in names for line in name.split("<br>")), default=10)
     index = np.asarray(_values(rows["index"]), dtype=float)
-    fig = go.Figure(layout=_layout(640, 40 + 28 * max(len(rows), 1) + 40, left=190))
+    fig = go.Figure(layout=_layout(640, 80 + sum(14 + 13 * count for count in lines), left=min(40 + 6.2 * longest, 240)))
     fig.add_trace(go.Scatter(
         x=_values(rows["top_quartile"]), y=names, mode="markers", name=words["top_quartile"],
         marker=dict(symbol="line-ns", size=14, color=TOP, line=dict(width=2, color=TOP))))
@@ -75,12 +90,13 @@ def summary_figure(rows: pd.DataFrame, labels: dict[str, str], words: dict[str, 
     return fig
 
 
-def priority_figure(rows: pd.DataFrame, labels: dict[str, str], words: dict[str, str],
+def priority_figure(rows: pd.DataFrame, numbers: dict[str, str], words: dict[str, str],
                     importance_line: float) -> go.Figure:
     """Priority map (METHOD.md v2): x = importance (% of R²) with its bootstrap interval, y = the school's
     index minus the network's (the gap) with its interval; lines at the mean importance (100 / the number of
     predictors, however many of them are shown) and at gap 0. An "uncertain" dimension (an interval straddling
-    a line) is drawn as an open circle and named so."""
+    a line) is drawn as an open circle. Points are labelled with the dimension's number in the table beside
+    the map (`numbers`: dimension key -> number), which holds the full names: a name never crowds the map."""
     rows = rows[~rows["suppressed"].astype(bool) & rows["importance"].notna() & rows["gap"].notna()]
     uncertain = rows["uncertain"].fillna(False).astype(bool) if "uncertain" in rows.columns else rows["gap"].isna()
     x, y = np.asarray(_values(rows["importance"]), float), np.asarray(_values(rows["gap"]), float)
@@ -89,13 +105,13 @@ def priority_figure(rows: pd.DataFrame, labels: dict[str, str], words: dict[str,
     x_max = np.nanmax([importance_line * 2, *x, *x_high]) * 1.12
     y_span = max(5.0, float(np.nanmax(np.abs([*y, *y_low, *y_high, 0.0])))) * 1.15
     fig = go.Figure(layout=_layout(640, 420, left=55, top=20, bottom=45, showlegend=False))
-    for shown, symbol, suffix in ((~uncertain, "circle", ""), (uncertain, "circle-open", f" ({words['uncertain']})")):
+    for shown, symbol in ((~uncertain, "circle"), (uncertain, "circle-open")):
         mask = shown.to_numpy()
         if not mask.any():
             continue
         fig.add_trace(go.Scatter(
             x=x[mask].tolist(), y=y[mask].tolist(), mode="markers+text",
-            text=[labels.get(d, d) + suffix for d in rows["dimension"][mask]], textposition="top center",
+            text=[numbers.get(d, d) for d in rows["dimension"][mask]], textposition="top center",
             error_x=dict(type="data", symmetric=False, array=(x_high - x)[mask].tolist(),
                          arrayminus=(x - x_low)[mask].tolist(), color="#93b4d8", thickness=1, width=3),
             error_y=dict(type="data", symmetric=False, array=(y_high - y)[mask].tolist(),
@@ -156,16 +172,17 @@ def distribution_figure(numbers: list[str], shares: list[list], scale_labels: li
 
 
 def spread_figure(rows: pd.DataFrame, dimensions: list[tuple[str, str]], words: dict[str, str]) -> go.Figure:
-    """The spread of every dimension over the published schools: a box per dimension and the network mean."""
+    """The spread of every dimension over the published schools: a box per dimension, numbered 1.. in the
+    order of `dimensions` (key, label) as in the table beside it, which holds the names."""
     published = rows[~rows["suppressed"].astype(bool) & rows["index"].notna()]
-    fig = go.Figure(layout=_layout(700, 420, left=50, top=30, bottom=110, showlegend=False))
-    for key, label in dimensions:
+    fig = go.Figure(layout=_layout(700, 380, left=50, top=30, bottom=50, showlegend=False))
+    for number, (key, label) in enumerate(dimensions, start=1):
         values = published.loc[published["dimension"] == key, "index"].astype(float).tolist()
-        fig.add_trace(go.Box(y=values, x=[label] * len(values), name=label, quartilemethod="linear",
+        fig.add_trace(go.Box(y=values, x=[str(number)] * len(values), name=label, quartilemethod="linear",
                              boxpoints="outliers", marker=dict(color=SCHOOL), line=dict(color=SCHOOL, width=1),
                              fillcolor="rgba(11,92,173,0.15)"))
     fig.update_yaxes(range=[0, 100], title_text=words["index"], showgrid=True, gridcolor="#e5e7eb")
-    fig.update_xaxes(type="category", tickangle=-30)
+    fig.update_xaxes(type="category", title_text=words["dimension"])
     return fig
 
 

@@ -25,7 +25,8 @@ def school_figures(inputs: SchoolReportInputs) -> dict[str, object]:
     rows = own[own["dimension"].isin(predictors)]
     if predictors and (rows["importance"].notna() & rows["gap"].notna()).any():
         # the importance line (METHOD.md): 100 / number of predictors, whichever of them are shown
-        figures["priority"] = charts.priority_figure(rows, labels, w, first(rows, "importance_line") or 100 / len(predictors))
+        numbers = {d.key: str(position) for position, d in enumerate(inputs.dimensions, start=1)}
+        figures["priority"] = charts.priority_figure(rows, numbers, w, first(rows, "importance_line") or 100 / len(predictors))
     for dimension, items in item_rows(inputs).items():
         if not items:
             continue

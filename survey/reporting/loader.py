@@ -158,6 +158,7 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             questions=question_infos(definition, language),
             question_results=own.questions[own.questions["school"].isin([school.code, NETWORK])].reset_index(drop=True),
             equivalent_scales=equivalent_scales(definition, language), structural=definition.overall is not None,
+            reverse_items=tuple(item.key for item in definition.rating_items() if item.reverse),
         ))
         if admin_copies and comments and not network.admins_read_comments:
             reports.append(replace(reports[-1], comments=[], for_admins=True))

@@ -230,7 +230,8 @@ def _grid_and_ticks(xaxis: Axis, yaxis: Axis, left, right, top, bottom, size, in
         if not yaxis.category and yaxis.spec.get("showgrid", True):
             out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(py)}" x2="{_fmt(right)}" y2="{_fmt(py)}" '
                        f'stroke="{yaxis.spec.get("gridcolor", "#eeeeee")}" stroke-width="1"/>')
-        out.append(_text(left - 6, py + tick_size * 0.35, label, tick_size, ink, anchor="end"))
+        lifted = (str(label).count("<br>")) * tick_size * 1.15 / 2  # a wrapped label centred on its row
+        out.append(_text(left - 6, py + tick_size * 0.35 - lifted, label, tick_size, ink, anchor="end"))
     out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(bottom)}" x2="{_fmt(right)}" y2="{_fmt(bottom)}" stroke="#9ca3af"/>')
     out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(top)}" x2="{_fmt(left)}" y2="{_fmt(bottom)}" stroke="#9ca3af"/>')
     return out

@@ -84,7 +84,7 @@ def network_context(inputs: NetworkReportInputs, svgs: dict[str, str] | None = N
         values = agg[(agg["school"] != NETWORK) & (agg["dimension"] == dim.key) & ~agg["suppressed"].astype(bool)]["index"]
         values = values.dropna().astype(float)
         quartiles = values.quantile([0, 0.25, 0.5, 0.75, 1]).tolist() if len(values) else [None] * 5
-        spread.append({"label": dim.label, "schools": len(values),
+        spread.append({"number": str(len(spread) + 1), "label": dim.label, "schools": len(values),
                        "values": [format_index(v, lang) for v in quartiles]})
     funnel_label = next(d.label for d in inputs.dimensions if d.key == funnel_dimension(inputs))
     return {"lang": lang, "w": w, "round": inputs.round, "network_name": inputs.network_name,

@@ -19,7 +19,8 @@ FLAGS = {"up": "▲", "down": "▼"}
 
 
 def _dimension_row(dim, row, network_row, inputs: SchoolReportInputs, w: dict[str, str]) -> dict:
-    """One dimension's numbers on the school's `all` row; every cell "–" when the cell is suppressed."""
+    """One dimension's numbers on the school's `all` row; every cell "–" when the cell is suppressed.
+    `number`: the dimension's place in the questionnaire, which labels it on the priority map."""
     lang = inputs.language
     hidden = is_suppressed(row)
 
@@ -29,6 +30,7 @@ def _dimension_row(dim, row, network_row, inputs: SchoolReportInputs, w: dict[st
     flag = value(row, "trend_flag", "") if not hidden else ""
     return {
         "key": dim.key, "label": dim.label, "overall": dim.is_overall,
+        "number": str(inputs.dimensions.index(dim) + 1),
         "n": shown_n(row, hidden),
         "response_rate": format_percent(shown("response_rate"), lang),
         "index": format_index(shown("index"), lang),
