@@ -98,7 +98,13 @@ def test_school_report_from_the_database_matches_the_aggregates_export(db_round,
     for (breakdown, group), cells in published.groupby(["breakdown", "group"], sort=False):
         cells = cells.set_index("dimension").loc[dimensions]
         expected = [format_n(cells["n"].max())] + [format_index(v, "en") for v in cells["index"]]
-        assert row_tokens(page, names[breakdown, group]) == expected, (breakdown, group)
+        label = names[breakdown, group]
+        # a long name wraps in its cell (the numbers stay on its first line), and is printed whole
+        lines = page.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.strip().startswith(label[:10]))
+        assert lines[at].split()[-len(expected):] == expected, label
+        shown = "".join(lines[at].split()[:-len(expected)]) + "".join(lines[at + 1].split())
+        assert shown == "".join(label.split()), label
     for code in ("female", "VVS"):  # codes are never printed as labels
         assert not any(line.split()[:1] == [code] for line in page.splitlines()), code
 
