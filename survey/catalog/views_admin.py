@@ -1,73 +1,38 @@
-"""Admin views stay thin: parse the request, call the catalog's operations, render."""
+"""Admin pages of the catalog: list the questionnaires, upload a file and preview it (with its diff against
+the version it follows), publish it, look at a version, download its source, withdraw it.
+
+Views stay thin: parse the request, call the catalog's operations, render. The blueprint's one loader,
+`_load_version`, gives every view with a version in its URL that version of the admin's own network's
+catalog; another network's answers 404, as if it did not exist.
+"""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from survey.accounts.models import User
-from survey.admin import bp
-from survey.admin.forms import NetworkSettingsForm, PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
 from survey.catalog.definition import DefinitionError, Problem, QuestionnaireDefinition, checksum, format_warning
 from survey.catalog.diff import diff_definitions, format_diff
-from survey.respond.preview import preview_of
-from survey.catalog.models import (
-    QuestionnaireFamily,
-    QuestionnaireVersion,
-    latest_version,
-    version_by_label,
-    versions_of_network,
-)
+from survey.catalog.forms import PublishQuestionnaireForm, UploadQuestionnaireForm, WithdrawForm
+from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, latest_version, version_by_label
 from survey.catalog.operations import PublishError, definition_of, publish_definition, validate_source, withdraw_version
 from survey.extensions import db
-from survey.network.models import School
-from survey.network.operations import NetworkSettingsError, update_network_settings
+from survey.portal import admin_blueprint
+from survey.respond.preview import preview_of
 from survey.rounds.models import SurveyRound, rounds_using
 
-
-@bp.get("/")
-def index():
-    network = current_user.network
-    counts = {
-        "schools": db.session.scalar(select(func.count(School.id)).where(School.network_id == network.id)),
-        "users": db.session.scalar(select(func.count(User.id)).where(User.network_id == network.id)),
-        "versions": db.session.scalar(versions_of_network(network.id).with_only_columns(func.count(QuestionnaireVersion.id))),
-        "rounds": db.session.scalar(select(func.count(SurveyRound.id)).where(SurveyRound.network_id == network.id)),
-    }
-    return render_template("admin/index.html", network=network, counts=counts)
+bp = admin_blueprint("catalog_admin", __name__)
 
 
-@bp.route("/settings", methods=["GET", "POST"])
-def network_settings():
-    network = current_user.network
-    form = NetworkSettingsForm(obj=network)
-    if form.validate_on_submit():
-        try:
-            update_network_settings(
-                network,
-                k_min=form.k_min.data,
-                share_school_names=form.share_school_names.data,
-                driver_min_cases=form.driver_min_cases.data,
-                admins_read_comments=form.admins_read_comments.data,
-            )
-        except NetworkSettingsError as error:
-            form.k_min.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Settings saved. Results frozen earlier keep the settings they were computed with.", "success")
-            return redirect(url_for("admin.index"))
-    return render_template("admin/settings.html", form=form, network=network), (422 if form.errors else 200)
-
-
-@bp.get("/schools")
-def schools():
-    rows = db.session.scalars(select(School).where(School.network_id == current_user.network_id).order_by(School.code))
-    staff = db.session.execute(
-        select(User.school_id, func.count(User.id))
-        .where(User.network_id == current_user.network_id, User.school_id.is_not(None))
-        .group_by(User.school_id)
-    ).all()
-    return render_template("admin/schools.html", schools=rows.all(), staff=dict(staff))
+@bp.url_value_preprocessor
+def _load_version(_endpoint: str | None, values: dict | None) -> None:
+    if values is None or "version_id" not in values:
+        return
+    version = db.session.get(QuestionnaireVersion, values.pop("version_id"))
+    if version is None or version.network_id != current_user.network_id:
+        abort(404)
+    g.version = version
 
 
 @bp.get("/questionnaires")
@@ -83,7 +48,7 @@ def questionnaires():
             select(SurveyRound.version_id).where(SurveyRound.network_id == current_user.network_id).distinct()
         )
     }
-    return render_template("admin/questionnaires.html", families=families, used=used, withdraw_form=WithdrawForm())
+    return render_template("catalog/questionnaires.html", families=families, used=used, withdraw_form=WithdrawForm())
 
 
 def _diff_against_previous(
@@ -104,7 +69,7 @@ def _diff_against_previous(
 def upload_questionnaire():
     form = UploadQuestionnaireForm()
     if not form.validate_on_submit():
-        return render_template("admin/upload.html", form=form), (422 if form.errors else 200)
+        return render_template("catalog/upload.html", form=form), (422 if form.errors else 200)
     upload = form.definition.data
     filename = upload.filename or "upload.yaml"
     raw = upload.read()
@@ -113,17 +78,18 @@ def upload_questionnaire():
         source = raw.decode("utf-8")
         definition = validate_source(source, filename, network=current_user.network, warnings=warnings)
     except UnicodeDecodeError as error:
-        problems = [f"{filename}:1: the file is not UTF-8 text ({error.reason} at byte {error.start})"]
-        return render_template("admin/upload.html", form=form, problems=problems), 422
+        problems = [_("%(file)s:1: the file is not UTF-8 text (%(reason)s at byte %(byte)d)", file=filename,
+                      reason=error.reason, byte=error.start)]
+        return render_template("catalog/upload.html", form=form, problems=problems), 422
     except DefinitionError as error:
-        return render_template("admin/upload.html", form=form, problems=[str(p) for p in error.problems]), 422
+        return render_template("catalog/upload.html", form=form, problems=[str(p) for p in error.problems]), 422
     digest = checksum(definition)
     existing = db.session.scalar(version_by_label(current_user.network_id, definition.family, definition.version))
     latest = db.session.scalar(latest_version(current_user.network_id, definition.family))
     previous, diff_text = _diff_against_previous(definition, latest)
     publish_form = PublishQuestionnaireForm(source=source, filename=filename, checksum=digest)
     return render_template(
-        "admin/preview.html",
+        "catalog/preview.html",
         definition=definition,
         preview=preview_of(definition),
         checksum=digest,
@@ -147,35 +113,29 @@ def publish_questionnaire():
             abort(400)
         result = publish_definition(current_user.network, definition, form.source.data, current_user.email)
     except DefinitionError as error:
-        return render_template("admin/upload.html", form=UploadQuestionnaireForm(), problems=[str(p) for p in error.problems]), 422
+        return render_template("catalog/upload.html", form=UploadQuestionnaireForm(),
+                               problems=[str(p) for p in error.problems]), 422
     except PublishError as error:
         flash(str(error), "error")
-        return redirect(url_for("admin.upload_questionnaire"))
+        return redirect(url_for("catalog_admin.upload_questionnaire"))
     db.session.commit()
     version = result.version
     if result.created:
-        flash(f"Published {version.label}.", "success")
+        flash(_("Published %(version)s.", version=version.label), "success")
     else:
-        flash(f"{version.label} is already published with identical content: nothing changed.", "info")
-    return redirect(url_for("admin.questionnaire_version", version_id=version.id))
-
-
-def _version_or_404(version_id: int) -> QuestionnaireVersion:
-    """A version of the admin's own network's catalog; another network's answers 404, as if it did not exist."""
-    version = db.session.get(QuestionnaireVersion, version_id)
-    if version is None or version.network_id != current_user.network_id:
-        abort(404)
-    return version
+        flash(_("%(version)s is already published with identical content: nothing changed.", version=version.label),
+              "info")
+    return redirect(url_for("catalog_admin.questionnaire_version", version_id=version.id))
 
 
 @bp.get("/questionnaires/<int:version_id>")
-def questionnaire_version(version_id: int):
-    version = _version_or_404(version_id)
+def questionnaire_version():
+    version = g.version
     definition = definition_of(version)
     diff_text = format_diff(diff_definitions(definition_of(version.previous), definition)) if version.previous else None
     rounds = db.session.scalars(rounds_using(version.id)).all()
     return render_template(
-        "admin/version.html",
+        "catalog/version.html",
         version=version,
         definition=definition,
         preview=preview_of(definition),
@@ -186,8 +146,8 @@ def questionnaire_version(version_id: int):
 
 
 @bp.get("/questionnaires/<int:version_id>/source")
-def questionnaire_source(version_id: int):
-    version = _version_or_404(version_id)
+def questionnaire_source():
+    version = g.version
     filename = f"{version.family.key}-{version.version}.yaml"
     return Response(
         version.source,
@@ -197,15 +157,15 @@ def questionnaire_source(version_id: int):
 
 
 @bp.post("/questionnaires/<int:version_id>/withdraw")
-def withdraw_questionnaire(version_id: int):
-    version = _version_or_404(version_id)
+def withdraw_questionnaire():
+    version = g.version
     if not WithdrawForm().validate_on_submit():
         abort(400)
     try:
         withdraw_version(version)
     except PublishError as error:
         flash(str(error), "error")
-        return redirect(url_for("admin.questionnaire_version", version_id=version.id))
+        return redirect(url_for("catalog_admin.questionnaire_version", version_id=version.id))
     db.session.commit()
-    flash(f"Withdrew {version.label}: no new round can use it.", "success")
-    return redirect(url_for("admin.questionnaires"))
+    flash(_("Withdrew %(version)s: no new round can use it.", version=version.label), "success")
+    return redirect(url_for("catalog_admin.questionnaires"))
