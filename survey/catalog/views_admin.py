@@ -18,7 +18,7 @@ from survey.catalog.forms import PublishQuestionnaireForm, UploadQuestionnaireFo
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, latest_version, version_by_label
 from survey.catalog.operations import PublishError, definition_of, publish_definition, validate_source, withdraw_version
 from survey.extensions import db
-from survey.portal import admin_blueprint
+from survey.portal import admin_blueprint, refuse
 from survey.respond.preview import preview_of
 from survey.rounds.models import SurveyRound, rounds_using
 
@@ -116,9 +116,8 @@ def publish_questionnaire():
         return render_template("catalog/upload.html", form=UploadQuestionnaireForm(),
                                problems=[str(p) for p in error.problems]), 422
     except PublishError as error:
-        flash(str(error), "error")
+        refuse(str(error))
         return redirect(url_for("catalog_admin.upload_questionnaire"))
-    db.session.commit()
     version = result.version
     if result.created:
         flash(_("Published %(version)s.", version=version.label), "success")
@@ -164,8 +163,7 @@ def withdraw_questionnaire():
     try:
         withdraw_version(version)
     except PublishError as error:
-        flash(str(error), "error")
+        refuse(str(error))
         return redirect(url_for("catalog_admin.questionnaire_version", version_id=version.id))
-    db.session.commit()
     flash(_("Withdrew %(version)s: no new round can use it.", version=version.label), "success")
     return redirect(url_for("catalog_admin.questionnaires"))

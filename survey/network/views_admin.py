@@ -46,7 +46,6 @@ def network_settings():
         except NetworkSettingsError as error:
             form.k_min.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("Settings saved. Results frozen earlier keep the settings they were computed with."), "success")
             return redirect(url_for("network_admin.index"))
     return render_template("network/settings.html", form=form, network=network), (422 if form.errors else 200)

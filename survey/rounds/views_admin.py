@@ -2,7 +2,8 @@
 schools), delete, personal invitations.
 
 Every view with a round in its URL gets it from `_load_round`, the blueprint's one loader: a round of another
-network is a 404, exactly like a round that does not exist. Views flash and redirect; the one commit is theirs.
+network is a 404, exactly like a round that does not exist. Views flash and redirect; the request commits once,
+at its end (`survey.portal.end_transaction`).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.network.models import School
-from survey.portal import admin_blueprint
+from survey.portal import admin_blueprint, refuse
 from survey.results.operations import close_and_freeze
 from survey.rounds.forms import (
     ChangeVersionForm,
@@ -109,7 +110,6 @@ def create_round_page():
             form.opens_on.errors = [*form.opens_on.errors, str(error)]
             return render_template("rounds/admin_new.html", form=form, ask_past=True), 422
         return render_template("rounds/admin_new.html", form=form, problem=str(error)), 422
-    db.session.commit()
     flash(_("Created round '%(name)s'.", name=created.name), "success")
     return redirect(url_for("rounds_admin.round_detail", round_id=created.id))
 
@@ -152,9 +152,8 @@ def open_round():
     try:
         open_now(g.round)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
     else:
-        db.session.commit()
         flash(_("Opened '%(name)s'.", name=g.round.name), "success")
     return _to_round()
 
@@ -172,12 +171,11 @@ def close_round():
         if form.confirm.data:
             frozen = close_and_freeze(survey_round)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
         return _to_round()
     if not form.confirm.data:
         return render_template("rounds/admin_confirm_close.html", round=survey_round, form=form,
                                responses=response_counts([survey_round.id]).get(survey_round.id, 0))
-    db.session.commit()
     flash(ngettext("Closed '%(name)s': no answer is accepted from today, and its results are frozen "
                    "(%(num)d response).",
                    "Closed '%(name)s': no answer is accepted from today, and its results are frozen "
@@ -193,9 +191,8 @@ def create_links():
     try:
         links = ensure_links(g.round, per_program=form.per_program.data)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
     else:
-        db.session.commit()
         flash(ngettext("'%(name)s' has %(num)d link.", "'%(name)s' has %(num)d links.", len(links),
                        name=g.round.name), "success")
     return _to_round("links")
@@ -229,14 +226,13 @@ def send_invitations():
     except UnicodeDecodeError:
         emails, problems = [], [_("the file is not UTF-8 text")]
     if problems:
-        flash(_("Nothing was sent: %(problems)s", problems="; ".join(problems)), "error")
+        refuse(_("Nothing was sent: %(problems)s", problems="; ".join(problems)))
         return _to_round("invitations")
     try:
         summary = invite(survey_round, school, emails)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
         return _to_round("invitations")
-    db.session.commit()
     message = ngettext("Sent %(num)d personal invitation to %(school)s.",
                        "Sent %(num)d personal invitations to %(school)s.", len(summary.sent), school=school.code)
     if summary.already_invited:
@@ -302,14 +298,14 @@ def _refused(form: FlaskForm, error: RoundStateError):
 
 def _apply_edit(form, change):
     """The edit forms' one recipe: validate `form`, run `change` (an operation; it returns the success message),
-    commit and go back to the round. An invalid form or a refused change shows the edit page again (422)."""
+    and go back to the round (the request commits). An invalid form or a refused change shows the edit page again
+    (422, nothing kept)."""
     if not form.validate_on_submit():
         return _edit_page(form, 422)
     try:
         message = change()
     except RoundStateError as error:
         return _refused(form, error)
-    db.session.commit()
     flash(message, "success")
     return _to_round()
 
@@ -390,6 +386,5 @@ def delete_round_page():
         invitations = db.session.scalar(select(func.count()).where(PersonalInvitation.round_id == survey_round.id))
         return render_template("rounds/admin_confirm_delete.html", round=survey_round, form=form, links=links,
                                invitations=invitations)
-    db.session.commit()
     flash(_("Deleted round '%(name)s'.", name=name), "success")
     return redirect(url_for("rounds_admin.rounds"))

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from survey.catalog.operations import definition_of
 from survey.extensions import db
-from survey.portal import staff_blueprint
+from survey.portal import refuse, staff_blueprint
 from survey.rounds.forms import PopulationForm, StaffLinksForm
 from survey.rounds.models import RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
@@ -90,9 +90,8 @@ def make_my_links():
     try:
         ensure_links(g.round, current_user.school, per_program=form.per_program.data)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
     else:
-        db.session.commit()
         flash(_("Your links are ready."), "success")
     return redirect(url_for("rounds_staff.my_round", round_id=g.round.id, _anchor="links"))
 
@@ -152,7 +151,6 @@ def save_population():
         except RoundStateError as error:
             problems.append(str(error))
         else:
-            db.session.commit()
             flash(_("Populations saved."), "success")
             return redirect(url_for("rounds_staff.my_round", round_id=survey_round.id, _anchor="population"))
     for problem in problems:
