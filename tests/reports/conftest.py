@@ -90,3 +90,28 @@ def pdf_pages(pdf: bytes, tmp_path) -> list[Page]:
                                  match.group(3)))
         pages.append(Page(number, float(match.group(1)), float(match.group(2)), words))
     return pages
+
+
+# Numbers as METHOD.md and the report's language write them, formatted here without survey.reporting.format,
+# so that a test reading a PDF back checks the report's formatting against an independent one.
+
+
+def number(value, language, decimals=1):
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if language in ("da", "sv") else text
+
+
+def signed(value, language):
+    text = number(abs(value), language)
+    return ("−" if value < 0 else "+") + text if set(text) - set("0,.") else text
+
+
+def percent(share, language):
+    return f"{round(share * 100)}{' %' if language in ('da', 'sv') else '%'}"
+
+
+def lines_of(page: str, label: str) -> list[str]:
+    """The table rows that start with `label` (pdftotext -layout keeps a row on one line), in page order."""
+    found = [" ".join(line.split()) for line in page.splitlines() if " ".join(line.split()).startswith(label)]
+    assert found, (label, page[:300])
+    return found

@@ -252,3 +252,30 @@ def test_an_admins_dashboard_view_carries_no_comments_unless_allowed(db_round, n
     assert admin_view[0].comments == [] and staff_view[0].comments
     network.admins_read_comments = True
     assert load_round_inputs(db_round, today=AFTER, school_codes={"BIG"}, staff=False)[0][0].comments
+
+
+def test_priority_table_from_the_database_matches_the_aggregates_export(db_round, inputs, tmp_path):
+    """LOW's priority table, read back: each dimension's importance and gap with their intervals and its
+    quadrant, "uncertain" where the export says so, as the school's own aggregates export has them."""
+    import json
+
+    from survey.reporting.labels import LABELS_FILE
+    from tests.reports.conftest import lines_of, number, signed
+
+    low = inputs[0]["LOW"]
+    text = pdf_text(pdf.render_school_report(low), tmp_path)
+    page = next(page for page in text.split("\f") if page.strip().startswith("Prioriteringskort"))
+    exported = aggregates_table(db_round, school="LOW", today=AFTER)
+    rows = exported[(exported["school"] == "LOW") & (exported["breakdown"] == "all") & exported["quadrant"].notna()
+                    & ~exported["suppressed"]]
+    assert len(rows) == 2  # teach and wellbeing: every predictor
+    w = json.loads(LABELS_FILE.read_text(encoding="utf-8"))["da"]
+    position = {d.key: i for i, d in enumerate(low.dimensions, start=1)}
+    for row in rows.itertuples():
+        line = lines_of(page, f"{position[row.dimension]} {row.dimension}")[-1]
+        interval = ("–" if pd.isna(row.importance_low)  # no bootstrap interval in these results
+                    else f"{number(row.importance_low, 'da')}–{number(row.importance_high, 'da')}")
+        expected = (f"{number(row.importance, 'da')} {interval} {signed(row.gap, 'da')} "
+                    f"[{signed(row.gap_low, 'da')}; {signed(row.gap_high, 'da')}] {w[row.quadrant]}")
+        assert expected in line, (line, expected)
+        assert ("(usikker)" in line) == bool(row.uncertain), line

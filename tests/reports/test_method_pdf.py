@@ -13,31 +13,10 @@ import pytest
 
 from survey.reporting import figures, layout, pdf
 from survey.reporting.labels import LABELS_FILE
-from tests.reports.conftest import pdf_text
+from tests.reports.conftest import lines_of, number, pdf_text, percent, signed
 
 LABELS = json.loads(LABELS_FILE.read_text(encoding="utf-8"))
 LANGUAGES = ("da", "sv", "en")
-
-
-def number(value, language, decimals=1):
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if language in ("da", "sv") else text
-
-
-def signed(value, language):
-    text = number(abs(value), language)
-    return ("−" if value < 0 else "+") + text if set(text) - set("0,.") else text
-
-
-def percent(share, language):
-    return f"{round(share * 100)}{' %' if language in ('da', 'sv') else '%'}"
-
-
-def lines_of(page: str, label: str) -> list[str]:
-    """The table rows that start with `label` (pdftotext -layout keeps a row on one line), in page order."""
-    found = [" ".join(line.split()) for line in page.splitlines() if " ".join(line.split()).startswith(label)]
-    assert found, (label, page[:300])
-    return found
 
 
 def squeeze(text: str) -> str:

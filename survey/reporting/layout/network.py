@@ -47,6 +47,7 @@ def _funnel_rows(inputs: NetworkReportInputs, names: dict[str, str], w: dict[str
         band = "within_95" if abs(z) <= Z_95 else "beyond_95" if abs(z) <= Z_998 else "beyond_998"
         side = "" if band == "within_95" else (" ▲" if z > 0 else " ▼")
         rows.append({"name": names[point.school], "n": format_n(point.n),
+                     "rate": format_percent(point.response_rate, inputs.language),
                      "index": format_index(point.index, inputs.language), "band": w[band] + side})
     return rows
 
