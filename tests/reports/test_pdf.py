@@ -270,3 +270,15 @@ def test_group_names_in_the_report_language():
     assert group_names(school, version, "en") == {"program": {"EL": "Elektriker"},
                                                   "age": {"under20": "Under 20", "over20": "over20"}}
     assert group_names(school, version, "sv")["age"]["under20"] == "Under 20 år"  # else Danish
+
+
+def test_view_models_and_figures_need_no_weasyprint():
+    """The dashboards read the same view model and figures as the PDF without the PDF module: importing them
+    (in a fresh interpreter) loads neither survey.reporting.pdf nor WeasyPrint."""
+    import sys
+
+    code = ("import sys; import survey.reporting.layout, survey.reporting.figures, survey.reporting.format; "
+            "print(sorted(m for m in sys.modules if m.startswith('weasyprint') or m == 'survey.reporting.pdf'))")
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                            cwd=str(pdf.REPORTS_DIR.parent)).stdout.strip()
+    assert loaded == "[]"
