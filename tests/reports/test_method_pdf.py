@@ -172,3 +172,18 @@ def test_method_appendix_explains_intervals_dash_multiplicity_ranks_and_importan
         assert squeeze(needle) in appendix, needle
     assert squeeze(w["method_fpc_yes"]) in appendix  # the synthetic schools gave their populations
     assert squeeze(w["method_dash"].format(k_min=5)) in appendix
+
+
+def test_a_suppressed_item_shows_dash_and_the_footnote_on_its_dimension_page(school_inputs, tmp_path):
+    items = school_inputs.item_results.copy()
+    hide = (items["school"] == "S001") & (items["item"] == "environment_1")
+    items.loc[hide, "suppressed"] = True
+    text = pdf_text(pdf.render_school_report(replace(school_inputs, item_results=items)), tmp_path)
+    page = page_with(text, "Læringsmiljø")
+    line = lines_of(page, "1 Læringsmiljø: spørgsmål 1")[0]
+    network = items[(items["school"] == "NETWORK") & (items["item"] == "environment_1")].iloc[0]
+    # n, mean, the network's mean, share positive, and "don't know" (the item does not offer it)
+    assert line.endswith(f"– – {number(network['mean'], 'da')} – –")
+    assert squeeze(LABELS["da"]["k_min_text"].format(k_min=5)) in squeeze(page)
+    other = page_with(text, "Trivsel")
+    assert squeeze(LABELS["da"]["k_min_text"].format(k_min=5)) not in squeeze(other)  # nothing hidden there

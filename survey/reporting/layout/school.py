@@ -92,6 +92,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
             "distribution_svgs": distributions,
             "non_substantive": [label for _, label in non_substantive_keys(inputs, dim.key)],
             "reverse": any(item["reverse"] for item in items.get(dim.key) or []),
+            "hidden": any(item["n"] == "–" for item in items.get(dim.key) or []),
         })
 
     school_published = respondents is not None and respondents >= k_min
