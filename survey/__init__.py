@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
     from survey.errors import register_error_handlers
+    from survey.health import bp as health_bp
     from survey.respond import bp as respond_bp
     from survey.school import bp as school_bp
 
@@ -65,6 +66,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(school_bp, url_prefix="/school")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health_bp)
     register_error_handlers(app)
 
     from survey.cli import register_commands
