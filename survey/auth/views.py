@@ -12,7 +12,7 @@ from survey.extensions import db, limiter
 
 
 def home_for(user) -> str:
-    return url_for("admin.index") if user.is_network_admin else url_for("school.index")
+    return url_for("network_admin.index") if user.is_network_admin else url_for("network_staff.index")
 
 
 def _safe_next(target: str | None) -> str | None:
