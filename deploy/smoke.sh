@@ -93,6 +93,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   || fail "openssl could not make a certificate"
 say "self-signed certificate for localhost"
 
+"$VENV/bin/python" -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).ping()" "$REDIS" 2>"$WORK/redis.log" \
+  || fail "Redis does not answer at $REDIS"
+say "Redis answers at $REDIS"
+
 psql "$SERVER_URL" -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DATABASE" >/dev/null || fail "cannot create a database on $SERVER_URL"
 DATABASE_CREATED=1
 say "database $DATABASE created"
