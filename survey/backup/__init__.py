@@ -7,4 +7,5 @@ online backup API); manifest.py what the archive says about itself and how that 
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot go ahead; the message says why and what to do. Nothing was changed."""
+    """A backup or restore that cannot go ahead; the message says why and what to do. Every check a restore can
+    make beforehand is made before it changes anything."""
