@@ -70,10 +70,11 @@ unit_command() {
     -e "s#127.0.0.1:8000#127.0.0.1:$APP_PORT#g"
 }
 
-wait_for_log() {  # name, pattern, seconds
+wait_for_log() {  # name, pattern, seconds: until the process logs the pattern; fails at once if it exits
   local deadline=$((SECONDS + $3))
   while [ $SECONDS -lt $deadline ]; do
     grep -q "$2" "$WORK/$1.log" 2>/dev/null && return 0
+    kill -0 "${PID[$1]}" 2>/dev/null || fail "$1 exited"
     sleep 0.5
   done
   fail "$1 did not log '$2' within $3 s"
