@@ -57,6 +57,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
     from survey.errors import register_error_handlers
+    from survey.accounts.views import bp as accounts_bp
+    from survey.auth.sso import init_sso
     from survey.respond import bp as respond_bp
     from survey.school import bp as school_bp
 
@@ -64,8 +66,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(school_bp, url_prefix="/school")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(accounts_bp, url_prefix="/admin/users")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     register_error_handlers(app)
+    init_sso(app)
 
     from survey.cli import register_commands
 
