@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SubmitField
+from wtforms import EmailField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from survey.accounts.models import Role
@@ -17,14 +17,14 @@ ROLE_LABELS = {
 class PlacementForm(FlaskForm):
     """Role and school; the school list is the admin's network's, filled in by `with_schools`."""
 
-    role = SelectField(_l("Role"), choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role],
                        validators=[DataRequired()])
     school = SelectField(_l("School"), choices=[], validate_choice=True,
                          description=_l("School staff see their own school; network admins see the whole network."))
 
     def with_schools(self, schools) -> PlacementForm:
-        self.school.choices = [("", _l("None (network admin)"))] + [
-            (str(school.id), f"{school.code} – {school.name}") for school in schools
+        self.school.choices = [SelectChoice("", _l("None (network admin)"))] + [
+            SelectChoice(str(school.id), f"{school.code} – {school.name}") for school in schools
         ]
         return self
 
