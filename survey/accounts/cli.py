@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import click
-from flask_babel import force_locale
 
 from survey.accounts.models import Role, user_by_email
 from survey.accounts.operations import (
@@ -62,8 +61,7 @@ def invite_command(email: str, role: str, school_code: str | None, network_name:
     INVITATION_MAX_AGE seconds)."""
     network, school = _placement(network_name, school_code)
     try:
-        with force_locale(language):
-            user = invite_user(email, role, network, school)
+        user = invite_user(email, role, network, school, language)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()

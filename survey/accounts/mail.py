@@ -10,8 +10,10 @@ there was anything to send, so its timing does not tell whether the address has 
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from survey.accounts.models import User
@@ -23,11 +25,13 @@ def _public_url(path: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
-def invitation_message(user: User) -> tuple[str, str]:
+def invitation_message(user: User, language: str | None = None) -> tuple[str, str]:
+    """The invitation in `language` (da, sv, en), else in the language of the request."""
     url = _public_url(f"/auth/set-password/{make_token(user, Purpose.SET_PASSWORD)}")
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    subject = _("Your Benchlearn account for %(network)s", network=user.network.name)
-    return subject, render_template("accounts/mail/invitation.txt", user=user, url=url, days=days)
+    with force_locale(language) if language else nullcontext():
+        subject = _("Your Benchlearn account for %(network)s", network=user.network.name)
+        return subject, render_template("accounts/mail/invitation.txt", user=user, url=url, days=days)
 
 
 def reset_message(user: User) -> tuple[str, str]:

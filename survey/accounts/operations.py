@@ -65,12 +65,14 @@ def add_user(email: str, password: str, role: Role | str, network: Network, scho
     return _new_user(email, role, network, school, _hash(password))
 
 
-def invite_user(email: str, role: Role | str, network: Network, school: School | None = None) -> User:
-    """A new user without a password, e-mailed a link to set one. When the e-mail cannot be sent the user is
-    not created (AccountError): nothing half-done is left behind."""
+def invite_user(
+    email: str, role: Role | str, network: Network, school: School | None = None, language: str | None = None
+) -> User:
+    """A new user without a password, e-mailed a link to set one (in `language`, else the request's). When the
+    e-mail cannot be sent the user is not created (AccountError): nothing half-done is left behind."""
     user = _new_user(email, role, network, school, NO_PASSWORD)
     try:
-        send_invitation(user)
+        send_invitation(user, language)
     except AccountError:
         db.session.delete(user)
         db.session.flush()
@@ -78,7 +80,7 @@ def invite_user(email: str, role: Role | str, network: Network, school: School |
     return user
 
 
-def send_invitation(user: User) -> None:
+def send_invitation(user: User, language: str | None = None) -> None:
     """(Re)send the set-password link. A new session id voids every link sent before this one."""
     if not user.invitation_pending:
         raise AccountError(_("%(email)s has already set a password or is deactivated: no invitation to send",
@@ -87,7 +89,7 @@ def send_invitation(user: User) -> None:
     user.invited_at = _now()
     db.session.flush()
     try:
-        mail.send_now(user.email, mail.invitation_message(user))
+        mail.send_now(user.email, mail.invitation_message(user, language))
     except MailError as error:
         raise AccountError(_("The e-mail to %(email)s could not be sent (%(error)s). Nothing was changed: try again "
                              "later.", email=user.email, error=error)) from None
