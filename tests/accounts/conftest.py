@@ -13,6 +13,10 @@ import pytest
 LINK = re.compile(r"https?://\S+")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
+
+
 @pytest.fixture
 def client(app, db_session):
     """The test client, asking for English pages (the portal's default language is Danish)."""
