@@ -1,7 +1,7 @@
 """users: invitations, last login, TOTP two-factor and recovery codes
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013 (given 0012; relinked onto main's chain when main was merged)
 Create Date: 2026-12-06 07:30:00
 
 An invited user has no password yet: their `password_hash` is the empty string, which nothing verifies against
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

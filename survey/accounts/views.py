@@ -1,15 +1,15 @@
 """The users admin pages: a network admin lists, invites, re-invites, re-places, deactivates and reactivates the
-users of their own network. Each view is thin: load (once, with its access check), validate, call an operation,
-commit, redirect."""
+users of their own network. Each view is thin: load (once, checked against the admin's network), validate, call
+an operation; the request commits in one place (survey.portal.end_transaction)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from survey.accounts.forms import ROLE_LABELS, EditUserForm, InviteUserForm
-from survey.accounts.models import Role, User, users_of_network
+from survey.accounts.models import User, users_of_network
 from survey.accounts.operations import (
     AccountError,
     change_role,
@@ -18,17 +18,16 @@ from survey.accounts.operations import (
     reactivate,
     send_invitation,
 )
-from survey.auth.access import require_role
 from survey.extensions import db
 from survey.network.models import School
+from survey.portal import admin_blueprint, refuse
 
-bp = Blueprint("accounts", __name__)
+bp = admin_blueprint("accounts", __name__)
 
 
 @bp.url_value_preprocessor
 def _load_account(endpoint, values) -> None:
-    """Network admins only; a user of another network is as absent as one that does not exist."""
-    require_role(Role.NETWORK_ADMIN)
+    """A user of another network is as absent as one that does not exist (the role was checked before)."""
     if values and "user_id" in values:
         account = db.session.get(User, values.pop("user_id"))
         if account is None or account.network_id != current_user.network_id:
@@ -41,13 +40,13 @@ def _schools() -> list[School]:
                                    .order_by(School.code)))
 
 
-@bp.get("/")
+@bp.get("/users/")
 def index():
     users = db.session.scalars(users_of_network(current_user.network_id)).all()
     return render_template("accounts/list.html", users=users, role_labels=ROLE_LABELS)
 
 
-@bp.route("/invite", methods=["GET", "POST"])
+@bp.route("/users/invite", methods=["GET", "POST"])
 def invite():
     schools = _schools()
     form = InviteUserForm().with_schools(schools)
@@ -57,13 +56,12 @@ def invite():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.index"))
     return render_template("accounts/invite.html", form=form), (422 if form.errors else 200)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit():
     account = g.account
     schools = _schools()
@@ -74,10 +72,11 @@ def edit():
         except AccountError as error:
             form.role.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("%(email)s is saved.", email=account.email), "success")
             return redirect(url_for("accounts.index"))
-    return render_template("accounts/edit.html", form=form, account=account, role_labels=ROLE_LABELS), (422 if form.errors else 200)
+    return render_template("accounts/edit.html", form=form, account=account, role_labels=ROLE_LABELS), (
+        422 if form.errors else 200
+    )
 
 
 def _act(action, done: str):
@@ -86,24 +85,23 @@ def _act(action, done: str):
     try:
         action(account)
     except AccountError as error:
-        flash(str(error), "error")
+        refuse(str(error))
     else:
-        db.session.commit()
         flash(done % {"email": account.email}, "success")
     return redirect(url_for("accounts.edit", user_id=account.id))
 
 
-@bp.post("/<int:user_id>/resend")
+@bp.post("/users/<int:user_id>/resend")
 def resend():
     return _act(send_invitation, _("A new invitation was sent to %(email)s; the earlier link no longer works."))
 
 
-@bp.post("/<int:user_id>/deactivate")
+@bp.post("/users/<int:user_id>/deactivate")
 def deactivate_user():
     return _act(lambda account: deactivate(account, by=current_user),
                 _("%(email)s is deactivated and logged out everywhere."))
 
 
-@bp.post("/<int:user_id>/reactivate")
+@bp.post("/users/<int:user_id>/reactivate")
 def reactivate_user():
     return _act(reactivate, _("%(email)s can log in again."))

@@ -8,7 +8,7 @@ from survey.accounts.operations import AccountError, request_password_reset, set
 from survey.accounts.tokens import Purpose, user_from_token
 from survey.auth import bp
 from survey.auth.forms import ForgotPasswordForm, NewPasswordForm
-from survey.extensions import db, limiter
+from survey.extensions import limiter
 
 
 def _reset_limit() -> str:
@@ -39,7 +39,6 @@ def _new_password_page(token: str, purpose: Purpose, heading: str, done: str):
         except AccountError as error:
             form.password.errors.append(str(error))
         else:
-            db.session.commit()
             current_app.logger.info("%s: user %s", purpose.value, user.id)
             flash(done, "success")
             return redirect(url_for("auth.login"))

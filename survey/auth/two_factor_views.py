@@ -15,7 +15,7 @@ from survey.accounts.operations import AccountError, disable_two_factor, enable_
 from survey.auth import bp
 from survey.auth.access import require_role
 from survey.auth.forms import DisableTwoFactorForm, EnableTwoFactorForm
-from survey.extensions import db, limiter
+from survey.extensions import limiter
 
 ENROLLING = "totp_enrolling"
 
@@ -55,7 +55,6 @@ def two_factor_enable():
         except AccountError as error:
             form.code.errors.append(str(error))
         else:
-            db.session.commit()
             session.pop(ENROLLING, None)
             current_app.logger.info("two-factor on: user %s", current_user.id)
             return render_template("auth/recovery_codes.html", codes=codes)
@@ -75,7 +74,6 @@ def two_factor_disable():
         except AccountError as error:
             form.code.errors.append(str(error))
         else:
-            db.session.commit()
             current_app.logger.info("two-factor off: user %s", current_user.id)
             flash(_("Two-factor authentication is off."), "success")
             return redirect(url_for("auth.two_factor"))

@@ -14,7 +14,7 @@ from survey.auth import bp
 from survey.auth.access import load_user
 from survey.auth.forms import LoginForm, SecondFactorForm
 from survey.auth.sso import sign_in_options
-from survey.extensions import db, limiter
+from survey.extensions import limiter
 
 PENDING = "second_factor_pending"
 """Session key of a login that passed the password (or the provider) and waits for the second factor."""
@@ -23,7 +23,7 @@ SECOND_FACTOR_LIMIT_PER_USER = "5 per minute;30 per hour"
 
 
 def home_for(user) -> str:
-    return url_for("admin.index") if user.is_network_admin else url_for("school.index")
+    return url_for("network_admin.index") if user.is_network_admin else url_for("network_staff.index")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -41,15 +41,12 @@ def _login_limit() -> str:
 
 
 def complete_login(user: User, next_url: str | None, how: str):
-    """Log `user` in, or first ask for their second factor; commit the request's writes (last login, a hash
-    upgraded by authenticate)."""
+    """Log `user` in (recording when), or first ask for their second factor."""
     if user.two_factor_enabled:
         session[PENDING] = {"user": user.get_id(), "at": time.time(), "next": next_url}
-        db.session.commit()
         return redirect(url_for("auth.second_factor"))
     login_user(user)
     record_login(user)
-    db.session.commit()
     current_app.logger.info("login (%s): user %s", how, user.id)
     return redirect(next_url or home_for(user))
 
@@ -100,7 +97,6 @@ def second_factor():
             session.pop(PENDING, None)
             login_user(user)
             record_login(user)
-            db.session.commit()
             current_app.logger.info("login (second factor): user %s", user.id)
             return redirect(pending.get("next") or home_for(user))
         current_app.logger.warning("wrong second factor for user %s from %s", user.id, request.remote_addr)
@@ -113,6 +109,5 @@ def second_factor():
 def logout():
     end_sessions(current_user)
     logout_user()
-    db.session.commit()
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))

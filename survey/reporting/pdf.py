@@ -137,12 +137,12 @@ def _row(table: pd.DataFrame, key: str):
 
 
 def _trend(row, language: str) -> str:
-    diff = _value(row, "trend_diff")
+    diff = _value(row, "change")
     if diff is None:
         return "–"
     text = format_number(diff, language)
     text = text if text.startswith("-") else f"+{text}"
-    if bool(_value(row, "trend_significant", False)):
+    if _value(row, "trend_flag", "") in ("up", "down"):
         return f"{'▲' if diff > 0 else '▼'} {text}"
     return text
 

@@ -48,8 +48,8 @@ def synthetic_results(schools: int = 4, items_per_dimension: int = 4, seed: int 
             rows.append(dict(school=code, breakdown="all", group="all", dimension=key, n=n_school, index=index,
                              sd=18.0, ci_low=index - half, ci_high=index + half, suppressed=False,
                              importance=None if key == "overall" else 20.0 + k_i, quadrant=quadrant,
-                             trend_diff=(3.25 if k_i == 0 else -0.5) if code != NETWORK else None,
-                             trend_significant=(k_i == 0) if code != NETWORK else None,
+                             change=(3.25 if k_i == 0 else -0.5) if code != NETWORK else None,
+                             trend_flag=("up" if k_i == 0 else "") if code != NETWORK else "",
                              response_rate=0.62 if code != NETWORK else None, alpha=0.81 + k_i / 100))
             if code == NETWORK:
                 continue

@@ -1,3 +1,4 @@
+"""The school's home page for its quality staff: its rounds and the questionnaires it may be asked to run."""
 from __future__ import annotations
 
 from flask import render_template
@@ -6,19 +7,22 @@ from sqlalchemy import select
 
 from survey.catalog.models import QuestionnaireVersion, versions_of_network
 from survey.extensions import db
+from survey.portal import staff_blueprint
 from survey.rounds.models import SurveyRound, round_school
-from survey.school import bp
+
+bp = staff_blueprint("network_staff", __name__)
 
 
 @bp.get("/")
 def index():
     school = current_user.school
     rounds = db.session.scalars(
-        select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id).order_by(SurveyRound.opens_on.desc())
+        select(SurveyRound).join(round_school).where(round_school.c.school_id == school.id)
+        .order_by(SurveyRound.opens_on.desc())
     ).all()
     versions = db.session.scalars(
         versions_of_network(school.network_id)
         .where(QuestionnaireVersion.withdrawn_at.is_(None))
         .order_by(QuestionnaireVersion.published_at)
     ).all()
-    return render_template("school/index.html", school=school, rounds=rounds, versions=versions)
+    return render_template("network/school_home.html", school=school, rounds=rounds, versions=versions)

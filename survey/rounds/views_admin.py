@@ -1,23 +1,36 @@
 """Admin pages for rounds: list, create, follow (links, live counts), open/close, change (dates, version,
-schools), delete, personal invitations."""
+schools), delete, personal invitations.
+
+Every view with a round in its URL gets it from `_load_round`, the blueprint's one loader: a round of another
+network is a 404, exactly like a round that does not exist. Views flash and redirect; the request commits once,
+at its end (`survey.portal.end_transaction`).
+"""
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from survey.admin import bp
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.network.models import School
+from survey.portal import admin_blueprint, refuse
 from survey.results.operations import close_and_freeze
+from survey.rounds.forms import (
+    ChangeVersionForm,
+    ConfirmCloseForm,
+    CreateRoundForm,
+    DeleteRoundForm,
+    InvitationsForm,
+    LinksForm,
+    RescheduleForm,
+    RoundActionForm,
+    RoundSchoolsForm,
+)
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
     PERSONAL_INVITATION_AUDIENCES,
@@ -41,72 +54,21 @@ from survey.rounds.operations import (
     versions_for,
 )
 
-
-class CreateRoundForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)], description='e.g. "Elevtrivsel 2026"')
-    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()])
-    opens_on = DateField("Opens on", validators=[DataRequired()])
-    closes_on = DateField("Closes on (last day)", validators=[DataRequired()])
-    school_ids = SelectMultipleField(
-        "Schools", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
-    )
-    past_confirmed = BooleanField("Yes, the round opens on a date in the past")
-    submit = SubmitField("Create round")
+bp = admin_blueprint("rounds_admin", __name__)
 
 
-class RoundActionForm(FlaskForm):
-    submit = SubmitField()
-
-
-class RescheduleForm(FlaskForm):
-    opens_on = DateField("Opens on", validators=[DataRequired()])
-    closes_on = DateField("Closes on (last day)", validators=[DataRequired()])
-    submit = SubmitField("Save the dates")
-
-
-class ChangeVersionForm(FlaskForm):
-    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()])
-    submit = SubmitField("Change the version")
-
-
-class RoundSchoolsForm(FlaskForm):
-    school_ids = SelectMultipleField(
-        "Participating schools", coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
-    )
-    submit = SubmitField("Save the schools")
-
-
-class ConfirmCloseForm(FlaskForm):
-    """The confirmation page's form: only a POST carrying `confirm` closes the round."""
-
-    confirm = SubmitField("Close the round now")
-
-
-class DeleteRoundForm(FlaskForm):
-    """The confirmation page's form: only a POST carrying `confirm` deletes the round."""
-
-    confirm = SubmitField("Delete the round")
-
-
-class LinksForm(FlaskForm):
-    per_program = BooleanField("Also one link per program")
-    submit = SubmitField("Create missing links")
-
-
-class InvitationsForm(FlaskForm):
-    school_id = SelectField("School", coerce=int)
-    addresses = FileField(
-        "List of e-mail addresses (one a line, or CSV with an email column)",
-        validators=[FileRequired("Choose a file."), FileAllowed(["csv", "txt"], "Upload a .csv or .txt file.")],
-    )
-    submit = SubmitField("Send personal invitations")
-
-
-def _round_or_404(round_id: int) -> SurveyRound:
-    survey_round = db.session.get(SurveyRound, round_id)
+@bp.url_value_preprocessor
+def _load_round(_endpoint: str | None, values: dict | None) -> None:
+    if values is None or "round_id" not in values:
+        return
+    survey_round = db.session.get(SurveyRound, values.pop("round_id"))
     if survey_round is None or survey_round.network_id != current_user.network_id:
         abort(404)
-    return survey_round
+    g.round = survey_round
+
+
+def _to_round(anchor: str | None = None):
+    return redirect(url_for("rounds_admin.round_detail", round_id=g.round.id, _anchor=anchor))
 
 
 @bp.get("/rounds")
@@ -148,14 +110,13 @@ def create_round_page():
             form.opens_on.errors = [*form.opens_on.errors, str(error)]
             return render_template("rounds/admin_new.html", form=form, ask_past=True), 422
         return render_template("rounds/admin_new.html", form=form, problem=str(error)), 422
-    db.session.commit()
-    flash(f"Created round '{created.name}'.", "success")
-    return redirect(url_for("admin.round_detail", round_id=created.id))
+    flash(_("Created round '%(name)s'.", name=created.name), "success")
+    return redirect(url_for("rounds_admin.round_detail", round_id=created.id))
 
 
 @bp.get("/rounds/<int:round_id>")
-def round_detail(round_id: int):
-    survey_round = _round_or_404(round_id)
+def round_detail():
+    survey_round = g.round
     links = db.session.scalars(links_of(survey_round)).all()
     invitation_form = None
     invitations = {}
@@ -185,25 +146,23 @@ def round_detail(round_id: int):
 
 
 @bp.post("/rounds/<int:round_id>/open")
-def open_round(round_id: int):
-    survey_round = _round_or_404(round_id)
+def open_round():
     if not RoundActionForm().validate_on_submit():
         abort(400)
     try:
-        open_now(survey_round)
+        open_now(g.round)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
     else:
-        db.session.commit()
-        flash(f"Opened '{survey_round.name}'.", "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+        flash(_("Opened '%(name)s'.", name=g.round.name), "success")
+    return _to_round()
 
 
 @bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
-def close_round(round_id: int):
+def close_round():
     """The "Close now" button asks first, since a closed round is never reopened: GET shows the confirmation,
     a POST with `confirm` closes the round and freezes its results at once."""
-    survey_round = _round_or_404(round_id)
+    survey_round = g.round
     form = ConfirmCloseForm()
     if request.method == "POST" and not form.validate_on_submit():
         abort(400)
@@ -212,47 +171,46 @@ def close_round(round_id: int):
         if form.confirm.data:
             frozen = close_and_freeze(survey_round)
     except RoundStateError as error:
-        flash(str(error), "error")
-        return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+        refuse(str(error))
+        return _to_round()
     if not form.confirm.data:
         return render_template("rounds/admin_confirm_close.html", round=survey_round, form=form,
                                responses=response_counts([survey_round.id]).get(survey_round.id, 0))
-    db.session.commit()
-    flash(f"Closed '{survey_round.name}': no answer is accepted from today, and its results are frozen "
-          f"({frozen.responses} responses).", "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+    flash(ngettext("Closed '%(name)s': no answer is accepted from today, and its results are frozen "
+                   "(%(num)d response).",
+                   "Closed '%(name)s': no answer is accepted from today, and its results are frozen "
+                   "(%(num)d responses).", frozen.responses, name=survey_round.name), "success")
+    return _to_round()
 
 
 @bp.post("/rounds/<int:round_id>/links")
-def create_links(round_id: int):
-    survey_round = _round_or_404(round_id)
+def create_links():
     form = LinksForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        links = ensure_links(survey_round, per_program=form.per_program.data)
+        links = ensure_links(g.round, per_program=form.per_program.data)
     except RoundStateError as error:
-        flash(str(error), "error")
+        refuse(str(error))
     else:
-        db.session.commit()
-        flash(f"'{survey_round.name}' has {len(links)} links.", "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id, _anchor="links"))
+        flash(ngettext("'%(name)s' has %(num)d link.", "'%(name)s' has %(num)d links.", len(links),
+                       name=g.round.name), "success")
+    return _to_round("links")
 
 
 @bp.get("/rounds/<int:round_id>/links.csv")
-def round_links_csv(round_id: int):
-    survey_round = _round_or_404(round_id)
-    text = links_csv(survey_round, db.session.scalars(links_of(survey_round)))
+def round_links_csv():
+    text = links_csv(g.round, db.session.scalars(links_of(g.round)))
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="links-round-{survey_round.id}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="links-round-{g.round.id}.csv"'},
     )
 
 
 @bp.post("/rounds/<int:round_id>/invitations")
-def send_invitations(round_id: int):
-    survey_round = _round_or_404(round_id)
+def send_invitations():
+    survey_round = g.round
     if survey_round.version.family.audience not in PERSONAL_INVITATION_AUDIENCES:
         abort(404)
     form = InvitationsForm()
@@ -261,28 +219,30 @@ def send_invitations(round_id: int):
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
-        return redirect(url_for("admin.round_detail", round_id=survey_round.id, _anchor="invitations"))
+        return _to_round("invitations")
     school = db.session.get(School, form.school_id.data)
     try:
         emails, problems = parse_email_list(form.addresses.data.read().decode("utf-8"))
     except UnicodeDecodeError:
-        emails, problems = [], ["the file is not UTF-8 text"]
+        emails, problems = [], [_("the file is not UTF-8 text")]
     if problems:
-        flash("Nothing was sent: " + "; ".join(problems), "error")
-        return redirect(url_for("admin.round_detail", round_id=survey_round.id, _anchor="invitations"))
+        refuse(_("Nothing was sent: %(problems)s", problems="; ".join(problems)))
+        return _to_round("invitations")
     try:
         summary = invite(survey_round, school, emails)
     except RoundStateError as error:
-        flash(str(error), "error")
-        return redirect(url_for("admin.round_detail", round_id=survey_round.id, _anchor="invitations"))
-    db.session.commit()
-    message = f"Sent {len(summary.sent)} personal invitations to {school.code}."
+        refuse(str(error))
+        return _to_round("invitations")
+    message = ngettext("Sent %(num)d personal invitation to %(school)s.",
+                       "Sent %(num)d personal invitations to %(school)s.", len(summary.sent), school=school.code)
     if summary.already_invited:
-        message += f" {len(summary.already_invited)} were invited already."
+        message += " " + ngettext("%(num)d was invited already.", "%(num)d were invited already.",
+                                  len(summary.already_invited))
     flash(message, "success")
     if summary.failed:
-        flash("Could not send to: " + ", ".join(summary.failed) + " (not invited; try again later).", "error")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id, _anchor="invitations"))
+        flash(_("Could not send to: %(addresses)s (not invited; try again later).",
+                addresses=", ".join(summary.failed)), "error")
+    return _to_round("invitations")
 
 
 # --- changing a round ------------------------------------------------------------------------------------
@@ -314,7 +274,8 @@ def _school_choices() -> list[tuple[int, str]]:
     return [(s.id, f"{s.code} — {s.name}") for s in current_user.network.schools]
 
 
-def _edit_page(survey_round: SurveyRound, submitted: FlaskForm | None = None, status: int = 200):
+def _edit_page(submitted: FlaskForm | None = None, status: int = 200):
+    survey_round = g.round
     return render_template(
         "rounds/admin_edit.html",
         round=survey_round,
@@ -325,63 +286,64 @@ def _edit_page(survey_round: SurveyRound, submitted: FlaskForm | None = None, st
     ), status
 
 
-def _refused(survey_round: SurveyRound, form: FlaskForm, error: RoundStateError):
+def _refused(form: FlaskForm, error: RoundStateError):
     """Show the refusal at its field, or above the form when it concerns the round as a whole."""
     field = {"version": "version_id", "schools": "school_ids"}.get(error.field, error.field)
     if field is not None and field in form:
         form[field].errors = [*form[field].errors, str(error)]
     else:
         form.form_errors.append(str(error))
-    return _edit_page(survey_round, form, 422)
+    return _edit_page(form, 422)
 
 
-def _apply_edit(survey_round: SurveyRound, form, change):
+def _apply_edit(form, change):
     """The edit forms' one recipe: validate `form`, run `change` (an operation; it returns the success message),
-    commit and go back to the round. An invalid form or a refused change shows the edit page again (422)."""
+    and go back to the round (the request commits). An invalid form or a refused change shows the edit page again
+    (422, nothing kept)."""
     if not form.validate_on_submit():
-        return _edit_page(survey_round, form, 422)
+        return _edit_page(form, 422)
     try:
         message = change()
     except RoundStateError as error:
-        return _refused(survey_round, form, error)
-    db.session.commit()
+        return _refused(form, error)
     flash(message, "success")
-    return redirect(url_for("admin.round_detail", round_id=survey_round.id))
+    return _to_round()
 
 
 @bp.get("/rounds/<int:round_id>/edit")
-def edit_round(round_id: int):
-    return _edit_page(_round_or_404(round_id))
+def edit_round():
+    return _edit_page()
 
 
 @bp.post("/rounds/<int:round_id>/dates")
-def reschedule_round(round_id: int):
-    survey_round = _round_or_404(round_id)
+def reschedule_round():
+    survey_round = g.round
     form = RescheduleForm()
 
     def change() -> str:
         reschedule(survey_round, form.opens_on.data, form.closes_on.data)
-        return f"'{survey_round.name}' now runs {survey_round.opens_on} – {survey_round.closes_on}."
+        return _("'%(name)s' now runs %(opens)s – %(closes)s.", name=survey_round.name,
+                 opens=format_date(survey_round.opens_on), closes=format_date(survey_round.closes_on))
 
-    return _apply_edit(survey_round, form, change)
+    return _apply_edit(form, change)
 
 
 @bp.post("/rounds/<int:round_id>/version")
-def change_round_version(round_id: int):
-    survey_round = _round_or_404(round_id)
+def change_round_version():
+    survey_round = g.round
     form = ChangeVersionForm()
     form.version_id.choices = _version_choices(survey_round)
 
     def change() -> str:
         change_version(survey_round, db.session.get(QuestionnaireVersion, form.version_id.data))
-        return f"'{survey_round.name}' now runs {survey_round.version.label}."
+        return _("'%(name)s' now runs %(version)s.", name=survey_round.name, version=survey_round.version.label)
 
-    return _apply_edit(survey_round, form, change)
+    return _apply_edit(form, change)
 
 
 @bp.post("/rounds/<int:round_id>/schools")
-def change_round_schools(round_id: int):
-    survey_round = _round_or_404(round_id)
+def change_round_schools():
+    survey_round = g.round
     form = RoundSchoolsForm()
     form.school_ids.choices = _school_choices()
 
@@ -390,25 +352,25 @@ def change_round_schools(round_id: int):
         done = set_schools(survey_round, [s for s in current_user.network.schools if s.id in chosen])
         parts = []
         if done.added:
-            parts.append("added " + ", ".join(s.code for s in done.added))
+            parts.append(_("added %(codes)s", codes=", ".join(s.code for s in done.added)))
         if done.removed:
-            parts.append("removed " + ", ".join(s.code for s in done.removed))
-        message = f"'{survey_round.name}': " + ("; ".join(parts) if parts else "no change") + "."
+            parts.append(_("removed %(codes)s", codes=", ".join(s.code for s in done.removed)))
+        message = _("'%(name)s': %(changes)s.", name=survey_round.name,
+                    changes="; ".join(parts) if parts else _("no change"))
         if done.links_deleted or done.invitations_deleted:
-            message += (
-                f" {done.links_deleted} links and {done.invitations_deleted} personal invitations of the removed"
-                " schools were deleted and no longer work."
-            )
+            message += " " + _("%(links)d links and %(invitations)d personal invitations of the removed schools "
+                               "were deleted and no longer work.", links=done.links_deleted,
+                               invitations=done.invitations_deleted)
         return message
 
-    return _apply_edit(survey_round, form, change)
+    return _apply_edit(form, change)
 
 
 @bp.route("/rounds/<int:round_id>/delete", methods=["GET", "POST"])
-def delete_round_page(round_id: int):
+def delete_round_page():
     """Deleting asks first: GET shows what goes with the round, a POST with `confirm` deletes it. A round
     that cannot be deleted gets its refusal on the edit page."""
-    survey_round = _round_or_404(round_id)
+    survey_round = g.round
     form = DeleteRoundForm()
     if request.method == "POST" and not form.validate_on_submit():
         abort(400)
@@ -418,12 +380,11 @@ def delete_round_page(round_id: int):
         if form.confirm.data:
             delete_round(survey_round)
     except RoundStateError as error:
-        return _refused(survey_round, form, error)
+        return _refused(form, error)
     if not form.confirm.data:
         links = db.session.scalar(select(func.count()).where(SurveyLink.round_id == survey_round.id))
         invitations = db.session.scalar(select(func.count()).where(PersonalInvitation.round_id == survey_round.id))
         return render_template("rounds/admin_confirm_delete.html", round=survey_round, form=form, links=links,
                                invitations=invitations)
-    db.session.commit()
-    flash(f"Deleted round '{name}'.", "success")
-    return redirect(url_for("admin.rounds"))
+    flash(_("Deleted round '%(name)s'.", name=name), "success")
+    return redirect(url_for("rounds_admin.rounds"))
