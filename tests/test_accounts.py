@@ -83,6 +83,7 @@ def test_a_session_cookie_captured_before_logout_no_longer_logs_in(client, admin
 
 
 def test_wrong_password_gives_one_message_for_both_fields(client, admin, db_session):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     db_session.commit()
     page = client.get("/auth/login")
     for email in (admin.email, "nobody@example.org"):
@@ -116,9 +117,10 @@ def test_anonymous_visitors_are_sent_to_login(client):
     assert response.headers["Location"].startswith("/auth/login?next=")
 
 
-def _urls_of(app, blueprint: str):
+def _urls_of(app, audience: str):
+    """Every route under /admin or /school, whichever feature's blueprint serves it."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(f"{blueprint}."):
+        if rule.rule.startswith(f"/{audience}/"):
             url = re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule)
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield method, url
