@@ -530,7 +530,7 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases, s
     merged = _merge_drivers(table, drivers)
     # METHOD.md: a suppressed group shows no importance (nor the network's in its place)
     hidden = merged["suppressed"].to_numpy(dtype=bool)
-    merged.loc[hidden, ["importance", "importance_low", "importance_high", "r_squared"]] = np.nan
+    merged.loc[hidden, ["importance", "importance_low", "importance_high", "r_squared", "importance_line"]] = np.nan
     return merged
 
 
