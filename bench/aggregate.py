@@ -3,9 +3,12 @@
 A synthetic closed round of N responses (default 1,000,000) x 41 rating items (8 dimensions of 5, the last the
 overall satisfaction, one dimension on a 4-point scale with two non-substantive options, and one item routed to
 the 35% in a placement) and five background questions of three types (single, multiple and numeric) across 200
-schools with 8 programs each is bulk-loaded (`survey.responses.bulk`), then the complete results (every school,
-breakdowns by program, placement, gender and age, benchmarks, network and school structural analysis, item
-results of every type, the content hash and the aggregates export as CSV) are computed from the database. Each database runs in fresh subprocesses (one loads, one computes), so peak memory (ru_maxrss) is
+schools with 8 programs each is bulk-loaded (`survey.responses.bulk`), with every program's population and a year
+earlier a frozen round of the same questionnaire and size, then the complete results (every school, breakdowns
+by program, placement, gender and age, finite-population and cluster-robust intervals, benchmarks with rank
+intervals, network and school structural analysis with the bootstrap intervals of the importances, trends
+against the earlier round, benchmark partners, item results of every type, the content hash and the aggregates
+export as CSV) are computed from the database. Each database runs in fresh subprocesses (one loads, one computes), so peak memory (ru_maxrss) is
 that of the computation alone.
 
     python bench/aggregate.py [--responses N] [--db sqlite|postgresql|both]
