@@ -53,10 +53,13 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
 
     from survey import models  # noqa: F401  (registers every table on the metadata)
+    from survey.jobs import kinds  # noqa: F401  (registers every background job kind)
     from survey.admin import bp as admin_bp
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
     from survey.errors import register_error_handlers
+    from survey.jobs.views import bp as jobs_admin_bp
+    from survey.reporting.admin_views import bp as reporting_admin_bp
     from survey.respond import bp as respond_bp
     from survey.school import bp as school_bp
 
@@ -64,6 +67,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(school_bp, url_prefix="/school")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reporting_admin_bp, url_prefix="/admin/reports")
+    app.register_blueprint(jobs_admin_bp, url_prefix="/admin/jobs")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     register_error_handlers(app)
 
