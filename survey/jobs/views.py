@@ -22,6 +22,7 @@ def _network_admins_only() -> None:
 def _load_job(_endpoint, values) -> None:
     """The job named in the URL, once per request; another network's job (or the deployment's) is not found."""
     if values and "job_id" in values:
+        require_role(Role.NETWORK_ADMIN)  # URL values are pulled before the blueprint's guard runs
         job = db.session.get(Job, values.pop("job_id"))
         if job is None or job.network_id != current_user.network_id:
             abort(404)

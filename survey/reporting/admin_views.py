@@ -33,6 +33,7 @@ def _network_admins_only() -> None:
 def _load_round(_endpoint, values) -> None:
     """The round named in the URL, once per request; another network's round is not found."""
     if values and "round_id" in values:
+        require_role(Role.NETWORK_ADMIN)  # URL values are pulled before the blueprint's guard runs
         survey_round = db.session.get(SurveyRound, values.pop("round_id"))
         if survey_round is None or survey_round.network_id != current_user.network_id:
             abort(404)
