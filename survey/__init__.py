@@ -21,6 +21,7 @@ from survey.extensions import (
     migrate,
     security_headers,
 )
+from survey.jobs.backends import runner_name
 from survey.urls import IdConverter
 
 
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'benchlearn.db'}"
     check_production_safety(app.config)
+    runner_name(app.config)  # JOB_RUNNER and the broker settings agree
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if app.config["TRUSTED_PROXIES"]:
         proxies = app.config["TRUSTED_PROXIES"]

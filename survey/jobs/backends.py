@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
+from survey.config import ConfigurationError
+
 log = logging.getLogger(__name__)
 RUNNERS = ("celery", "inprocess")
 
@@ -23,12 +25,13 @@ def broker_url(config) -> str | None:
 
 
 def runner_name(config) -> str:
+    """"celery" or "inprocess" for these settings (create_app checks them, so a typo stops the start)."""
     forced = (config.get("JOB_RUNNER") or "").strip().lower()
     if forced:
         if forced not in RUNNERS:
-            raise ValueError(f"JOB_RUNNER={forced!r}: use one of {', '.join(RUNNERS)}")
+            raise ConfigurationError(f"JOB_RUNNER={forced!r}: use one of {', '.join(RUNNERS)}")
         if forced == "celery" and not broker_url(config):
-            raise ValueError("JOB_RUNNER=celery needs CELERY_BROKER_URL or REDIS_URL")
+            raise ConfigurationError("JOB_RUNNER=celery needs CELERY_BROKER_URL or REDIS_URL")
         return forced
     return "celery" if broker_url(config) else "inprocess"
 

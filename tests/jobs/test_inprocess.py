@@ -67,6 +67,8 @@ def test_a_failed_job_shows_its_error_and_keeps_none_of_its_work(committed_app, 
     log_in(client, email)
     page = job_page(client, job_id)
     assert "Failed" in page and f"ValueError: the input for {name} is bad" in page
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "da"
+    assert '<p role="status" id="job-status">Fejlet</p>' in job_page(client, job_id)  # the admins' language
 
 
 def test_a_job_that_succeeds_commits_its_work_with_its_result(committed_app, tenant):

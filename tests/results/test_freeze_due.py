@@ -124,7 +124,7 @@ def test_readers_and_report_builds_refuse_results_not_frozen_yet(cli, client, lo
     login(admin)
     page = client.get(f"/admin/reports/{closed.id}")
     started = client.post(f"/admin/reports/{closed.id}/build", data={"csrf_token": csrf_token_from(page.text)},
-                          follow_redirects=True)
+                          headers={"Accept-Language": "en"}, follow_redirects=True)
     assert "Nothing was built" in started.text and "being prepared" in started.text
     assert stored_count(RoundResult) == 0
 
