@@ -191,7 +191,8 @@ def _add_synthetic_responses(survey_round: SurveyRound, spec: ClosedRound) -> in
 
     rows: list[dict] = []
     for s, school in enumerate(survey_round.schools):
-        n = int(model.sizes[s] * rng.uniform(0.85, 1.15))
+        low, high = SIZES[spec.family]
+        n = int(np.clip(model.sizes[s] * rng.uniform(0.85, 1.15), low, high - 1))  # a school's size varies a little
         school_dims = model.school_dims[s] + (model.change[s] if spec.wave else 0.0)
         background_codes = np.zeros((n, len(background)), dtype=np.uint8)
         general = rng.normal(0, 1, n)

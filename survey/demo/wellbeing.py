@@ -83,7 +83,7 @@ def _add_responses(survey_round: SurveyRound, wave: int) -> int:
     rows: list[dict] = []
     comments: list[tuple[int, str]] = []
     for s, school in enumerate(schools):
-        n = int(sizes[s] * rng.uniform(0.85, 1.15))
+        n = int(np.clip(sizes[s] * rng.uniform(0.85, 1.15), 40, 250))  # a school's size varies a little
         shifts = dict(zip(DIMENSIONS, change[s] if wave else np.zeros(len(DIMENSIONS))))
         programs = school.programs
         program_pick = rng.choice(len(programs), n, p=shares[s]) if programs else None
