@@ -1,7 +1,7 @@
 """background jobs: one `job` table for every runner (Celery or in process)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-06 07:30:00
 
 Report builds kept their progress in Celery's result backend or in JSON files of the report store, and the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -67,7 +67,7 @@ def results_dashboard(round_id: int, code: str):
     return render_dashboard(
         survey_round, code, today=date.today(), plotly_url=url_for("admin.plotly_js"), staff=False,
         pdf_url=url_for("reporting_admin.download_report", round_id=round_id, key=code),
-        downloads={f"All schools' aggregates ({fmt.upper()})": url_for("admin.aggregates_download",
+        downloads={f"All schools' aggregates ({fmt.upper()})": url_for("aggregates_admin.aggregates_download",
                                                                        round_id=round_id, fmt=fmt)
                    for fmt in ("csv", "xlsx")},
         picker=_schools_of(survey_round))

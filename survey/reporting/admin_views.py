@@ -5,35 +5,28 @@ any web process shows it, whichever runner does the work.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from survey.accounts.models import Role
-from survey.auth.access import require_role
 from survey.extensions import db
 from survey.jobs import enqueue
 from survey.jobs.models import Job, jobs_of_network
 from survey.jobs.operations import status_of
+from survey.portal import admin_blueprint, refuse
 from survey.reporting.jobs import BUILD
 from survey.reporting.storage import ADMIN_COPY_SUFFIX, NETWORK_KEY, default_store
 from survey.results.service import ResultsNotReady, round_results
 from survey.rounds.models import SurveyRound
 
-bp = Blueprint("reporting_admin", __name__)
-
-
-@bp.before_request
-def _network_admins_only() -> None:
-    require_role(Role.NETWORK_ADMIN)
+bp = admin_blueprint("reporting_admin", __name__)
 
 
 @bp.url_value_preprocessor
 def _load_round(_endpoint, values) -> None:
     """The round named in the URL, once per request; another network's round is not found."""
     if values and "round_id" in values:
-        require_role(Role.NETWORK_ADMIN)  # URL values are pulled before the blueprint's guard runs
         survey_round = db.session.get(SurveyRound, values.pop("round_id"))
         if survey_round is None or survey_round.network_id != current_user.network_id:
             abort(404)
@@ -45,14 +38,14 @@ def latest_build(survey_round: SurveyRound) -> Job | None:
                              .where(Job.params["round_id"].as_integer() == survey_round.id).limit(1))
 
 
-@bp.get("")
+@bp.get("/reports")
 def reports_index():
     rounds = db.session.scalars(select(SurveyRound).where(SurveyRound.network_id == current_user.network_id)
                                 .order_by(SurveyRound.opens_on.desc())).all()
     return render_template("reports/admin_index.html", rounds=rounds)
 
 
-@bp.get("/<int:round_id>")
+@bp.get("/reports/<int:round_id>")
 def round_reports():
     survey_round = g.round
     index = {key: entry for key, entry in default_store().index(survey_round.id).items()
@@ -63,25 +56,24 @@ def round_reports():
                            network_key=NETWORK_KEY)
 
 
-@bp.post("/<int:round_id>/build")
+@bp.post("/reports/<int:round_id>/build")
 def build_round_reports():
     survey_round = g.round
     running = latest_build(survey_round)
     if running is not None and status_of(running).active:
-        flash(_("A build of this round is already under way."), "error")
+        refuse(_("A build of this round is already under way."))
         return redirect(url_for(".round_reports", round_id=survey_round.id))
     try:
         round_results(survey_round)
     except ResultsNotReady as not_ready:
-        flash(_("Nothing was built: %(reason)s.", reason=str(not_ready)), "error")
+        refuse(_("Nothing was built: %(reason)s.", reason=str(not_ready)))
         return redirect(url_for(".round_reports", round_id=survey_round.id))
-    enqueue(BUILD, round_id=survey_round.id, network_id=survey_round.network_id)
-    db.session.commit()
+    enqueue(BUILD, round_id=survey_round.id, network_id=survey_round.network_id)  # runs once the request commits
     flash(_("The build has started."), "success")
     return redirect(url_for(".round_reports", round_id=survey_round.id))
 
 
-@bp.get("/<int:round_id>/<key>.pdf")
+@bp.get("/reports/<int:round_id>/<key>.pdf")
 def download_report(key: str):
     survey_round = g.round
     store = default_store()

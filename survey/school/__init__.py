@@ -1,18 +1,7 @@
-"""Pages for a school's quality staff. Every view requires the school_staff role and shows their school only."""
-from flask import Blueprint
+"""The staff pages not yet in their feature's package: a school's results dashboards and PDF reports (school
+staff only, under /school). Every other staff page lives on its feature's blueprint (`survey.portal`)."""
+from survey.portal import staff_blueprint
 
-from survey.accounts.models import Role
-from survey.auth.access import require_role
+bp = staff_blueprint("school", __name__)
 
-bp = Blueprint("school", __name__)
-
-
-@bp.before_request
-def _school_staff_only() -> None:
-    require_role(Role.SCHOOL_STAFF)
-
-
-from survey.school import views  # noqa: E402,F401
-from survey.school import rounds  # noqa: E402,F401
-from survey.school import exports  # noqa: E402,F401
 from survey.school import reports  # noqa: E402,F401

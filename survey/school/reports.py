@@ -17,12 +17,13 @@ from markupsafe import Markup
 from survey.extensions import db, security_headers
 from survey.reporting.loader import load_round_inputs
 from survey.results.service import ResultsNotReady
-from survey.reporting.pdf import school_context, school_figures
+from survey.reporting.figures import school_figures
+from survey.reporting.layout import school_context
 from survey.reporting.storage import default_store
 from survey.rounds.models import RoundState, SurveyRound
+from survey.results.downloads import STAFF_FORMATS
+from survey.results.preparing import preparing_page
 from survey.school import bp
-from survey.school.exports import STAFF_FORMATS
-from survey.school.preparing import preparing_page
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -95,7 +96,7 @@ def dashboard(round_id: int, code: str):
     return render_dashboard(
         survey_round, code, today=date.today(), plotly_url=url_for("school.plotly_js"),
         pdf_url=url_for("school.my_report_pdf", round_id=round_id, code=code),
-        downloads={fmt.upper(): url_for("school.aggregates_download", round_id=round_id, fmt=fmt)
+        downloads={fmt.upper(): url_for("aggregates_staff.my_aggregates_download", round_id=round_id, fmt=fmt)
                    for fmt in STAFF_FORMATS})
 
 
