@@ -33,7 +33,7 @@ def seed_command() -> None:
         + (f" ({rounds.responses_added} synthetic responses added)" if rounds.responses_added else "")
     )
     click.echo(f"  results: {len(results.frozen)} rounds frozen, {len(results.snapshots)} provisional snapshots taken"
-               " (later: `benchlearn results freeze-due`, e.g. from cron)")
+               " (later: `benchlearn jobs run-due` from cron, or Celery beat)")
     click.echo(f"  try the survey of {rounds.open_rounds[0].name} as a respondent:")
     for link in example_links(rounds):
         click.echo(f"    {link_url(link.token)}  ({link.school.code}{' ' + link.program.code if link.program else ''})")
