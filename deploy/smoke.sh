@@ -2,7 +2,7 @@
 # deploy/smoke.sh — the production shape on this machine, without systemd: nginx (Debian's, this folder's site
 # with a self-signed certificate), gunicorn, the Celery worker and beat, each started with its unit's ExecStart
 # line, against a fresh PostgreSQL database (created, then dropped) and Redis. It migrates, seeds a minimal
-# network, then through the proxy over HTTPS: /healthz, a respondent answers a survey link to the end, a staff
+# network, has the Celery worker run a job, then through the proxy over HTTPS: /healthz, a respondent answers a survey link to the end, a staff
 # user logs in and sees the staff home (deploy/smoke_check.py). Prints each step; exit 0 only when all pass.
 # Everything it starts is stopped and every file it writes removed on exit, whatever happens.
 #
@@ -154,13 +154,13 @@ start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g "daemon off
 say "nginx started with deploy/nginx/benchlearn.conf (configuration test passed)"
 
 export SMOKE_STAFF_PASSWORD=$(openssl rand -hex 12)
-"$VENV/bin/python" "$DEPLOY/smoke_seed.py" >"$WORK/seed.log" 2>&1 || fail "deploy/smoke_seed.py"
+"$VENV/bin/python" "$DEPLOY/smoke_seed.py" >"$WORK/seed.log" 2>&1 \
+  || fail "deploy/smoke_seed.py: $(grep '^job ' "$WORK/seed.log" || echo 'seeding failed')"
 LINK=$(sed -n "s#^link \($BASE/s/[A-Za-z0-9_-]*\)\$#\1#p" "$WORK/seed.log")
 [ -n "$LINK" ] || fail "the seed printed no survey link under $BASE"
 say "a minimal network seeded (deploy/smoke_seed.py): a school, its staff user, a round open today, its link"
+say "a job through Redis to the Celery worker: $(sed -n 's/^job //p' "$WORK/seed.log")"
 
-wait_for_log worker "ready\." 60
-say "Celery worker ready (survey.jobs.worker:celery)"
 wait_for_log beat "beat: Starting" 60
 say "Celery beat running"
 
