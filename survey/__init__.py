@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.auth import bp as auth_bp
     from survey.catalog import views_admin as catalog_admin
     from survey.errors import register_error_handlers
+    from survey.health import bp as health_bp
     from survey.interchange import views as interchange_views
     from survey.microdata import views as microdata_views
     from survey.network import views_admin as network_admin, views_staff as network_staff
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                       downloads.staff_bp, school.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health_bp)
     register_error_handlers(app)
     init_sso(app)
 
