@@ -1,5 +1,5 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
-from survey.accounts.models import Role, User
+from survey.accounts.models import RecoveryCode, Role, User
 from survey.catalog.models import (
     BackgroundQuestion,
     Dimension,
@@ -8,6 +8,7 @@ from survey.catalog.models import (
     QuestionnaireFamily,
     QuestionnaireVersion,
 )
+from survey.jobs.models import Job
 from survey.network.models import Network, Program, School
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
 from survey.results.models import ApiToken, RoundResult
@@ -16,8 +17,10 @@ from survey.rounds.models import PersonalInvitation, Population, SurveyLink, Sur
 __all__ = [
     "ApiToken",
     "FreeTextAnswer",
+    "Job",
     "PersonalInvitation",
     "Population",
+    "RecoveryCode",
     "Response",
     "ResponseDraft",
     "RoundResult",

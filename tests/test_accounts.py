@@ -83,6 +83,7 @@ def test_a_session_cookie_captured_before_logout_no_longer_logs_in(client, admin
 
 
 def test_wrong_password_gives_one_message_for_both_fields(client, admin, db_session):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     db_session.commit()
     page = client.get("/auth/login")
     for email in (admin.email, "nobody@example.org"):
