@@ -58,12 +58,16 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.auth import bp as auth_bp
     from survey.errors import register_error_handlers
     from survey.respond import bp as respond_bp
+    from survey.results.dashboard.views_admin import bp as admin_results_bp
+    from survey.results.dashboard.views_staff import bp as staff_results_bp
     from survey.school import bp as school_bp
 
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(school_bp, url_prefix="/school")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(staff_results_bp, url_prefix="/school/reports")
+    app.register_blueprint(admin_results_bp, url_prefix="/admin/results")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     register_error_handlers(app)
 

@@ -16,5 +16,4 @@ from survey.admin import views  # noqa: E402,F401
 from survey.admin import rounds  # noqa: E402,F401
 from survey.admin import exports  # noqa: E402,F401
 from survey.admin import reports  # noqa: E402,F401
-from survey.admin import results  # noqa: E402,F401
 from survey.interchange import views as _interchange_views  # noqa: E402,F401

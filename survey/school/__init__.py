@@ -15,4 +15,3 @@ def _school_staff_only() -> None:
 from survey.school import views  # noqa: E402,F401
 from survey.school import rounds  # noqa: E402,F401
 from survey.school import exports  # noqa: E402,F401
-from survey.school import reports  # noqa: E402,F401

@@ -1,0 +1,113 @@
+"""What a dashboard reads: the round's stored results, parsed once per process, and the school's labels.
+
+Dashboards read frozen results (or the day's provisional snapshot) and never compute. Parsing the stored
+Parquet is the costly part of a page at a million responses, so the parsed `RoundResults` are kept per process,
+keyed by the stored row's content hash (and snapshot day): a new freeze or snapshot has a new key, and the
+cached copy is rebound to the request's `SurveyRound` before use.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, select
+
+from survey.catalog.operations import definition_of
+from survey.extensions import db
+from survey.reporting.inputs import NETWORK, Dimension, QuestionInfo
+from survey.reporting.loader import group_names, item_scales, non_substantive, question_infos, school_comments
+from survey.results.models import ResultSnapshot, RoundResult
+from survey.results.service import ResultsNotReady, RoundResults, round_results
+from survey.rounds.models import RoundState, SurveyRound
+
+_CACHED_ROUNDS = 8
+_cache: OrderedDict[tuple, RoundResults] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class SchoolResults:
+    """One school's slice of a round's results with the labels a page prints, in one language."""
+
+    survey_round: SurveyRound
+    code: str
+    school_name: str
+    language: str
+    results: RoundResults  # `for_school` already applied (staff: school-level confidentiality)
+    dimensions: list[Dimension]
+    items: dict[str, tuple[str, str]]  # item key -> (dimension key, text)
+    item_scales: dict[str, list[str]]
+    non_substantive: dict[str, list[tuple[str, str]]]
+    breakdowns: dict[str, str]  # breakdown key -> its heading (program, the background questions)
+    group_names: dict[str, dict[str, str]]
+    questions: list[QuestionInfo]
+    comments: list[tuple[str, list[str]]]
+    respondents: int
+    structural: bool
+
+
+def stored_results(survey_round: SurveyRound, today: date) -> RoundResults:
+    """The round's stored results (frozen, or an open round's snapshot), parsed at most once per process for
+    each stored version. Raises `ResultsNotReady` like `round_results`."""
+    state = survey_round.state_on(today)
+    model = {RoundState.CLOSED: RoundResult, RoundState.OPEN: ResultSnapshot}.get(state)
+    stamp = None
+    if model is not None:
+        day = ResultSnapshot.as_of if model is ResultSnapshot else func.current_date()
+        stamp = db.session.execute(select(model.content_hash, day).where(model.round_id == survey_round.id)).first()
+    if stamp is None:
+        raise ResultsNotReady(survey_round, state)
+    key = (model.__name__, survey_round.id, stamp[0], stamp[1] if model is ResultSnapshot else None)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+    if cached is None:
+        cached = round_results(survey_round, today=today)
+        key = key[:2] + (cached.content_hash, cached.as_of)
+        with _lock:
+            _cache[key] = cached
+            while len(_cache) > _CACHED_ROUNDS:
+                _cache.popitem(last=False)
+    return replace(cached, round=survey_round)
+
+
+def _text(labels: dict | None, language: str, fallback: str) -> str:
+    labels = labels or {}
+    return labels.get(language) or labels.get("da") or labels.get("en") or fallback
+
+
+def school_results(survey_round: SurveyRound, code: str, language: str, *, staff: bool, today: date) -> SchoolResults:
+    """The school's results as its staff (`staff`) or a network admin see them, labelled in `language`.
+    Comments only when the school has at least k_min responses, and for admins only where the network lets
+    them read comments (METHOD.md, Anonymity)."""
+    from survey.responses.models import Response
+
+    results = stored_results(survey_round, today).for_school(code, staff=staff)
+    school = next(s for s in survey_round.schools if s.code == code)
+    version = survey_round.version
+    definition = definition_of(version)
+    network = survey_round.network
+    respondents = db.session.scalar(select(func.count(Response.id)).where(
+        Response.round_id == survey_round.id, Response.school_id == school.id)) or 0
+    comments = (school_comments(survey_round, school, definition, language)
+                if respondents >= network.k_min and (staff or network.admins_read_comments) else [])
+    return SchoolResults(
+        survey_round=survey_round, code=code, school_name=school.name, language=language, results=results,
+        dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
+        items={i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items},
+        item_scales=item_scales(definition, language), non_substantive=non_substantive(definition, language),
+        breakdowns={q.key: _text(q.text, language, q.key) for q in version.background_questions},
+        group_names=group_names(school, version, language), questions=question_infos(definition, language),
+        comments=comments, respondents=respondents, structural=definition.overall is not None)
+
+
+def own_rows(table: pd.DataFrame, code: str) -> pd.DataFrame:
+    return table[table["school"] == code]
+
+
+def network_rows(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["school"] == NETWORK]

@@ -1,0 +1,94 @@
+"""One school's dashboard page, the same for its staff and for network admins: the tables, the charts (each
+with a table of its numbers), the breakdown the reader picked, the background questions and the comments the
+reader may read. The views (`views_staff`, `views_admin`) decide who sees which school and pass the links.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import render_template, request
+from flask_babel import get_locale, gettext as _
+from markupsafe import Markup
+
+from survey.reporting.format import format_n
+from survey.results.dashboard import figures, tables
+from survey.results.dashboard.loading import school_results
+from survey.results.service import ResultsNotReady
+from survey.rounds.models import SurveyRound
+from survey.school.preparing import preparing_page
+
+LANGUAGES = ("da", "en", "sv")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where the page links to, as the viewer's blueprint serves it."""
+
+    plotly: str
+    pdf: str | None = None
+    downloads: dict[str, str] = field(default_factory=dict)
+    picker: str | None = None  # an admin's school picker's target
+    rounds: str | None = None  # back to the list of rounds
+
+
+def page_language() -> str:
+    """The reader's locale (Flask-Babel's choice: the user's, else the browser's), one the page is written in."""
+    locale = str(get_locale() or "da").split("_")[0]
+    return locale if locale in LANGUAGES else "da"
+
+
+def chart(figure) -> Markup:
+    """A plotly figure for static/dashboard.js to draw: its JSON in an attribute, no inline script (CSP)."""
+    return Markup('<div class="chart" data-figure="{}" aria-hidden="true"></div>').format(figure.to_json())
+
+
+def words() -> dict[str, str]:
+    """The charts' words in the reader's language."""
+    return {"top_quartile": _("Top quartile"), "network_mean": _("Network mean"), "you": _("Your school"),
+            "index": _("Index"), "importance": _("Importance (%(percent)s of R²)", percent="%"), "gap": _("Difference from the network"),
+            "uncertain": _("uncertain"), "Improve first": _("Improve first"), "Keep up": _("Keep up"),
+            "Watch": _("Watch"), "Maintain": _("Maintain"), "": ""}
+
+
+def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, today: date, staff: bool,
+                     picker: list | None = None) -> str:
+    """The page, or "being prepared" while the round's results are not stored. `staff`: the school's staff
+    view (network cells under school-level confidentiality); False for an admin."""
+    language = page_language()
+    try:
+        school = school_results(survey_round, code, language, staff=staff, today=today)
+    except ResultsNotReady as not_ready:
+        return preparing_page(not_ready)
+    labels = words()
+    rows = tables.dimension_rows(school)
+    items = tables.item_rows(school)
+    options = tables.breakdown_options(school, _("Program"))
+    picked = request.args.get("breakdown", "")
+    chosen = next(((key, title) for key, title in options if key == picked), None)
+    charts = {"summary": chart(figures.summary_figure(rows, labels, language))}
+    line = tables.importance_line(school, rows)
+    mapped = [row for row in rows if row.importance_value is not None and row.gap_value is not None]
+    if mapped and line is not None:
+        charts["priority"] = chart(figures.priority_figure(rows, line, labels, language))
+    distributions = {}
+    for dimension, dimension_items in items.items():
+        if any(item["mean_value"] is not None or item["network_value"] is not None for item in dimension_items):
+            charts[f"items:{dimension}"] = chart(figures.item_figure(dimension_items, labels, language))
+        published = [item for item in dimension_items if item["shares"] is not None and item["scale"]]
+        scales = list(dict.fromkeys(tuple(item["scale"]) for item in published))
+        distributions[dimension] = [
+            (list(scale), [item for item in published if tuple(item["scale"]) == scale],
+             chart(figures.distribution_figure([item for item in published if tuple(item["scale"]) == scale],
+                                               list(scale), language)))
+            for scale in scales]
+    results = school.results
+    return render_template(
+        "results/dashboard.html", round=survey_round, school=school, rows=rows, items=items,
+        distributions=distributions, charts=charts, line=tables.format_number(line, language) if line else "–",
+        mapped=mapped, importance_source=tables.importance_source(school),
+        response_rate=tables.response_rate(school), k_min=survey_round.network.k_min,
+        options=options, breakdown=tables.breakdown(school, *chosen) if chosen else None, picked=picked,
+        partners=tables.partner_sections(school, rows), questions=tables.question_sections(school),
+        provisional=not results.frozen, as_of=results.as_of, links=links, picker=picker, code=code,
+        respondents=format_n(school.respondents, school.respondents < survey_round.network.k_min))
