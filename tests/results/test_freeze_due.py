@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from survey.api.tokens import create_token
@@ -95,15 +96,16 @@ def test_the_dashboard_shows_the_snapshot_and_its_date(client, login, admin, thr
     _closed, open_, _draft = three_rounds
     freeze_due_rounds(today=TODAY)
     login(admin)
-    page = client.get(f"/admin/results/{open_.id}/STAFFSCH/").text
-    assert f"Provisional results, as of {TODAY}." in page
+    page = client.get(f"/admin/results/{open_.id}/STAFFSCH/", headers={"Accept-Language": "en"}).text
+    assert f"Provisional results, as of {format_date(TODAY, 'long', locale='en')}." in page
     add_responses(open_, staff.school, 6, staff.school.programs[0])
     db.session.commit()
-    again = client.get(f"/admin/results/{open_.id}/STAFFSCH/").text
+    again = client.get(f"/admin/results/{open_.id}/STAFFSCH/", headers={"Accept-Language": "en"}).text
     assert summary_table(again) == summary_table(page)  # not recomputed on read
     freeze_due_rounds(today=TODAY + timedelta(days=1))
     db.session.commit()
-    assert summary_table(client.get(f"/admin/results/{open_.id}/STAFFSCH/").text) != summary_table(page)
+    assert summary_table(client.get(f"/admin/results/{open_.id}/STAFFSCH/", headers={"Accept-Language": "en"}).text) \
+        != summary_table(page)
 
 
 def test_celery_beat_runs_the_same_job(app, three_rounds, db_session):
