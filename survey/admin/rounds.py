@@ -44,7 +44,10 @@ from survey.rounds.operations import (
 
 class CreateRoundForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)], description='e.g. "Elevtrivsel 2026"')
-    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()])
+    # always holds a choice (the first version is preselected): no `required`, which HTML allows only on a
+    # select whose first option is an empty placeholder
+    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()],
+                             render_kw={"required": False})
     opens_on = DateField("Opens on", validators=[DataRequired()])
     closes_on = DateField("Closes on (last day)", validators=[DataRequired()])
     school_ids = SelectMultipleField(
@@ -65,7 +68,10 @@ class RescheduleForm(FlaskForm):
 
 
 class ChangeVersionForm(FlaskForm):
-    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()])
+    # always holds a choice (the first version is preselected): no `required`, which HTML allows only on a
+    # select whose first option is an empty placeholder
+    version_id = SelectField("Questionnaire version", coerce=int, validators=[DataRequired()],
+                             render_kw={"required": False})
     submit = SubmitField("Change the version")
 
 

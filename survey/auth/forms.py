@@ -4,7 +4,7 @@ from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
     password = PasswordField(
         "Password", validators=[DataRequired(), Length(max=1024)], render_kw={"autocomplete": "current-password"}
     )
