@@ -23,15 +23,38 @@ from survey.results.models import ResultSnapshot, RoundResult
 from survey.results.service import ResultsNotReady, RoundResults, round_results
 from survey.rounds.models import RoundState, SurveyRound
 
-_CACHED_ROUNDS = 8
-_cache: OrderedDict[tuple, RoundResults] = OrderedDict()
-_lock = threading.Lock()
+class Kept:
+    """A small least-recently-used store shared by a process's threads: what a page computes once per stored
+    version of a round's results."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: tuple, make):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = make()
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return found
+
+
+_rounds = Kept(8)
+_slices = Kept(512)  # schools' views of the kept rounds (a slice is a few hundred rows)
 
 
 @dataclass(frozen=True)
 class SchoolResults:
-    """One school's slice of a round's results with the labels a page prints, in one language."""
+    """One school's slice of a round's results with the labels a page prints, in one language. `key` names
+    the slice (the stored results' version, the school, the audience and the network's rules): what is
+    computed from it alone may be kept under it."""
 
+    key: tuple
     survey_round: SurveyRound
     code: str
     school_name: str
@@ -49,9 +72,9 @@ class SchoolResults:
     structural: bool
 
 
-def stored_results(survey_round: SurveyRound, today: date) -> RoundResults:
+def stored_results(survey_round: SurveyRound, today: date) -> tuple[tuple, RoundResults]:
     """The round's stored results (frozen, or an open round's snapshot), parsed at most once per process for
-    each stored version. Raises `ResultsNotReady` like `round_results`."""
+    each stored version, with the key they are kept under. Raises `ResultsNotReady` like `round_results`."""
     state = survey_round.state_on(today)
     model = {RoundState.CLOSED: RoundResult, RoundState.OPEN: ResultSnapshot}.get(state)
     stamp = None
@@ -61,18 +84,18 @@ def stored_results(survey_round: SurveyRound, today: date) -> RoundResults:
     if stamp is None:
         raise ResultsNotReady(survey_round, state)
     key = (model.__name__, survey_round.id, stamp[0], stamp[1] if model is ResultSnapshot else None)
-    with _lock:
-        cached = _cache.get(key)
-        if cached is not None:
-            _cache.move_to_end(key)
-    if cached is None:
-        cached = round_results(survey_round, today=today)
-        key = key[:2] + (cached.content_hash, cached.as_of)
-        with _lock:
-            _cache[key] = cached
-            while len(_cache) > _CACHED_ROUNDS:
-                _cache.popitem(last=False)
-    return replace(cached, round=survey_round)
+    results = _rounds.get(key, lambda: round_results(survey_round, today=today))
+    return key, replace(results, round=survey_round)
+
+
+def school_view(survey_round: SurveyRound, code: str, *, staff: bool, today: date) -> tuple[tuple, RoundResults]:
+    """`RoundResults.for_school` of the stored results, kept like the results it is cut from (a school's staff
+    view checks every network cell against the school's part, the same on every page until the results or
+    the network's rules change), with its key."""
+    network = survey_round.network
+    key, results = stored_results(survey_round, today)
+    key = (*key, code, staff, network.k_min, network.share_school_names)
+    return key, replace(_slices.get(key, lambda: results.for_school(code, staff=staff)), round=survey_round)
 
 
 def _text(labels: dict | None, language: str, fallback: str) -> str:
@@ -86,7 +109,7 @@ def school_results(survey_round: SurveyRound, code: str, language: str, *, staff
     them read comments (METHOD.md, Anonymity)."""
     from survey.responses.models import Response
 
-    results = stored_results(survey_round, today).for_school(code, staff=staff)
+    key, results = school_view(survey_round, code, staff=staff, today=today)
     school = next(s for s in survey_round.schools if s.code == code)
     version = survey_round.version
     definition = definition_of(version)
@@ -96,7 +119,7 @@ def school_results(survey_round: SurveyRound, code: str, language: str, *, staff
     comments = (school_comments(survey_round, school, definition, language)
                 if respondents >= network.k_min and (staff or network.admins_read_comments) else [])
     return SchoolResults(
-        survey_round=survey_round, code=code, school_name=school.name, language=language, results=results,
+        key=key, survey_round=survey_round, code=code, school_name=school.name, language=language, results=results,
         dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
         items={i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items},
         item_scales=item_scales(definition, language), non_substantive=non_substantive(definition, language),

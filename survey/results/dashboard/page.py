@@ -4,6 +4,7 @@ reader may read. The views (`views_staff`, `views_admin`) decide who sees which 
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from survey.reporting.format import format_n
 from survey.results.dashboard import figures, tables
-from survey.results.dashboard.loading import school_results
+from survey.results.dashboard.loading import Kept, school_results
 from survey.results.service import ResultsNotReady
 from survey.rounds.models import SurveyRound
 from survey.school.preparing import preparing_page
@@ -38,9 +39,10 @@ def page_language() -> str:
     return locale if locale in LANGUAGES else "da"
 
 
-def chart(figure) -> Markup:
+def chart(figure: dict) -> Markup:
     """A plotly figure for static/dashboard.js to draw: its JSON in an attribute, no inline script (CSP)."""
-    return Markup('<div class="chart" data-figure="{}" aria-hidden="true"></div>').format(figure.to_json())
+    return Markup('<div class="chart" data-figure="{}" aria-hidden="true"></div>').format(
+        json.dumps(figure, ensure_ascii=False, separators=(",", ":")))
 
 
 def words() -> dict[str, str]:
@@ -49,6 +51,53 @@ def words() -> dict[str, str]:
             "index": _("Index"), "importance": _("Importance (%(percent)s of R²)", percent="%"), "gap": _("Difference from the network"),
             "uncertain": _("uncertain"), "Improve first": _("Improve first"), "Keep up": _("Keep up"),
             "Watch": _("Watch"), "Maintain": _("Maintain"), "": ""}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows of a school's results apart from the breakdown and the comments: computed once per
+    kept slice and language (`loading.SchoolResults.key`), not per request."""
+
+    rows: list
+    items: dict
+    distributions: dict
+    charts: dict
+    line: str
+    mapped: list
+    importance_source: str | None
+    response_rate: str
+    options: list
+    partners: list
+    questions: list
+
+
+def shown(school, language: str) -> Shown:
+    labels = words()
+    rows = tables.dimension_rows(school)
+    items = tables.item_rows(school)
+    charts = {"summary": chart(figures.summary_figure(rows, labels, language))}
+    line = tables.importance_line(school, rows)
+    mapped = [row for row in rows if row.importance_value is not None and row.gap_value is not None]
+    if mapped and line is not None:
+        charts["priority"] = chart(figures.priority_figure(rows, line, labels, language))
+    distributions = {}
+    for dimension, dimension_items in items.items():
+        if any(item["mean_value"] is not None or item["network_value"] is not None for item in dimension_items):
+            charts[f"items:{dimension}"] = chart(figures.item_figure(dimension_items, labels, language))
+        published = [item for item in dimension_items if item["shares"] is not None and item["scale"]]
+        distributions[dimension] = []
+        for scale in dict.fromkeys(tuple(item["scale"]) for item in published):
+            same = [item for item in published if tuple(item["scale"]) == scale]
+            distributions[dimension].append((list(scale), same,
+                                             chart(figures.distribution_figure(same, list(scale), language))))
+    return Shown(rows=rows, items=items, distributions=distributions, charts=charts,
+                 line=tables.format_number(line, language) if line else "–", mapped=mapped,
+                 importance_source=tables.importance_source(school), response_rate=tables.response_rate(school),
+                 options=tables.breakdown_options(school, _("Program")), partners=tables.partner_sections(school, rows),
+                 questions=tables.question_sections(school))
+
+
+_shown = Kept(512)
 
 
 def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, today: date, staff: bool,
@@ -60,35 +109,13 @@ def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, toda
         school = school_results(survey_round, code, language, staff=staff, today=today)
     except ResultsNotReady as not_ready:
         return preparing_page(not_ready)
-    labels = words()
-    rows = tables.dimension_rows(school)
-    items = tables.item_rows(school)
-    options = tables.breakdown_options(school, _("Program"))
+    page = _shown.get((*school.key, language), lambda: shown(school, language))
     picked = request.args.get("breakdown", "")
-    chosen = next(((key, title) for key, title in options if key == picked), None)
-    charts = {"summary": chart(figures.summary_figure(rows, labels, language))}
-    line = tables.importance_line(school, rows)
-    mapped = [row for row in rows if row.importance_value is not None and row.gap_value is not None]
-    if mapped and line is not None:
-        charts["priority"] = chart(figures.priority_figure(rows, line, labels, language))
-    distributions = {}
-    for dimension, dimension_items in items.items():
-        if any(item["mean_value"] is not None or item["network_value"] is not None for item in dimension_items):
-            charts[f"items:{dimension}"] = chart(figures.item_figure(dimension_items, labels, language))
-        published = [item for item in dimension_items if item["shares"] is not None and item["scale"]]
-        scales = list(dict.fromkeys(tuple(item["scale"]) for item in published))
-        distributions[dimension] = [
-            (list(scale), [item for item in published if tuple(item["scale"]) == scale],
-             chart(figures.distribution_figure([item for item in published if tuple(item["scale"]) == scale],
-                                               list(scale), language)))
-            for scale in scales]
+    chosen = next(((key, title) for key, title in page.options if key == picked), None)
     results = school.results
+    k_min = survey_round.network.k_min
     return render_template(
-        "results/dashboard.html", round=survey_round, school=school, rows=rows, items=items,
-        distributions=distributions, charts=charts, line=tables.format_number(line, language) if line else "–",
-        mapped=mapped, importance_source=tables.importance_source(school),
-        response_rate=tables.response_rate(school), k_min=survey_round.network.k_min,
-        options=options, breakdown=tables.breakdown(school, *chosen) if chosen else None, picked=picked,
-        partners=tables.partner_sections(school, rows), questions=tables.question_sections(school),
+        "results/dashboard.html", round=survey_round, school=school, page=page, k_min=k_min,
+        breakdown=tables.breakdown(school, *chosen) if chosen else None, picked=picked,
         provisional=not results.frozen, as_of=results.as_of, links=links, picker=picker, code=code,
-        respondents=format_n(school.respondents, school.respondents < survey_round.network.k_min))
+        respondents=format_n(school.respondents, school.respondents < k_min))

@@ -22,13 +22,20 @@ ALL = "all"
 
 
 def value(row, column: str, default=None):
-    """A cell of a row (a Series), None where the row or the column is missing or the cell is blank."""
-    if row is None or column not in row.index:
+    """A cell of a row (a Series or a dict), `default` where the row or the column is missing or the cell is
+    blank."""
+    if row is None or column not in row:
         return default
     found = row[column]
     if found is None or (isinstance(found, float) and math.isnan(found)) or found is pd.NA:
         return default
     return found
+
+
+def _records(rows: pd.DataFrame, key: str) -> dict[str, dict]:
+    """Rows as dicts by `key` (the first row of a key wins): reading cells of a dict is what a page of a
+    hundred items can afford, `.loc` per cell is not."""
+    return {record[key]: record for record in reversed(rows.to_dict("records"))}
 
 
 def _hidden(row) -> bool:
@@ -207,18 +214,17 @@ def item_rows(school: SchoolResults) -> dict[str, list[dict]]:
     share of every answer option (None where suppressed)."""
     lang = school.language
     table = school.results.items
-    own = table[table["school"] == school.code].set_index("item")
-    network = table[table["school"] == NETWORK].set_index("item")
+    own = _records(table[table["school"] == school.code], "item")
+    network = _records(table[table["school"] == NETWORK], "item")
     result: dict[str, list[dict]] = {d.key: [] for d in school.dimensions}
     for key, (dimension, text) in school.items.items():
         if dimension not in result:
             continue
-        row = own.loc[key] if key in own.index else None
-        network_row = network.loc[key] if key in network.index else None
+        row, network_row = own.get(key), network.get(key)
         hidden = _hidden(row)
         scale = school.item_scales.get(key, [])
         shares = None
-        if not hidden and scale and all(f"share_{i}" in row.index for i in range(1, len(scale) + 1)):
+        if not hidden and scale and all(f"share_{i}" in row for i in range(1, len(scale) + 1)):
             shares = [value(row, f"share_{i}", 0.0) for i in range(1, len(scale) + 1)]
         mean = None if hidden else _number(row, "mean")
         network_mean = None if _hidden(network_row) else _number(network_row, "mean")
@@ -260,20 +266,21 @@ def question_sections(school: SchoolResults) -> list[dict]:
     if table is None or table.empty:
         return []
     lang = school.language
+    by_question = {key: rows for key, rows in table.groupby("question", sort=False)}
     sections = []
     for question in school.questions:
-        rows = table[table["question"] == question.key]
-        if rows.empty:
+        rows = by_question.get(question.key)
+        if rows is None:
             continue
-        own = rows[rows["school"] == school.code].set_index("option")
-        network = rows[rows["school"] == NETWORK].set_index("option")
+        own = _records(rows[rows["school"] == school.code], "option")
+        network = _records(rows[rows["school"] == NETWORK], "option")
 
         def cell(frame, option, column):
-            row = frame.loc[option] if option in frame.index else None
+            row = frame.get(option)
             return None if _hidden(row) else _number(row, column)
 
         def shown_n(frame, option):
-            row = frame.loc[option] if option in frame.index else None
+            row = frame.get(option)
             return format_n(value(row, "n"), _hidden(row))
 
         if question.type == "numeric":
@@ -284,7 +291,7 @@ def question_sections(school: SchoolResults) -> list[dict]:
             sections.append({"text": question.text, "numeric": True, "unit": question.unit, "multiple": False,
                              "school": stats[0], "network": stats[1]})
         else:
-            first = own.index[0] if len(own) else None
+            first = next(iter(own), None)
             sections.append({"text": question.text, "numeric": False, "unit": "",
                              "multiple": question.type == "multiple",
                              "n": shown_n(own, first) if first is not None else "–",
