@@ -53,23 +53,33 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
 
     from survey import models  # noqa: F401  (registers every table on the metadata)
-    from survey.admin import bp as admin_bp
+    from survey import admin
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
+    from survey.catalog import views_admin as catalog_admin
     from survey.errors import register_error_handlers
+    from survey.health import bp as health_bp
+    from survey.interchange import views as interchange_views
+    from survey.microdata import views as microdata_views
+    from survey.network import views_admin as network_admin, views_staff as network_staff
+    from survey.accounts import views as accounts_views
+    from survey.auth.sso import init_sso
     from survey.respond import bp as respond_bp
-    from survey.results.dashboard.views_admin import bp as admin_results_bp
-    from survey.results.dashboard.views_staff import bp as staff_results_bp
-    from survey.school import bp as school_bp
+    from survey.results import downloads
+    from survey.results.dashboard import views_admin as results_admin, views_staff as results_staff
+    from survey.rounds import views_admin as rounds_admin, views_staff as rounds_staff
 
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(school_bp, url_prefix="/school")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(staff_results_bp, url_prefix="/school/reports")
-    app.register_blueprint(admin_results_bp, url_prefix="/admin/results")
+    # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
+    for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
+                      microdata_views.bp, accounts_views.bp, admin.bp, results_admin.bp, network_staff.bp,
+                      rounds_staff.bp, downloads.staff_bp, results_staff.bp):
+        app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health_bp)
     register_error_handlers(app)
+    init_sso(app)
 
     from survey.cli import register_commands
 

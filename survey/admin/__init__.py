@@ -1,19 +1,7 @@
-"""Pages for network admins: the catalog, schools, users. Every view requires the network_admin role."""
-from flask import Blueprint
+"""The admin pages not yet in their feature's package: report builds (network admins only, under /admin).
+Every other admin page lives on its feature's blueprint (`survey.portal`)."""
+from survey.portal import admin_blueprint
 
-from survey.accounts.models import Role
-from survey.auth.access import require_role
+bp = admin_blueprint("admin", __name__)
 
-bp = Blueprint("admin", __name__)
-
-
-@bp.before_request
-def _network_admins_only() -> None:
-    require_role(Role.NETWORK_ADMIN)
-
-
-from survey.admin import views  # noqa: E402,F401
-from survey.admin import rounds  # noqa: E402,F401
-from survey.admin import exports  # noqa: E402,F401
 from survey.admin import reports  # noqa: E402,F401
-from survey.interchange import views as _interchange_views  # noqa: E402,F401

@@ -1,17 +1,17 @@
 """Admin pages of interchange: import an XLSForm or LimeSurvey file, download a version as XLSForm.
 
-Registered on the admin blueprint (network admins only). The import page shows what was carried, what was not
-(by sheet and row, or element and id) and the resulting YAML; a file that validates is published through the
-catalog's own publish form and view, exactly like an uploaded YAML file.
+Network admins only (`interchange_admin`, whose one loader gives a version of the admin's own network). The
+import page shows what was carried, what was not (by sheet and row, or element and id) and the resulting YAML;
+a file that validates is published through the catalog's own publish form and view, exactly like an uploaded
+YAML file.
 """
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, current_app, g, render_template
 from flask_login import current_user
 
-from survey.admin import bp
-from survey.admin.forms import PublishQuestionnaireForm
 from survey.catalog.definition import DefinitionError, checksum
+from survey.catalog.forms import PublishQuestionnaireForm
 from survey.catalog.models import QuestionnaireVersion
 from survey.catalog.operations import definition_of, validate_source
 from survey.extensions import db
@@ -19,8 +19,22 @@ from survey.interchange.exporter import export_xlsform
 from survey.interchange.forms import ImportQuestionnaireForm
 from survey.interchange.operations import import_questionnaire, unacceptable_upload
 from survey.interchange.report import ImportFailed
+from survey.portal import admin_blueprint
+
+bp = admin_blueprint("interchange_admin", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.url_value_preprocessor
+def _load_version(_endpoint: str | None, values: dict | None) -> None:
+    """A version of the admin's own network; another network's answers 404, as if it did not exist."""
+    if values is None or "version_id" not in values:
+        return
+    version = db.session.get(QuestionnaireVersion, values.pop("version_id"))
+    if version is None or version.network_id != current_user.network_id:
+        abort(404)
+    g.version = version
 
 
 @bp.route("/questionnaires/import", methods=["GET", "POST"])
@@ -58,19 +72,11 @@ def import_questionnaire_file():
 
 
 @bp.get("/questionnaires/<int:version_id>/xlsform")
-def questionnaire_xlsform(version_id: int):
-    version = _version(version_id)
+def questionnaire_xlsform():
+    version = g.version
     filename = f"{version.family.key}-{version.version}.xlsx"
     return Response(
         export_xlsform(definition_of(version)),
         mimetype=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _version(version_id: int) -> QuestionnaireVersion:
-    """A version of the admin's own network; another network's answers 404, as if it did not exist."""
-    version = db.session.get(QuestionnaireVersion, version_id)
-    if version is None or version.network_id != current_user.network_id:
-        abort(404)
-    return version

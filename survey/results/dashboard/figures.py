@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import textwrap
 
-from survey.reporting.charts import DIVERGING, FONT, NETWORK, SCHOOL, TOP
+from survey.reporting.charts import FONT, NETWORK, SCHOOL, TOP, meaning_colours
 from survey.reporting.format import DECIMAL_COMMA
 from survey.results.dashboard.tables import DimensionRow
 
@@ -132,16 +132,22 @@ def item_figure(items: list[dict], words: dict[str, str], language: str) -> dict
                    xaxis=_percent_axis([0, 20, 40, 60, 80, 100]), yaxis=_categories(numbers))
 
 
-def distribution_figure(items: list[dict], scale: list[str], language: str) -> dict:
-    """The answers to items of one scale, stacked from the most negative option to the most positive."""
-    colors = DIVERGING.get(len(scale), DIVERGING[5])
+def distribution_figure(items: list[dict], scale: list[str], language: str, reverse: bool = False) -> dict:
+    """The answers to items of one scale, stacked from the least positive answer to the most positive and
+    coloured by meaning as in the PDF (the most positive green): for reverse-worded items (`reverse`) code 1 is
+    the most positive answer."""
+    colours = meaning_colours(len(scale))
     numbers = [item["number"] for item in items]
-    data = [dict(type="bar", x=[item["shares"][option] * 100 for item in items], y=numbers, orientation="h",
-                 name=label, marker=dict(color=colors[option % len(colors)]), hovertemplate=HOVER,
-                 hovertext=[f"{item['number']}. {wrapped(item['text'], 40)}<br>{label}: {item['share_texts'][option]}"
+    data = [dict(type="bar", x=[item["shares"][code] * 100 for item in items], y=numbers, orientation="h",
+                 name=scale[code], marker=dict(color=colours[meaning]), hovertemplate=HOVER,
+                 hovertext=[f"{item['number']}. {wrapped(item['text'], 40)}<br>{scale[code]}: {item['share_texts'][code]}"
                             for item in items])
-            for option, label in enumerate(scale)]
-    xaxis = dict(_percent_axis([0, 25, 50, 75, 100], grid=False),
-                 ticksuffix=" %" if language in DECIMAL_COMMA else "%")
+            for meaning, code in enumerate(meaning_order(len(scale), reverse))]
+    xaxis = dict(_percent_axis([0, 25, 50, 75, 100], grid=False), ticksuffix=" %" if language in DECIMAL_COMMA else "%")
     return _figure(language, 100 + 28 * max(len(items), 1), 36, data, barmode="stack", bargap=0.3,
                    xaxis=xaxis, yaxis=_categories(numbers))
+
+
+def meaning_order(points: int, reverse: bool) -> list[int]:
+    """The answer codes' positions (0-based) from the least positive answer to the most positive."""
+    return list(range(points))[::-1] if reverse else list(range(points))

@@ -63,6 +63,7 @@ class SchoolResults:
     dimensions: list[Dimension]
     items: dict[str, tuple[str, str]]  # item key -> (dimension key, text)
     item_scales: dict[str, list[str]]
+    reverse_items: frozenset[str]  # the reverse-worded items (marked, their answers coloured by meaning)
     non_substantive: dict[str, list[tuple[str, str]]]
     breakdowns: dict[str, str]  # breakdown key -> its heading (program, the background questions)
     group_names: dict[str, dict[str, str]]
@@ -122,7 +123,9 @@ def school_results(survey_round: SurveyRound, code: str, language: str, *, staff
         key=key, survey_round=survey_round, code=code, school_name=school.name, language=language, results=results,
         dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
         items={i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items},
-        item_scales=item_scales(definition, language), non_substantive=non_substantive(definition, language),
+        item_scales=item_scales(definition, language),
+        reverse_items=frozenset(item.key for item in definition.rating_items() if item.reverse),
+        non_substantive=non_substantive(definition, language),
         breakdowns={q.key: _text(q.text, language, q.key) for q in version.background_questions},
         group_names=group_names(school, version, language), questions=question_infos(definition, language),
         comments=comments, respondents=respondents, structural=definition.overall is not None)

@@ -17,7 +17,7 @@ from survey.results.dashboard import figures, tables
 from survey.results.dashboard.loading import Kept, school_results
 from survey.results.service import ResultsNotReady
 from survey.rounds.models import SurveyRound
-from survey.school.preparing import preparing_page
+from survey.results.preparing import preparing_page
 
 LANGUAGES = ("da", "en", "sv")
 
@@ -86,10 +86,13 @@ def shown(school, language: str) -> Shown:
             charts[f"items:{dimension}"] = chart(figures.item_figure(dimension_items, labels, language))
         published = [item for item in dimension_items if item["shares"] is not None and item["scale"]]
         distributions[dimension] = []
-        for scale in dict.fromkeys(tuple(item["scale"]) for item in published):
-            same = [item for item in published if tuple(item["scale"]) == scale]
-            distributions[dimension].append((list(scale), same,
-                                             chart(figures.distribution_figure(same, list(scale), language))))
+        for scale, reverse in dict.fromkeys((tuple(item["scale"]), item["reverse"]) for item in published):
+            same = [item for item in published if tuple(item["scale"]) == scale and item["reverse"] == reverse]
+            order = figures.meaning_order(len(scale), reverse)
+            distributions[dimension].append(
+                ([scale[code] for code in order], [(item, [item["share_texts"][code] for code in order])
+                                                   for item in same],
+                 chart(figures.distribution_figure(same, list(scale), language, reverse)), reverse))
     return Shown(rows=rows, items=items, distributions=distributions, charts=charts,
                  line=tables.format_number(line, language) if line else "–", mapped=mapped,
                  importance_source=tables.importance_source(school), response_rate=tables.response_rate(school),

@@ -231,6 +231,7 @@ def item_rows(school: SchoolResults) -> dict[str, list[dict]]:
         rows = result[dimension]
         rows.append({
             "number": str(len(rows) + 1), "text": text, "n": format_n(value(row, "n"), hidden),
+            "reverse": key in school.reverse_items,
             "mean": format_index(mean, lang), "mean_value": mean,
             "network": format_index(network_mean, lang), "network_value": network_mean,
             "positive": format_percent(None if hidden else _number(row, "share_positive"), lang),

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, g, render_template, send_file, url_for
+from flask import abort, g, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from survey.accounts.models import Role
-from survey.auth.access import require_role
 from survey.extensions import db, security_headers
+from survey.portal import staff_blueprint
 from survey.reporting.storage import default_store
 from survey.results.dashboard.page import Links, page_language, render_dashboard
 from survey.results.dashboard.plotly import plotly_response
+from survey.results.downloads import STAFF_FORMATS
 from survey.rounds.models import RoundState, SurveyRound, round_school
-from survey.school.exports import STAFF_FORMATS
 
-bp = Blueprint("staff_results", __name__)
+bp = staff_blueprint("staff_results", __name__)
 
 
 @bp.context_processor
@@ -31,8 +30,8 @@ def _language() -> dict[str, str]:
 
 @bp.url_value_preprocessor
 def _load(_endpoint, values) -> None:
-    """Staff only; a round in the URL must be one of the school's closed rounds, and the code its own."""
-    require_role(Role.SCHOOL_STAFF)
+    """A round in the URL must be one of the school's closed rounds, and the code its own (the blueprint has
+    checked the role before)."""
     if values and "round_id" in values:
         school = current_user.school
         survey_round = db.session.get(SurveyRound, values.pop("round_id"))
@@ -43,7 +42,7 @@ def _load(_endpoint, values) -> None:
         g.survey_round = survey_round
 
 
-@bp.get("")
+@bp.get("/reports")
 def index():
     school = current_user.school
     today = date.today()
@@ -56,25 +55,25 @@ def index():
     return render_template("results/staff_index.html", school=school, rounds=closed, built=built)
 
 
-@bp.get("/plotly.min.js")
+@bp.get("/reports/plotly.min.js")
 def plotly_js():
     return plotly_response()
 
 
-@bp.get("/<int:round_id>/<path:code>/")  # path: an old code may hold "/"
+@bp.get("/reports/<int:round_id>/<path:code>/")  # path: an old code may hold "/"
 @security_headers.allow_plotly
 def dashboard():
     survey_round, code = g.survey_round, current_user.school.code
     stored = default_store().path(survey_round.id, code) is not None
     links = Links(plotly=url_for(".plotly_js"),
                   pdf=url_for(".report_pdf", round_id=survey_round.id, code=code) if stored else None,
-                  downloads={fmt.upper(): url_for("school.aggregates_download", round_id=survey_round.id, fmt=fmt)
+                  downloads={fmt.upper(): url_for("aggregates_staff.my_aggregates_download", round_id=survey_round.id, fmt=fmt)
                              for fmt in STAFF_FORMATS},
                   rounds=url_for(".index"))
     return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True)
 
 
-@bp.get("/<int:round_id>/<path:code>/report.pdf")
+@bp.get("/reports/<int:round_id>/<path:code>/report.pdf")
 def report_pdf():
     survey_round, code = g.survey_round, current_user.school.code
     path = default_store().path(survey_round.id, code)
