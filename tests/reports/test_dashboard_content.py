@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from survey.reporting.format import format_index
+from survey.reporting.format import format_index, format_interval, format_number
 from survey.results.operations import freeze_due_rounds
 from survey.results.service import round_results
 from tests.results.conftest import ITEM_KEYS
@@ -172,3 +172,26 @@ def test_the_dashboard_does_not_import_the_pdf_renderer():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint' or m == 'survey.reporting.pdf'))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def test_ranks_gaps_and_importances_carry_their_intervals(client, login, leader, closed_round):
+    """METHOD.md v2 on screen: "3 (2–6) of 5", the gap to the network and the importance each with its 95%
+    interval, as the frozen results hold them."""
+    login(leader)
+    page = dashboard(client, closed_round)
+    aggregates = round_results(closed_round).aggregates
+    own = aggregates[(aggregates["school"] == "PROG") & (aggregates["breakdown"] == "all")
+                     & ~aggregates["suppressed"].astype(bool)]
+    ranked = own.dropna(subset=["rank", "rank_low", "rank_high"])
+    assert len(ranked)
+    for _, row in ranked.iterrows():
+        assert f"{int(row['rank'])} ({int(row['rank_low'])}–{int(row['rank_high'])}) of {int(row['of'])}" in page
+    mapped = own.dropna(subset=["importance", "gap"])
+    assert len(mapped)
+    priority = page[page.index('id="priority-heading"'):page.index('id="dimension-1"')]
+    for _, row in mapped.iterrows():
+        assert f"<td>{format_number(row['importance'], 'en')}</td>" in priority
+        interval = format_interval(row["importance_low"], row["importance_high"], "en")  # "–" until computed
+        assert f"<td>{format_number(row['importance'], 'en')}</td><td>{interval}</td>" in priority
+        gap = format_number(row["gap"], "en")
+        assert f"<td>{gap if gap.startswith('-') else '+' + gap}</td>" in priority

@@ -140,8 +140,8 @@ def distribution_figure(items: list[dict], scale: list[str], language: str, reve
     numbers = [item["number"] for item in items]
     data = [dict(type="bar", x=[item["shares"][code] * 100 for item in items], y=numbers, orientation="h",
                  name=scale[code], marker=dict(color=colours[meaning]), hovertemplate=HOVER,
-                 hovertext=[f"{item['number']}. {wrapped(item['text'], 40)}<br>{scale[code]}: {item['share_texts'][code]}"
-                            for item in items])
+                 hovertext=[f"{item['number']}. {wrapped(item['text'], 40)}<br>{scale[code]}: "
+                            f"{item['share_texts'][code]}" for item in items])
             for meaning, code in enumerate(meaning_order(len(scale), reverse))]
     xaxis = dict(_percent_axis([0, 25, 50, 75, 100], grid=False), ticksuffix=" %" if language in DECIMAL_COMMA else "%")
     return _figure(language, 100 + 28 * max(len(items), 1), 36, data, barmode="stack", bargap=0.3,

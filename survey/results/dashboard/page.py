@@ -48,7 +48,8 @@ def chart(figure: dict) -> Markup:
 def words() -> dict[str, str]:
     """The charts' words in the reader's language."""
     return {"top_quartile": _("Top quartile"), "network_mean": _("Network mean"), "you": _("Your school"),
-            "index": _("Index"), "importance": _("Importance (%(percent)s of R²)", percent="%"), "gap": _("Difference from the network"),
+            "index": _("Index"), "importance": _("Importance (%(percent)s of R²)", percent="%"),
+            "gap": _("Difference from the network"),
             "uncertain": _("uncertain"), "Improve first": _("Improve first"), "Keep up": _("Keep up"),
             "Watch": _("Watch"), "Maintain": _("Maintain"), "": ""}
 

@@ -67,8 +67,8 @@ def dashboard():
     stored = default_store().path(survey_round.id, code) is not None
     links = Links(plotly=url_for(".plotly_js"),
                   pdf=url_for(".report_pdf", round_id=survey_round.id, code=code) if stored else None,
-                  downloads={fmt.upper(): url_for("aggregates_staff.my_aggregates_download", round_id=survey_round.id, fmt=fmt)
-                             for fmt in STAFF_FORMATS},
+                  downloads={fmt.upper(): url_for("aggregates_staff.my_aggregates_download",
+                                                  round_id=survey_round.id, fmt=fmt) for fmt in STAFF_FORMATS},
                   rounds=url_for(".index"))
     return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True)
 
