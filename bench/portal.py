@@ -7,14 +7,19 @@ gunicorn (`bench/intake_app.py`: the product app, plus a bench-only `/hello`) se
 `--users` staff members and the admin each log in and request their pages in a loop for `--seconds`:
 
 - staff: their school's dashboard, the dashboard by program (the breakdown filter), and the list of results;
-- the admin: the list of rounds, and the dashboard of each school in turn.
+- the admin: the list of rounds, and the dashboard of each school in turn;
+
+each reading a page for `--think` seconds on average (uniformly 0.5x to 1.5x) before the next one, as people
+do; `--think 0` hammers the server instead (every client sends its next request as soon as the last answered,
+so latency is then the queue of 21 clients on 2 workers: a stress figure, not a reader's).
 
 Each client first requests each of its pages once (a worker parses the frozen results once per process: the
 warm-up, not timed). Prints p50/p95/p99 per page (milliseconds, median over `--runs` runs), each page's p95 as
 a ratio of the 300 ms target, and `/hello` (no database, no template) under the same load as the ceiling.
 Dashboards read the frozen results only: nothing is computed per request.
 
-    python bench/portal.py [--responses N] [--db sqlite|postgresql] [--users 20] [--seconds 30] [--runs 3]
+    python bench/portal.py [--responses N] [--db sqlite|postgresql] [--users 20] [--think 1.0] [--seconds 30]
+                           [--runs 3]
 
 The load generator (threads) shares the machine's CPUs with gunicorn and the database. The app runs with
 BENCHLEARN_ENV=development only so that the session cookie is sent over plain HTTP on 127.0.0.1.
@@ -23,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
 import re
 import secrets
 import statistics
@@ -96,7 +103,7 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> tuple[sub
                "bench.intake_app:app"]
     if Path("/dev/shm").is_dir():
         command[1:1] = ["--worker-tmp-dir", "/dev/shm"]
-    env = {**__import__("os").environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
+    env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
            "SECRET_KEY": secrets.token_hex(32), "BENCHLEARN_ENV": "development", "RATELIMIT_ENABLED": "0",
            "LOG_LEVEL": "WARNING"}
     log = Path(tempfile.mkstemp(prefix="benchlearn-portal-gunicorn-", suffix=".log")[1])
@@ -131,8 +138,9 @@ def pages_of(role: str, round_id: int, code: str, codes: list[str]):
         yield "staff: results list", "/school/reports"
 
 
-def run_clients(base: str, round_id: int, codes: list[str], seconds: float) -> dict[str, list[float]]:
-    """Every staff member and the admin at once for `seconds`; latencies (ms) per page, and /hello's."""
+def run_clients(base: str, round_id: int, codes: list[str], seconds: float, think: float) -> dict[str, list[float]]:
+    """Every staff member and the admin at once for `seconds`, each reading a page for about `think` seconds;
+    latencies (ms) per page, and /hello's."""
     clients = [("staff", staff_email(code), code) for code in codes] + [("admin", ADMIN, codes[0])]
     timings: dict[str, list[float]] = {}
     lock = threading.Lock()
@@ -150,6 +158,7 @@ def run_clients(base: str, round_id: int, codes: list[str], seconds: float) -> d
             ready.abort()
             return
         ready.wait()
+        pause = random.Random(email)
         mine: dict[str, list[float]] = {}
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
@@ -164,6 +173,7 @@ def run_clients(base: str, round_id: int, codes: list[str], seconds: float) -> d
                 started = time.perf_counter()
                 client.get("/hello")
                 mine.setdefault("/hello (ceiling)", []).append((time.perf_counter() - started) * 1000)
+            time.sleep(think * pause.uniform(0.5, 1.5))
         with lock:
             for name, values in mine.items():
                 timings.setdefault(name, []).extend(values)
@@ -202,7 +212,8 @@ def bench(args) -> dict:
         base = f"http://{HOST}:{port}"
         process, log = start_gunicorn(url, port, args.workers, args.threads)
         wait_ready(base, process, log)
-        runs = [run_clients(base, prepared["round_id"], prepared["codes"], args.seconds) for _ in range(args.runs)]
+        runs = [run_clients(base, prepared["round_id"], prepared["codes"], args.seconds, args.think)
+                for _ in range(args.runs)]
     finally:
         if process is not None:
             stop_gunicorn(process)
@@ -214,7 +225,8 @@ def bench(args) -> dict:
         figures["requests"] = int(statistics.median(len(run[name]) for run in runs))
         figures["p95_over_target"] = figures["p95"] / TARGET_MS
         pages[name] = figures
-    return {"db": args.db, "responses": args.responses, "users": args.users, "seconds": args.seconds,
+    return {"db": args.db, "responses": args.responses, "users": args.users, "think": args.think,
+            "seconds": args.seconds,
             "runs": args.runs, "workers": args.workers, "threads": args.threads, "load_s": loaded["load_s"],
             "freeze_s": prepared["freeze_s"], "pages": pages}
 
@@ -224,6 +236,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="postgresql")
     parser.add_argument("--users", type=int, default=20, help="concurrent staff members (and one admin)")
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds a user reads a page; 0: no pause")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
@@ -236,7 +249,8 @@ def main() -> None:
         return
     result = bench(args)
     print(f"{result['responses']:,} responses on {result['db']}: loaded in {result['load_s']:.0f} s, results frozen "
-          f"in {result['freeze_s']:.1f} s; {result['users']} staff + 1 admin, {result['seconds']:.0f} s x "
+          f"in {result['freeze_s']:.1f} s; {result['users']} staff + 1 admin reading a page {result['think']:g} s "
+          f"on average, {result['seconds']:.0f} s x "
           f"{result['runs']} runs, gunicorn {result['workers']} workers x {result['threads']} threads")
     print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p95/300':>8} {'requests':>9}")
     for name, figures in result["pages"].items():

@@ -12,16 +12,16 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import func, select
 
 from survey.catalog.operations import definition_of
 from survey.extensions import db
-from survey.reporting.inputs import NETWORK, Dimension, QuestionInfo
+from survey.reporting.inputs import Dimension, QuestionInfo
 from survey.reporting.loader import group_names, item_scales, non_substantive, question_infos, school_comments
 from survey.results.models import ResultSnapshot, RoundResult
 from survey.results.service import ResultsNotReady, RoundResults, round_results
-from survey.rounds.models import RoundState, SurveyRound
+from survey.network.models import School
+from survey.rounds.models import RoundState, SurveyRound, round_school
 
 class Kept:
     """A small least-recently-used store shared by a process's threads: what a page computes once per stored
@@ -104,6 +104,41 @@ def _text(labels: dict | None, language: str, fallback: str) -> str:
     return labels.get(language) or labels.get("da") or labels.get("en") or fallback
 
 
+@dataclass(frozen=True)
+class VersionLabels:
+    """A questionnaire version's texts in one language, as a page prints them. A published version never
+    changes (the catalog refuses it), so they are kept per process by version and language."""
+
+    definition: object  # the parsed definition (`survey.catalog.operations.definition_of`)
+    dimensions: list[Dimension]
+    items: dict[str, tuple[str, str]]
+    item_scales: dict[str, list[str]]
+    reverse_items: frozenset[str]
+    non_substantive: dict[str, list[tuple[str, str]]]
+    breakdowns: dict[str, str]
+    questions: list[QuestionInfo]
+    structural: bool
+
+
+_labels = Kept(64)
+
+
+def version_labels(version, language: str) -> VersionLabels:
+    def make() -> VersionLabels:
+        definition = definition_of(version)
+        return VersionLabels(
+            definition=definition,
+            dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
+            items={i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items},
+            item_scales=item_scales(definition, language),
+            reverse_items=frozenset(item.key for item in definition.rating_items() if item.reverse),
+            non_substantive=non_substantive(definition, language),
+            breakdowns={q.key: _text(q.text, language, q.key) for q in version.background_questions},
+            questions=question_infos(definition, language), structural=definition.overall is not None)
+
+    return _labels.get((version.id, version.checksum, language), make)
+
+
 def school_results(survey_round: SurveyRound, code: str, language: str, *, staff: bool, today: date) -> SchoolResults:
     """The school's results as its staff (`staff`) or a network admin see them, labelled in `language`.
     Comments only when the school has at least k_min responses, and for admins only where the network lets
@@ -111,29 +146,25 @@ def school_results(survey_round: SurveyRound, code: str, language: str, *, staff
     from survey.responses.models import Response
 
     key, results = school_view(survey_round, code, staff=staff, today=today)
-    school = next(s for s in survey_round.schools if s.code == code)
+    school = school_of_round(survey_round, code)
     version = survey_round.version
-    definition = definition_of(version)
+    labels = version_labels(version, language)
     network = survey_round.network
     respondents = db.session.scalar(select(func.count(Response.id)).where(
         Response.round_id == survey_round.id, Response.school_id == school.id)) or 0
-    comments = (school_comments(survey_round, school, definition, language)
+    comments = (school_comments(survey_round, school, labels.definition, language)
                 if respondents >= network.k_min and (staff or network.admins_read_comments) else [])
     return SchoolResults(
         key=key, survey_round=survey_round, code=code, school_name=school.name, language=language, results=results,
-        dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
-        items={i.key: (i.dimension.key, _text(i.text, language, i.key)) for i in version.items},
-        item_scales=item_scales(definition, language),
-        reverse_items=frozenset(item.key for item in definition.rating_items() if item.reverse),
-        non_substantive=non_substantive(definition, language),
-        breakdowns={q.key: _text(q.text, language, q.key) for q in version.background_questions},
-        group_names=group_names(school, version, language), questions=question_infos(definition, language),
-        comments=comments, respondents=respondents, structural=definition.overall is not None)
+        dimensions=labels.dimensions, items=labels.items, item_scales=labels.item_scales,
+        reverse_items=labels.reverse_items, non_substantive=labels.non_substantive, breakdowns=labels.breakdowns,
+        group_names=group_names(school, version, language), questions=labels.questions, comments=comments,
+        respondents=respondents, structural=labels.structural)
 
 
-def own_rows(table: pd.DataFrame, code: str) -> pd.DataFrame:
-    return table[table["school"] == code]
+def school_of_round(survey_round: SurveyRound, code: str) -> School | None:
+    """The round's school of that code, None when the round has no such school (one row, not the round's
+    hundreds of schools)."""
+    return db.session.scalar(select(School).join(round_school, round_school.c.school_id == School.id)
+                             .where(round_school.c.round_id == survey_round.id, School.code == code))
 
-
-def network_rows(table: pd.DataFrame) -> pd.DataFrame:
-    return table[table["school"] == NETWORK]

@@ -5,7 +5,7 @@ reader may read. The views (`views_staff`, `views_admin`) decide who sees which 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import render_template, request
@@ -70,6 +70,7 @@ class Shown:
     options: list
     partners: list
     questions: list
+    html: Markup = Markup()  # the results section of the page, rendered from the above
 
 
 def shown(school, language: str) -> Shown:
@@ -94,11 +95,14 @@ def shown(school, language: str) -> Shown:
                 ([scale[code] for code in order], [(item, [item["share_texts"][code] for code in order])
                                                    for item in same],
                  chart(figures.distribution_figure(same, list(scale), language, reverse)), reverse))
-    return Shown(rows=rows, items=items, distributions=distributions, charts=charts,
+    page = Shown(rows=rows, items=items, distributions=distributions, charts=charts,
                  line=tables.format_number(line, language) if line else "–", mapped=mapped,
                  importance_source=tables.importance_source(school), response_rate=tables.response_rate(school),
                  options=tables.breakdown_options(school, _("Program")), partners=tables.partner_sections(school, rows),
                  questions=tables.question_sections(school))
+    html = render_template("results/_results.html", page=page, school=school,
+                           k_min=school.survey_round.network.k_min)
+    return replace(page, html=Markup(html))
 
 
 _shown = Kept(512)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from survey.extensions import db, security_headers
 from survey.portal import admin_blueprint
 from survey.reporting.storage import default_store
+from survey.results.dashboard.loading import school_of_round
 from survey.results.dashboard.page import Links, page_language, render_dashboard
 from survey.results.dashboard.plotly import plotly_response
 from survey.results.service import stored_results_of
@@ -45,7 +46,7 @@ def _load(_endpoint, values) -> None:
         code = values.pop("code", None)
         if code is None:
             code = request.args.get("school", "")
-        if code not in {school.code for school in survey_round.schools}:
+        if school_of_round(survey_round, code) is None:
             abort(404)
         g.survey_round, g.code = survey_round, code
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from survey.extensions import db, security_headers
 from survey.portal import staff_blueprint
 from survey.reporting.storage import default_store
+from survey.results.dashboard.loading import school_of_round
 from survey.results.dashboard.page import Links, page_language, render_dashboard
 from survey.results.dashboard.plotly import plotly_response
 from survey.results.downloads import STAFF_FORMATS
@@ -36,7 +37,7 @@ def _load(_endpoint, values) -> None:
         school = current_user.school
         survey_round = db.session.get(SurveyRound, values.pop("round_id"))
         code = values.pop("code")
-        if (code != school.code or survey_round is None or school not in survey_round.schools
+        if (code != school.code or survey_round is None or school_of_round(survey_round, code) is None
                 or survey_round.state_on(date.today()) is not RoundState.CLOSED):
             abort(404)
         g.survey_round = survey_round
