@@ -74,6 +74,7 @@ class Shown:
 
 
 def shown(school, language: str) -> Shown:
+    """The school's tables and charts in `language`, and the page's results section rendered from them."""
     labels = words()
     rows = tables.dimension_rows(school)
     items = tables.item_rows(school)
