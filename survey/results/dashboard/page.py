@@ -107,6 +107,7 @@ def shown(school, language: str) -> Shown:
 
 
 _shown = Kept(512)
+_breakdowns = Kept(1024)  # by slice, language, breakdown and its groups' names (a school may rename a program)
 
 
 def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, today: date, staff: bool,
@@ -125,6 +126,7 @@ def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, toda
     k_min = survey_round.network.k_min
     return render_template(
         "results/dashboard.html", round=survey_round, school=school, page=page, k_min=k_min,
-        breakdown=tables.breakdown(school, *chosen) if chosen else None, picked=picked,
+        breakdown=_breakdowns.get((*school.key, language, chosen, tuple(school.group_names.get(chosen[0], {}).items())),
+                                  lambda: tables.breakdown(school, *chosen)) if chosen else None, picked=picked,
         provisional=not results.frozen, as_of=results.as_of, links=links, picker=picker, code=code,
         respondents=format_n(school.respondents, school.respondents < k_min))
