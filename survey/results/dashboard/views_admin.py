@@ -74,7 +74,8 @@ def dashboard():
     survey_round, code = g.survey_round, g.code
     stored = default_store().path(survey_round.id, code) is not None
     links = Links(plotly=url_for(".plotly_js"),
-                  pdf=url_for("admin.download_report", round_id=survey_round.id, key=code) if stored else None,
+                  pdf=(url_for("reporting_admin.download_report", round_id=survey_round.id, key=code)
+                       if stored else None),
                   downloads={fmt.upper(): url_for("aggregates_admin.aggregates_download", round_id=survey_round.id,
                                                   fmt=fmt) for fmt in ("csv", "xlsx")},
                   picker=url_for(".pick", round_id=survey_round.id), rounds=url_for(".index"))
