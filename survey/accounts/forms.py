@@ -17,10 +17,8 @@ ROLE_LABELS = {
 class PlacementForm(FlaskForm):
     """Role and school; the school list is the admin's network's, filled in by `with_schools`."""
 
-    # always holds a choice (the first role is preselected): no `required`, which HTML allows only on a select
-    # whose first option is an empty placeholder
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role],
-                       validators=[DataRequired()], render_kw={"required": False})
+                       validators=[DataRequired()])
     school = SelectField(_l("School"), choices=[], validate_choice=True,
                          description=_l("School staff see their own school; network admins see the whole network."))
 
