@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     security_headers.init_app(app)
-    from survey.respond.language import select_locale
+    from survey.portal.language import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
 
@@ -61,12 +61,14 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.interchange import views as interchange_views
     from survey.microdata import views as microdata_views
     from survey.network import views_admin as network_admin, views_staff as network_staff
+    from survey.portal import language
     from survey.respond import bp as respond_bp
     from survey.results import downloads
     from survey.rounds import views_admin as rounds_admin, views_staff as rounds_staff
 
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(language.bp)
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, admin.bp, network_staff.bp, rounds_staff.bp, downloads.staff_bp, school.bp):

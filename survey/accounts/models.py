@@ -32,6 +32,7 @@ class User(UserMixin, db.Model):
             name="school_matches_role",
         ),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("locale IN ('da', 'en', 'sv')", name="known_locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,8 @@ class User(UserMixin, db.Model):
     # Part of what the session cookie names (get_id): a new value ends every session signed before it, so a
     # cookie captured before logging out no longer logs anyone in (Flask's sessions live in the cookie alone).
     session_id: Mapped[str] = mapped_column(String(32), default=new_session_id, server_default="")
+    # The language the user chose for the portal (survey.portal.language.PORTAL_LANGUAGES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(2))
 
     network: Mapped[Network] = relationship()
     school: Mapped[School | None] = relationship()
