@@ -8,6 +8,7 @@ in, and follows the user to another browser.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, has_request_context, redirect, request
@@ -81,3 +82,16 @@ def _same_site(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+@bp.app_template_filter("in_language")
+def in_language(texts: Mapping[str, str] | None) -> str:
+    """A questionnaire's text (language -> text, as titles are stored) in the page's language, else in the
+    portal's languages in order, else in the first language it has."""
+    if not texts:
+        return ""
+    page = str(get_locale() or DEFAULT_PORTAL_LANGUAGE)
+    for language in (page, *PORTAL_LANGUAGES):
+        if texts.get(language):
+            return texts[language]
+    return next(iter(texts.values()))

@@ -31,6 +31,7 @@ from survey.rounds.forms import (
     RoundActionForm,
     RoundSchoolsForm,
 )
+from survey.rounds.labels import state_label
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
     PERSONAL_INVITATION_AUDIENCES,
@@ -55,6 +56,7 @@ from survey.rounds.operations import (
 )
 
 bp = admin_blueprint("rounds_admin", __name__)
+bp.add_app_template_filter(state_label, "round_state")
 
 
 @bp.url_value_preprocessor
