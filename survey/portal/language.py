@@ -20,6 +20,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
 
 from survey.auth.views import home_for
+from survey.catalog.texts import text_in
 from survey.extensions import login_manager
 from survey.portal import end_transaction
 from survey.portal.operations import PORTAL_LANGUAGES, set_portal_language
@@ -86,12 +87,5 @@ def _same_site(target: str | None) -> str | None:
 
 @bp.app_template_filter("in_language")
 def in_language(texts: Mapping[str, str] | None) -> str:
-    """A questionnaire's text (language -> text, as titles are stored) in the page's language, else in the
-    portal's languages in order, else in the first language it has."""
-    if not texts:
-        return ""
-    page = str(get_locale() or DEFAULT_PORTAL_LANGUAGE)
-    for language in (page, *PORTAL_LANGUAGES):
-        if texts.get(language):
-            return texts[language]
-    return next(iter(texts.values()))
+    """A questionnaire's text (language -> text, as titles are stored) in the page's language."""
+    return text_in(texts, str(get_locale() or DEFAULT_PORTAL_LANGUAGE))

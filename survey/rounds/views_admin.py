@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from survey.catalog.texts import text_in
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.network.models import School
@@ -94,7 +95,7 @@ def create_round_page():
         .order_by(QuestionnaireFamily.key, QuestionnaireVersion.published_at)
     ).all()
     schools = current_user.network.schools
-    form.version_id.choices = [(v.id, f"{v.label} — {v.title.get('da', '')}") for v in versions]
+    form.version_id.choices = [(v.id, f"{v.label} — {text_in(v.title, str(get_locale()))}") for v in versions]
     form.school_ids.choices = [(s.id, f"{s.code} — {s.name}") for s in schools]
     if not form.is_submitted():
         form.school_ids.data = [s.id for s in schools]
@@ -269,7 +270,7 @@ def _edit_forms(survey_round: SurveyRound, submitted: FlaskForm | None = None) -
 
 
 def _version_choices(survey_round: SurveyRound) -> list[tuple[int, str]]:
-    return [(v.id, f"{v.label} — {v.title.get('da', '')}") for v in db.session.scalars(versions_for(survey_round))]
+    return [(v.id, f"{v.label} — {text_in(v.title, str(get_locale()))}") for v in db.session.scalars(versions_for(survey_round))]
 
 
 def _school_choices() -> list[tuple[int, str]]:
