@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 
 from survey.catalog.definition import Problem, QuestionnaireDefinition, checksum, canonical_json, parse_definition
 from survey.catalog.models import (
@@ -96,7 +96,7 @@ def publish_definition(
             "%(family)s %(version)s is already published with different content (checksum %(checksum)s, published "
             "%(date)s by %(person)s). A published version never changes: give the new content a new version and "
             "set `previous` to '%(version)s'.", family=definition.family, version=definition.version,
-            checksum=existing.checksum[:12], date=f"{existing.published_at:%Y-%m-%d}", person=existing.published_by))
+            checksum=existing.checksum[:12], date=format_date(existing.published_at), person=existing.published_by))
     previous = None
     if definition.previous is not None:
         previous = db.session.scalar(version_by_label(network.id, definition.family, definition.previous))
