@@ -1,13 +1,16 @@
-"""Report benchmark: build the PDF reports of 50 schools and print where the time goes.
+"""Report benchmark: build 200 schools' PDF reports and print where the time goes.
 
-    .venv/bin/python bench/reports.py [--schools 50] [--kaleido-charts 20]
-    .venv/bin/python bench/reports.py --from-db [--db-schools 200 --per-school 300] [--schools 50]
+    .venv/bin/python bench/reports.py [--schools 200] [--sample 30] [--dimensions 8] [--kaleido-charts 20]
+    .venv/bin/python bench/reports.py --from-db [--db-schools 200 --per-school 300] [--schools 200]
 
-Prints seconds per report (median, serial), milliseconds per chart (the SVG drawn from the plotly figure,
-and kaleido with one persistent headless Chromium for comparison), the ratio of total time to WeasyPrint's
-own time on the same final HTML, a worker's start-up time, and the parallel wall time with its projection to
-200 schools on 2 cores.
-Inputs: synthetic results in the shape of the results engine's (survey/reporting/synthetic.py), or with
+Prints, over a serial sample of `--sample` reports (medians), the seconds per report and how they split
+between building the plotly figures, drawing them as SVG, the view model and template (our layout) and
+WeasyPrint on the same final HTML, with the ratio of the total to WeasyPrint's own time (target <= 2);
+milliseconds per chart (the SVG drawn from the figure, and kaleido with one persistent headless Chromium for
+comparison); a worker's start-up time; and the wall time of the parallel build of all `--schools` reports
+(target: 200 reports <= 5 min).
+Inputs: synthetic results with every METHOD v2 column (survey/reporting/synthetic.py; `--dimensions` long
+dimension names, so wide tables are cut into column groups), or with
 `--from-db` a real closed round: bench/aggregate.py's generator loads db-schools x per-school responses
 (8 dimensions x 5 items, 8 programs, gender and age) into a fresh SQLite database, and the reports' inputs
 come from the database exactly as `benchlearn report build` reads them (round_results, labels, partners).
@@ -26,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey.reporting import pdf  # noqa: E402
 from survey.reporting.build import build_reports  # noqa: E402
+from survey.reporting.figures import school_figures  # noqa: E402
 from survey.reporting.storage import ReportStore  # noqa: E402
-from survey.reporting.svg import figure_to_svg  # noqa: E402
-from survey.reporting.synthetic import synthetic_inputs, synthetic_results  # noqa: E402
+from survey.reporting.synthetic import many_dimensions, synthetic_inputs, synthetic_results  # noqa: E402
 
 
 def kaleido_ms_per_chart(figures: list, browser: str) -> float | None:
@@ -97,7 +100,9 @@ def worker_start_seconds() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--schools", type=int, default=50)
+    parser.add_argument("--schools", type=int, default=200)
+    parser.add_argument("--sample", type=int, default=30, help="reports timed serially, step by step")
+    parser.add_argument("--dimensions", type=int, default=8, help="synthetic inputs: dimensions, overall included")
     parser.add_argument("--kaleido-charts", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--browser", default=os.environ.get("BROWSER_PATH", "/usr/bin/chromium"))
@@ -110,43 +115,43 @@ def main() -> None:
     if args.from_db:
         reports = database_reports(args.schools, args.db_schools, args.per_school, workspace.name)
     else:
-        results = synthetic_results(args.schools, items_per_dimension=5)
+        results = synthetic_results(args.schools, items_per_dimension=5, dimensions=many_dimensions(args.dimensions))
         reports = [synthetic_inputs(results, f"S{i:03d}", items_per_dimension=5)
                    for i in range(1, args.schools + 1)]
-    pdf.html_to_pdf(pdf.school_report_html(reports[0]))  # warm-up: imports, fonts
+    pdf.warm_up()  # imports, templates, fonts: once per worker, not per report
 
-    per_report, weasy, figure_ms, svg_ms, charts = [], [], [], [], 0
-    sample_figures = []
-    for inputs in reports:
-        started = time.perf_counter()
+    steps = {"figures": [], "svg": [], "layout": [], "weasyprint": []}
+    per_report, charts, sample_figures = [], 0, []
+    sample = reports[:args.sample]
+    for inputs in sample:
         t0 = time.perf_counter()
-        figures = pdf.school_figures(inputs)
+        figures = school_figures(inputs)
         t1 = time.perf_counter()
-        svgs = {name: pdf.chart_uri(figure_to_svg(figure, title=name)) for name, figure in figures.items()}
+        svgs = pdf.chart_uris(figures)
         t2 = time.perf_counter()
-        html = pdf.school_report_html(inputs, svgs)
+        html = pdf.school_report_html(inputs, svgs)  # the view model (survey/reporting/layout) and the template
         t3 = time.perf_counter()
         pdf.html_to_pdf(html)
         t4 = time.perf_counter()
-        per_report.append(t4 - started)
-        weasy.append(t4 - t3)
-        figure_ms.append((t1 - t0) * 1000)
-        svg_ms.append((t2 - t1) * 1000)
+        for step, seconds in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            steps[step].append(seconds)
+        per_report.append(t4 - t0)
         charts += len(figures)
         if len(sample_figures) < args.kaleido_charts:
             sample_figures += list(figures.values())[: args.kaleido_charts - len(sample_figures)]
-    # school_report_html builds the figures again when handed none; here it got the SVG, so per_report counts
-    # figures + SVG + HTML + WeasyPrint exactly once.
-    n = len(reports)
-    print(f"reports: {n} schools, {charts / n:.0f} charts per report")
-    print(f"seconds per report (median, serial): {statistics.median(per_report):.3f}")
-    print(f"WeasyPrint seconds per report (median): {statistics.median(weasy):.3f}")
-    print(f"ms per chart, SVG from the figure: {sum(svg_ms) / charts:.2f} "
-          f"(+ {sum(figure_ms) / charts:.2f} building the plotly figure)")
+    n = len(sample)
+    total = sum(per_report)
+    print(f"sample: {n} school reports, {charts / n:.0f} charts each, timed serially")
+    print(f"seconds per report (median): {statistics.median(per_report):.3f}; WeasyPrint alone (median): "
+          f"{statistics.median(steps['weasyprint']):.3f}")
+    print("share of the time: " + ", ".join(f"{step} {sum(times) / total:.0%} ({statistics.median(times) * 1000:.0f} ms)"
+                                           for step, times in steps.items()))
+    print(f"total / WeasyPrint time: {total / sum(steps['weasyprint']):.2f} (target <= 2)")
+    print(f"ms per chart, SVG from the figure: {sum(steps['svg']) / charts * 1000:.2f} "
+          f"(+ {sum(steps['figures']) / charts * 1000:.2f} building the plotly figure)")
     kaleido_ms = kaleido_ms_per_chart(sample_figures, args.browser) if args.kaleido_charts else None
     if kaleido_ms is not None:
         print(f"ms per chart, kaleido (one persistent Chromium, {len(sample_figures)} charts): {kaleido_ms:.1f}")
-    print(f"total / WeasyPrint time: {sum(per_report) / sum(weasy):.2f}")
     start_s = worker_start_seconds()
     print(f"worker start-up (imports, templates, fonts; once per worker, the pool is kept for the batch): "
           f"{start_s:.2f} s = {start_s / statistics.median(per_report):.1f} reports")
@@ -159,12 +164,8 @@ def main() -> None:
         again = build_reports(reports, store, workers=args.workers)
     workspace.cleanup()
     assert not result.failed, result.failed
-    print(f"parallel build, {args.workers} workers: {wall:.1f} s for {n} reports "
-          f"({wall / n:.2f} s each) -> 200 schools in about {wall / n * 200 / 60:.1f} min")
-    two_cores = (start_s + statistics.median(per_report) * 200 / 2) / 60
-    print(f"projection, 200 schools on 2 cores: {two_cores:.1f} min from the serial median "
-          f"(+ one worker start-up each)" + (f", {wall / n * 200 / 60:.1f} min from the parallel wall time"
-                                            if args.workers == 2 else ""))
+    print(f"parallel build, {args.workers} workers: {wall:.1f} s for {len(reports)} reports ({wall / len(reports):.2f} s "
+          f"each; target: 200 in 300 s)")
     print(f"second build (all up to date): {again.seconds:.2f} s, {len(again.skipped)} skipped, {len(again.built)} built")
 
 

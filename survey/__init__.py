@@ -58,9 +58,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.auth import bp as auth_bp
     from survey.catalog import views_admin as catalog_admin
     from survey.errors import register_error_handlers
+    from survey.health import bp as health_bp
     from survey.interchange import views as interchange_views
     from survey.microdata import views as microdata_views
     from survey.network import views_admin as network_admin, views_staff as network_staff
+    from survey.accounts import views as accounts_views
+    from survey.auth.sso import init_sso
     from survey.portal import language
     from survey.respond import bp as respond_bp
     from survey.results import downloads
@@ -71,10 +74,13 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(language.bp)
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
-                      microdata_views.bp, admin.bp, network_staff.bp, rounds_staff.bp, downloads.staff_bp, school.bp):
+                      microdata_views.bp, accounts_views.bp, admin.bp, network_staff.bp, rounds_staff.bp,
+                      downloads.staff_bp, school.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(health_bp)
     register_error_handlers(app)
+    init_sso(app)
 
     from survey.cli import register_commands
 

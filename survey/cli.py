@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 def register_commands(app: Flask) -> None:
     from survey.accounts.cli import user_cli
     from survey.api.cli import token_cli
+    from survey.backup.cli import backup_cli
     from survey.catalog.cli import questionnaire_cli
     from survey.demo.cli import demo_cli
     from survey.microdata.cli import codebook_command
@@ -18,7 +19,8 @@ def register_commands(app: Flask) -> None:
     from survey.rounds.cli import round_cli
 
     for group in (
-        questionnaire_cli, user_cli, network_cli, school_cli, round_cli, results_cli, report_cli, token_cli, demo_cli
+        questionnaire_cli, user_cli, network_cli, school_cli, round_cli, results_cli, report_cli, token_cli, demo_cli,
+        backup_cli,
     ):
         app.cli.add_command(group)
     questionnaire_cli.add_command(codebook_command)

@@ -5,7 +5,9 @@ tests and production; tests hand their overrides to `create_app` as a mapping.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,6 +73,14 @@ class Config:
             "smtp" if self.MAIL_SERVER or self.ENVIRONMENT == "production" else "file"
         )
         self.MAIL_OUTBOX = env.get("MAIL_OUTBOX")
+        # Accounts: how long an invitation's set-password link and a password reset link work (seconds), and
+        # how often one client address may ask for reset links.
+        self.INVITATION_MAX_AGE = int(env.get("INVITATION_MAX_AGE", str(7 * 24 * 3600)))
+        self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", "3600"))
+        self.PASSWORD_RESET_RATE_LIMIT = env.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour")
+        # Single sign-on with OpenID Connect, per network: {network slug: {issuer, client_id, client_secret,
+        # name}} (see oidc_providers_from_env).
+        self.OIDC_PROVIDERS = oidc_providers_from_env(env)
         # Report builds: Celery on this broker when set, else a thread of the web process.
         self.REDIS_URL = env.get("REDIS_URL")
         self.CELERY_BROKER_URL = env.get("CELERY_BROKER_URL")
@@ -78,6 +88,42 @@ class Config:
 
     def as_mapping(self) -> dict[str, object]:
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+OIDC_SETTING = re.compile(r"^OIDC_([A-Z0-9_]+?)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME)$")
+OIDC_REQUIRED = ("issuer", "client_id", "client_secret")
+
+
+def oidc_providers_from_env(env) -> dict[str, dict[str, str]]:
+    """OpenID Connect providers by network slug (survey.auth.sso.network_slug: the network's name in capitals,
+    letters and digits, others as `_`, æ ø å as AE OE AA): `OIDC_PROVIDERS` as JSON
+    (`{"SLUG": {"issuer": ..., "client_id": ..., "client_secret": ..., "name": "UNI-Login"}}`), and on top of it
+    `OIDC_<SLUG>_ISSUER`, `OIDC_<SLUG>_CLIENT_ID`, `OIDC_<SLUG>_CLIENT_SECRET`, `OIDC_<SLUG>_NAME`. A provider
+    missing issuer, client id or secret is refused at start-up rather than half-configured."""
+    providers: dict[str, dict[str, str]] = {}
+    if env.get("OIDC_PROVIDERS"):
+        try:
+            parsed = json.loads(env["OIDC_PROVIDERS"])
+        except ValueError as error:
+            raise ConfigurationError(f"OIDC_PROVIDERS is not valid JSON: {error}") from None
+        if not isinstance(parsed, dict) or not all(isinstance(value, dict) for value in parsed.values()):
+            raise ConfigurationError('OIDC_PROVIDERS must be an object: {"SLUG": {"issuer": ..., ...}}')
+        providers = {slug.upper(): {key: str(value) for key, value in settings.items()}
+                     for slug, settings in parsed.items()}
+    for name, value in env.items():
+        match = OIDC_SETTING.match(name)
+        if match and value:
+            providers.setdefault(match.group(1), {})[match.group(2).lower()] = value
+    for slug, settings in providers.items():
+        missing = [key for key in OIDC_REQUIRED if not settings.get(key)]
+        if missing:
+            raise ConfigurationError(
+                f"single sign-on for {slug} lacks {', '.join(missing)}: set "
+                + ", ".join(f"OIDC_{slug}_{key.upper()}" for key in missing)
+            )
+        settings["issuer"] = settings["issuer"].rstrip("/")
+        settings.setdefault("name", "OpenID Connect")
+    return providers
 
 
 def trusted_hosts(config) -> list[str]:

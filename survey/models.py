@@ -1,5 +1,5 @@
 """Every model, imported in one place so that Alembic and the app see the whole schema."""
-from survey.accounts.models import Role, User
+from survey.accounts.models import RecoveryCode, Role, User
 from survey.catalog.models import (
     BackgroundQuestion,
     Dimension,
@@ -18,6 +18,7 @@ __all__ = [
     "FreeTextAnswer",
     "PersonalInvitation",
     "Population",
+    "RecoveryCode",
     "Response",
     "ResponseDraft",
     "RoundResult",

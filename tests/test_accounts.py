@@ -83,6 +83,7 @@ def test_a_session_cookie_captured_before_logout_no_longer_logs_in(client, admin
 
 
 def test_wrong_password_gives_one_message_for_both_fields(client, admin, db_session):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     db_session.commit()
     page = client.get("/auth/login")
     for email in (admin.email, "nobody@example.org"):
@@ -177,16 +178,18 @@ def test_admin_changes_the_networks_anonymity_settings(client, admin, login, net
     assert 'value="5"' in page.text
     token = csrf_token_from(page.text)
     assert network.admins_read_comments is False and 'name="admins_read_comments"' in page.text
-    refused = client.post("/admin/settings", data={"csrf_token": token, "k_min": "2", "driver_min_cases": "100"})
+    refused = client.post("/admin/settings", data={"csrf_token": token, "k_min": "2", "driver_min_cases": "100",
+                                                   "minimal_difference": "3"})
     assert refused.status_code == 422
     assert "Give a whole number from 3 to 100: a group of fewer than 3 is never shown." in refused.text
     db.session.expire_all()
     assert network.k_min == 5
     saved = client.post(
         "/admin/settings", data={"csrf_token": token, "k_min": "10", "driver_min_cases": "150", "share_school_names": "y",
-                                 "admins_read_comments": "y"}
+                                 "admins_read_comments": "y", "minimal_difference": "2.5"}
     )
     assert saved.status_code == 302
     db.session.expire_all()
     assert (network.k_min, network.share_school_names, network.driver_min_cases) == (10, True, 150)
+    assert network.minimal_difference == 2.5
     assert network.admins_read_comments is True

@@ -36,6 +36,8 @@ QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
 NOT_NETWORK_SCOPED = ("respond.", "auth.", "static")
 # Rows that record the requester's own use, not anyone's data: an API token's "last used" day.
 OWN_USE_TABLES = {"api_token"}
+# Columns that record the requester's own use: when a user last logged in.
+OWN_USE_COLUMNS = {"user_account": {"last_login_at"}}
 
 
 @dataclass
@@ -106,6 +108,7 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "code": [owner.school.code],
         "key": [owner.school.code, "network"],
         "fmt": ["csv"],
+        "user_id": [owner.admin.id, owner.staff.id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]
@@ -117,7 +120,8 @@ def database_rows(session) -> dict[str, list]:
     rows = {}
     for table in db.metadata.sorted_tables:
         if table.name not in OWN_USE_TABLES:
-            rows[table.name] = sorted(map(repr, session.execute(sa.select(table)).all()))
+            columns = [c for c in table.columns if c.name not in OWN_USE_COLUMNS.get(table.name, ())]
+            rows[table.name] = sorted(map(repr, session.execute(sa.select(*columns)).all()))
     return rows
 
 

@@ -60,7 +60,6 @@ from survey.analysis.priority import (
     MAINTAIN,
     WATCH,
     mean_importance,
-    mean_of_dimension_indices,
     priority_quadrants,
 )
 from survey.analysis.rates import response_rate
@@ -88,7 +87,8 @@ from survey.analysis.suppression import (
     suppress_small_groups,
 )
 from survey.analysis.confidentiality import NetworkCells, confidential_network_cells, protected_counts
-from survey.analysis.trends import comparable_dimensions, compare_rounds, trend
+from survey.analysis.intervals import cluster_robust, finite_population_factor, gap_interval, group_interval
+from survey.analysis.trends import benjamini_hochberg, comparable_dimensions, compare_rounds, trend, welch_interval
 
 __all__ = [
     "HIDDEN", "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "SUPPRESSED", "SUPPRESSION_NOTE", "WATCH",
@@ -98,8 +98,9 @@ __all__ = [
     "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_answers",
     "dimension_scores_from_items", "displayed_n", "driver_importance", "group_codes",
     "hide_suppressed_n", "item_results", "item_score_matrix", "item_scores", "lmg_shares",
-    "mean_importance", "mean_of_dimension_indices", "network_benchmark", "option_scores",
+    "mean_importance", "network_benchmark", "option_scores",
     "priority_quadrants", "protect_table", "respondent_dimension_scores", "response_rate",
     "school_driver_importance", "subset_r_squared", "suppress_crossed", "suppress_small_groups",
-    "trend",
+    "trend", "benjamini_hochberg", "welch_interval", "cluster_robust", "finite_population_factor",
+    "gap_interval", "group_interval",
 ]

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from survey.analysis._stats import SIGNIFICANCE, welch_p
+from survey.analysis.trends import MINIMAL_DIFFERENCE
 
 PARTNER_COLUMNS = ("dimension", "order", "partner", "same_type", "mean", "difference", "p_value")
 
@@ -27,14 +28,16 @@ def benchmark_partners(school: str, improve_first_dims: Iterable[str],
                        school_sizes: Mapping[str, int] | pd.Series | None = None,
                        share_names: bool = False, *,
                        names: Mapping[str, str] | pd.Series | None = None,
-                       school_column: str = "school") -> pd.DataFrame:
+                       school_column: str = "school",
+                       minimal_difference: float = MINIMAL_DIFFERENCE) -> pd.DataFrame:
     """Partners for `school` on each of its "Improve first" dimensions.
 
     `index_by_school` is `dimension_index` by school, normally after `suppress_small_groups`
     (suppressed schools are neither ranked nor offered). A partner of a dimension is a school
     - in the dimension's top quartile: index >= the upper quartile of the published schools'
       indices (linear interpolation, as in `network_benchmark`),
-    - whose index is higher than `school`'s and significantly so: two-sided Welch p < 0.05 from the
+    - whose index is higher than `school`'s by at least `minimal_difference` (the network's minimal important
+      difference, METHOD.md v2) and significantly so: two-sided Welch p < 0.05 from the
       two schools' n, mean and sd (the same p as scipy.stats.ttest_ind(equal_var=False) on their
       respondent scores).
     Order, most similar first: same school type first (`school_types`; unknown types are never
@@ -65,7 +68,7 @@ def benchmark_partners(school: str, improve_first_dims: Iterable[str],
         n0, m0, s0 = (float(own[c].iloc[0]) for c in ("n", "mean", "sd"))
         upper = np.percentile(cells["mean"].to_numpy(dtype=np.float64), 75)
         candidates = cells[(cells["mean"] >= upper) & (cells[school_column] != school)
-                           & (cells["mean"] > m0)].copy()
+                           & (cells["mean"] >= m0 + minimal_difference)].copy()
         candidates["p_value"] = welch_p(n0, m0, s0, candidates["n"], candidates["mean"],
                                         candidates["sd"])
         candidates = candidates[candidates["p_value"] < SIGNIFICANCE]

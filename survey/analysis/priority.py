@@ -1,10 +1,8 @@
-"""The priority map: importance against the school's index (METHOD.md, Structural analysis)."""
+"""The priority map: importance against the gap to the network (METHOD.md v2, Structural analysis)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
-from survey.analysis.spec import QuestionnaireSpec
 
 IMPROVE_FIRST = "Improve first"
 KEEP_UP = "Keep up"
@@ -15,58 +13,58 @@ MAINTAIN = "Maintain"
 def mean_importance(n_dimensions: int) -> float:
     """The priority map's vertical line: the mean importance, 100 / the number of predictor dimensions
     (importances are percentages of R^2 that sum to 100). `priority_quadrants` classifies with it; a chart
-    must draw this same number, whatever subset of the dimensions it shows."""
+    must draw this same number, whatever subset of the dimensions it shows. The horizontal line is gap = 0."""
     if n_dimensions < 1:
         raise ValueError("the priority map needs at least one predictor dimension")
     return 100.0 / n_dimensions
 
 
-def mean_of_dimension_indices(network_index: pd.DataFrame, spec: QuestionnaireSpec) -> float:
-    """The priority map's horizontal line: the mean, over the predictor dimensions (every
-    dimension except overall satisfaction, i.e. the dimensions on the map), of the network's
-    dimension indices (`dimension_index(scores)`). An unweighted mean of dimension indices."""
-    means = network_index.set_index("dimension")["mean"]
-    return float(means.loc[list(spec.predictors)].mean())
-
-
-def priority_quadrants(importance_pct: pd.Series, school_index: pd.Series,
-                       network_dimension_mean_of_all_indices: float,
-                       n_dimensions: int | None = None) -> pd.DataFrame:
+def priority_quadrants(importance_pct: pd.Series, gap: pd.Series, n_dimensions: int | None = None,
+                       importance_interval: tuple[pd.Series, pd.Series] | None = None,
+                       gap_interval: tuple[pd.Series, pd.Series] | None = None) -> pd.DataFrame:
     """Place each predictor dimension on the priority map.
 
-    x = importance (percent of R^2, `importance_pct`, indexed by dimension), y = the school's
-    index (`school_index`, indexed by dimension). The vertical line is the mean importance
-    `mean_importance(n_dimensions)` = 100 / n_dimensions (n_dimensions = number of predictors, default
-    len(importance_pct)); the
-    horizontal line is `network_dimension_mean_of_all_indices`, the network mean of the
-    predictor dimensions' indices (see `mean_of_dimension_indices`; overall satisfaction excluded).
+    x = importance (percent of R^2, `importance_pct`, indexed by cell), y = the gap: the school's index minus
+    the network index of the same dimension (`gap`, same index). The vertical line is `mean_importance(
+    n_dimensions)` (n_dimensions default len(importance_pct)), the horizontal line 0.
 
-    Ties: a dimension on a line counts as important (importance >= 100 / n) and as strong
-    (index >= the line). Quadrants: important & weak "Improve first", important & strong
-    "Keep up", less important & weak "Watch", less important & strong "Maintain". A dimension
-    without an importance or a school index (suppressed) gets no quadrant (<NA>).
+    Ties: a dimension on the vertical line counts as important (importance >= 100 / n); below the network means
+    gap < 0. Quadrants: important & below "Improve first", important & at or above "Keep up", less important &
+    below "Watch", less important & at or above "Maintain". A dimension without an importance or a gap
+    (suppressed) gets no quadrant (<NA>).
 
-    Columns: `dimension`, `importance`, `school_index`, `important`, `strong`, `quadrant`.
+    `uncertain` (METHOD.md): the importance interval (low, high) straddles the vertical line (low < line < high)
+    or the gap interval straddles 0 (low < 0 < high); an interval not given or NaN does not make a dimension
+    uncertain. <NA> where there is no quadrant.
+
+    Columns: `importance`, `gap`, `important`, `below`, `quadrant`, `uncertain`, indexed like `importance_pct`.
     """
     n_dimensions = len(importance_pct) if n_dimensions is None else n_dimensions
     x_line = mean_importance(n_dimensions)
-    dimensions = importance_pct.index
+    cells = importance_pct.index
     importance = importance_pct.to_numpy(dtype=np.float64)
-    index = school_index.reindex(dimensions).to_numpy(dtype=np.float64, na_value=np.nan)
-    known = ~np.isnan(importance) & ~np.isnan(index)
+    difference = gap.reindex(cells).to_numpy(dtype=np.float64, na_value=np.nan)
+    known = ~np.isnan(importance) & ~np.isnan(difference)
     important = importance >= x_line
-    strong = index >= network_dimension_mean_of_all_indices
-    quadrant = np.select([important & ~strong, important & strong, ~important & ~strong],
+    below = difference < 0
+    quadrant = np.select([important & below, important & ~below, ~important & below],
                          [IMPROVE_FIRST, KEEP_UP, WATCH], MAINTAIN)
-    important_flag = pd.array(important, dtype="boolean")
-    strong_flag = pd.array(strong, dtype="boolean")
-    important_flag[~known] = pd.NA
-    strong_flag[~known] = pd.NA
+    uncertain = np.zeros(len(cells), dtype=bool)
+    for interval, line in ((importance_interval, x_line), (gap_interval, 0.0)):
+        if interval is not None:
+            low = interval[0].reindex(cells).to_numpy(dtype=np.float64, na_value=np.nan)
+            high = interval[1].reindex(cells).to_numpy(dtype=np.float64, na_value=np.nan)
+            uncertain |= (low < line) & (high > line)
+    flags = {}
+    for name, values in (("important", important), ("below", below), ("uncertain", uncertain)):
+        flag = pd.array(values, dtype="boolean")
+        flag[~known] = pd.NA
+        flags[name] = flag
     return pd.DataFrame({
-        "dimension": pd.Series(np.asarray(dimensions, dtype=object), dtype="str"),
         "importance": importance,
-        "school_index": index,
-        "important": important_flag,
-        "strong": strong_flag,
-        "quadrant": pd.Series(np.where(known, quadrant, None), dtype="str"),
-    })
+        "gap": difference,
+        "important": flags["important"],
+        "below": flags["below"],
+        "quadrant": pd.Series(np.where(known, quadrant, None), dtype="str").to_numpy(),
+        "uncertain": flags["uncertain"],
+    }, index=cells)

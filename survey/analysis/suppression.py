@@ -328,7 +328,8 @@ def displayed_n(n, suppressed):
 def hide_suppressed_n(table: pd.DataFrame, k_min: int = K_MIN) -> pd.DataFrame:
     """A result table as it may be published: a suppressed cell carries no exact n and no reason.
 
-    `n` becomes a nullable integer (Int64), <NA> where `suppressed`; two columns are (re)written at the end:
+    `n` becomes a nullable integer (Int64), <NA> where `suppressed`; two columns are (re)written, in place
+    when the table has them, else at the end:
     `suppression`: `SUPPRESSED` for every suppressed cell, <NA> when published (one value: no primary or
     complementary); `n_shown`: the n as every presenter shows it (`displayed_n`: the number, or "–").
     Idempotent, and results frozen with the reasons of earlier versions come out the same way. A table
@@ -339,7 +340,6 @@ def hide_suppressed_n(table: pd.DataFrame, k_min: int = K_MIN) -> pd.DataFrame:
     suppressed = table["suppressed"].to_numpy(dtype=bool)
     values = table["n"].to_numpy(dtype=np.float64, na_value=np.nan)
     values = np.where(suppressed | np.isnan(values), np.nan, values)
-    table = table.drop(columns=[c for c in ("suppression", "n_shown") if c in table.columns])
     table["n"] = pd.array(values, dtype="Int64")
     table["suppression"] = pd.Series(np.where(suppressed, SUPPRESSED, None), index=table.index, dtype="str")
     table["n_shown"] = pd.Series(displayed_n(np.nan_to_num(values), suppressed), index=table.index, dtype="str")

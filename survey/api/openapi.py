@@ -170,13 +170,37 @@ SCHEMAS = {
             "quadrant": NULLABLE_STRING,
             "importance_line": {**NULLABLE_NUMBER, "description": "Priority map: the mean importance, 100 / number "
                                 "of predictor dimensions (the vertical line the quadrants are classified by)."},
-            "index_line": {**NULLABLE_NUMBER, "description": "Priority map: the network mean of the predictor "
-                           "dimensions' indices (the horizontal line)."},
             "response_rate": {**NULLABLE_NUMBER, "description": "Responses / population; null wherever the cell "
                               "is suppressed."},
             "schools": SCHOOLS,
             "suppression": SUPPRESSION,
             "n_shown": N_SHOWN,
+            "fpc": {**NULLABLE_NUMBER, "description": "Finite-population factor sqrt((N - n) / (N - 1)) applied "
+                    "to the interval; null where the population is unknown (factor 1) and on network rows (CR1)."},
+            "rank_low": {**NULLABLE_NUMBER, "description": "95% rank interval, best end (2,000 parametric "
+                         "bootstrap draws)."},
+            "rank_high": {**NULLABLE_NUMBER, "description": "95% rank interval, worst end."},
+            "importance_low": {**NULLABLE_NUMBER, "description": "95% bootstrap percentile interval of the "
+                               "importance (200 resamples), low end."},
+            "importance_high": {**NULLABLE_NUMBER, "description": "95% bootstrap interval of the importance, "
+                                "high end."},
+            "gap": {**NULLABLE_NUMBER, "description": "Priority map: the school's index minus the network index "
+                    "of the same dimension (the horizontal line is gap = 0)."},
+            "gap_low": {**NULLABLE_NUMBER, "description": "95% interval of the gap, low end."},
+            "gap_high": {**NULLABLE_NUMBER, "description": "95% interval of the gap, high end."},
+            "uncertain": {"type": ["boolean", "null"], "description": "The importance interval straddles the "
+                          "importance line or the gap interval straddles 0: the quadrant is uncertain."},
+            "change": {**NULLABLE_NUMBER, "description": "Change against the comparable earlier round."},
+            "change_low": {**NULLABLE_NUMBER, "description": "Welch 95% interval of the change, low end."},
+            "change_high": {**NULLABLE_NUMBER, "description": "Welch 95% interval of the change, high end."},
+            "q_value": {**NULLABLE_NUMBER, "description": "Benjamini-Hochberg adjusted p over the dimensions "
+                        "tested for the school (or the network) in the round."},
+            "trend_flag": {"type": ["string", "null"], "enum": ["up", "down", "", None], "description": '"up" or '
+                           '"down" when q < 0.05 and |change| >= the minimal important difference, else "".'},
+            "previous_n": {**NULLABLE_NUMBER, "description": "The earlier round's n of the cell; null where it "
+                           "was suppressed."},
+            "previous_response_rate": {**NULLABLE_NUMBER, "description": "The earlier round's response rate of "
+                                       "the cell; null where it was suppressed."},
         },
         "additionalProperties": True,
     },

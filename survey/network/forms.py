@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SubmitField
+from wtforms import BooleanField, FloatField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
 from survey.network.models import K_MIN_FLOOR
@@ -25,6 +25,13 @@ class NetworkSettingsForm(FlaskForm):
     driver_min_cases = IntegerField(
         _l("Complete cases for a school's own structural analysis"),
         validators=[InputRequired(), NumberRange(min=10, max=100000)],
-        description=_l("Smaller schools are shown the network's importances, labelled as such."),
+        description=_l("Smaller schools are shown the network's importances, labelled as such (300 by default)."),
+    )
+    minimal_difference = FloatField(
+        _l("Minimal important difference (index points)"),
+        validators=[InputRequired(_l("Give the minimal important difference, e.g. 3.")),
+                    NumberRange(min=0.1, max=50, message=_l("Give a number of index points from 0.1 to 50, e.g. 3."))],
+        description=_l("A change between rounds is flagged, and a benchmark partner offered, only when the "
+                       "difference is at least this large (3 by default)."),
     )
     submit = SubmitField(_l("Save settings"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask import current_app, has_app_context
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +27,8 @@ SCHOOL_TYPE_VALUES = tuple(t.value for t in SchoolType)
 REPORT_LANGUAGES = ("da", "en", "sv")  # the languages a benchmark report is written in; Danish by default
 K_MIN_FLOOR = 3  # the smallest minimum group size a network may have (METHOD.md; the CHECK k_min_at_least_three)
 DEFAULT_K_MIN = 5  # K_MIN when neither the app nor the environment sets it
+DEFAULT_DRIVER_MIN_CASES = 300
+DEFAULT_MINIMAL_DIFFERENCE = 3.0
 
 
 def configured_k_min() -> int:
@@ -39,13 +41,19 @@ class Network(db.Model):
     __table_args__ = (
         CheckConstraint(f"k_min >= {K_MIN_FLOOR}", name="k_min_at_least_three"),
         CheckConstraint("driver_min_cases >= 10", name="driver_min_cases_sane"),
+        CheckConstraint("minimal_difference > 0", name="minimal_difference_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     k_min: Mapped[int] = mapped_column(default=configured_k_min)  # no server default: each network sets its own
     share_school_names: Mapped[bool] = mapped_column(default=False)
-    driver_min_cases: Mapped[int] = mapped_column(default=100)
+    # complete cases a school needs for its own structural analysis (METHOD.md v2: 300 by default)
+    driver_min_cases: Mapped[int] = mapped_column(default=DEFAULT_DRIVER_MIN_CASES,
+                                                  server_default=str(DEFAULT_DRIVER_MIN_CASES))
+    # the minimal important difference in index points: trend flags and benchmark partners (METHOD.md v2)
+    minimal_difference: Mapped[float] = mapped_column(Float, default=DEFAULT_MINIMAL_DIFFERENCE,
+                                                      server_default=str(DEFAULT_MINIMAL_DIFFERENCE))
     # whether network admins read the schools' free-text comments (school PDFs, dashboards); off by default
     admins_read_comments: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 

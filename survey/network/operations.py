@@ -40,14 +40,19 @@ def create_network(name: str, *, k_min: int | None = None, share_school_names: b
 
 
 def update_network_settings(network: Network, *, k_min: int, share_school_names: bool, driver_min_cases: int,
+                            minimal_difference: float | None = None,
                             admins_read_comments: bool | None = None) -> None:
     """Change the anonymity and analysis settings. Frozen results keep the settings they were computed with.
-    `admins_read_comments` None: unchanged."""
+    `minimal_difference`, `admins_read_comments` None: unchanged."""
     if k_min < K_MIN_FLOOR:
         raise NetworkSettingsError(_K_MIN_TOO_SMALL % {"floor": K_MIN_FLOOR, "k_min": k_min})
     if driver_min_cases < 10:
         raise NetworkSettingsError(_("a school needs at least 10 complete cases for its own structural analysis"))
+    if minimal_difference is not None and not minimal_difference > 0:
+        raise NetworkSettingsError(_("the minimal important difference must be above 0 index points"))
     network.k_min = k_min
+    if minimal_difference is not None:
+        network.minimal_difference = float(minimal_difference)
     network.share_school_names = share_school_names
     network.driver_min_cases = driver_min_cases
     if admins_read_comments is not None:

@@ -41,6 +41,7 @@ def network_settings():
                 k_min=form.k_min.data,
                 share_school_names=form.share_school_names.data,
                 driver_min_cases=form.driver_min_cases.data,
+                minimal_difference=form.minimal_difference.data,
                 admins_read_comments=form.admins_read_comments.data,
             )
         except NetworkSettingsError as error:

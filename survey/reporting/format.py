@@ -51,3 +51,32 @@ def format_n(n, suppressed: bool = False) -> str:
     if suppressed or _missing(n):
         return HIDDEN
     return displayed_n(int(n), False)
+
+
+MINUS = "−"  # U+2212: a signed number's minus, distinct from the en dash of an interval and of "–" (suppressed)
+
+
+def format_signed(value, language: str = "da", decimals: int = 1) -> str:
+    """A difference with its sign: "+3,2", "−1,5", "0,0"; missing -> "–"."""
+    if _missing(value):
+        return "–"
+    text = format_number(value, language, decimals)
+    if text.startswith("-"):
+        return MINUS + text[1:]
+    return text if set(text) <= set("0,.") else f"+{text}"
+
+
+def format_signed_interval(low, high, language: str = "da") -> str:
+    """The interval of a difference, "[−1,2; 4,0]": brackets and a semicolon, because the bounds carry signs
+    and (in Danish and Swedish) decimal commas, which a dash or a comma between them would blur."""
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"[{format_signed(low, language)}; {format_signed(high, language)}]"
+
+
+def format_rank(rank, low, high, of, words: dict[str, str]) -> str:
+    """A rank always with its 95% interval (METHOD.md, Benchmark): "3 (2–6) af 20"; "–" when not ranked."""
+    if _missing(rank) or _missing(of):
+        return "–"
+    interval = f" ({int(low)}–{int(high)})" if not (_missing(low) or _missing(high)) else ""
+    return f"{int(rank)}{interval} {words['of']} {int(of)}"

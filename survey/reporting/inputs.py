@@ -47,6 +47,7 @@ class RoundInfo:
     results_hash: str = ""
     provisional: bool = False  # an open round's results: they change until it closes
     as_of: str = ""  # a provisional snapshot's day (ISO date)
+    minimal_difference: float = 3.0  # the network's minimal important difference (index points), for trend flags
 
 
 @dataclass
@@ -81,6 +82,7 @@ class SchoolReportInputs:
     # items whose changed scale the questionnaire declares equivalent: (item text, the reason given)
     equivalent_scales: list[tuple[str, str]] = field(default_factory=list)
     structural: bool = True  # the questionnaire names an overall dimension (else no structural analysis)
+    reverse_items: tuple[str, ...] = ()  # the reverse-worded items' keys (marked in the item tables)
 
     @property
     def store_key(self) -> str:
@@ -99,7 +101,7 @@ class SchoolReportInputs:
             "alpha": self.alpha, "rate": self.response_rate, "respondents": self.respondents,
             "item_scales": self.item_scales, "non_substantive": self.non_substantive,
             "questions": [vars(q) for q in self.questions], "equivalent": self.equivalent_scales,
-            "structural": self.structural,
+            "structural": self.structural, "reverse": self.reverse_items,
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
         for frame in (self.aggregates, self.item_results, self.partners, self.question_results):

@@ -130,7 +130,8 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
                      k_min=network.k_min, share_names=network.share_school_names,
                      scale_points=version.scale_points, results_hash=results.content_hash,
                      provisional=not results.frozen,
-                     as_of=results.as_of.isoformat() if results.as_of else "")
+                     as_of=results.as_of.isoformat() if results.as_of else "",
+                     minimal_difference=network.minimal_difference)
     submitted = submitted_counts(survey_round)
     reports = []
     for school in survey_round.schools:
@@ -158,6 +159,7 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             questions=question_infos(definition, language),
             question_results=own.questions[own.questions["school"].isin([school.code, NETWORK])].reset_index(drop=True),
             equivalent_scales=equivalent_scales(definition, language), structural=definition.overall is not None,
+            reverse_items=tuple(item.key for item in definition.rating_items() if item.reverse),
         ))
         if admin_copies and comments and not network.admins_read_comments:
             reports.append(replace(reports[-1], comments=[], for_admins=True))

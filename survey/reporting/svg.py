@@ -1,8 +1,8 @@
 """Static SVG of a plotly figure, drawn in Python from the figure object itself.
 
 The figures of `survey.reporting.charts` use a small part of plotly: horizontal and vertical bars (grouped
-or stacked), scatter markers with text and horizontal error bars, box plots, line shapes, paper-anchored
-annotations, category and linear axes with explicit ranges, and a horizontal legend. This module draws
+or stacked), scatter markers (filled or open) with text and error bars on either axis, lines, box plots, line
+shapes, paper-anchored annotations, category and linear axes with explicit ranges, and a horizontal legend. This module draws
 exactly that part from `fig.to_plotly_json()`, so the PDF chart comes from the same definition as the
 interactive one, without a browser round trip per chart (see `survey.reporting.renderers` for the kaleido alternative
 and the benchmark in bench/reports.py for the figures). Anything the figure asks for that is not drawn
@@ -104,6 +104,9 @@ def _marker(symbol: str, x: float, y: float, size: float, color: str, line_width
         return f'<rect x="{_fmt(x - r)}" y="{_fmt(y - r)}" width="{_fmt(size)}" height="{_fmt(size)}" fill="{color}"/>'
     if symbol == "line-ns":
         return (f'<line x1="{_fmt(x)}" y1="{_fmt(y - r)}" x2="{_fmt(x)}" y2="{_fmt(y + r)}" stroke="{color}" '
+                f'stroke-width="{_fmt(line_width or 2)}"/>')
+    if symbol == "circle-open":
+        return (f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r - 1)}" fill="white" stroke="{color}" '
                 f'stroke-width="{_fmt(line_width or 2)}"/>')
     if symbol not in (None, "circle"):
         raise UnsupportedFigure(f"marker symbol {symbol!r}")
@@ -227,7 +230,8 @@ def _grid_and_ticks(xaxis: Axis, yaxis: Axis, left, right, top, bottom, size, in
         if not yaxis.category and yaxis.spec.get("showgrid", True):
             out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(py)}" x2="{_fmt(right)}" y2="{_fmt(py)}" '
                        f'stroke="{yaxis.spec.get("gridcolor", "#eeeeee")}" stroke-width="1"/>')
-        out.append(_text(left - 6, py + tick_size * 0.35, label, tick_size, ink, anchor="end"))
+        lifted = (str(label).count("<br>")) * tick_size * 1.15 / 2  # a wrapped label centred on its row
+        out.append(_text(left - 6, py + tick_size * 0.35 - lifted, label, tick_size, ink, anchor="end"))
     out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(bottom)}" x2="{_fmt(right)}" y2="{_fmt(bottom)}" stroke="#9ca3af"/>')
     out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(top)}" x2="{_fmt(left)}" y2="{_fmt(bottom)}" stroke="#9ca3af"/>')
     return out
@@ -291,7 +295,6 @@ def _scatter(trace: dict, xaxis: Axis, yaxis: Axis, size: float, ink: str) -> li
     color = marker.get("color", "#1f77b4")
     msize = float(marker.get("size", 6))
     symbol = marker.get("symbol", "circle")
-    error = trace.get("error_x") or {}
     xs, ys = list(trace.get("x") or []), list(trace.get("y") or [])
     texts = trace.get("text") or []
     if "lines" in mode:
@@ -303,18 +306,8 @@ def _scatter(trace: dict, xaxis: Axis, yaxis: Axis, size: float, ink: str) -> li
         if x is None or y is None or _isnan(x) or _isnan(y):
             continue
         px, py = xaxis.px(x), yaxis.px(y)
-        if error.get("array") is not None:
-            plus = error["array"][i]
-            minus = (error.get("arrayminus") or error["array"])[i]
-            if plus is not None and minus is not None and not (_isnan(plus) or _isnan(minus)):
-                ecolor = error.get("color", color)
-                thick = _fmt(float(error.get("thickness", 1.5)))
-                cap = float(error.get("width", 4))
-                x0, x1 = xaxis.px(x - minus), xaxis.px(x + plus)
-                out.append(f'<line x1="{_fmt(x0)}" y1="{_fmt(py)}" x2="{_fmt(x1)}" y2="{_fmt(py)}" stroke="{ecolor}" stroke-width="{thick}"/>')
-                for edge in (x0, x1):
-                    out.append(f'<line x1="{_fmt(edge)}" y1="{_fmt(py - cap)}" x2="{_fmt(edge)}" y2="{_fmt(py + cap)}" '
-                               f'stroke="{ecolor}" stroke-width="{thick}"/>')
+        for axis, spec in (("x", trace.get("error_x") or {}), ("y", trace.get("error_y") or {})):
+            out += _error_bar(axis, spec, i, x, y, xaxis, yaxis, color)
         if "markers" in mode:
             out.append(_marker(symbol, px, py, msize, color, float((marker.get("line") or {}).get("width", 0))))
         if "text" in mode and i < len(texts) and texts[i]:
@@ -323,6 +316,34 @@ def _scatter(trace: dict, xaxis: Axis, yaxis: Axis, size: float, ink: str) -> li
             anchor = {"left": "end", "center": "middle", "right": "start"}[horizontal]
             dx = {"left": -(msize / 2 + 3), "center": 0, "right": msize / 2 + 3}[horizontal]
             out.append(_text(px + dx, py + dy, texts[i], size * 0.95, ink, anchor=anchor))
+    return out
+
+
+def _error_bar(axis: str, error: dict, i: int, x, y, xaxis: Axis, yaxis: Axis, color: str) -> list[str]:
+    """One point's error bar along `axis` ("x": horizontal, "y": vertical) with caps, from the trace's
+    error_x / error_y arrays (asymmetric when `arrayminus` is given); nothing where a bound is missing."""
+    if error.get("array") is None:
+        return []
+    plus = error["array"][i]
+    minus = (error.get("arrayminus") or error["array"])[i]
+    if plus is None or minus is None or _isnan(plus) or _isnan(minus):
+        return []
+    ecolor = error.get("color", color)
+    thick = _fmt(float(error.get("thickness", 1.5)))
+    cap = float(error.get("width", 4))
+    out = []
+    if axis == "x":
+        py, x0, x1 = yaxis.px(y), xaxis.px(x - minus), xaxis.px(x + plus)
+        out.append(f'<line x1="{_fmt(x0)}" y1="{_fmt(py)}" x2="{_fmt(x1)}" y2="{_fmt(py)}" stroke="{ecolor}" stroke-width="{thick}"/>')
+        for edge in (x0, x1):
+            out.append(f'<line x1="{_fmt(edge)}" y1="{_fmt(py - cap)}" x2="{_fmt(edge)}" y2="{_fmt(py + cap)}" '
+                       f'stroke="{ecolor}" stroke-width="{thick}"/>')
+    else:
+        px, y0, y1 = xaxis.px(x), yaxis.px(y - minus), yaxis.px(y + plus)
+        out.append(f'<line x1="{_fmt(px)}" y1="{_fmt(y0)}" x2="{_fmt(px)}" y2="{_fmt(y1)}" stroke="{ecolor}" stroke-width="{thick}"/>')
+        for edge in (y0, y1):
+            out.append(f'<line x1="{_fmt(px - cap)}" y1="{_fmt(edge)}" x2="{_fmt(px + cap)}" y2="{_fmt(edge)}" '
+                       f'stroke="{ecolor}" stroke-width="{thick}"/>')
     return out
 
 
@@ -422,19 +443,23 @@ def _legend(traces, left, top, right, size, ink) -> list[str]:
         if trace.get("showlegend") is False or not trace.get("name"):
             continue
         marker = trace.get("marker") or {}
-        entries.append((trace.get("type", "scatter"), trace["name"], marker.get("color", "#1f77b4"),
-                        marker.get("symbol", "circle"), trace.get("mode", "markers")))
+        colour = marker.get("color") or (trace.get("line") or {}).get("color", "#1f77b4")
+        entries.append((trace.get("type", "scatter"), trace["name"], colour, marker.get("symbol", "circle"),
+                        trace.get("mode", "markers"), trace.get("line") or {}))
     if len(entries) < 2:
         return []
     out, x, line = [], left, 0
     row_height = size * 1.5
-    for kind, name, color, symbol, _mode in entries:
+    for kind, name, color, symbol, mode, line_spec in entries:
         item_width = 16 + _text_width(name, size) + 14
         if x + item_width > right and x > left:
             x, line = left, line + 1
         y = top - 8 - (row_height * line)
         if kind == "bar":
             out.append(f'<rect x="{_fmt(x)}" y="{_fmt(y - size * 0.8)}" width="{_fmt(size)}" height="{_fmt(size)}" fill="{color}"/>')
+        elif mode == "lines":
+            out.append(f'<line x1="{_fmt(x)}" y1="{_fmt(y - size * 0.35)}" x2="{_fmt(x + size)}" y2="{_fmt(y - size * 0.35)}" '
+                       f'stroke="{color}" stroke-width="{_fmt(float(line_spec.get("width", 2)))}"{_dash(line_spec)}/>')
         else:
             out.append(_marker(symbol, x + size / 2, y - size * 0.35, min(size, 10), color, 2))
         out.append(_text(x + size + 4, y, name, size, ink))

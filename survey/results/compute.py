@@ -36,19 +36,28 @@ Where the numbers go:
   item results of a suppressed school dimension cell are suppressed too, items are suppressed across schools
   per item, and no single item of a published dimension (the network's or a school's) is left suppressed
   alone beside the others.
+- Intervals (METHOD.md v2, `survey.analysis.intervals`): a school's `all` and `program` rows use
+  t(0.975, n - 1) sd / sqrt(n) x `fpc`, fpc = sqrt((N - n) / (N - 1)) with the population N the school gave
+  for the round (or the program); `fpc` is blank where N is unknown (factor 1) and on NETWORK rows, whose
+  intervals are cluster-robust (CR1, schools as clusters, t with schools - 1 df).
 - `network_mean`: every row, the network's pooled index of the dimension (the benchmark line).
 - `median, top_quartile`: breakdown `all` rows (school distribution of published school indices);
-  `rank`: school `all` rows; `of`: `all` rows.
-- `importance, importance_source, r_squared, quadrant`: `all` rows of predictor dimensions; a school with
-  fewer than `driver_min_cases` complete cases shows the network's importance (`importance_source` =
-  "network"). `importance_line` (100 / number of predictor dimensions) and `index_line` (the network mean of
-  the predictor dimensions' indices) on the same rows: the priority map's two lines, the very numbers the
-  quadrants were classified with; charts draw these.
-- `trend_diff, trend_p, trend_significant`: `all` rows, against the previous round when comparable.
+  `rank` with its 95% interval `rank_low`, `rank_high` (2,000 parametric draws, `survey.analysis.ranks`):
+  school `all` rows; `of`: `all` rows.
+- `importance, importance_low, importance_high, importance_source, r_squared, quadrant`: `all` rows of
+  predictor dimensions; a school with fewer than `driver_min_cases` complete cases shows the network's
+  importance and interval (`importance_source` = "network"). `importance_line` (100 / number of predictor
+  dimensions) on the same rows: the priority map's vertical line; the horizontal one is gap = 0.
+- `gap, gap_low, gap_high`: published school `all` rows, the school's index minus the network's
+  (`survey.analysis.gap_interval`); `uncertain` on mapped school rows: an interval straddles its line.
+- `change, change_low, change_high, q_value, trend_flag, previous_n, previous_response_rate`: `all` rows of
+  schools and the network, against the comparable earlier round (`survey.analysis.compare_rounds`);
+  `trend_flag` is "" where nothing is flagged.
 - `response_rate`: `all` and `program` rows where the population is known, blank on suppressed rows (rate x
   population = n); `alpha`: NETWORK `all` rows.
 - `schools` (after EXTRA_COLUMNS, both tables): on published NETWORK rows, how many schools have respondents
   in the cell; <NA> elsewhere.
+Column order: `PUBLISHED_COLUMNS` (the kept columns, `schools`, the suppression columns, then METHOD2_COLUMNS).
 """
 from __future__ import annotations
 
@@ -62,6 +71,10 @@ import pandas as pd
 
 from survey.analysis import (
     GroupCodes,
+    cluster_robust,
+    finite_population_factor,
+    gap_interval,
+    group_interval,
     QuestionnaireSpec,
     anonymous_label,
     benchmark_partners,
@@ -73,7 +86,6 @@ from survey.analysis import (
     hide_suppressed_n,
     item_results,
     mean_importance,
-    mean_of_dimension_indices,
     network_benchmark,
     priority_quadrants,
     response_rate,
@@ -81,10 +93,13 @@ from survey.analysis import (
     suppress_crossed,
     suppress_small_groups,
 )
+from survey.analysis.intervals import standard_error
 from survey.analysis.items import share_columns
 from survey.analysis.priority import IMPROVE_FIRST
+from survey.analysis.ranks import rank_interval, stable_seed
 from survey.analysis.scores import score_lookup
 from survey.analysis.suppression import K_MIN
+from survey.analysis.trends import MINIMAL_DIFFERENCE
 from survey.results.loading import RoundData
 from survey.results.questions import empty_questions, question_contributions, question_results
 
@@ -94,11 +109,17 @@ SIGNIFICANT_DIGITS = 10
 AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", "sd", "ci_low", "ci_high",
                      "network_mean", "median", "top_quartile", "rank", "of", "suppressed", "importance",
                      "quadrant")
-EXTRA_COLUMNS = ("importance_source", "r_squared", "trend_diff", "trend_p", "trend_significant",
-                 "response_rate", "alpha", "importance_line", "index_line")
+EXTRA_COLUMNS = ("importance_source", "r_squared", "response_rate", "alpha", "importance_line")
 SCHOOLS_COLUMN = "schools"  # added after EXTRA_COLUMNS (and after `suppressed` in the items), in both tables
-SUPPRESSION_COLUMNS = ("suppression", "n_shown")  # added last by `hide_suppressed_n`, in both tables
+SUPPRESSION_COLUMNS = ("suppression", "n_shown")  # added by `hide_suppressed_n`, in both tables
+# METHOD.md v2, after the suppression columns (the shared column contract's order)
+METHOD2_COLUMNS = ("fpc", "rank_low", "rank_high", "importance_low", "importance_high", "gap", "gap_low",
+                   "gap_high", "uncertain", "change", "change_low", "change_high", "q_value", "trend_flag",
+                   "previous_n", "previous_response_rate")
+PUBLISHED_COLUMNS = (AGGREGATE_COLUMNS + EXTRA_COLUMNS + (SCHOOLS_COLUMN,) + SUPPRESSION_COLUMNS
+                     + METHOD2_COLUMNS)
 _STATS = ("n", "mean", "sd", "ci_low", "ci_high", "suppressed")
+_CARRIED = ("fpc", "se", "clusters")  # carried from the cells to the table: `se` and `clusters` stay internal
 PARTNER_COLUMNS = ("school", "dimension", "partner_school", "partner_label", "partner_index", "school_index",
                    "p_value", "order")
 
@@ -154,21 +175,28 @@ class ComputedResults:
         return content_hash(self.aggregates, self.items, self.partners, self.questions)
 
 
-def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: int = 100,
+def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: int = 300,
+                    minimal_difference: float = MINIMAL_DIFFERENCE, seed: str = "",
                     schools: tuple[str, ...] = (), populations: pd.DataFrame | None = None,
                     previous: PreviousRound | None = None, school_facts: SchoolFacts | None = None
                     ) -> ComputedResults:
     """The round's results. `schools`: the round's school codes (a school without responses still gets
     its suppressed `all` rows); `populations`: columns `school`, `program`, `size`; `school_facts`: types,
-    names and the naming setting for benchmark partners (default: no types, anonymous labels)."""
+    names and the naming setting for benchmark partners (default: no types, anonymous labels);
+    `minimal_difference`: the network's minimal important difference (trend flags, partners); `seed`: text
+    naming the round, from which every bootstrap is seeded (with the dimension), so the same responses give the
+    same bytes."""
     spec, frame = data.spec, data.frame
     scores = _dimension_scores(data)
     dimension_keys = list(spec.dimension_keys)
+    school_population, program_population = _population_sizes(populations)
 
     by_school = group_codes(frame["school"])
-    net = suppress_small_groups(dimension_index(scores), k_min)
+    school_raw = dimension_index(scores, by_school)
+    net = suppress_small_groups(_clustered(dimension_index(scores), school_raw, ["dimension"]), k_min)
     # the schools are a split of the network: its pooled index is published (see suppress_small_groups)
-    school_cells = suppress_small_groups(dimension_index(scores, by_school), k_min, parent_cells=net)
+    school_cells = suppress_small_groups(
+        _finite_population(school_raw, school_population, ["school"]), k_min, parent_cells=net)
     benchmark = network_benchmark(school_cells, net)
 
     parts = [_part(net.assign(school=NETWORK), ALL, None)]
@@ -176,31 +204,37 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     for breakdown in data.breakdowns:
         groups = group_codes(frame[breakdown].rename("group"))
         crossed = group_codes([by_school, groups])
+        crossed_raw = dimension_index(scores, crossed)
+        population = program_population if breakdown == "program" else None
         cells, network_cells = suppress_crossed(
-            dimension_index(scores, crossed), k_min, rows=["school"], row_cells=school_cells,
-            column_cells=dimension_index(scores, groups), total_cells=net)
+            _finite_population(crossed_raw, population, ["school", "group"]), k_min, rows=["school"],
+            row_cells=school_cells,
+            column_cells=_clustered(dimension_index(scores, groups), crossed_raw, ["group", "dimension"]),
+            total_cells=net)
         parts.append(_part(network_cells.assign(school=NETWORK), breakdown, "group"))
         school_parts.append(_part(cells, breakdown, "group"))
 
     table = pd.concat(parts + school_parts, ignore_index=True)
     table = _add_missing_schools(table, schools, dimension_keys)
     table = _add_benchmark(table, benchmark, net)
-    table = _add_drivers(table, scores, by_school, spec, net, driver_min_cases)
-    table = _add_trend(table, previous, spec, k_min)
+    table = _add_rank_interval(table, seed)
+    table = _add_gap(table)
+    table = _add_drivers(table, scores, by_school, spec, driver_min_cases)
     table = _add_response_rate(table, frame, populations)
+    table = _add_trend(table, previous, spec, k_min, minimal_difference)
     table = _add_alpha(table, data, spec, net)
     table = _order(table, data.breakdowns, dimension_keys)
-    aggregates = canonical(table[list(AGGREGATE_COLUMNS + EXTRA_COLUMNS)])
+    aggregates = canonical(table[list(AGGREGATE_COLUMNS + EXTRA_COLUMNS + METHOD2_COLUMNS)])
     items = _items(data, by_school, k_min, schools, school_cells, net)
     partners = canonical(partners_table(aggregates, school_sizes(frame, populations),
-                                        school_facts or SchoolFacts(), dimension_keys))
+                                        school_facts or SchoolFacts(), dimension_keys, minimal_difference))
     questions = question_results(data, by_school, k_min, schools, aggregates)
     contributions = _contributions(aggregates, items, questions)
     questions = canonical(questions.drop(columns="count", errors="ignore"))
     aggregates, items = _add_school_counts(aggregates, contributions, "aggregates"), \
         _add_school_counts(items, contributions, "items")
     # what may be published: no exact n for a suppressed cell, one symbol ("–") for every suppressed cell
-    aggregates = canonical(hide_suppressed_n(aggregates, k_min))
+    aggregates = canonical(hide_suppressed_n(aggregates, k_min)[list(PUBLISHED_COLUMNS)])
     items = canonical(hide_suppressed_n(items, k_min))
     questions = canonical(hide_suppressed_n(questions, k_min))
     return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners,
@@ -262,10 +296,10 @@ def school_sizes(frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.Se
 
 
 def partners_table(aggregates: pd.DataFrame, sizes: Mapping[str, int] | pd.Series, facts: SchoolFacts,
-                   dimension_keys: list[str]) -> pd.DataFrame:
+                   dimension_keys: list[str], minimal_difference: float = MINIMAL_DIFFERENCE) -> pd.DataFrame:
     """Every school's benchmark partners (METHOD.md, Structural analysis), computed from the published
-    school indices of the aggregates table (breakdown `all`) by `benchmark_partners`. `sizes`: responses per
-    school code."""
+    school indices of the aggregates table (breakdown `all`) by `benchmark_partners`: higher by at least
+    `minimal_difference` and Welch p < 0.05. `sizes`: responses per school code."""
     rows = aggregates[_is_all(aggregates) & (aggregates["school"] != NETWORK).to_numpy()]
     improve = rows[(rows["quadrant"] == IMPROVE_FIRST).to_numpy() & ~rows["suppressed"].astype(bool).to_numpy()]
     if improve.empty:
@@ -280,7 +314,7 @@ def partners_table(aggregates: pd.DataFrame, sizes: Mapping[str, int] | pd.Serie
     for school, dims in improve.groupby("school", sort=True)["dimension"]:
         # named, so that the partner's code comes back too; the anonymous labels follow the same rule below
         found = benchmark_partners(school, list(dims), index_by_school, facts.types, sizes, True,
-                                   names=facts.names)
+                                   names=facts.names, minimal_difference=minimal_difference)
         if found.empty:
             continue
         labels = found["partner"] if facts.share_names else _anonymous_labels(found)
@@ -327,8 +361,9 @@ def _part(cells: pd.DataFrame, breakdown: str, group_column: str | None) -> pd.D
     })
     for column in _STATS:
         frame[column] = cells[column].to_numpy()
-    if "rank" in cells.columns:
-        frame["rank"] = cells["rank"].to_numpy()
+    for column in ("rank", *_CARRIED):
+        if column in cells.columns:
+            frame[column] = cells[column].to_numpy()
     return frame.rename(columns={"mean": "index"})
 
 
@@ -367,14 +402,96 @@ def _add_benchmark(table: pd.DataFrame, benchmark, net: pd.DataFrame) -> pd.Data
     return table
 
 
-def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cases) -> pd.DataFrame:
+def _population_sizes(populations: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
+    """The populations the schools gave for the round: per school (the sum over its programs) and per
+    (school, program), indexed by code(s) as text; only sizes > 0."""
+    if populations is None or populations.empty:
+        return pd.Series(dtype=np.float64), pd.Series(dtype=np.float64)
+    sizes = populations.assign(school=populations["school"].astype(str), program=populations["program"].astype(str))
+    program = sizes.groupby(["school", "program"])["size"].sum().astype(np.float64)
+    school = program.groupby(level="school").sum()
+    return school[school > 0], program[program > 0]
+
+
+def _finite_population(cells: pd.DataFrame, population: pd.Series | None, keys: list[str]) -> pd.DataFrame:
+    """The cells' intervals with the finite-population factor of their group (`population` indexed by `keys`
+    as text; None or a missing group: unknown, factor 1): `fpc` (NaN when unknown), `se`, `ci_low`, `ci_high`
+    (`survey.analysis.intervals`)."""
+    cells = cells.copy()
+    n = cells["n"].to_numpy(dtype=np.float64)
+    size = np.full(len(cells), np.nan)
+    if population is not None and len(population):
+        size = population.reindex(_keys_of(cells, keys)).to_numpy(dtype=np.float64)
+    fpc = finite_population_factor(n, size)
+    sd = cells["sd"].to_numpy(dtype=np.float64)
+    cells["fpc"] = fpc
+    cells["se"] = standard_error(n, sd, fpc)
+    cells["ci_low"], cells["ci_high"] = group_interval(n, cells["mean"].to_numpy(dtype=np.float64), sd, fpc)
+    return cells
+
+
+def _keys_of(cells: pd.DataFrame, keys: list[str]) -> pd.Index:
+    if len(keys) == 1:
+        return pd.Index(cells[keys[0]].astype(str))
+    return pd.MultiIndex.from_frame(cells[keys].astype(str))
+
+
+def _clustered(pooled: pd.DataFrame, by_school: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Network cells (`pooled`, by `keys`) with the CR1 interval from the same cells split by school
+    (`cluster_robust`): `se`, `clusters`, `ci_low`, `ci_high`."""
+    robust = cluster_robust(by_school, keys)
+    robust.index = _keys_of(robust, keys)
+    at = _keys_of(pooled, keys)
+    pooled = pooled.copy()
+    for column in ("se", "clusters", "ci_low", "ci_high"):
+        pooled[column] = robust[column].reindex(at).to_numpy(dtype=np.float64)
+    return pooled
+
+
+def _add_rank_interval(table: pd.DataFrame, seed: str) -> pd.DataFrame:
+    """`rank_low`, `rank_high` on the ranked school `all` rows (`survey.analysis.ranks`), seeded per round and
+    dimension."""
+    table["rank_low"] = np.nan
+    table["rank_high"] = np.nan
+    ranked = _is_all(table) & (table["school"] != NETWORK).to_numpy() & table["rank"].notna().to_numpy()
+    rows = table[ranked]
+    for dimension, cells in rows.groupby("dimension", sort=False):
+        low, high = rank_interval(cells["index"].to_numpy(dtype=np.float64),
+                                  cells["se"].to_numpy(dtype=np.float64), stable_seed(seed, dimension, "rank"))
+        table.loc[cells.index, "rank_low"] = low
+        table.loc[cells.index, "rank_high"] = high
+    return table
+
+
+def _add_gap(table: pd.DataFrame) -> pd.DataFrame:
+    """`gap`, `gap_low`, `gap_high` on published school `all` rows: the school's index minus the network's
+    of the same dimension (`survey.analysis.gap_interval`)."""
+    all_rows = _is_all(table)
+    network = table[all_rows & (table["school"] == NETWORK).to_numpy()].set_index("dimension")
+    rows = all_rows & (table["school"] != NETWORK).to_numpy() & ~table["suppressed"].astype(bool).to_numpy()
+    cells = table[rows]
+    dimension = cells["dimension"]
+    gap, low, high = gap_interval(
+        cells["index"], cells["se"], pd.to_numeric(cells["n"]),
+        dimension.map(network["index"]), dimension.map(network["se"]),
+        dimension.map(pd.to_numeric(network["n"])), dimension.map(network["clusters"]))
+    for column, values in (("gap", gap), ("gap_low", low), ("gap_high", high)):
+        table[column] = np.nan
+        table.loc[rows, column] = np.asarray(values, dtype=np.float64)
+    return table
+
+
+def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -> pd.DataFrame:
+    """Importance (with its interval), the priority map's quadrant on the gap and `uncertain`, on `all` rows of
+    predictor dimensions."""
     if not spec.has_structural_analysis:  # no overall dimension: no importances, no priority map
         drivers = pd.DataFrame({
             "school": pd.Series([], dtype="str"), "breakdown": pd.Series([], dtype="str"),
             "group": pd.Series([], dtype="str"), "dimension": pd.Series([], dtype="str"),
             "importance": np.empty(0), "quadrant": pd.Series([], dtype="str"),
             "importance_source": pd.Series([], dtype="str"), "r_squared": np.empty(0),
-            "importance_line": np.empty(0), "index_line": np.empty(0)})
+            "importance_line": np.empty(0), "importance_low": np.empty(0), "importance_high": np.empty(0),
+            "uncertain": pd.array([], dtype="boolean")})
         return _merge_drivers(table, drivers)
     network = driver_importance(scores, spec)
     per_school = school_driver_importance(scores, by_school, spec, min_cases=driver_min_cases,
@@ -396,14 +513,19 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cas
             "school": np.repeat(missing, len(predictors)), "dimension": predictors * len(missing),
             "importance": np.tile(network.importance.reindex(predictors).to_numpy(), len(missing)),
             "source": "network", "r_squared": network.r_squared})], ignore_index=True)
+    fits["importance_low"] = np.nan
+    fits["importance_high"] = np.nan
     # one call places every (school, dimension) on its map: the rule is cell by cell, with the vertical
-    # line at 100 / number of predictors and the horizontal line at the network mean of the indices
+    # line at 100 / number of predictors and the horizontal line at gap = 0
     cell = pd.Index(fits["school"].astype(str) + "\x1f" + fits["dimension"].astype(str))
-    own = pd.Series(all_rows["index"].to_numpy(dtype=np.float64),
-                    index=all_rows["school"].astype(str) + "\x1f" + all_rows["dimension"].astype(str))
-    importance_line, index_line = mean_importance(len(predictors)), mean_of_dimension_indices(net, spec)
-    placed = priority_quadrants(pd.Series(fits["importance"].to_numpy(dtype=np.float64), index=cell),
-                                own, index_line, len(predictors))
+    keyed = all_rows.set_axis(all_rows["school"].astype(str) + "\x1f" + all_rows["dimension"].astype(str))
+
+    def by_cell(values) -> pd.Series:
+        return pd.Series(np.asarray(values, dtype=np.float64), index=cell)
+
+    placed = priority_quadrants(by_cell(fits["importance"]), keyed["gap"].astype(np.float64), len(predictors),
+                                (by_cell(fits["importance_low"]), by_cell(fits["importance_high"])),
+                                (keyed["gap_low"].astype(np.float64), keyed["gap_high"].astype(np.float64)))
     drivers = pd.DataFrame({
         "school": fits["school"].astype("str"), "breakdown": ALL, "group": ALL,
         "dimension": fits["dimension"].astype("str"),
@@ -411,8 +533,10 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, net, driver_min_cas
         "quadrant": placed["quadrant"].astype("str").to_numpy(),
         "importance_source": fits["source"].astype("str").to_numpy(),
         "r_squared": fits["r_squared"].to_numpy(dtype=np.float64),
-        "importance_line": importance_line,
-        "index_line": index_line,
+        "importance_line": mean_importance(len(predictors)),
+        "importance_low": fits["importance_low"].to_numpy(dtype=np.float64),
+        "importance_high": fits["importance_high"].to_numpy(dtype=np.float64),
+        "uncertain": placed["uncertain"].array,
     })
     return _merge_drivers(table, drivers)
 
@@ -421,31 +545,40 @@ def _merge_drivers(table: pd.DataFrame, drivers: pd.DataFrame) -> pd.DataFrame:
     merged = table.merge(drivers, on=["school", "breakdown", "group", "dimension"], how="left", sort=False)
     merged["importance_source"] = merged["importance_source"].astype("str")
     merged["quadrant"] = merged["quadrant"].astype("str")
+    merged["uncertain"] = merged["uncertain"].astype("boolean")
     return merged
 
 
-def _add_trend(table, previous: PreviousRound | None, spec, k_min) -> pd.DataFrame:
-    table["trend_diff"] = np.nan
-    table["trend_p"] = np.nan
-    table["trend_significant"] = pd.array([pd.NA] * len(table), dtype="boolean")
+def _add_trend(table, previous: PreviousRound | None, spec, k_min, minimal_difference) -> pd.DataFrame:
+    """`change` with its Welch interval, `q_value` (Benjamini-Hochberg within each school and the network),
+    `trend_flag`, and the earlier round's `previous_n` and `previous_response_rate` of the same cell, on `all`
+    rows of schools and the network (`survey.analysis.compare_rounds`). Nothing where either round's cell is
+    suppressed or the dimension is not comparable."""
+    for column in ("change", "change_low", "change_high", "q_value", "previous_n", "previous_response_rate"):
+        table[column] = np.nan
+    table["trend_flag"] = ""
     if previous is None:
         return table
     all_rows = _is_all(table)
     columns = ["school", "dimension", "n", "index", "sd"]
     current = table.loc[all_rows, columns].rename(columns={"index": "mean"})
     before = previous.aggregates
-    before = before.loc[(before["breakdown"] == ALL).to_numpy(), columns].rename(columns={"index": "mean"})
-    trend = compare_rounds(before.reset_index(drop=True), current.reset_index(drop=True),
-                           previous.spec, spec, k_min=k_min)
-    shown = trend["difference"].notna().to_numpy()
+    before = before.loc[(before["breakdown"] == ALL).to_numpy()]
+    trend = compare_rounds(before[columns].rename(columns={"index": "mean"}).reset_index(drop=True),
+                           current.reset_index(drop=True), previous.spec, spec, k_min=k_min,
+                           minimal_difference=minimal_difference)
+    shown = trend["change"].notna().to_numpy()
+    rate = pd.Series(before["response_rate"].to_numpy(dtype=np.float64),
+                     index=pd.MultiIndex.from_arrays([before["school"].astype(str), before["dimension"].astype(str)]))
+    earlier = pd.MultiIndex.from_arrays([trend["school"].astype(str), trend["previous_dimension"].astype(str)])
+    previous_rate = rate.reindex(earlier).to_numpy(dtype=np.float64)
     position = np.flatnonzero(all_rows)
-    table.loc[position, "trend_diff"] = trend["difference"].to_numpy()
-    table.loc[position, "trend_p"] = trend["p_value"].to_numpy()
-    significant = pd.array(np.where(shown, trend["significant"].to_numpy(), False), dtype="boolean")
-    significant[~shown] = pd.NA
-    values = table["trend_significant"].array.copy()
-    values[position] = significant
-    table["trend_significant"] = values
+    for column, values in (("change", trend["change"]), ("change_low", trend["change_low"]),
+                           ("change_high", trend["change_high"]), ("q_value", trend["q_value"]),
+                           ("previous_n", pd.to_numeric(trend["previous_n"]).astype(np.float64)),
+                           ("previous_response_rate", np.where(shown, previous_rate, np.nan))):
+        table.loc[position, column] = np.asarray(values, dtype=np.float64)
+    table.loc[position, "trend_flag"] = trend["flag"].astype(str).to_numpy()
     return table
 
 

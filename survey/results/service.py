@@ -144,6 +144,8 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
         data,
         k_min=network.k_min,
         driver_min_cases=network.driver_min_cases,
+        minimal_difference=network.minimal_difference,
+        seed=f"{survey_round.network.name}\x1f{survey_round.name}",
         schools=tuple(school.code for school in survey_round.schools),
         populations=_populations(survey_round),
         previous=_previous(survey_round, today or date.today()),

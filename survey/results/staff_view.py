@@ -4,8 +4,8 @@ A network-level cell is shown to a school's staff only when it pools at least 3 
 respondents outside that school (`survey.analysis.NetworkCells`, with the complementary rule within each
 split); otherwise it is shown like any suppressed cell: `suppressed` true, no n, no statistic, `n_shown` "–".
 What repeats a withheld network cell on the school's own rows goes with it: `network_mean`, `median` and
-`top_quartile` of that dimension (a median of two schools is their mean), and `index_line` (the network mean
-of the dimension indices) once any network dimension cell is withheld. Item cells follow their dimension:
+`top_quartile` of that dimension (a median of two schools is their mean), and the school's `gap` to it with
+its interval (gap = own index - network index). Item cells follow their dimension:
 the network's items of a withheld dimension cell are withheld, and a single withheld item of a shown
 dimension takes the smallest other item with it (with complete answers the dimension index is the mean of its
 items' means).
@@ -22,7 +22,7 @@ from survey.analysis import HIDDEN, SUPPRESSED, NetworkCells
 
 NETWORK = "NETWORK"
 ALL = "all"
-_REPEATED = ("network_mean", "median", "top_quartile")
+_REPEATED = ("network_mean", "median", "top_quartile", "gap", "gap_low", "gap_high")
 
 
 def staff_view(aggregates: pd.DataFrame, items: pd.DataFrame, contributions: pd.DataFrame | None,
@@ -53,8 +53,6 @@ def staff_view(aggregates: pd.DataFrame, items: pd.DataFrame, contributions: pd.
         for column in _REPEATED:
             if column in aggregates.columns:
                 aggregates.loc[own_dimension, column] = np.nan
-        if "index_line" in aggregates.columns and hidden_dimensions:
-            aggregates["index_line"] = np.nan
     return aggregates, items
 
 

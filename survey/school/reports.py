@@ -17,7 +17,8 @@ from markupsafe import Markup
 from survey.extensions import db, security_headers
 from survey.reporting.loader import load_round_inputs
 from survey.results.service import ResultsNotReady
-from survey.reporting.pdf import school_context, school_figures
+from survey.reporting.figures import school_figures
+from survey.reporting.layout import school_context
 from survey.reporting.storage import default_store
 from survey.rounds.models import RoundState, SurveyRound
 from survey.results.downloads import STAFF_FORMATS

@@ -5,6 +5,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 import pandas as pd
 
 from survey.api.views import filtered, json_records
@@ -144,7 +145,16 @@ def test_suppressed_rows_carry_no_exact_n(api, admin, staff, world):
 
 
 def test_the_priority_map_lines_come_with_the_results(api, admin, world):
+    """The map's vertical line on every mapped row, and each school's gap to the network with its interval and
+    the `uncertain` mark where it is placed (the horizontal line is gap = 0)."""
     rows = api(admin, f"/rounds/{world['shared'].id}/results?breakdown=all").json["rows"]
     mapped = [row for row in rows if row["importance"] is not None]
     assert mapped and all(row["importance_line"] == mapped[0]["importance_line"] for row in mapped)
-    assert all(row["index_line"] is not None for row in mapped)
+    network = {row["dimension"]: row["index"] for row in rows if row["school"] == "NETWORK"}
+    placed = [row for row in mapped if row["quadrant"] is not None and row["school"] != "NETWORK"]
+    assert placed
+    for row in placed:
+        assert row["gap"] == pytest.approx(row["index"] - network[row["dimension"]])
+        assert row["gap_low"] <= row["gap"] <= row["gap_high"]
+        assert row["uncertain"] in (True, False)
+        assert (row["quadrant"] in ("Improve first", "Watch")) == (row["gap"] < 0)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from survey.analysis import dimension_index, respondent_dimension_scores
-from survey.reporting import pdf
-from survey.reporting.format import format_index, format_interval, format_n
+from survey.reporting import figures, layout, pdf
+from survey.reporting.format import format_index, format_interval, format_n, format_percent, format_signed
 from survey.reporting.loader import load_round_inputs
 from survey.results.operations import freeze_round_results, take_snapshot
 from survey.results.export import aggregates_table
@@ -76,10 +76,14 @@ def test_school_report_from_the_database_matches_the_aggregates_export(db_round,
     assert len(rows) == 3
 
     summary = text.split("\f")[1]
+    assert "No dimension can be compared with an earlier round" in " ".join(summary.split())  # a first round
     for row in rows.itertuples():
-        expected = [format_n(row.n), format_index(row.index, "en"), format_interval(row.ci_low, row.ci_high, "en"),
+        rank = [str(int(row.rank))] + ([f"({int(row.rank_low)}–{int(row.rank_high)})"]
+                                       if "rank_low" in own.columns and pd.notna(row.rank_low) else [])
+        expected = [format_n(row.n), format_percent(getattr(row, "response_rate", None), "en"),
+                    format_index(row.index, "en"), format_interval(row.ci_low, row.ci_high, "en"),
                     format_index(row.network_mean, "en"), format_index(row.top_quartile, "en"),
-                    str(row.rank), "of", str(row.of), "–"]  # no earlier round: no trend
+                    *rank, "of", str(int(row.of))]
         assert row_tokens(summary, row.dimension) == expected, row.dimension
 
     page = next(page for page in text.split("\f") if "Breakdowns" in page)
@@ -94,7 +98,13 @@ def test_school_report_from_the_database_matches_the_aggregates_export(db_round,
     for (breakdown, group), cells in published.groupby(["breakdown", "group"], sort=False):
         cells = cells.set_index("dimension").loc[dimensions]
         expected = [format_n(cells["n"].max())] + [format_index(v, "en") for v in cells["index"]]
-        assert row_tokens(page, names[breakdown, group]) == expected, (breakdown, group)
+        label = names[breakdown, group]
+        # a long name wraps in its cell (the numbers stay on its first line), and is printed whole
+        lines = page.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.strip().startswith(label[:10]))
+        assert lines[at].split()[-len(expected):] == expected, label
+        shown = "".join(lines[at].split()[:-len(expected)]) + "".join(lines[at + 1].split())
+        assert shown == "".join(label.split()), label
     for code in ("female", "VVS"):  # codes are never printed as labels
         assert not any(line.split()[:1] == [code] for line in page.splitlines()), code
 
@@ -128,18 +138,19 @@ def test_network_report_never_prints_a_suppressed_schools_n(inputs, db_round, tm
               if school["suppressed"].all() and code != "SMALL"]
     assert hidden and all((cells[cells["school"] == code]["suppression"] == "suppressed").all() for code in hidden)
     assert all(SCHOOLS[code][1] >= 5 for code in hidden)
-    context = pdf.network_context(network)
-    labels = pdf.anonymised_labels(sorted(set(cells["school"]) - {"NETWORK"}), network.round.results_hash)
+    context = layout.network_context(network)
+    labels = layout.anonymised_labels(sorted(set(cells["school"]) - {"NETWORK"}), network.round.results_hash)
     shown = {row["name"]: row for row in context["rows"]}
     assert shown[labels["SMALL"]]["n"] == "–" and shown[labels["SMALL"]]["values"] == ["–"] * 3
+    assert shown[labels["SMALL"]]["rate"] == "–"  # a hidden school shows no response rate either
     for code in hidden:
         assert shown[labels[code]]["n"] == "–" and shown[labels[code]]["values"] == ["–"] * 3
     published = cells[(cells["school"] == "BIG") & ~cells["suppressed"]]
     assert shown[labels["BIG"]]["n"] == str(published["n"].max())
     text = pdf_text(pdf.render_network_report(network), tmp_path)
-    assert row_tokens(text, labels["SMALL"]) == ["–"] * 4
+    assert row_tokens(text, labels["SMALL"]) == ["–"] * 5  # n, response rate and three dimensions
     for code in hidden:
-        assert row_tokens(text, labels[code]) == ["–"] * 4, code
+        assert row_tokens(text, labels[code]) == ["–"] * 5, code
     assert "„–“: færre end 5 besvarelser, eller beskyttet så en lille gruppe ikke kan regnes ud" in " ".join(text.split())
     assert "< 5" not in text
 
@@ -147,8 +158,10 @@ def test_network_report_never_prints_a_suppressed_schools_n(inputs, db_round, tm
 def test_answer_labels_come_from_the_questionnaire(inputs):
     big = inputs[0]["BIG"]
     assert big.scale_labels == ["L1", "L2", "L3", "L4", "L5"]  # the definition's labels (Danish: no English)
-    figure = pdf.school_figures(big)["distribution:teach"]
-    assert [trace.name for trace in figure.data] == big.scale_labels
+    charts = figures.school_figures(big)
+    # teach.boring is reverse-worded: its own chart, its options from the least positive (L5) to the most (L1)
+    assert [trace.name for trace in charts["distribution:teach"].data] == big.scale_labels
+    assert [trace.name for trace in charts["distribution:teach:1"].data] == big.scale_labels[::-1]
 
 
 def test_comments_only_for_the_school_itself_and_only_from_k_min(inputs, tmp_path):
@@ -172,13 +185,13 @@ def test_comments_only_for_the_school_itself_and_only_from_k_min(inputs, tmp_pat
 def test_benchmark_partners_per_improve_first_dimension(inputs, db_round):
     low = inputs[0]["LOW"]
     assert not low.partners.empty and set(low.partners["school"]) == {"LOW"}
-    context = pdf.school_context(low)
+    context = layout.school_context(low)
     sections = {section["key"]: section for section in context["partners"]}
     assert "teach" in sections and sections["teach"]["partners"]
     first = low.partners[low.partners["dimension"] == "teach"].sort_values("order").iloc[0]
     assert sections["teach"]["partners"][0] == {
         "partner": first["partner_label"], "index": format_index(first["partner_index"], "da"),
-        "difference": pdf.format_number(first["partner_index"] - first["school_index"], "da")}
+        "difference": format_signed(first["partner_index"] - first["school_index"], "da")}
     assert first["partner_label"].startswith("School ")  # names are not shared in this network
     html = pdf.school_report_html(low)
     assert "Benchmarkpartnere" in html and first["partner_label"] in html
@@ -239,3 +252,30 @@ def test_an_admins_dashboard_view_carries_no_comments_unless_allowed(db_round, n
     assert admin_view[0].comments == [] and staff_view[0].comments
     network.admins_read_comments = True
     assert load_round_inputs(db_round, today=AFTER, school_codes={"BIG"}, staff=False)[0][0].comments
+
+
+def test_priority_table_from_the_database_matches_the_aggregates_export(db_round, inputs, tmp_path):
+    """LOW's priority table, read back: each dimension's importance and gap with their intervals and its
+    quadrant, "uncertain" where the export says so, as the school's own aggregates export has them."""
+    import json
+
+    from survey.reporting.labels import LABELS_FILE
+    from tests.reports.conftest import lines_of, number, signed
+
+    low = inputs[0]["LOW"]
+    text = pdf_text(pdf.render_school_report(low), tmp_path)
+    page = next(page for page in text.split("\f") if page.strip().startswith("Prioriteringskort"))
+    exported = aggregates_table(db_round, school="LOW", today=AFTER)
+    rows = exported[(exported["school"] == "LOW") & (exported["breakdown"] == "all") & exported["quadrant"].notna()
+                    & ~exported["suppressed"]]
+    assert len(rows) == 2  # teach and wellbeing: every predictor
+    w = json.loads(LABELS_FILE.read_text(encoding="utf-8"))["da"]
+    position = {d.key: i for i, d in enumerate(low.dimensions, start=1)}
+    for row in rows.itertuples():
+        line = lines_of(page, f"{position[row.dimension]} {row.dimension}")[-1]
+        interval = ("–" if pd.isna(row.importance_low)  # no bootstrap interval in these results
+                    else f"{number(row.importance_low, 'da')}–{number(row.importance_high, 'da')}")
+        expected = (f"{number(row.importance, 'da')} {interval} {signed(row.gap, 'da')} "
+                    f"[{signed(row.gap_low, 'da')}; {signed(row.gap_high, 'da')}] {w[row.quadrant]}")
+        assert expected in line, (line, expected)
+        assert ("(usikker)" in line) == bool(row.uncertain), line

@@ -6,7 +6,7 @@ import subprocess
 import plotly.graph_objects as go
 import pytest
 
-from survey.reporting import pdf
+from survey.reporting import figures, layout, pdf
 from survey.reporting.format import format_index, format_percent
 from survey.reporting.svg import UnsupportedFigure, figure_to_svg
 from tests.reports.conftest import pdf_text, poppler
@@ -120,13 +120,13 @@ def test_a_template_pointing_outside_stops_the_rendering():
 
 
 def test_svg_is_drawn_from_the_plotly_figure(school_inputs):
-    figures = pdf.school_figures(school_inputs)
-    assert {"summary", "priority"} <= set(figures)
-    for name, figure in figures.items():
+    drawn = figures.school_figures(school_inputs)
+    assert {"summary", "priority"} <= set(drawn)
+    for name, figure in drawn.items():
         assert isinstance(figure, go.Figure)
         svg = figure_to_svg(figure, title=name)
         assert svg.startswith("<svg") and svg.endswith("</svg>")
-    summary = figure_to_svg(figures["summary"])
+    summary = figure_to_svg(drawn["summary"])
     assert "Læringsmiljø" in summary  # category labels come from the figure's own data
 
 
@@ -144,7 +144,7 @@ def test_partners_section_per_improve_first_dimension(school_inputs):
                if any((school_inputs.aggregates["school"] == "S001") & (school_inputs.aggregates["dimension"] == d.key)
                       & (school_inputs.aggregates["quadrant"] == "Improve first"))]
     assert improve
-    context = pdf.school_context(school_inputs)
+    context = layout.school_context(school_inputs)
     assert [s["label"] for s in context["partners"]] == improve
     nobody = pdf.school_report_html(replace(school_inputs, partners=empty_partners()))
     assert nobody.count("Ingen benchmarkpartner fundet.") == len(improve)
@@ -182,9 +182,9 @@ def test_kaleido_renders_the_same_figure_in_one_persistent_chromium(school_input
     original_start = kaleido.start_sync_server
     monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **k: starts.append(k) or original_start(*a, **k))
     monkeypatch.setattr(renderers, "_kaleido_started", False)
-    figures = list(pdf.school_figures(school_inputs).values())[:2]
+    drawn = list(figures.school_figures(school_inputs).values())[:2]
     try:
-        svgs = [renderers.figure_svg(figure, title=f"chart {i}") for i, figure in enumerate(figures)]
+        svgs = [renderers.figure_svg(figure, title=f"chart {i}") for i, figure in enumerate(drawn)]
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
     assert all(svg.lstrip().startswith("<svg") and f"<title>chart {i}</title>" in svg for i, svg in enumerate(svgs))
@@ -230,10 +230,12 @@ def test_priority_line_is_100_over_the_number_of_predictors_whichever_are_shown(
     aggregates.loc[hide, ["index", "ci_low", "ci_high"]] = float("nan")
     predictors = [d for d in school_inputs.dimensions if not d.is_overall]
     for inputs, shown in ((school_inputs, 5), (replace(school_inputs, aggregates=aggregates), 3)):
-        figure = pdf.school_figures(inputs)["priority"]
+        figure = figures.school_figures(inputs)["priority"]
         vertical = [shape for shape in figure.layout.shapes if shape.xref == "x"]
-        assert len(figure.data[0].x) == shown
+        horizontal = [shape for shape in figure.layout.shapes if shape.yref == "y"]
+        assert sum(len(trace.x) for trace in figure.data) == shown
         assert len(vertical) == 1 and vertical[0].x0 == vertical[0].x1 == 100 / len(predictors) == 20
+        assert len(horizontal) == 1 and horizontal[0].y0 == horizontal[0].y1 == 0  # the gap to the network
 
 
 def test_breakdown_groups_are_named_and_suppressed_ones_counted_truthfully(school_inputs):
@@ -243,7 +245,7 @@ def test_breakdown_groups_are_named_and_suppressed_ones_counted_truthfully(schoo
 
     named = replace(school_inputs, group_names={"program": {"Elektriker": "Elektriker (EUD)"},
                                                 "gender": {"Kvinde": "Kvinder"}})
-    breakdowns = {b["key"]: b for b in pdf.school_context(named)["breakdowns"]}
+    breakdowns = {b["key"]: b for b in layout.school_context(named)["breakdowns"]}
     assert [row["group"] for row in breakdowns["program"]["rows"]] == ["Elektriker (EUD)"]
     assert [row["group"] for row in breakdowns["gender"]["rows"]] == ["Kvinder", "Mand"]  # unnamed: as given
     assert breakdowns["program"]["hidden"] == 1 and "small" not in breakdowns["program"]
@@ -268,3 +270,15 @@ def test_group_names_in_the_report_language():
     assert group_names(school, version, "en") == {"program": {"EL": "Elektriker"},
                                                   "age": {"under20": "Under 20", "over20": "over20"}}
     assert group_names(school, version, "sv")["age"]["under20"] == "Under 20 år"  # else Danish
+
+
+def test_view_models_and_figures_need_no_weasyprint():
+    """The dashboards read the same view model and figures as the PDF without the PDF module: importing them
+    (in a fresh interpreter) loads neither survey.reporting.pdf nor WeasyPrint."""
+    import sys
+
+    code = ("import sys; import survey.reporting.layout, survey.reporting.figures, survey.reporting.format; "
+            "print(sorted(m for m in sys.modules if m.startswith('weasyprint') or m == 'survey.reporting.pdf'))")
+    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                            cwd=str(pdf.REPORTS_DIR.parent)).stdout.strip()
+    assert loaded == "[]"

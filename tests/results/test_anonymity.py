@@ -258,8 +258,8 @@ def test_a_withheld_network_program_cannot_be_rebuilt_from_the_networks_other_ce
 
 def test_a_networks_items_and_benchmark_go_with_its_withheld_dimension_cell(make_version, make_school,
                                                                             make_round, add_response):
-    """Two schools: the network's dimension cells are another school's to each; its items, the network mean
-    and the quartiles on the school's own rows go with them."""
+    """Two schools: the network's dimension cells are another school's to each; its items, the network mean,
+    the quartiles and the gap to the network on the school's own rows go with them."""
     from survey.results.service import round_results
     from survey.results.operations import freeze_round_results
 
@@ -272,7 +272,7 @@ def test_a_networks_items_and_benchmark_go_with_its_withheld_dimension_cell(make
     network = view.aggregates[view.aggregates["school"] == NETWORK]
     assert network["suppressed"].all() and network["index"].isna().all() and network["n"].isna().all()
     own = view.aggregates[view.aggregates["school"] == "AAA"]
-    assert own[["network_mean", "median", "top_quartile", "index_line"]].isna().all().all()
+    assert own[["network_mean", "median", "top_quartile", "gap", "gap_low", "gap_high"]].isna().all().all()
     items = view.items[view.items["school"] == NETWORK]
     assert items["suppressed"].all() and items["mean"].isna().all() and (items["n_shown"] == "–").all()
 

@@ -177,19 +177,20 @@ def test_schools_tied_on_a_four_point_scale_share_the_better_rank(make_version, 
 
 def test_the_priority_map_lines_are_in_the_results(small_round):
     """The vertical line is 100 / number of predictor dimensions (teach and wellbeing: 50), the horizontal
-    one the network mean of their indices; the quadrants follow exactly these numbers."""
+    one gap = 0, the gap being the school's index minus the network's; the quadrants follow these numbers."""
     survey_round, _ = small_round
     table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
     mapped = table[table["importance"].notna()]
     assert set(mapped["dimension"]) == {"teach", "wellbeing"} and (mapped["breakdown"] == "all").all()
     assert (mapped["importance_line"] == 50.0).all()
     network = table[(table["school"] == NETWORK) & (table["breakdown"] == "all")].set_index("dimension")["index"]
-    assert mapped["index_line"].to_numpy() == pytest.approx((network["teach"] + network["wellbeing"]) / 2)
     placed = mapped[mapped["quadrant"].notna()]
     assert len(placed)
+    assert placed["gap"].to_numpy() == pytest.approx(
+        placed["index"].to_numpy() - placed["dimension"].map(network).to_numpy())
     important = placed["importance"] >= placed["importance_line"]
-    strong = placed["index"] >= placed["index_line"]
-    expected = np.select([important & ~strong, important & strong, ~important & ~strong],
+    below = placed["gap"] < 0
+    expected = np.select([important & below, important & ~below, ~important & below],
                          ["Improve first", "Keep up", "Watch"], "Maintain")
     assert placed["quadrant"].tolist() == expected.tolist()
     assert table.loc[table["importance"].isna(), "importance_line"].isna().all()

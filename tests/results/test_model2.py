@@ -211,7 +211,7 @@ def _trend_rounds(make_version, make_school, make_round, add_response, **new_ver
         for row in random_answers(rng, 40, missing=0):
             add_response(survey_round, school, row)
     table = compute_round(new, today=AFTER).aggregates
-    return table[(table["school"] == "AAA") & (table["breakdown"] == "all")].set_index("dimension")["trend_diff"]
+    return table[(table["school"] == "AAA") & (table["breakdown"] == "all")].set_index("dimension")["change"]
 
 
 def test_trends_follow_the_lineage(make_version, make_school, make_round, add_response):

@@ -83,8 +83,10 @@ def test_trend_against_previous_round(make_version, make_school, make_round, add
     freeze_round_results(new, today=AFTER)
     table = round_results(new, today=AFTER).aggregates
     rows = table[(table["breakdown"] == "all") & (table["dimension"] == "wellbeing")]
-    assert rows["trend_diff"].notna().all() and (rows["trend_diff"] > 0).all()
-    assert rows["trend_significant"].notna().all()
+    assert rows["change"].notna().all() and (rows["change"] > 0).all()
+    assert ((rows["change_low"] <= rows["change"]) & (rows["change"] <= rows["change_high"])).all()
+    assert rows["q_value"].between(0, 1).all() and rows["trend_flag"].isin(["up", ""]).all()
+    assert rows["previous_n"].tolist() == [40.0, 40.0]  # the earlier round's n, for the school and the network
     assert db.session.get(RoundResult, old.id) is None  # computed for the trend, not stored on the way
     freeze_round_results(old, today=AFTER)
     again = compute_round(new, today=AFTER)  # the same trends from the previous round's frozen results

@@ -1,0 +1,51 @@
+"""The forms of the users admin pages (CSRF on each, Flask-WTF)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from survey.accounts.models import Role
+
+ROLE_LABELS = {
+    Role.NETWORK_ADMIN: _l("Network admin"),
+    Role.SCHOOL_STAFF: _l("School staff"),
+}
+
+
+class PlacementForm(FlaskForm):
+    """Role and school; the school list is the admin's network's, filled in by `with_schools`."""
+
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, ROLE_LABELS[role]) for role in Role],
+                       validators=[DataRequired()])
+    school = SelectField(_l("School"), choices=[], validate_choice=True,
+                         description=_l("School staff see their own school; network admins see the whole network."))
+
+    def with_schools(self, schools) -> PlacementForm:
+        self.school.choices = [SelectChoice("", _l("None (network admin)"))] + [
+            SelectChoice(str(school.id), f"{school.code} – {school.name}") for school in schools
+        ]
+        return self
+
+    def chosen_school(self, schools):
+        by_id = {str(school.id): school for school in schools}
+        return by_id.get(self.school.data or "")
+
+    def placement_errors(self) -> bool:
+        """Puts the role/school mismatch on the school field, in the admin's words; True when there was one."""
+        needs_school = Role(self.role.data).needs_school
+        if needs_school and not self.school.data:
+            self.school.errors.append(_l("Choose the school this person works at."))
+        elif not needs_school and self.school.data:
+            self.school.errors.append(_l("A network admin belongs to no school: choose None."))
+        return bool(self.school.errors)
+
+
+class InviteUserForm(PlacementForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "off"})
+    submit = SubmitField(_l("Send the invitation"))
+
+
+class EditUserForm(PlacementForm):
+    submit = SubmitField(_l("Save"))
