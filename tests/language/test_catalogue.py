@@ -27,7 +27,6 @@ NOT_PORTAL = ("respond/", "microdata/codebook.html")
 """Respondent pages (their interface strings come from survey/respond/messages.py in the questionnaire's
 languages), and the codebook, an English data document downloaded with a response export."""
 TRANSLATED_ON_OTHER_BRANCHES = {
-    "auth/login.html": "the login pages are translated with the people helper's password and SSO pages",
     "admin/results.html": "the results dashboards are translated as they move into survey/results",
     "reports/dashboard.html": "the results dashboards are translated as they move into survey/results",
     "reports/school_index.html": "the results dashboards are translated as they move into survey/results",
