@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from survey.accounts.models import Role
@@ -24,7 +25,8 @@ def load_user(session_user_id: str) -> User | None:
 
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see this page."
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.localize_callback = str  # the message in the language of the page that asked for a login
 login_manager.session_protection = "strong"
 
 

@@ -179,7 +179,7 @@ def english_wording(language: str) -> set[str]:
 
 def portal_pages(app, portal) -> list[str]:
     values = {"round_id": portal["open"].id, "version_id": portal["version"].id, "link_id": portal["link"].id,
-              "fmt": "csv"}
+              "user_id": portal["staff"].id, "fmt": "csv"}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
