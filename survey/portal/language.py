@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, has_request_context, redirect, request
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l, refresh
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired
@@ -23,6 +22,7 @@ from survey.auth.views import home_for
 from survey.catalog.texts import text_in
 from survey.extensions import login_manager
 from survey.portal import end_transaction
+from survey.portal.forms import PortalForm
 from survey.portal.operations import PORTAL_LANGUAGES, set_portal_language
 from survey.respond import language as respondent_language
 
@@ -45,7 +45,7 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(PORTAL_LANGUAGES, DEFAULT_PORTAL_LANGUAGE)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PortalForm):
     """The header's chooser: a plain POST form (works without JavaScript), CSRF protected like every form."""
 
     locale = SelectField(_l("Language"), validators=[InputRequired()],

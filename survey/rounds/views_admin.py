@@ -12,14 +12,14 @@ from datetime import date
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from survey.catalog.texts import text_in
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
+from survey.catalog.texts import text_in
 from survey.extensions import db
 from survey.network.models import School
 from survey.portal import admin_blueprint, refuse
+from survey.portal.forms import PortalForm
 from survey.results.operations import close_and_freeze
 from survey.rounds.forms import (
     ChangeVersionForm,
@@ -253,7 +253,7 @@ def send_invitations():
 # above the form) and answers 422, keeping what was typed.
 
 
-def _edit_forms(survey_round: SurveyRound, submitted: FlaskForm | None = None) -> dict[str, FlaskForm]:
+def _edit_forms(survey_round: SurveyRound, submitted: PortalForm | None = None) -> dict[str, PortalForm]:
     """The edit page's forms: `submitted` as posted, the others filled from the round."""
     forms = {
         "dates": RescheduleForm(formdata=None, obj=survey_round),
@@ -277,7 +277,7 @@ def _school_choices() -> list[tuple[int, str]]:
     return [(s.id, f"{s.code} — {s.name}") for s in current_user.network.schools]
 
 
-def _edit_page(submitted: FlaskForm | None = None, status: int = 200):
+def _edit_page(submitted: PortalForm | None = None, status: int = 200):
     survey_round = g.round
     return render_template(
         "rounds/admin_edit.html",
@@ -289,7 +289,7 @@ def _edit_page(submitted: FlaskForm | None = None, status: int = 200):
     ), status
 
 
-def _refused(form: FlaskForm, error: RoundStateError):
+def _refused(form: PortalForm, error: RoundStateError):
     """Show the refusal at its field, or above the form when it concerns the round as a whole."""
     field = {"version": "version_id", "schools": "school_ids"}.get(error.field, error.field)
     if field is not None and field in form:

@@ -18,7 +18,8 @@ from survey.config import PROJECT_ROOT
 
 TEMPLATES = PROJECT_ROOT / "survey" / "templates"
 TRANSLATIONS = PROJECT_ROOT / "survey" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "lazy_ngettext": (1, 2)}
 PLACEHOLDER = "\ue000"
 """What an expression (`{{ ... }}`) becomes before the template's literal text is read."""
 SAME_IN_EVERY_LANGUAGE = {"Benchlearn", "XLSForm"}

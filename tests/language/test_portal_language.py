@@ -263,3 +263,23 @@ def test_the_personal_invitation_speaks_the_schools_language_then_english(app, c
     assert swedish.startswith("Hej,") and "ber dig besvara enkäten" in swedish
     assert "asks you to answer the survey" in english
     assert staff_round.version.title["en"] in english
+
+
+@pytest.mark.parametrize(("language", "required", "not_a_number"), [
+    ("da", "Feltet skal udfyldes.", "Ikke et gyldigt heltal."),  # WTForms has no Danish of its own
+    ("sv", "Fältet måste fyllas i.", "Inte ett giltigt heltal."),
+])
+def test_a_form_refused_by_wtforms_itself_says_why_in_the_users_language(client, portal, language, required,
+                                                                        not_a_number):
+    admin = portal["admin"]
+    admin.locale = language
+    db.session.commit()
+    log_in(client, admin)
+    token = csrf_token_from(client.get("/admin/rounds/new").text)
+    unnamed = client.post("/admin/rounds/new", data={
+        "csrf_token": token, "name": "", "version_id": portal["version"].id, "opens_on": "2027-05-01",
+        "closes_on": "2027-06-01", "school_ids": [portal["school"].id]})
+    assert unnamed.status_code == 422 and required in unnamed.text
+    settings = client.post("/admin/settings", data={
+        "csrf_token": token, "k_min": "fem", "driver_min_cases": "300", "minimal_difference": "3"})
+    assert settings.status_code == 422 and not_a_number in settings.text
