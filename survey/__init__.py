@@ -21,6 +21,7 @@ from survey.extensions import (
     migrate,
     security_headers,
 )
+from survey.jobs.backends import runner_name
 from survey.urls import IdConverter
 
 
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'benchlearn.db'}"
     check_production_safety(app.config)
+    runner_name(app.config)  # JOB_RUNNER and the broker settings agree
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if app.config["TRUSTED_PROXIES"]:
         proxies = app.config["TRUSTED_PROXIES"]
@@ -53,6 +55,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
 
     from survey import models  # noqa: F401  (registers every table on the metadata)
+    from survey.jobs import kinds  # noqa: F401  (registers every background job kind)
     from survey import admin, school
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
@@ -64,6 +67,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.network import views_admin as network_admin, views_staff as network_staff
     from survey.accounts import views as accounts_views
     from survey.auth.sso import init_sso
+    from survey.jobs import views as jobs_views
+    from survey.reporting import admin_views as reporting_admin
     from survey.portal import language
     from survey.respond import bp as respond_bp
     from survey.results import downloads
@@ -75,7 +80,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, accounts_views.bp, admin.bp, network_staff.bp, rounds_staff.bp,
-                      downloads.staff_bp, school.bp):
+                      reporting_admin.bp, jobs_views.bp, downloads.staff_bp, school.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

@@ -81,9 +81,12 @@ class Config:
         # Single sign-on with OpenID Connect, per network: {network slug: {issuer, client_id, client_secret,
         # name}} (see oidc_providers_from_env).
         self.OIDC_PROVIDERS = oidc_providers_from_env(env)
-        # Report builds: Celery on this broker when set, else a thread of the web process.
+        # Background jobs (survey/jobs): Celery on this broker when set, else a thread pool of the web process;
+        # JOB_RUNNER=celery|inprocess forces one; JOB_THREADS: the in-process pool's size.
         self.REDIS_URL = env.get("REDIS_URL")
         self.CELERY_BROKER_URL = env.get("CELERY_BROKER_URL")
+        self.JOB_RUNNER = env.get("JOB_RUNNER")
+        self.JOB_THREADS = int(env.get("JOB_THREADS", "2"))
         self.REPORTS_DIR = env.get("REPORTS_DIR")
 
     def as_mapping(self) -> dict[str, object]:

@@ -8,6 +8,7 @@ from survey.catalog.models import (
     QuestionnaireFamily,
     QuestionnaireVersion,
 )
+from survey.jobs.models import Job
 from survey.network.models import Network, Program, School
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
 from survey.results.models import ApiToken, RoundResult
@@ -16,6 +17,7 @@ from survey.rounds.models import PersonalInvitation, Population, SurveyLink, Sur
 __all__ = [
     "ApiToken",
     "FreeTextAnswer",
+    "Job",
     "PersonalInvitation",
     "Population",
     "RecoveryCode",

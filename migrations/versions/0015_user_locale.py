@@ -1,7 +1,7 @@
 """users choose the portal's language
 
 Revision ID: 0015
-Revises: 0016
+Revises: 0014
 Create Date: 2026-12-06 07:20:00
 
 `locale` is the language a user chose for the staff and admin pages (da, en or sv); empty (NULL) means the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0016'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

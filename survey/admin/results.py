@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from survey.admin import bp
-from survey.admin.reports import _round_or_404
 from survey.extensions import db, security_headers
 from survey.results.service import stored_results_of
 from survey.rounds.models import RoundState, SurveyRound
@@ -20,6 +19,13 @@ from survey.school.reports import PLOTLY_JS, render_dashboard
 
 def _schools_of(survey_round: SurveyRound) -> list:
     return sorted(survey_round.schools, key=lambda school: (school.name.casefold(), school.code))
+
+
+def _round_or_404(round_id: int) -> SurveyRound:
+    survey_round = db.session.get(SurveyRound, round_id)
+    if survey_round is None or survey_round.network_id != current_user.network_id:
+        abort(404)
+    return survey_round
 
 
 def _results_round_or_404(round_id: int, code: str | None = None) -> SurveyRound:
@@ -60,7 +66,7 @@ def results_dashboard(round_id: int, code: str):
     survey_round = _results_round_or_404(round_id, code)
     return render_dashboard(
         survey_round, code, today=date.today(), plotly_url=url_for("admin.plotly_js"), staff=False,
-        pdf_url=url_for("admin.download_report", round_id=round_id, key=code),
+        pdf_url=url_for("reporting_admin.download_report", round_id=round_id, key=code),
         downloads={f"All schools' aggregates ({fmt.upper()})": url_for("aggregates_admin.aggregates_download",
                                                                        round_id=round_id, fmt=fmt)
                    for fmt in ("csv", "xlsx")},

@@ -15,7 +15,7 @@ demo_cli = click.Group("demo", help="Demo data.")
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Create (or complete) the demo network, its users, the published questionnaires and the rounds, and run
-    the periodic results job once (the closed round's results frozen, the open rounds' snapshots taken)."""
+    the periodic results job once (the closed rounds' results frozen, the open rounds' snapshots taken)."""
     summary = seed_demo()
     results = freeze_due_rounds()
     db.session.commit()
@@ -29,11 +29,11 @@ def seed_command() -> None:
     rounds = summary.rounds
     click.echo(
         f"  rounds: {', '.join(r.name for r in rounds.open_rounds)} open; "
-        f"{rounds.closed_round.name} and {rounds.wellbeing_round.name} closed"
+        f"{', '.join(r.name for r in rounds.closed_rounds)} closed"
         + (f" ({rounds.responses_added} synthetic responses added)" if rounds.responses_added else "")
     )
     click.echo(f"  results: {len(results.frozen)} rounds frozen, {len(results.snapshots)} provisional snapshots taken"
-               " (later: `benchlearn results freeze-due`, e.g. from cron)")
+               " (later: `benchlearn jobs run-due` from cron, or Celery beat)")
     click.echo(f"  try the survey of {rounds.open_rounds[0].name} as a respondent:")
     for link in example_links(rounds):
         click.echo(f"    {link_url(link.token)}  ({link.school.code}{' ' + link.program.code if link.program else ''})")

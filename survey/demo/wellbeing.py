@@ -1,11 +1,12 @@
-"""The demo's well-being round: synthetic answers to questionnaires/wellbeing/2027.yaml that follow its routing.
+"""The demo's well-being rounds: synthetic answers to questionnaires/wellbeing/2027.yaml that follow its routing.
 
 Each school has its own level and each respondent a general well-being; being bullied lowers well-being and
 ties to friends, and overall satisfaction is driven by the three other dimensions, so breakdowns and the
 structural analysis have something to find. Answers are first drawn for every question, then the definition's
 own conditions decide what was asked, page by page: a follow-up of the bullying module is stored as "not asked"
 for everyone who was not bullied or did not answer, exactly as the respondent form would leave it.
-Everything is drawn from a fixed seed.
+Two closed rounds share each school's level; in the later one some schools have moved on some dimensions.
+Everything is drawn from fixed seeds.
 """
 from __future__ import annotations
 
@@ -23,10 +24,17 @@ from survey.network.models import Network
 from survey.questions import MultipleChoiceQuestion, NumericQuestion, RatingQuestion, SingleChoiceQuestion
 from survey.responses.models import NOT_ANSWERED, NOT_ASKED, FreeTextAnswer, Response
 from survey.rounds.models import SurveyRound
-from survey.rounds.operations import create_round
+from survey.rounds.operations import create_round, set_population
 
-WELLBEING_ROUND = ("Trivselsmåling 2026/27", "wellbeing", "2027", date(2026, 9, 7), date(2026, 10, 16))
+# Two closed rounds on one version (wave 0, then wave 1 where some schools have changed), as for the other families.
+WELLBEING_ROUNDS = (
+    ("Trivselsmåling 2025/26", "wellbeing", "2027", date(2025, 9, 8), date(2025, 10, 17), 0),
+    ("Trivselsmåling 2026/27", "wellbeing", "2027", date(2026, 9, 7), date(2026, 10, 16), 1),
+)
 SEED = 2027
+DIMENSIONS = ("wellbeing", "everyday", "relations")
+CHANGE_SHARE = 0.12  # of (school, dimension) pairs that move between the rounds, by 0.25-0.45 latent units
+ANSWER_RATE = (0.55, 0.8)
 LANGUAGES = (("da", 0.9), ("en", 0.06), ("ar", 0.04))
 # Latent -> codes, per number of points (agreement and frequency; yes/no; 0-10).
 CUTS = {5: np.array([-1.9, -1.0, -0.15, 0.75]), 2: np.array([-1.2])}
@@ -42,36 +50,46 @@ COMMENTS = (
 COMMENT_SHARE = 0.1
 
 
-def seed_wellbeing_round(network: Network) -> tuple[SurveyRound, int]:
-    """The closed well-being round at every school, and its responses when it has none yet."""
-    name, family, label, opens_on, closes_on = WELLBEING_ROUND
-    survey_round = db.session.scalar(
-        select(SurveyRound).where(SurveyRound.network_id == network.id, SurveyRound.name == name)
-    )
-    if survey_round is None:
-        version = db.session.scalar(version_by_label(network.id, family, label))
-        survey_round = create_round(network, version, name, opens_on, closes_on, list(network.schools))
-        db.session.flush()
-    if db.session.scalar(select(func.count()).select_from(Response).where(Response.round_id == survey_round.id)):
-        return survey_round, 0
-    return survey_round, _add_responses(survey_round)
+def seed_wellbeing_rounds(network: Network) -> tuple[list[SurveyRound], int]:
+    """The two closed well-being rounds at every school, and their responses when they have none yet."""
+    rounds, added = [], 0
+    for name, family, label, opens_on, closes_on, wave in WELLBEING_ROUNDS:
+        survey_round = db.session.scalar(
+            select(SurveyRound).where(SurveyRound.network_id == network.id, SurveyRound.name == name)
+        )
+        if survey_round is None:
+            version = db.session.scalar(version_by_label(network.id, family, label))
+            survey_round = create_round(network, version, name, opens_on, closes_on, list(network.schools))
+            db.session.flush()
+        if not db.session.scalar(select(func.count()).select_from(Response).where(Response.round_id == survey_round.id)):
+            added += _add_responses(survey_round, wave)
+        rounds.append(survey_round)
+    return rounds, added
 
 
-def _add_responses(survey_round: SurveyRound) -> int:
-    rng = np.random.default_rng(SEED)
+def _add_responses(survey_round: SurveyRound, wave: int) -> int:
+    schools = survey_round.schools
+    model = np.random.default_rng([SEED, 0])  # what both rounds share: sizes, levels, program mix, what moves
+    sizes = model.integers(40, 251, len(schools))
+    levels = model.normal(0, 0.3, len(schools))
+    moved = model.random((len(schools), len(DIMENSIONS))) < CHANGE_SHARE
+    change = np.where(moved, model.choice([-1.0, 1.0], moved.shape) * model.uniform(0.25, 0.45, moved.shape), 0.0)
+    shares = [model.dirichlet(np.full(len(s.programs), 3.0)) if s.programs else None for s in schools]
+    rates = [model.uniform(*ANSWER_RATE, len(s.programs)) for s in schools]
+    rng = np.random.default_rng([SEED, wave + 1])
     definition = definition_of(survey_round.version)
     days = (survey_round.closes_on - survey_round.opens_on).days + 1
-    languages, shares = zip(*LANGUAGES)
+    languages, language_shares = zip(*LANGUAGES)
     rows: list[dict] = []
     comments: list[tuple[int, str]] = []
-    for school in survey_round.schools:
-        n = int(rng.integers(40, 251))
-        school_level = rng.normal(0, 0.3)
+    for s, school in enumerate(schools):
+        n = int(np.clip(sizes[s] * rng.uniform(0.85, 1.15), 40, 250))  # a school's size varies a little
+        shifts = dict(zip(DIMENSIONS, change[s] if wave else np.zeros(len(DIMENSIONS))))
         programs = school.programs
-        program_pick = rng.choice(len(programs), n, p=rng.dirichlet(np.full(len(programs), 3.0))) if programs else None
+        program_pick = rng.choice(len(programs), n, p=shares[s]) if programs else None
         day_offsets = np.sort(rng.integers(0, days, n))
         for r in range(n):
-            answers = respondent_answers(definition, rng, school_level)
+            answers = respondent_answers(definition, rng, levels[s], shifts)
             if rng.random() < COMMENT_SHARE:
                 comments.append((len(rows), str(rng.choice(COMMENTS))))
             rows.append({
@@ -79,11 +97,14 @@ def _add_responses(survey_round: SurveyRound) -> int:
                 "school_id": school.id,
                 "program_id": programs[program_pick[r]].id if programs else None,
                 "version_id": survey_round.version_id,
-                "language": str(rng.choice(languages, p=shares)),
+                "language": str(rng.choice(languages, p=language_shares)),
                 "submitted_on": survey_round.opens_on + timedelta(days=int(day_offsets[r])),
                 "answers": pack_answers(definition, answers),
                 "background": pack_background(definition, answers),
             })
+        for index, program in enumerate(programs):
+            answered = int(np.sum(program_pick == index))
+            set_population(survey_round, program, int(round(answered / rates[s][index])))
     db.session.execute(insert(Response), rows)
     if comments:
         ids = db.session.scalars(
@@ -95,8 +116,10 @@ def _add_responses(survey_round: SurveyRound) -> int:
     return len(rows)
 
 
-def respondent_answers(definition: QuestionnaireDefinition, rng: np.random.Generator, school_level: float) -> dict[str, object]:
-    """One respondent's answers by question key, routed: a question not asked is absent."""
+def respondent_answers(definition: QuestionnaireDefinition, rng: np.random.Generator, school_level: float,
+                       shifts: dict[str, float] | None = None) -> dict[str, object]:
+    """One respondent's answers by question key, routed: a question not asked is absent. `shifts`: how far the
+    school has moved on each dimension since the earlier round (latent units)."""
     general = rng.normal(0, 1)
     bullied = rng.random() < 1 / (1 + math.exp(2.2 + 0.8 * general + school_level))
     bullied_key = str(rng.choice(["once_or_twice", "monthly", "weekly"], p=[0.5, 0.28, 0.22])) if bullied else "never"
@@ -106,6 +129,8 @@ def respondent_answers(definition: QuestionnaireDefinition, rng: np.random.Gener
         "everyday": 0.1 + 0.5 * school_level + 0.5 * general + 0.3 * hurt,
         "relations": 0.6 + 0.6 * general + 0.6 * hurt,
     }
+    for key, shift in (shifts or {}).items():
+        latent[key] += shift
     latent["overall"] = 0.45 * latent["wellbeing"] + 0.25 * latent["everyday"] + 0.3 * latent["relations"]
     drawn: dict[str, object] = {
         "age": int(min(45, 16 + rng.gamma(1.6, 1.8))),

@@ -1,8 +1,8 @@
 """The writes of results: freezing a closed round, the daily snapshot of an open one, "Close now".
 
 Readers never store results (`survey.results.service`); these operations do, when they are due:
-`benchlearn results freeze-due` (cron, the embedded default), the Celery beat schedule of
-`survey.reporting.jobs` (production) and an admin's "Close now" call them. Like every operation they flush and
+the periodic job `results.freeze_due` (`survey.results.jobs`: Celery beat, or `benchlearn jobs run-due` from
+cron), `benchlearn results freeze-due` and an admin's "Close now" call them. Like every operation they flush and
 never commit: the CLI command, task or request that calls them commits once.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ snapshot while it is open. Reading never writes.
   `ResultsNotReady`, which presenters show as "results are being prepared".
 
 Nothing here stores anything: the results are frozen and the snapshots taken by explicit operations
-(`survey.results.operations`: `benchlearn results freeze-due` from cron, Celery beat, or "Close now"), never by
+(`survey.results.operations`: the periodic job `results.freeze_due` from Celery beat or `benchlearn jobs run-due`, `benchlearn results freeze-due`, or "Close now"), never by
 whichever reader comes first. `compute_round` computes without storing, for those operations.
 The stored `aggregates` is the aggregates table as Parquet; the item and partner tables travel
 inside the same file (Parquet key-value metadata `benchlearn.items` and `benchlearn.partners`, each itself

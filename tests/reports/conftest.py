@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from survey.reporting import jobs
 from survey.reporting.inputs import NetworkReportInputs, overall_rows
 from survey.reporting.synthetic import DIMENSIONS, synthetic_inputs, synthetic_results
 from tests.conftest import IN_CI
@@ -33,13 +32,6 @@ def network_inputs(results, school_inputs):
     return NetworkReportInputs(round=school_inputs.round, network_name="Testnetværket", language="da",
                                dimensions=list(DIMENSIONS), aggregates=overall_rows(results.aggregates),
                                school_names={f"S{i:03d}": f"Skole {i}" for i in range(1, SCHOOLS + 1)})
-
-
-@jobs.loader("synthetic")
-def synthetic_loader(round_id, school_codes):
-    results = synthetic_results(SCHOOLS, items_per_dimension=2)
-    codes = school_codes or [f"S{i:03d}" for i in range(1, SCHOOLS + 1)]
-    return [synthetic_inputs(results, code, items_per_dimension=2) for code in codes]
 
 
 def poppler(tool: str) -> str:

@@ -21,7 +21,7 @@ def test_nothing_the_demo_round_publishes_can_be_pinned_down(cli):
     """Every respondent of the demo came through a program's link, and a reader may know it: no one is in no
     program. First what could expose a group of fewer than k_min, then METHOD's rule for every hidden cell."""
     assert cli("demo", "seed").exit_code == 0
-    closed = db.session.scalar(select(SurveyRound).where(SurveyRound.name == CLOSED_ROUND[0]))
+    closed = db.session.scalar(select(SurveyRound).where(SurveyRound.name == CLOSED_ROUND.name))
     after = closed.closes_on + timedelta(days=1)
     freeze_round_results(closed, today=after)
     results = round_results(closed, today=after)

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from survey.api.tokens import create_token
 from survey.extensions import db
-from survey.reporting import jobs
+from survey.jobs.worker import celery
+from survey.results.jobs import FREEZE_DUE, freeze_due
 from survey.results.models import ResultSnapshot, RoundResult
 from survey.results.operations import freeze_due_rounds
 from survey.results.service import round_results
@@ -107,10 +108,11 @@ def test_the_dashboard_shows_the_snapshot_and_its_date(client, login, admin, thr
 
 
 def test_celery_beat_runs_the_same_job(app, three_rounds, db_session):
-    """The beat schedule runs the same operation as the cron command, in the app's context."""
+    """The beat schedule runs the periodic job, which is the same operation as the cron command (its run on a
+    real worker: tests/jobs/test_celery.py)."""
     closed, open_, _draft = three_rounds
-    assert jobs.celery_app.conf.beat_schedule["results-freeze-due"]["task"] == jobs.freeze_due_task.name
-    done = jobs.freeze_due_task.run()
+    assert celery.conf.beat_schedule[f"periodic {FREEZE_DUE}"]["args"] == [FREEZE_DUE]
+    done = freeze_due(lambda done, total: None)
     assert done == {"frozen": [closed.id], "snapshots": [open_.id], "failed": {}}
     assert db.session.get(RoundResult, closed.id) is not None
 
@@ -122,7 +124,7 @@ def test_readers_and_report_builds_refuse_results_not_frozen_yet(cli, client, lo
     login(admin)
     page = client.get(f"/admin/reports/{closed.id}")
     started = client.post(f"/admin/reports/{closed.id}/build", data={"csrf_token": csrf_token_from(page.text)},
-                          follow_redirects=True)
+                          headers={"Accept-Language": "en"}, follow_redirects=True)
     assert "Nothing was built" in started.text and "being prepared" in started.text
     assert stored_count(RoundResult) == 0
 

@@ -1,8 +1,11 @@
-"""`demo seed` adds rounds: open ones with links, a closed one with synthetic responses worth analysing."""
+"""`demo seed` adds rounds: open ones with links, two closed ones per family with synthetic responses worth
+analysing, and between a family's two rounds some schools really change while most stay where they were."""
 from __future__ import annotations
 
 import numpy as np
 from sqlalchemy import func, select
+
+from scipy import stats
 
 from survey.extensions import db
 from survey.responses.models import DONT_KNOW, NOT_ANSWERED, NOT_ASKED, FreeTextAnswer, Response
@@ -61,7 +64,7 @@ def test_demo_seed_adds_rounds_and_realistic_responses_once(cli):
     again = cli("demo", "seed")
     assert again.exit_code == 0
     assert per_school_counts(closed.id) == counts
-    assert db.session.scalar(select(func.count(SurveyRound.id))) == 5  # and the well-being round
+    assert db.session.scalar(select(func.count(SurveyRound.id))) == 11  # 3 open, 2 closed of each of 4 families
 
     rows = db.session.scalars(select(Response).where(Response.round_id == closed.id)).all()
     assert all(closed.opens_on <= r.submitted_on <= closed.closes_on for r in rows)
@@ -122,3 +125,41 @@ def test_demo_seed_adds_a_closed_well_being_round_whose_follow_ups_are_not_asked
     where = [r.background[offset["bullied_where"]] for r in rows]
     assert all((w == NOT_ASKED) == (g not in (2, 3, 4)) for g, w in zip(gate, where))
     assert 0.05 < sum(g in (2, 3, 4) for g in gate) / len(rows) < 0.3
+
+
+CLOSED_PAIRS = {"student": ("Elevtrivsel 2025", "Elevtrivsel 2026"),
+                "staff": ("Medarbejdertrivsel 2024", "Medarbejdertrivsel 2025"),
+                "company": ("Virksomhedstilfredshed 2024", "Virksomhedstilfredshed 2025"),
+                "wellbeing": ("Trivselsmåling 2025/26", "Trivselsmåling 2026/27")}
+
+
+def test_every_family_has_two_comparable_closed_rounds_where_a_few_schools_change(cli):
+    assert cli("demo", "seed").exit_code == 0
+    rounds = {r.name: r for r in db.session.scalars(select(SurveyRound))}
+    for family, (earlier, later) in CLOSED_PAIRS.items():
+        first, second = rounds[earlier], rounds[later]
+        assert first.version.family.key == family and first.version_id == second.version_id  # comparable
+        assert first.closes_on < second.opens_on and second.state_on(TODAY) is RoundState.CLOSED
+        for survey_round in (first, second):  # every school answered and gave its populations
+            assert len(per_school_counts(survey_round.id)) == len(survey_round.schools) >= 18
+            given = db.session.scalar(select(func.sum(Population.size)).where(Population.round_id == survey_round.id))
+            assert given > sum(per_school_counts(survey_round.id).values())
+
+    # The student family by the method's own scores, per school and dimension, compared by Welch's test.
+    first, second = rounds["Elevtrivsel 2025"], rounds["Elevtrivsel 2026"]
+    rows = {r.id: db.session.scalars(select(Response).where(Response.round_id == r.id)).all() for r in (first, second)}
+    keys = [d.key for d in first.version.dimensions if not d.is_overall]
+    moved, tested = [], 0
+    for key in keys:
+        scores = {r.id: dimension_scores(r, rows[r.id], key) for r in (first, second)}
+        schools = {r.id: np.array([row.school_id for row in rows[r.id]]) for r in (first, second)}
+        for school_id in per_school_counts(first.id):
+            before, after = ([s for s in scores[r.id][schools[r.id] == school_id] if not np.isnan(s)]
+                             for r in (first, second))
+            tested += 1
+            if stats.ttest_ind(after, before, equal_var=False).pvalue < 0.001:
+                moved.append((school_id, key, np.mean(after) - np.mean(before)))
+    changes = [change for _, _, change in moved]
+    assert 5 <= len(moved) <= tested // 4, moved  # some pairs changed, most did not
+    assert min(changes) < -3 and max(changes) > 3  # up at some schools, down at others
+    assert 3 <= len({school for school, _, _ in moved}) < len(per_school_counts(first.id))  # a few, not all

@@ -1,0 +1,4 @@
+"""Every job kind, imported in one place (as `survey.models` does for tables) so that the web app, the Celery
+worker and beat all know the same kinds and the same periodic schedule."""
+from survey.reporting import jobs as _reporting  # noqa: F401  (report.build)
+from survey.results import jobs as _results  # noqa: F401  (results.freeze_due, periodic)
