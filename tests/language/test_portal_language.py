@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import io
 import re
+from datetime import datetime, timezone
 from email import policy
 from html.parser import HTMLParser
 
@@ -15,6 +16,7 @@ from flask import url_for
 
 from survey.accounts.models import User
 from survey.config import PROJECT_ROOT
+from survey.jobs.models import Job, JobState
 from survey.extensions import db
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
@@ -41,11 +43,14 @@ def portal(db_session, network, make_school, make_user, add_responses):
     staff_round = create_round(network, staff_version, [school], name="Medarbejdere nu")
     add_responses(closed, school, 8, school.programs[0])
     link = create_link(open_round, school)
+    job = Job(kind="report_build", params={"round_id": closed.id}, state=JobState.DONE, done=1, total=1,
+              created_at=datetime.now(timezone.utc), network_id=network.id)
+    db_session.add(job)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
     staff = make_user("staff@example.org", school=school, locale=None)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
-            "link": link, "admin": admin, "staff": staff}
+            "link": link, "job": job, "admin": admin, "staff": staff}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -133,28 +138,44 @@ def test_anonymous_visitors_cannot_store_a_choice(client, portal):
 
 
 class PageText(HTMLParser):
-    def __init__(self) -> None:
+    """The text a reader of `language` sees and hears, leaving out what is marked as another language (the
+    questionnaire as respondents see it in each of its languages) and code."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, language: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.language = language
         self.parts: list[str] = []
-        self._skip = 0
+        self._open: list[tuple[str, bool]] = []  # (tag, skipped)
+
+    def _skipped(self) -> bool:
+        return bool(self._open) and self._open[-1][1]
 
     def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style", "code", "pre")
         attributes = dict(attrs)
-        self.parts += [attributes[name] for name in ("alt", "title", "aria-label") if attributes.get(name)]
-        if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
-            self.parts.append(attributes["value"])
+        lang = attributes.get("lang")
+        skipped = (tag in ("script", "style", "code", "pre")
+                   or (lang is not None and lang != self.language) or (lang is None and self._skipped()))
+        if not skipped:
+            self.parts += [attributes[name] for name in ("alt", "title", "aria-label") if attributes.get(name)]
+            if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+                self.parts.append(attributes["value"])
+        if tag not in self.VOID:
+            self._open.append((tag, skipped))
 
     def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style", "code", "pre")
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skipped():
             self.parts.append(data)
 
 
-def visible_text(html: str) -> str:
-    parser = PageText()
+def visible_text(html: str, language: str) -> str:
+    parser = PageText(language)
     parser.feed(html)
     return re.sub(r"[ \t\r\n]+", " ", " ".join(parser.parts))  # no-break spaces kept: they group digits
 
@@ -179,12 +200,13 @@ def english_wording(language: str) -> set[str]:
 
 def portal_pages(app, portal) -> list[str]:
     values = {"round_id": portal["open"].id, "version_id": portal["version"].id, "link_id": portal["link"].id,
-              "user_id": portal["staff"].id, "fmt": "csv"}
+              "user_id": portal["staff"].id, "job_id": portal["job"].id, "key": portal["school"].code, "fmt": "csv"}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if (rule.rule.startswith(("/admin/", "/school/")) and "GET" in rule.methods
-                    and not rule.endpoint.startswith(NOT_YET_MOVED) and not rule.rule.endswith("/poster")):
+                    and not rule.endpoint.startswith(NOT_YET_MOVED)
+                    and not rule.rule.endswith(("/poster", ".pdf"))):  # respondents' poster; a stored PDF
                 round_id = portal["closed"].id if "aggregates" in rule.rule else portal["open"].id  # being prepared
                 urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}
                                     | ({"round_id": round_id} if "round_id" in rule.arguments else {})))
@@ -209,7 +231,7 @@ def test_every_staff_and_admin_page_reads_in_the_users_language(app, client, por
                 continue
             assert response.status_code in (200, 409, 422), url  # 409: being prepared; 422: a refusal
             assert page_language(response.text) == language, url
-            text = visible_text(response.text)
+            text = visible_text(response.text, language)
             leaks = sorted(phrase for phrase in english if phrase in text)
             assert leaks == [], f"{url} shows English wording in {language}: {leaks}"
             read.append(url)
@@ -237,7 +259,7 @@ def test_numbers_and_dates_follow_the_readers_locale(client, portal):
     for language in ("da", "sv", "en"):
         portal["admin"].locale = language
         db.session.commit()
-        texts[language] = visible_text(client.get(f"/admin/rounds/{portal['open'].id}").text)
+        texts[language] = visible_text(client.get(f"/admin/rounds/{portal['open'].id}").text, language)
     closes = portal["open"].closes_on
     assert "1.234" in texts["da"] and "1\xa0234" in texts["sv"] and "1,234" in texts["en"]
     assert f"{closes.day}. " in texts["da"] and closes.strftime("%b %-d, %Y") in texts["en"]
