@@ -40,7 +40,7 @@ def portal(db_session, network, make_school, make_user, add_responses):
     staff_round = create_round(network, staff_version, [school], name="Medarbejdere nu")
     add_responses(closed, school, 8, school.programs[0])
     link = create_link(open_round, school)
-    job = Job(kind="report_build", params={"round_id": closed.id}, state=JobState.DONE, done=1, total=1,
+    job = Job(kind="report.build", params={"round_id": closed.id}, state=JobState.DONE, done=1, total=1,
               created_at=datetime.now(timezone.utc), network_id=network.id)
     db_session.add(job)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
