@@ -52,7 +52,7 @@ class Tenant:
     open_round: SurveyRound
     closed_round: SurveyRound
     link: SurveyLink
-    job: Job  # a report build of the network's
+    job: Job  # a report build this network's admin started
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -90,7 +90,7 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     link = SurveyLink(round=rounds[0], school=school, token=secrets.token_urlsafe(24))
     session.add(link)
     job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
-              created_at=datetime.now(timezone.utc), network_id=network.id)
+              result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
     session.flush()
     return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
