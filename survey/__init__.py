@@ -50,7 +50,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     security_headers.init_app(app)
-    from survey.respond.language import select_locale
+    from survey.portal.language import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
 
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.auth.sso import init_sso
     from survey.jobs import views as jobs_views
     from survey.reporting import admin_views as reporting_admin
+    from survey.portal import language
     from survey.respond import bp as respond_bp
     from survey.results import downloads
     from survey.results.dashboard import views_admin as results_admin, views_staff as results_staff
@@ -75,6 +76,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(language.bp)
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,

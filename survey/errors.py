@@ -10,6 +10,7 @@ import time
 
 import psycopg
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, ServiceUnavailable
@@ -17,16 +18,17 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 from survey.extensions import db, limiter
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    403: "You do not have access to this page.",
-    404: "This page does not exist.",
-    405: "This address does not accept that kind of request.",
-    413: "The file is too large.",
-    422: "The submitted data could not be processed.",
-    429: "Too many attempts. Please wait a minute and try again.",
-    500: "Something went wrong on our side. The error has been logged; please try again later.",
-    503: "The service is briefly unavailable. Nothing you sent was lost: please try again in a moment.",
+    400: _l("The request could not be understood."),
+    403: _l("You do not have access to this page."),
+    404: _l("This page does not exist."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The file is too large."),
+    422: _l("The submitted data could not be processed."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. The error has been logged; please try again later."),
+    503: _l("The service is briefly unavailable. Nothing you sent was lost: please try again in a moment."),
 }
+"""In the reader's language (the page's locale); the API answers in English, for programs."""
 RETRY_AFTER_SECONDS = 5
 
 
@@ -48,9 +50,11 @@ def _wants_json() -> bool:
 
 
 def _render(code: int, description: str | None = None, headers: list[tuple[str, str]] | None = None):
-    message = MESSAGES.get(code, "An error occurred.")
     if _wants_json():
+        with force_locale("en"):
+            message = str(MESSAGES.get(code, "An error occurred."))
         return jsonify(error=message, status=code), code, headers or []
+    message = MESSAGES[code] if code in MESSAGES else _("An error occurred.")
     return render_template("error.html", code=code, message=message, description=description), code, headers or []
 
 
@@ -72,12 +76,14 @@ def register_error_handlers(app: Flask) -> None:
             from survey.respond.form import expired_form_page
 
             return expired_form_page()
-        return _render(400, "The form had expired or was sent from elsewhere. Reload the page and try again.")
+        return _render(400, _("The form had expired or was sent from elsewhere. Reload the page and try again."))
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error: SecurityError):
         """A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page with links either."""
-        return Response(f"{MESSAGES[400]} This host name is not served here.\n", 400, mimetype="text/plain")
+        with force_locale("en"):  # a page without a host has no reader's language either
+            text = f"{MESSAGES[400]} This host name is not served here.\n"
+        return Response(text, 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -179,8 +179,13 @@ def make_school(db_session, network):
 def make_user(db_session, network):
     from survey.accounts.operations import add_user
 
-    def make(email: str, role: str = "school_staff", school=None, password: str = TEST_PASSWORD):
-        return add_user(email, password, role, network, school)
+    def make(email: str, role: str = "school_staff", school=None, password: str = TEST_PASSWORD,
+             locale: str | None = "en"):
+        """A user who chose `locale` for the portal: English by default, so that tests read the English
+        wording (the stored choice wins over the browser's); None follows the browser, else Danish."""
+        user = add_user(email, password, role, network, school)
+        user.locale = locale
+        return user
 
     return make
 

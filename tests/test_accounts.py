@@ -96,7 +96,8 @@ def test_wrong_password_gives_one_message_for_both_fields(client, admin, db_sess
 
 def test_login_without_csrf_token_is_refused(client, admin, db_session):
     db_session.commit()
-    response = client.post("/auth/login", data={"email": admin.email, "password": TEST_PASSWORD})
+    response = client.post("/auth/login", data={"email": admin.email, "password": TEST_PASSWORD},
+                           headers={"Accept-Language": "en"})  # before logging in: the browser's language
     assert response.status_code == 400
     assert "The form had expired" in response.text
 

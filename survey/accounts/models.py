@@ -43,6 +43,7 @@ class User(UserMixin, db.Model):
             name="school_matches_role",
         ),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("locale IN ('da', 'en', 'sv')", name="known_locale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +63,8 @@ class User(UserMixin, db.Model):
     # factor. The last time step accepted, so that a code is never accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column()
+    # The language the user chose for the portal (survey.portal.language.PORTAL_LANGUAGES); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(2))
 
     network: Mapped[Network] = relationship()
     school: Mapped[School | None] = relationship()

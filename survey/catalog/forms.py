@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from survey.portal.forms import PortalForm
 
-class UploadQuestionnaireForm(FlaskForm):
+
+class UploadQuestionnaireForm(PortalForm):
     definition = FileField(
         _l("Questionnaire file (YAML)"),
         validators=[FileRequired(_l("Choose a questionnaire file.")),
@@ -17,7 +18,7 @@ class UploadQuestionnaireForm(FlaskForm):
     submit = SubmitField(_l("Check and preview"))
 
 
-class PublishQuestionnaireForm(FlaskForm):
+class PublishQuestionnaireForm(PortalForm):
     """Carries the previewed file back; the server validates it again and checks it is what was previewed."""
 
     source = HiddenField(validators=[DataRequired()])
@@ -26,5 +27,5 @@ class PublishQuestionnaireForm(FlaskForm):
     submit = SubmitField(_l("Publish this version"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PortalForm):
     submit = SubmitField(_l("Withdraw"))

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from flask_babel import format_date, gettext as _
+
 from survey.catalog.definition import Problem, QuestionnaireDefinition, checksum, canonical_json, parse_definition
 from survey.catalog.models import (
     BackgroundQuestion,
@@ -90,30 +92,27 @@ def publish_definition(
     if existing is not None:
         if existing.checksum == digest:
             return PublishResult(existing, created=False)
-        raise PublishError(
-            f"{definition.family} {definition.version} is already published with different content "
-            f"(checksum {existing.checksum[:12]}, published {existing.published_at:%Y-%m-%d} by {existing.published_by}). "
-            "A published version never changes: give the new content a new version and set `previous` to "
-            f"'{definition.version}'."
-        )
+        raise PublishError(_(
+            "%(family)s %(version)s is already published with different content (checksum %(checksum)s, published "
+            "%(date)s by %(person)s). A published version never changes: give the new content a new version and "
+            "set `previous` to '%(version)s'.", family=definition.family, version=definition.version,
+            checksum=existing.checksum[:12], date=format_date(existing.published_at), person=existing.published_by))
     previous = None
     if definition.previous is not None:
         previous = db.session.scalar(version_by_label(network.id, definition.family, definition.previous))
         if previous is None:
-            raise PublishError(
-                f"{definition.family} {definition.version} follows version {definition.previous}, "
-                "which is not published: publish it first."
-            )
+            raise PublishError(_(
+                "%(family)s %(version)s follows version %(previous)s, which is not published: publish it first.",
+                family=definition.family, version=definition.version, previous=definition.previous))
     audience = definition.audience
     family = db.session.scalar(family_by_key(network.id, definition.family)) or QuestionnaireFamily(
         network=network, key=definition.family, audience=audience
     )
     if family.audience != audience:
-        raise PublishError(
-            f"family {definition.family} asks {family.audience} respondents, but {definition.family} "
-            f"{definition.version} names audience {audience}: a family keeps its audience; publish this "
-            "questionnaire as a family of its own"
-        )
+        raise PublishError(_(
+            "family %(family)s asks %(audience)s respondents, but %(family)s %(version)s names audience "
+            "%(named)s: a family keeps its audience; publish this questionnaire as a family of its own",
+            family=definition.family, audience=family.audience, version=definition.version, named=audience))
     version = QuestionnaireVersion(
         family=family,
         version=definition.version,
@@ -185,6 +184,7 @@ def withdraw_version(version: QuestionnaireVersion) -> None:
     used_by = db.session.scalars(rounds_using(version.id)).all()
     if used_by:
         names = ", ".join(r.name for r in used_by)
-        raise PublishError(f"{version.label} is used by round(s) {names} and cannot be withdrawn.")
+        raise PublishError(_("%(version)s is used by round(s) %(rounds)s and cannot be withdrawn.",
+                             version=version.label, rounds=names))
     version.withdrawn_at = datetime.now(timezone.utc)
     db.session.flush()

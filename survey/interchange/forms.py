@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from survey.interchange.operations import FORMATS
+from survey.portal.forms import PortalForm
 
 
-class ImportQuestionnaireForm(FlaskForm):
+class ImportQuestionnaireForm(PortalForm):
     upload = FileField(
         _l("XLSForm (.xlsx, .xls, .csv) or LimeSurvey (.lss) file"),
         validators=[FileRequired(_l("Choose a file.")),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+
 from survey.catalog.definition import DefinitionError, QuestionnaireDefinition, parse_definition
 from survey.catalog.rules import FAMILY, well_formed_version
 from survey.catalog.yaml_writer import dump_definition
@@ -87,15 +89,15 @@ def _header(filename: str, source_format: str, findings: list[Finding]) -> str:
 
 
 _SIGNATURES = {
-    "xlsx": (b"PK\x03\x04", "an .xlsx workbook is a zip archive"),
-    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an .xls workbook is an OLE2 file"),
+    "xlsx": (b"PK\x03\x04", _l("an .xlsx workbook is a zip archive")),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _l("an .xls workbook is an OLE2 file")),
 }
 
 
 def unacceptable_upload(data: bytes, filename: str, limit: int) -> str | None:
     """Why an uploaded file is refused before it is read (too large, or not what its name says), or None."""
     if len(data) > limit:
-        return f"{filename}: the file is larger than {limit:,} bytes"
+        return _("%(file)s: the file is larger than %(limit)s bytes", file=filename, limit=format_decimal(limit))
     return content_mismatch(data, filename)
 
 
@@ -104,12 +106,14 @@ def content_mismatch(data: bytes, filename: str) -> str | None:
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
     if suffix in _SIGNATURES:
         magic, what = _SIGNATURES[suffix]
-        return None if data.startswith(magic) else f"{filename}: this is not what its name says ({what})"
+        return None if data.startswith(magic) else _("%(file)s: this is not what its name says (%(what)s)",
+                                                      file=filename, what=what)
     if suffix == "lss":
         head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-        return None if head.startswith((b"<?xml", b"<document")) else f"{filename}: an .lss file is XML, and this is not"
+        return None if head.startswith((b"<?xml", b"<document")) else _(
+            "%(file)s: an .lss file is XML, and this is not", file=filename)
     if suffix == "csv":
         if b"\x00" in data[:4096]:
-            return f"{filename}: a CSV file is text, and this is not"
+            return _("%(file)s: a CSV file is text, and this is not", file=filename)
         return None
-    return f"{filename}: import reads .xlsx, .xls, .csv and .lss files"
+    return _("%(file)s: import reads .xlsx, .xls, .csv and .lss files", file=filename)

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
 from survey.network.models import K_MIN_FLOOR
+from survey.portal.forms import PortalForm
 
 
-class NetworkSettingsForm(FlaskForm):
+class NetworkSettingsForm(PortalForm):
     k_min = IntegerField(
         _l("Minimum group size (k_min)"),
         validators=[InputRequired(), NumberRange(

@@ -1,6 +1,7 @@
 """Writes on the network's own settings. They flush, never commit."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from survey.extensions import db
@@ -11,8 +12,8 @@ class NetworkSettingsError(ValueError):
     """The settings were refused; the message says why."""
 
 
-_K_MIN_TOO_SMALL = (f"the minimum group size must be at least {K_MIN_FLOOR} (METHOD.md, Anonymity: a group of "
-                    f"two lets each member read the other's answers), not {{k_min}}")
+_K_MIN_TOO_SMALL = _l("the minimum group size must be at least %(floor)d (METHOD.md, Anonymity: a group of two lets "
+                      "each member read the other's answers), not %(k_min)d")
 
 
 def create_network(name: str, *, k_min: int | None = None, share_school_names: bool = False,
@@ -30,7 +31,7 @@ def create_network(name: str, *, k_min: int | None = None, share_school_names: b
                 f"K_MIN is {k_min} in the environment: the minimum group size must be at least {K_MIN_FLOOR}"
             )
     elif k_min < K_MIN_FLOOR:
-        raise NetworkSettingsError(_K_MIN_TOO_SMALL.format(k_min=k_min))
+        raise NetworkSettingsError(_K_MIN_TOO_SMALL % {"floor": K_MIN_FLOOR, "k_min": k_min})
     network = Network(name=name, k_min=k_min, share_school_names=share_school_names,
                       admins_read_comments=admins_read_comments)
     db.session.add(network)
@@ -44,11 +45,11 @@ def update_network_settings(network: Network, *, k_min: int, share_school_names:
     """Change the anonymity and analysis settings. Frozen results keep the settings they were computed with.
     `minimal_difference`, `admins_read_comments` None: unchanged."""
     if k_min < K_MIN_FLOOR:
-        raise NetworkSettingsError(_K_MIN_TOO_SMALL.format(k_min=k_min))
+        raise NetworkSettingsError(_K_MIN_TOO_SMALL % {"floor": K_MIN_FLOOR, "k_min": k_min})
     if driver_min_cases < 10:
-        raise NetworkSettingsError("a school needs at least 10 complete cases for its own structural analysis")
+        raise NetworkSettingsError(_("a school needs at least 10 complete cases for its own structural analysis"))
     if minimal_difference is not None and not minimal_difference > 0:
-        raise NetworkSettingsError("the minimal important difference must be above 0 index points")
+        raise NetworkSettingsError(_("the minimal important difference must be above 0 index points"))
     network.k_min = k_min
     if minimal_difference is not None:
         network.minimal_difference = float(minimal_difference)

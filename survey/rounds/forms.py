@@ -3,14 +3,15 @@ school's staff (their links, their populations)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey.portal.forms import PortalForm
 
-class CreateRoundForm(FlaskForm):
+
+class CreateRoundForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l('e.g. "Elevtrivsel 2026"'))
     # always holds a choice (the first version is preselected): no `required`, which HTML allows only on a
@@ -26,17 +27,17 @@ class CreateRoundForm(FlaskForm):
     submit = SubmitField(_l("Create round"))
 
 
-class RoundActionForm(FlaskForm):
+class RoundActionForm(PortalForm):
     submit = SubmitField()
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(PortalForm):
     opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
     closes_on = DateField(_l("Closes on (last day)"), validators=[DataRequired()])
     submit = SubmitField(_l("Save the dates"))
 
 
-class ChangeVersionForm(FlaskForm):
+class ChangeVersionForm(PortalForm):
     # always holds a choice (the first version is preselected): no `required`, which HTML allows only on a
     # select whose first option is an empty placeholder
     version_id = SelectField(_l("Questionnaire version"), coerce=int, validators=[DataRequired()],
@@ -44,31 +45,31 @@ class ChangeVersionForm(FlaskForm):
     submit = SubmitField(_l("Change the version"))
 
 
-class RoundSchoolsForm(FlaskForm):
+class RoundSchoolsForm(PortalForm):
     school_ids = SelectMultipleField(
         _l("Participating schools"), coerce=int, option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False)
     )
     submit = SubmitField(_l("Save the schools"))
 
 
-class ConfirmCloseForm(FlaskForm):
+class ConfirmCloseForm(PortalForm):
     """The confirmation page's form: only a POST carrying `confirm` closes the round."""
 
     confirm = SubmitField(_l("Close the round now"))
 
 
-class DeleteRoundForm(FlaskForm):
+class DeleteRoundForm(PortalForm):
     """The confirmation page's form: only a POST carrying `confirm` deletes the round."""
 
     confirm = SubmitField(_l("Delete the round"))
 
 
-class LinksForm(FlaskForm):
+class LinksForm(PortalForm):
     per_program = BooleanField(_l("Also one link per program"))
     submit = SubmitField(_l("Create missing links"))
 
 
-class InvitationsForm(FlaskForm):
+class InvitationsForm(PortalForm):
     school_id = SelectField(_l("School"), coerce=int)
     addresses = FileField(
         _l("List of e-mail addresses (one a line, or CSV with an email column)"),
@@ -77,12 +78,12 @@ class InvitationsForm(FlaskForm):
     submit = SubmitField(_l("Send personal invitations"))
 
 
-class StaffLinksForm(FlaskForm):
+class StaffLinksForm(PortalForm):
     per_program = BooleanField(_l("One link per program (the program is then known without asking)"))
     submit = SubmitField(_l("Create links"))
 
 
-class PopulationForm(FlaskForm):
+class PopulationForm(PortalForm):
     """CSRF only: the sizes arrive as `population-<program id>` fields, one per program of the school."""
 
     submit = SubmitField(_l("Save populations"))

@@ -1,8 +1,8 @@
 """Rounds, their links, invitations and populations: the one path, used by the CLI, the admin and staff pages.
 
 A round's state is computed from its dates (`SurveyRound.state_on`); the transitions below move the dates and
-refuse what the lifecycle forbids with a `RoundStateError` that says why. Functions flush, never commit; the
-caller (request or CLI command) commits once.
+refuse what the lifecycle forbids with a `RoundStateError` that says why, in the reader's language (Flask-Babel;
+English on the command line). Functions flush, never commit; the caller (request or CLI command) commits once.
 """
 from __future__ import annotations
 
@@ -16,19 +16,24 @@ from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import force_locale, format_date, format_decimal, gettext as _, ngettext
 from sqlalchemy import delete, exists, func, select, true
 
 from survey.analysis.confidentiality import protected_counts
 from survey.catalog.models import QuestionnaireVersion
+from survey.catalog.texts import text_in
 from survey.extensions import db
 from survey.network.models import Network, Program, School
 from survey.responses.models import Response, ResponseDraft
+from survey.rounds.labels import state_label
 from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound, round_school
 from survey.spreadsheet import escape_formula
 from survey.tokens import token_hash
 from survey.urls import MAX_ID
 
 PERSONAL_INVITATION_AUDIENCES = ("staff", "company")
+LONG_DATE = "dd MMMM y"
+"""Dates in refusals, in the reader's language: "04 December 2026", "04 december 2026"."""
 
 
 class RoundStateError(ValueError):
@@ -72,19 +77,22 @@ def rounds_of_school(school_id: int):
 
 def _check_version_usable(version: QuestionnaireVersion) -> None:
     if version.is_withdrawn:
-        raise RoundStateError(f"{version.label} is withdrawn: choose a version that is not withdrawn", "version")
+        raise RoundStateError(_("%(version)s is withdrawn: choose a version that is not withdrawn",
+                                version=version.label), "version")
 
 
 def _check_period(opens_on: date, closes_on: date) -> None:
     if closes_on < opens_on:
-        raise RoundStateError(f"the round cannot close ({closes_on}) before it opens ({opens_on})", "closes_on")
+        raise RoundStateError(_("the round cannot close (%(closes)s) before it opens (%(opens)s)", closes=closes_on,
+                                opens=opens_on), "closes_on")
 
 
 def _check_draft(survey_round: SurveyRound, today: date, what: str) -> None:
     """Refuse a change that only a draft round allows; `what` completes "... is open: <what>"."""
     state = survey_round.state_on(today)
     if state is not RoundState.DRAFT:
-        raise RoundStateError(f"'{survey_round.name}' is {state.value}: {what}")
+        raise RoundStateError(_("'%(name)s' is %(state)s: %(what)s", name=survey_round.name, state=state_label(state),
+                                what=what))
 
 
 def _has_frozen_results(survey_round: SurveyRound) -> bool:
@@ -107,19 +115,20 @@ def create_round(
     web form and the CLI pass `past_confirmed` as the person answered (see `check_opening_date`)."""
     name = name.strip()
     if not name:
-        raise RoundStateError("a round needs a name")
+        raise RoundStateError(_("a round needs a name"))
     if version.network_id != network.id:
-        raise RoundStateError(f"{version.label} is not a questionnaire of {network.name}", "version")
+        raise RoundStateError(_("%(version)s is not a questionnaire of %(network)s", version=version.label,
+                                network=network.name), "version")
     _check_version_usable(version)
     _check_period(opens_on, closes_on)
     check_opening_date(opens_on, today or date.today(), past_confirmed)
     if not schools:
-        raise RoundStateError("a round needs at least one school")
+        raise RoundStateError(_("a round needs at least one school"))
     foreign = [school.code for school in schools if school.network_id != network.id]
     if foreign:
-        raise RoundStateError(f"not schools of {network.name}: {', '.join(foreign)}")
+        raise RoundStateError(_("not schools of %(network)s: %(codes)s", network=network.name, codes=", ".join(foreign)))
     if db.session.scalar(select(SurveyRound.id).where(SurveyRound.network_id == network.id, SurveyRound.name == name)):
-        raise RoundStateError(f"a round named '{name}' already exists: choose another name")
+        raise RoundStateError(_("a round named '%(name)s' already exists: choose another name", name=name))
     survey_round = SurveyRound(
         network=network, version=version, name=name, opens_on=opens_on, closes_on=closes_on, schools=list(schools)
     )
@@ -133,8 +142,9 @@ def check_opening_date(opens_on: date, today: date, confirmed: bool) -> None:
     respondents could only have answered from today. Usually the date is a typing error (the wrong year)."""
     if opens_on < today and not confirmed:
         raise RoundStateError(
-            f"The opening date {opens_on:%d %B %Y} is in the past (today is {today:%d %B %Y}): the round would be "
-            "open, or closed, at once. Correct the date, or confirm that it should open in the past.",
+            _("The opening date %(opens)s is in the past (today is %(today)s): the round would be open, or closed, "
+              "at once. Correct the date, or confirm that it should open in the past.",
+              opens=format_date(opens_on, LONG_DATE), today=format_date(today, LONG_DATE)),
             field="opens_on",
         )
 
@@ -144,9 +154,10 @@ def open_now(survey_round: SurveyRound, today: date | None = None) -> None:
     today = today or date.today()
     state = survey_round.state_on(today)
     if state is RoundState.OPEN:
-        raise RoundStateError(f"'{survey_round.name}' is open already")
+        raise RoundStateError(_("'%(name)s' is open already", name=survey_round.name))
     if state is RoundState.CLOSED:
-        raise RoundStateError(f"'{survey_round.name}' is closed and cannot be reopened: create a new round instead")
+        raise RoundStateError(_("'%(name)s' is closed and cannot be reopened: create a new round instead",
+                                name=survey_round.name))
     survey_round.opens_on = today
     survey_round.closes_on = max(survey_round.closes_on, today)
     db.session.flush()
@@ -157,8 +168,9 @@ def check_closable(survey_round: SurveyRound, today: date | None = None) -> None
     state = survey_round.state_on(today or date.today())
     if state is not RoundState.OPEN:
         raise RoundStateError(
-            f"'{survey_round.name}' is {state.value}: only an open round can be closed"
-            + (" (a draft round can simply be rescheduled)" if state is RoundState.DRAFT else "")
+            _("'%(name)s' is a draft: only an open round can be closed (a draft round can simply be rescheduled)",
+              name=survey_round.name) if state is RoundState.DRAFT else
+            _("'%(name)s' is closed: only an open round can be closed", name=survey_round.name)
         )
 
 
@@ -179,24 +191,27 @@ def reschedule(survey_round: SurveyRound, opens_on: date, closes_on: date, today
     today = today or date.today()
     state = survey_round.state_on(today)
     if state is RoundState.CLOSED:
-        frozen = " and its results are frozen" if _has_frozen_results(survey_round) else ""
         raise RoundStateError(
-            f"'{survey_round.name}' is closed{frozen}: its period can no longer change and it cannot be reopened; "
-            "create a new round instead"
+            _("'%(name)s' is closed and its results are frozen: its period can no longer change and it cannot be "
+              "reopened; create a new round instead", name=survey_round.name) if _has_frozen_results(survey_round)
+            else _("'%(name)s' is closed: its period can no longer change and it cannot be reopened; create a new "
+                   "round instead", name=survey_round.name)
         )
     if state is RoundState.OPEN and opens_on != survey_round.opens_on:
         raise RoundStateError(
-            f"'{survey_round.name}' is open: its opening date ({survey_round.opens_on}) is fixed", "opens_on"
+            _("'%(name)s' is open: its opening date (%(opens)s) is fixed", name=survey_round.name,
+              opens=survey_round.opens_on), "opens_on"
         )
     if state is RoundState.DRAFT and opens_on < today:
         raise RoundStateError(
-            f"the new opening date {opens_on} is in the past: a round opens today at the earliest", "opens_on"
+            _("the new opening date %(opens)s is in the past: a round opens today at the earliest", opens=opens_on),
+            "opens_on"
         )
     _check_period(opens_on, closes_on)
     if closes_on < today:
         raise RoundStateError(
-            f"the new closing date {closes_on} is in the past"
-            + (": use close now to close the round" if state is RoundState.OPEN else ""),
+            _("the new closing date %(closes)s is in the past: use close now to close the round", closes=closes_on)
+            if state is RoundState.OPEN else _("the new closing date %(closes)s is in the past", closes=closes_on),
             "closes_on",
         )
     survey_round.opens_on = opens_on
@@ -219,10 +234,11 @@ def versions_for(survey_round: SurveyRound):
 def change_version(survey_round: SurveyRound, version: QuestionnaireVersion, today: date | None = None) -> None:
     """Run another version of the same family. Only while the round is a draft: the version is fixed once open."""
     today = today or date.today()
-    _check_draft(survey_round, today, "its questionnaire version is fixed once the round opens")
+    _check_draft(survey_round, today, _("its questionnaire version is fixed once the round opens"))
     if version.family_id != survey_round.version.family_id:
         raise RoundStateError(
-            f"{version.label} is not a {survey_round.version.family.key} questionnaire: a round keeps its family",
+            _("%(version)s is not a %(family)s questionnaire: a round keeps its family", version=version.label,
+              family=survey_round.version.family.key),
             "version",
         )
     if version.id == survey_round.version_id:
@@ -253,25 +269,29 @@ def change_schools(
     school with responses in the round. A removed school's links, personal invitations, populations and saved
     drafts for the round are deleted: its links stop working."""
     today = today or date.today()
-    _check_draft(survey_round, today, "its schools can only change while it is a draft")
+    _check_draft(survey_round, today, _("its schools can only change while it is a draft"))
     name = survey_round.name
     current = {school.id for school in survey_round.schools}
     add = list({school.id: school for school in add}.values())
     remove = list({school.id: school for school in remove}.values())
     both = sorted({s.code for s in add} & {s.code for s in remove})
     if both:
-        raise RoundStateError(f"{', '.join(both)}: a school cannot be both added and removed", "schools")
+        raise RoundStateError(_("%(codes)s: a school cannot be both added and removed", codes=", ".join(both)),
+                              "schools")
     foreign = [school.code for school in add if school.network_id != survey_round.network_id]
     if foreign:
-        raise RoundStateError(f"not schools of {survey_round.network.name}: {', '.join(foreign)}", "schools")
+        raise RoundStateError(_("not schools of %(network)s: %(codes)s", network=survey_round.network.name,
+                                codes=", ".join(foreign)), "schools")
     present = [school.code for school in add if school.id in current]
     if present:
-        verb = "takes" if len(present) == 1 else "take"
-        raise RoundStateError(f"{', '.join(present)} already {verb} part in '{name}'", "schools")
+        raise RoundStateError(ngettext("%(codes)s already takes part in '%(name)s'",
+                                       "%(codes)s already take part in '%(name)s'", len(present),
+                                       codes=", ".join(present), name=name), "schools")
     absent = [school.code for school in remove if school.id not in current]
     if absent:
-        verb = "does" if len(absent) == 1 else "do"
-        raise RoundStateError(f"{', '.join(absent)} {verb} not take part in '{name}'", "schools")
+        raise RoundStateError(ngettext("%(codes)s does not take part in '%(name)s'",
+                                       "%(codes)s do not take part in '%(name)s'", len(absent),
+                                       codes=", ".join(absent), name=name), "schools")
     removed_ids = [school.id for school in remove]
     if removed_ids:
         answered = db.session.execute(
@@ -284,10 +304,11 @@ def change_schools(
         if answered:
             counts = ", ".join(f"{code} ({count})" for code, count in answered)
             raise RoundStateError(
-                f"'{name}' has responses from {counts}: a school with responses cannot be removed", "schools"
+                _("'%(name)s' has responses from %(counts)s: a school with responses cannot be removed", name=name,
+                  counts=counts), "schools"
             )
     if len(current) + len(add) - len(remove) < 1:
-        raise RoundStateError("a round needs at least one school", "schools")
+        raise RoundStateError(_("a round needs at least one school"), "schools")
     change = SchoolChange(added=add, removed=remove)
     if removed_ids:
         of_round = (SurveyLink.round_id == survey_round.id, SurveyLink.school_id.in_(removed_ids))
@@ -328,13 +349,13 @@ def set_schools(survey_round: SurveyRound, schools: Sequence[School], today: dat
 def check_deletable(survey_round: SurveyRound, today: date | None = None) -> None:
     """Refuse to delete a round that is not a draft or has responses (what the confirmation page checks before
     asking)."""
-    _check_draft(survey_round, today or date.today(), "only a draft round can be deleted")
+    _check_draft(survey_round, today or date.today(), _("only a draft round can be deleted"))
     responses = response_counts([survey_round.id]).get(survey_round.id, 0)
     if responses:
-        raise RoundStateError(
-            f"'{survey_round.name}' has {responses} response{'s' if responses != 1 else ''}: "
-            "a round with responses cannot be deleted"
-        )
+        raise RoundStateError(ngettext(
+            "'%(name)s' has %(num)d response: a round with responses cannot be deleted",
+            "'%(name)s' has %(num)d responses: a round with responses cannot be deleted", responses,
+            name=survey_round.name))
 
 
 def delete_round(survey_round: SurveyRound, today: date | None = None) -> None:
@@ -346,7 +367,9 @@ def delete_round(survey_round: SurveyRound, today: date | None = None) -> None:
 
 def check_school_in_round(survey_round: SurveyRound, school: School) -> None:
     if school not in survey_round.schools:
-        raise RoundStateError(f"{school.code} does not take part in '{survey_round.name}'")
+        raise RoundStateError(ngettext("%(codes)s does not take part in '%(name)s'",
+                                       "%(codes)s do not take part in '%(name)s'", 1, codes=school.code,
+                                       name=survey_round.name))
 
 
 # --- anonymous links -------------------------------------------------------------------------------------
@@ -384,7 +407,7 @@ def ensure_links(survey_round: SurveyRound, school: School | None = None, per_pr
             wanted.extend((each, program) for program in each.programs)
     missing = [(s, p) for s, p in wanted if (s.id, p.id if p else None) not in existing]
     if missing and survey_round.state_on(date.today()) is RoundState.CLOSED:
-        raise RoundStateError(f"'{survey_round.name}' is closed: no new links can be made")
+        raise RoundStateError(_("'%(name)s' is closed: no new links can be made", name=survey_round.name))
     for each, program in missing:
         db.session.add(SurveyLink(round=survey_round, school=each, program=program, token=new_token()))
     db.session.flush()
@@ -446,7 +469,8 @@ def parse_email_list(text: str) -> tuple[list[str], list[str]]:
         try:
             address = validate_email(raw, check_deliverability=False).normalized.lower()
         except EmailNotValidError as error:
-            problems.append(f"line {number}: '{raw}' is not a valid e-mail address ({error})")
+            problems.append(_("line %(line)d: '%(address)s' is not a valid e-mail address (%(reason)s)", line=number,
+                              address=raw, reason=error))
             continue
         if address not in emails:
             emails.append(address)
@@ -461,17 +485,20 @@ class InvitationSummary:
 
 
 def invitation_text(survey_round: SurveyRound, school: School, url: str) -> tuple[str, str]:
+    """The personal invitation e-mail (subject, body): in the school's language (the language of its reports),
+    then in English for whoever does not read it; once only where the school's language is English."""
+    languages = [school.report_language] + ([] if school.report_language == "en" else ["en"])
     title = survey_round.version.title
-    subject = f"{title.get('da') or title.get('en')}: {school.name}"
-    body = (
-        f"Hej,\n\n{school.name} beder dig svare på undersøgelsen »{title.get('da', '')}« ({survey_round.name}).\n"
-        f"Dit personlige link kan bruges én gang. Dine svar er anonyme: linket gemmes ikke sammen med dem.\n\n"
-        f"{url}\n\nUndersøgelsen er åben til og med {survey_round.closes_on:%d.%m.%Y}.\n\n"
-        f"---\n\n{school.name} asks you to answer the survey \"{title.get('en', '')}\" ({survey_round.name}).\n"
-        f"Your personal link works once. Your answers are anonymous: the link is not stored with them.\n\n"
-        f"{url}\n\nThe survey is open until {survey_round.closes_on:%Y-%m-%d}.\n"
-    )
-    return subject, body
+    parts = []
+    for language in languages:
+        with force_locale(language):
+            parts.append(_(
+                "Hello,\n\n%(school)s asks you to answer the survey “%(title)s” (%(round)s).\n"
+                "Your personal link works once. Your answers are anonymous: the link is not stored with them.\n\n"
+                "%(url)s\n\nThe survey is open until %(date)s.\n",
+                school=school.name, title=text_in(title, language), round=survey_round.name, url=url,
+                date=format_date(survey_round.closes_on, "long")))
+    return f"{text_in(title, languages[0])}: {school.name}", "\n---\n\n".join(parts)
 
 
 def invite(
@@ -490,11 +517,12 @@ def invite(
     audience = survey_round.version.family.audience
     if audience not in PERSONAL_INVITATION_AUDIENCES:
         raise RoundStateError(
-            f"'{survey_round.name}' is a {audience} round: personal invitations are for staff and company rounds"
+            _("'%(name)s' is a %(audience)s round: personal invitations are for staff and company rounds",
+              name=survey_round.name, audience=audience)
         )
     check_school_in_round(survey_round, school)
     if survey_round.state_on(today) is RoundState.CLOSED:
-        raise RoundStateError(f"'{survey_round.name}' is closed: no invitations can be sent")
+        raise RoundStateError(_("'%(name)s' is closed: no invitations can be sent", name=survey_round.name))
     invited = set(
         db.session.scalars(
             select(PersonalInvitation.email).where(
@@ -540,7 +568,7 @@ def set_population(survey_round: SurveyRound, program: Program, size: int | None
     """Record how many of `program` could answer in this round (None: forget it)."""
     check_school_in_round(survey_round, program.school)
     if size is not None and size < 0:
-        raise RoundStateError("a population cannot be negative")
+        raise RoundStateError(_("a population cannot be negative"))
     row = db.session.get(Population, (survey_round.id, program.id))
     if size is None:
         if row is not None:
@@ -560,15 +588,17 @@ def update_populations(
     response rate over 100% is a typing error."""
     if survey_round.state_on(today) is RoundState.CLOSED:
         raise RoundStateError(
-            f"The round closed on {survey_round.closes_on:%d %B %Y}: its populations can no longer change."
+            _("The round closed on %(date)s: its populations can no longer change.",
+              date=format_date(survey_round.closes_on, LONG_DATE))
         )
     received = {row.program.id: row.responses for row in live_counts(survey_round, school)[0].rows if row.program}
     programs = {program.id: program for program in school.programs}
     for program_id, size in sizes.items():
         if size is not None and size < received.get(program_id, 0):
             raise RoundStateError(
-                f"{programs[program_id].name}: {received[program_id]:,} responses have already been received, "
-                f"so its population is at least {received[program_id]:,}, not {size:,}.",
+                _("%(program)s: %(received)s responses have already been received, so its population is at least "
+                  "%(received)s, not %(size)s.", program=programs[program_id].name,
+                  received=format_decimal(received[program_id]), size=format_decimal(size)),
                 field=f"population-{program_id}",
             )
     for program_id, size in sizes.items():

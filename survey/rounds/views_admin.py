@@ -10,15 +10,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
+from survey.catalog.texts import text_in
 from survey.extensions import db
 from survey.network.models import School
 from survey.portal import admin_blueprint, refuse
+from survey.portal.forms import PortalForm
 from survey.results.operations import close_and_freeze
 from survey.rounds.forms import (
     ChangeVersionForm,
@@ -31,6 +32,7 @@ from survey.rounds.forms import (
     RoundActionForm,
     RoundSchoolsForm,
 )
+from survey.rounds.labels import state_label
 from survey.rounds.models import PersonalInvitation, RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
     PERSONAL_INVITATION_AUDIENCES,
@@ -55,6 +57,7 @@ from survey.rounds.operations import (
 )
 
 bp = admin_blueprint("rounds_admin", __name__)
+bp.add_app_template_filter(state_label, "round_state")
 
 
 @bp.url_value_preprocessor
@@ -92,7 +95,7 @@ def create_round_page():
         .order_by(QuestionnaireFamily.key, QuestionnaireVersion.published_at)
     ).all()
     schools = current_user.network.schools
-    form.version_id.choices = [(v.id, f"{v.label} — {v.title.get('da', '')}") for v in versions]
+    form.version_id.choices = [(v.id, f"{v.label} — {text_in(v.title, str(get_locale()))}") for v in versions]
     form.school_ids.choices = [(s.id, f"{s.code} — {s.name}") for s in schools]
     if not form.is_submitted():
         form.school_ids.data = [s.id for s in schools]
@@ -250,7 +253,7 @@ def send_invitations():
 # above the form) and answers 422, keeping what was typed.
 
 
-def _edit_forms(survey_round: SurveyRound, submitted: FlaskForm | None = None) -> dict[str, FlaskForm]:
+def _edit_forms(survey_round: SurveyRound, submitted: PortalForm | None = None) -> dict[str, PortalForm]:
     """The edit page's forms: `submitted` as posted, the others filled from the round."""
     forms = {
         "dates": RescheduleForm(formdata=None, obj=survey_round),
@@ -267,14 +270,14 @@ def _edit_forms(survey_round: SurveyRound, submitted: FlaskForm | None = None) -
 
 
 def _version_choices(survey_round: SurveyRound) -> list[tuple[int, str]]:
-    return [(v.id, f"{v.label} — {v.title.get('da', '')}") for v in db.session.scalars(versions_for(survey_round))]
+    return [(v.id, f"{v.label} — {text_in(v.title, str(get_locale()))}") for v in db.session.scalars(versions_for(survey_round))]
 
 
 def _school_choices() -> list[tuple[int, str]]:
     return [(s.id, f"{s.code} — {s.name}") for s in current_user.network.schools]
 
 
-def _edit_page(submitted: FlaskForm | None = None, status: int = 200):
+def _edit_page(submitted: PortalForm | None = None, status: int = 200):
     survey_round = g.round
     return render_template(
         "rounds/admin_edit.html",
@@ -286,7 +289,7 @@ def _edit_page(submitted: FlaskForm | None = None, status: int = 200):
     ), status
 
 
-def _refused(form: FlaskForm, error: RoundStateError):
+def _refused(form: PortalForm, error: RoundStateError):
     """Show the refusal at its field, or above the form when it concerns the round as a whole."""
     field = {"version": "version_id", "schools": "school_ids"}.get(error.field, error.field)
     if field is not None and field in form:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, format_decimal, gettext as _
 from flask_login import current_user
 
 from survey.catalog.operations import definition_of
 from survey.extensions import db
 from survey.portal import refuse, staff_blueprint
+from survey.respond.language import interface_language
 from survey.rounds.forms import PopulationForm, StaffLinksForm
+from survey.rounds.labels import state_label
 from survey.rounds.models import RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import (
     RoundStateError,
@@ -32,6 +34,7 @@ from survey.rounds.operations import (
 from survey.rounds.qr import qr_svg
 
 bp = staff_blueprint("rounds_staff", __name__)
+bp.add_app_template_filter(state_label, "round_state")
 
 MAX_POPULATION = 1_000_000
 
@@ -117,8 +120,12 @@ def link_qr():
 
 @bp.get("/rounds/<int:round_id>/links/<int:link_id>/poster")
 def link_poster():
-    return render_template("rounds/poster.html", round=g.round, link=g.link, url=link_url(g.link.token),
-                           definition=definition_of(g.round.version))
+    """A poster for respondents: in the questionnaire's own language where the portal has it, whatever the
+    staff member reads the portal in."""
+    definition = definition_of(g.round.version)
+    with force_locale(interface_language(definition.default_language)):
+        return render_template("rounds/poster.html", round=g.round, link=g.link, url=link_url(g.link.token),
+                               definition=definition)
 
 
 @bp.post("/rounds/<int:round_id>/population")
@@ -144,7 +151,7 @@ def save_population():
             sizes[program.id] = size
         else:
             problems.append(_("%(program)s: give a whole number from 0 to %(most)s, not '%(given)s'.",
-                              program=program.name, most=f"{MAX_POPULATION:,}", given=raw))
+                              program=program.name, most=format_decimal(MAX_POPULATION), given=raw))
     if not problems:
         try:
             update_populations(survey_round, current_user.school, sizes, date.today())
