@@ -11,6 +11,7 @@ from survey.accounts.models import Role
 ROLE_LABELS = {
     Role.NETWORK_ADMIN: _l("Network admin"),
     Role.SCHOOL_STAFF: _l("School staff"),
+    Role.ORGANISER_STAFF: _l("Organiser staff"),
 }
 
 

@@ -74,7 +74,7 @@ def import_command(file: Path, network_name: str | None) -> None:
     """Import schools from FILE.csv (columns code, name, type, region, programs as CODE=Name;CODE=Name)."""
     network = resolve_network(network_name)
     try:
-        rows = parse_school_csv(file.read_text(encoding="utf-8"), str(file))
+        rows = parse_school_csv(file.read_text(encoding="utf-8"), str(file), network)
     except UnicodeDecodeError as error:
         raise click.ClickException(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except SchoolImportError as error:

@@ -41,7 +41,7 @@ from survey.analysis import hide_suppressed_n
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program, School
-from survey.results.compute import (ComputedResults, PreviousRound, SchoolFacts, compute_results, content_hash,
+from survey.results.compute import (LEVEL, ComputedResults, PreviousRound, SchoolFacts, compute_results, content_hash,
                                     empty_partners)
 from survey.results.loading import load_round, questionnaire_spec
 from survey.results.models import ResultSnapshot, RoundResult
@@ -81,8 +81,8 @@ class RoundResults:
         (what the school's staff see, in every output they read: pages, exports, API, the school's PDF) the
         network cells that fail school-level confidentiality for this school are shown as suppressed
         (`survey.results.staff_view`); `staff=False` is a network admin's view of the school."""
-        keep = self.aggregates["school"].isin([code, "NETWORK"])
-        keep_items = self.items["school"].isin([code, "NETWORK"])
+        keep = self.aggregates["school"].isin([code, "NETWORK"]) & _not_organiser(self.aggregates)
+        keep_items = self.items["school"].isin([code, "NETWORK"]) & _not_organiser(self.items)
         aggregates = self.aggregates[keep].reset_index(drop=True)
         items = self.items[keep_items].reset_index(drop=True)
         questions = self.questions[self.questions["school"].isin([code, "NETWORK"])].reset_index(drop=True)
@@ -94,6 +94,13 @@ class RoundResults:
             partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
         return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen,
                             self.computed_at, self.responses, partners, self.as_of, None, questions)
+
+
+def _not_organiser(table: pd.DataFrame) -> pd.Series:
+    """The rows that are not an organiser's (whose code may equal a school's)."""
+    if LEVEL not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table[LEVEL] != "organiser"
 
 
 class ResultsNotReady(LookupError):
@@ -152,6 +159,8 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
         school_facts=SchoolFacts(types={school.code: school.type for school in survey_round.schools},
                                  names={school.code: school.name for school in survey_round.schools},
                                  share_names=network.share_school_names),
+        organisers={school.code: school.organiser.code for school in survey_round.schools
+                    if school.organiser is not None},
     )
 
 
