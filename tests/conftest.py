@@ -179,8 +179,8 @@ def make_school(db_session, network):
 def make_user(db_session, network):
     from survey.accounts.operations import add_user
 
-    def make(email: str, role: str = "school_staff", school=None, password: str = TEST_PASSWORD):
-        return add_user(email, password, role, network, school)
+    def make(email: str, role: str = "school_staff", school=None, password: str = TEST_PASSWORD, organiser=None):
+        return add_user(email, password, role, network, school, organiser)
 
     return make
 

@@ -133,6 +133,20 @@ class NetworkReportInputs:
         return digest.hexdigest()
 
 
+@dataclass
+class OrganiserReportInputs:
+    """An organiser's report: the organiser beside the network, and its schools side by side."""
+
+    round: RoundInfo
+    network_name: str
+    organiser_code: str
+    organiser_name: str
+    language: str
+    dimensions: list[Dimension]
+    aggregates: pd.DataFrame          # `RoundResults.for_organiser`: NETWORK, the organiser's and its schools' rows
+    school_names: dict[str, str]      # the organiser's schools, code -> name (its staff know their own schools)
+
+
 def school_slice(aggregates: pd.DataFrame, code: str) -> pd.DataFrame:
     aggregates = without_organisers(aggregates)
     return aggregates[aggregates["school"].isin([code, NETWORK])].reset_index(drop=True)

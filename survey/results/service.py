@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -74,6 +75,33 @@ class RoundResults:
     contributions: pd.DataFrame | None = None
     # the background questions' item results (`survey.results.questions`); empty: frozen before they were kept
     questions: pd.DataFrame = field(default_factory=empty_questions)
+
+    def for_organiser(self, code: str, schools: Collection[str]) -> RoundResults:
+        """What an organiser's staff see: the NETWORK rows, the organiser's own rows and its schools' `all`
+        rows as published. The network cells follow school-level confidentiality with the organiser's schools
+        taken together as the viewer (`survey.results.staff_view`): a network cell is shown only when it pools
+        at least 3 schools (the organiser counting as one) and k_min respondents outside the organiser."""
+        viewer = f"organiser:{code}"
+        level = self.aggregates[LEVEL] if LEVEL in self.aggregates.columns else None
+        own = self.aggregates["school"].isin(list(schools)) & (self.aggregates["breakdown"] == "all")
+        if level is not None:
+            own &= level == "school"
+            own |= (level == "organiser") & (self.aggregates["school"] == code)
+        keep = ((self.aggregates["school"] == "NETWORK") & _not_organiser(self.aggregates)) | own
+        keep_items = (self.items["school"] == "NETWORK") & _not_organiser(self.items)
+        if LEVEL in self.items.columns:
+            keep_items |= (self.items[LEVEL] == "organiser") & (self.items["school"] == code)
+        contributions = self.contributions
+        if contributions is not None:
+            contributions = contributions.assign(school=contributions["school"].where(
+                ~contributions["school"].isin(list(schools)), viewer))
+            contributions = contributions.groupby(["table", "school", "breakdown", "group", "cell"], as_index=False,
+                                                  sort=False)["n"].sum()
+        aggregates, items = staff_view(self.aggregates[keep].reset_index(drop=True),
+                                       self.items[keep_items].reset_index(drop=True), contributions, viewer,
+                                       self.round.network.k_min)
+        return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen, self.computed_at,
+                            self.responses, empty_partners(), self.as_of, None, empty_questions())
 
     def for_school(self, code: str, *, staff: bool = True) -> RoundResults:
         """Only the school's own rows and the NETWORK rows: its own list of benchmark partners, whose codes are
