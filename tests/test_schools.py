@@ -167,3 +167,13 @@ def test_import_without_the_organiser_column_keeps_each_schools_organiser(cli, n
     school = db.session.scalar(select(School).where(School.code == "NTS"))
     db.session.refresh(school)
     assert (school.name, school.organiser.code) == ("Nordkysten Tech", "REG")
+
+
+def test_the_organiser_import_command_reports_bad_rows_and_imports_good_ones(cli, network, tmp_path):
+    bad = write(tmp_path, "code,name,kind\n0180,Stockholm,kommun\n")
+    result = cli("organiser", "import", str(bad))
+    assert result.exit_code == 1 and f"{bad}:2: kind 'kommun' is not one of" in result.stderr
+    good = write(tmp_path, "code,name,kind\n0180,Stockholm,municipality\n")
+    result = cli("organiser", "import", str(good))
+    assert result.exit_code == 0 and "1 new, 0 updated" in result.stdout
+    assert db.session.scalar(select(Organiser.kind).where(Organiser.code == "0180")) == "municipality"
