@@ -47,12 +47,12 @@ def send_now(to: str, message: tuple[str, str]) -> None:
     send_mail(to, subject, body)
 
 
-def send_in_background(to: str | None, message: tuple[str, str] | None) -> threading.Thread:
+def send_in_background(to: str | None, message: tuple[str, str]) -> threading.Thread:
     """Send in a thread of its own (nothing when `to` is None: the thread is started either way)."""
     app = current_app._get_current_object()
 
     def deliver() -> None:
-        if to is None or message is None:
+        if to is None:
             return
         with app.app_context():
             try:

@@ -110,15 +110,17 @@ def send_invitation(user: User, language: str | None = None) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """E-mail a reset link if `email` belongs to an active user; the caller answers the same either way."""
+    """E-mail a reset link if `email` belongs to an active user. The same work is done either way (the message
+    is composed for a stand-in that is never saved, and a sending thread is started with nothing to send), so
+    the caller answers the same, in the same time, whether or not the address has an account."""
     try:
         user = db.session.scalar(user_by_email(normalise_email(email)))
     except AccountError:
         user = None
-    if user is not None and user.active:
-        mail.send_in_background(user.email, mail.reset_message(user))
-    else:
-        mail.send_in_background(None, None)
+    recipient = user if user is not None and user.active else None
+    stand_in = User(id=0, email=email, password_hash=NO_PASSWORD, session_id=new_session_id())
+    message = mail.reset_message(recipient or stand_in)
+    mail.send_in_background(recipient.email if recipient else None, message)
 
 
 def set_password(user: User, password: str) -> None:

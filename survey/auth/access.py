@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 
 from flask import abort
+from flask_babel import gettext
 from flask_login import current_user
 
 from survey.accounts.models import Role
@@ -24,7 +25,13 @@ def load_user(session_user_id: str) -> User | None:
 
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see this page."
+def N_(message: str) -> str:
+    """Marks `message` for extraction into the catalogues; it is translated where it is used."""
+    return message
+
+
+login_manager.login_message = N_("Please log in to see this page.")
+login_manager.localize_callback = gettext  # the message is flashed in the visitor's language
 login_manager.session_protection = "strong"
 
 

@@ -21,6 +21,8 @@ from survey.portal import organiser_blueprint
 from survey.reporting.layout.organiser import organiser_context
 from survey.reporting.loader import load_organiser_inputs
 from survey.reporting.storage import default_store
+from survey.results.dashboard.page import Links, page_language, render_dashboard
+from survey.results.dashboard.plotly import plotly_response
 from survey.results.preparing import preparing_page
 from survey.results.service import ResultsNotReady
 from survey.rounds.models import RoundState, SurveyRound, round_school
@@ -66,11 +68,14 @@ def keep_objects(_endpoint, values):
         values.setdefault("round_id", g.round.id)
 
 
+@bp.context_processor
+def _page_language() -> dict[str, str]:
+    return {"page_language": page_language()}
+
+
 @bp.get("/reports/plotly.min.js")
 def plotly_js():
-    from survey.school.reports import PLOTLY_JS
-
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
+    return plotly_response()
 
 
 @bp.get("/")
@@ -107,11 +112,11 @@ def report_pdf():
 @bp.get("/results/<int:round_id>/schools/<path:code>/")
 @security_headers.allow_plotly
 def school_dashboard():
-    from survey.school.reports import render_dashboard
-
-    return render_dashboard(
-        g.round, g.school.code, today=date.today(), plotly_url=url_for(".plotly_js"),
-        pdf_url=url_for(".school_pdf", code=g.school.code), downloads={})
+    """The school's dashboard exactly as its staff see it (`staff=True`), without the staff's downloads."""
+    stored = default_store().path(g.round.id, g.school.code) is not None
+    links = Links(plotly=url_for(".plotly_js"), pdf=url_for(".school_pdf", code=g.school.code) if stored else None,
+                  rounds=url_for(".index"))
+    return render_dashboard(g.round, g.school.code, links=links, today=date.today(), staff=True)
 
 
 @bp.get("/results/<int:round_id>/schools/<path:code>/report.pdf")

@@ -122,3 +122,39 @@ def test_only_admins_enrol(client, staff, login):
     token = csrf_token_from(client.get("/school/").text)
     assert client.get("/auth/two-factor").status_code == 403
     assert client.post("/auth/two-factor/enable", data={"csrf_token": token, "code": "123456"}).status_code == 403
+
+
+def test_codes_are_rate_limited_per_account_whatever_the_address(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    from survey.accounts.operations import add_user, enable_two_factor
+    from survey.network.models import Network
+    from tests.conftest import fresh_database_url, make_app
+
+    url, drop = fresh_database_url("sqlite", tmp_path_factory)
+    app = make_app(url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="100 per minute")
+    with app.app_context():
+        upgrade()
+        network = Network(name="Grænsenetværket")
+        db.session.add(network)
+        user = add_user("guarded@example.org", TEST_PASSWORD, "network_admin", network)
+        secret = pyotp.random_base32()
+        enable_two_factor(user, secret, pyotp.TOTP(secret).now())
+        email = user.email
+        db.session.commit()
+    client = app.test_client()
+    page = client.get("/auth/login")
+    client.post("/auth/login", data={"csrf_token": csrf_token_from(page.text), "email": email,
+                                     "password": TEST_PASSWORD})
+    token = csrf_token_from(client.get("/auth/two-factor/code").text)
+    valid = {pyotp.TOTP(secret).at(time.time() + offset) for offset in (-60, -30, 0, 30, 60)}
+    wrong = [code for code in (f"{n:06d}" for n in range(1, 20)) if code not in valid][:6]
+    statuses = [
+        client.post("/auth/two-factor/code", data={"csrf_token": token, "code": code},
+                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code
+        for n, code in enumerate(wrong, start=1)
+    ]
+    assert statuses == [401] * 5 + [429]
+    with app.app_context():
+        db.engine.dispose()
+    drop()
