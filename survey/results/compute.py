@@ -57,7 +57,10 @@ Where the numbers go:
   population = n); `alpha`: NETWORK `all` rows.
 - `schools` (after EXTRA_COLUMNS, both tables): on published NETWORK rows, how many schools have respondents
   in the cell; <NA> elsewhere.
-Column order: `PUBLISHED_COLUMNS` (the kept columns, `schools`, the suppression columns, then METHOD2_COLUMNS).
+- Organiser rows (with `organisers`): `level` "organiser", the organiser's code in `school`, breakdown `all`,
+  after the NETWORK rows, in both tables (`_add_organisers`; the suppression rule: `survey.analysis.organisers`).
+Column order: `level` first (network, organiser, school), then `PUBLISHED_COLUMNS` (the kept columns,
+`schools`, the suppression columns, then METHOD2_COLUMNS).
 """
 from __future__ import annotations
 
