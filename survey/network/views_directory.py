@@ -8,7 +8,7 @@ its line number and saves nothing (the request ends in a rollback, `survey.porta
 """
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -218,7 +218,8 @@ def types():
         else:
             flash(_("School type %(code)s added.", code=type_form.code.data), "success")
             return redirect(url_for(".types"))
-    status = 422 if country_form.errors or type_form.errors else 200
+    # a POST that gets here changed nothing: an invalid form, or neither form's button
+    status = 422 if request.method == "POST" else 200
     return render_template("network/school_types.html", network=network, country_form=country_form,
                            type_form=type_form, catalogue=CATALOGUE.get(network.country, ()),
                            own=network.own_school_types), status
