@@ -87,3 +87,23 @@ def test_organiser_rows_are_in_the_frozen_results_and_school_views_leave_them_ou
     assert "organiser" not in set(results.for_school("A").aggregates["level"])
     view = results.for_organiser("KOM", ["A", "B"]).aggregates
     assert set(view["school"]) == {"NETWORK", "KOM", "A", "B"}
+
+
+def test_the_organiser_report_shows_a_dash_wherever_a_cell_is_suppressed(organised_round):
+    """KOM is A (30) + B (3): B is suppressed, so KOM would give B by subtraction and shows "–" too; A's
+    published indices appear. The network's cells are withheld from KOM's staff as well: outside KOM there is
+    one school only (C), whose results the network minus KOM would be (school-level confidentiality)."""
+    from survey.reporting.layout.organiser import organiser_context
+    from survey.reporting.loader import load_organiser_inputs
+    from survey.reporting.pdf import organiser_report_html
+
+    survey_round, kom = organised_round
+    inputs = load_organiser_inputs(survey_round, kom, today=date.today(), language="sv")
+    context = organiser_context(inputs)
+    assert {row["index"] for row in context["summary"]} == {"–"}
+    assert {row["network"] for row in context["summary"]} == {"–"}
+    rows = {row["name"]: row["values"] for table in context["tables"] for row in table["rows"]}
+    assert set(rows["Betaskolan"]) == {"–"} and "–" not in rows["Alfaskolan"]
+    assert "Cetaskolan" not in rows
+    html = organiser_report_html(inputs)
+    assert "Rapport för huvudman" in html and "Kommunen" in html and "Cetaskolan" not in html
