@@ -9,7 +9,7 @@ from survey.catalog.models import (
     QuestionnaireVersion,
 )
 from survey.jobs.models import Job
-from survey.network.models import Network, Program, School
+from survey.network.models import Network, NetworkSchoolType, Organiser, Program, School
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
 from survey.results.models import ApiToken, RoundResult
 from survey.rounds.models import PersonalInvitation, Population, SurveyLink, SurveyRound
@@ -30,6 +30,8 @@ __all__ = [
     "FreeTextQuestion",
     "Item",
     "Network",
+    "NetworkSchoolType",
+    "Organiser",
     "Program",
     "QuestionnaireFamily",
     "QuestionnaireVersion",

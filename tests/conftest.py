@@ -180,10 +180,10 @@ def make_user(db_session, network):
     from survey.accounts.operations import add_user
 
     def make(email: str, role: str = "school_staff", school=None, password: str = TEST_PASSWORD,
-             locale: str | None = "en"):
+             locale: str | None = "en", organiser=None):
         """A user who chose `locale` for the portal: English by default, so that tests read the English
         wording (the stored choice wins over the browser's); None follows the browser, else Danish."""
-        user = add_user(email, password, role, network, school)
+        user = add_user(email, password, role, network, school, organiser)
         user.locale = locale
         return user
 

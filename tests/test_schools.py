@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.network.models import Program, School
+from survey.network.models import NetworkSchoolType, Organiser, Program, School
 
 GOOD = """code,name,type,region,programs
 NTS,Nordkystens Tekniske Skole,EUD,Nordjylland,EL=Elektriker;SMED=Smed
@@ -49,7 +49,8 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_imported(cli, network,
     path = write(tmp_path, bad)
     result = cli("school", "import", str(path))
     assert result.exit_code == 1
-    assert f"{path}:3: type 'gym' is not one of EUD, hhx, htx, stx, hf, AMU, VUC" in result.stderr
+    assert f"{path}:3: type 'gym' is not one of the network's school types (EUD, EUX, hhx, htx, stx, hf, AMU" \
+        in result.stderr
     assert f"{path}:4: code is empty" in result.stderr
     assert f"{path}:5: school code 'NTS' is used twice (first at line 2)" in result.stderr
     assert f"{path}:5: program 'EL' is not written as CODE=Name" in result.stderr
@@ -63,8 +64,9 @@ def test_missing_columns_are_named(cli, network, tmp_path):
     assert f"{path}:1: missing column(s): type, region, programs" in result.stderr
 
 
-def test_the_database_refuses_an_unknown_school_type(db_session, network):
-    db_session.add(School(network=network, code="X", name="X", type="gym", region="Sjælland"))
+def test_the_database_refuses_a_school_without_a_type(db_session, network):
+    """Which types are known is the network's (its country's catalogue and its own); none at all never is."""
+    db_session.add(School(network=network, code="X", name="X", type="", region="Sjælland"))
     with pytest.raises(sa.exc.IntegrityError):
         db_session.flush()
     db_session.rollback()
@@ -114,3 +116,64 @@ def test_new_schools_report_in_danish_and_the_database_refuses_other_languages(d
     with pytest.raises(sa.exc.IntegrityError):
         db_session.flush()
     db_session.rollback()
+
+
+SWEDISH = """code,name,type,region,programs,organiser
+SOD,Södra gymnasiet,Gymnasieskola,Stockholm,NA=Naturvetenskapsprogrammet,0180=Stockholms kommun
+NOR,Norra grundskolan,grundskola,Stockholm,,0180
+FRI,Friskolan,gymnasieskola,Stockholm,EK=Ekonomiprogrammet,FRIAB=Friskolan AB
+"""
+
+
+def test_a_swedish_network_imports_its_gymnasium_and_organisers(cli, network, tmp_path):
+    network.country = "SE"
+    db.session.commit()
+    result = cli("school", "import", str(write(tmp_path, SWEDISH)))
+    assert result.exit_code == 0, result.stderr
+    schools = {s.code: s for s in db.session.scalars(select(School))}
+    assert schools["SOD"].type == "gymnasieskola"  # as the catalogue spells it
+    assert schools["SOD"].organiser.name == "Stockholms kommun"
+    assert schools["NOR"].organiser is schools["SOD"].organiser
+    assert schools["FRI"].organiser.code == "FRIAB"
+    assert db.session.scalar(select(sa.func.count(Organiser.id))) == 2
+
+
+def test_organiser_and_type_problems_are_reported_by_line_and_nothing_is_saved(cli, network, tmp_path):
+    bad = ("code,name,type,region,programs,organiser\n"
+           "NTS,Nordkysten,EUD,Nordjylland,EL=Elektriker,REG=Region Nord\n"
+           "SOD,Södra gymnasiet,gymnasieskola,Stockholm,,0180=Stockholm\n"
+           "KHG,Kystbyen,hhx,Hovedstaden,,UNKNOWN\n")
+    path = write(tmp_path, bad)
+    result = cli("school", "import", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:3: type 'gymnasieskola' is not one of the network's school types" in result.stderr
+    assert f"{path}:4: organiser 'UNKNOWN' is not one of the network's: write it as CODE=Name" in result.stderr
+    assert db.session.scalar(select(sa.func.count(School.id))) == 0
+    assert db.session.scalar(select(sa.func.count(Organiser.id))) == 0
+
+
+def test_a_network_type_of_its_own_is_accepted(cli, network, tmp_path):
+    network.own_school_types.append(NetworkSchoolType(code="SOSU", name="Social- og sundhedsskole"))
+    db.session.commit()
+    result = cli("school", "import", str(write(tmp_path, "code,name,type,region,programs\nS1,Sosu Nord,sosu,Nord,\n")))
+    assert result.exit_code == 0, result.stderr
+    assert db.session.scalar(select(School.type).where(School.code == "S1")) == "SOSU"
+
+
+def test_import_without_the_organiser_column_keeps_each_schools_organiser(cli, network, tmp_path):
+    cli("school", "import", str(write(tmp_path, "code,name,type,region,programs,organiser\n"
+                                                "NTS,Nordkysten,EUD,Nord,,REG=Region Nord\n")))
+    cli("school", "import", str(write(tmp_path, "code,name,type,region,programs\nNTS,Nordkysten Tech,EUD,Nord,\n")))
+    school = db.session.scalar(select(School).where(School.code == "NTS"))
+    db.session.refresh(school)
+    assert (school.name, school.organiser.code) == ("Nordkysten Tech", "REG")
+
+
+def test_the_organiser_import_command_reports_bad_rows_and_imports_good_ones(cli, network, tmp_path):
+    bad = write(tmp_path, "code,name,kind\n0180,Stockholm,kommun\n")
+    result = cli("organiser", "import", str(bad))
+    assert result.exit_code == 1 and f"{bad}:2: kind 'kommun' is not one of" in result.stderr
+    good = write(tmp_path, "code,name,kind\n0180,Stockholm,municipality\n")
+    result = cli("organiser", "import", str(good))
+    assert result.exit_code == 0 and "1 new, 0 updated" in result.stdout
+    assert db.session.scalar(select(Organiser.kind).where(Organiser.code == "0180")) == "municipality"

@@ -25,7 +25,7 @@ from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.jobs.models import Job, JobState
-from survey.network.models import Network, Program, School
+from survey.network.models import Network, Organiser, Program, School
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -57,7 +57,7 @@ class Tenant:
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
         return [
-            self.network.name, self.school.name, self.open_round.name, self.closed_round.name, self.link.token,
+            self.network.name, self.school.name, self.school.organiser.name, self.open_round.name, self.closed_round.name, self.link.token,
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
             self.own_version.checksum, self.own_version.label,
         ]
@@ -71,8 +71,9 @@ def publish(network: Network, family: str) -> QuestionnaireVersion:
 
 def make_tenant(session, name: str, code: str, own_family: str, add_responses) -> Tenant:
     network = Network(name=name)
+    organiser = Organiser(network=network, code=f"K{code}", name=f"Kommunen {code} i {name}")
     school = School(network=network, code=code, name=f"Skolen {code} i {name}", type="EUD", region="Midtjylland",
-                    programs=[Program(code="EL", name="Elektriker")])
+                    programs=[Program(code="EL", name="Elektriker")], organiser=organiser)
     session.add_all([network, school])
     session.flush()
     admin = add_user(f"admin@{code.lower()}.example.org", TEST_PASSWORD, "network_admin", network)
@@ -115,6 +116,9 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "fmt": ["csv"],
         "user_id": [owner.admin.id, owner.staff.id],
         "job_id": [owner.job.id],
+        "school_code": [owner.school.code],
+        "program_code": ["EL"],
+        "organiser_code": [owner.school.organiser.code],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

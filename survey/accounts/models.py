@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, func, sele
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.extensions import db
-from survey.network.models import Network, School
+from survey.network.models import Network, Organiser, School
 
 
 class Role(StrEnum):
@@ -19,10 +19,15 @@ class Role(StrEnum):
 
     NETWORK_ADMIN = "network_admin"
     SCHOOL_STAFF = "school_staff"
+    ORGANISER_STAFF = "organiser_staff"  # read-only: its organiser's results and each of its schools'
 
     @property
     def needs_school(self) -> bool:
         return self is Role.SCHOOL_STAFF
+
+    @property
+    def needs_organiser(self) -> bool:
+        return self is Role.ORGANISER_STAFF
 
 
 def new_session_id() -> str:
@@ -33,15 +38,20 @@ NO_PASSWORD = ""
 """`password_hash` of an invited user who has not set a password yet: nothing verifies against it."""
 
 
+KNOWN_ROLE = "role IN ('network_admin', 'school_staff', 'organiser_staff')"
+SCHOOL_MATCHES_ROLE = (
+    "(role = 'school_staff' AND school_id IS NOT NULL AND organiser_id IS NULL) OR "
+    "(role = 'network_admin' AND school_id IS NULL AND organiser_id IS NULL) OR "
+    "(role = 'organiser_staff' AND school_id IS NULL AND organiser_id IS NOT NULL)"
+)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint("role IN ('network_admin', 'school_staff')", name="known_role"),
-        # School staff belong to exactly one school; network admins to none.
-        CheckConstraint(
-            "(role = 'school_staff' AND school_id IS NOT NULL) OR (role = 'network_admin' AND school_id IS NULL)",
-            name="school_matches_role",
-        ),
+        CheckConstraint(KNOWN_ROLE, name="known_role"),
+        # School staff belong to exactly one school, organiser staff to one organiser; network admins to neither.
+        CheckConstraint(SCHOOL_MATCHES_ROLE, name="school_matches_role"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
         CheckConstraint("locale IN ('da', 'en', 'sv')", name="known_locale"),
     )
@@ -52,6 +62,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id", ondelete="RESTRICT"), index=True)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # Part of what the session cookie names (get_id): a new value ends every session signed before it, so a
@@ -68,6 +79,7 @@ class User(UserMixin, db.Model):
 
     network: Mapped[Network] = relationship()
     school: Mapped[School | None] = relationship()
+    organiser: Mapped[Organiser | None] = relationship()
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -82,6 +94,10 @@ class User(UserMixin, db.Model):
     @property
     def is_network_admin(self) -> bool:
         return self.role == Role.NETWORK_ADMIN
+
+    @property
+    def is_organiser_staff(self) -> bool:
+        return self.role == Role.ORGANISER_STAFF
 
     @property
     def has_password(self) -> bool:

@@ -11,7 +11,7 @@ from survey.accounts import mail, totp
 from survey.accounts.models import NO_PASSWORD, RecoveryCode, Role, User, new_session_id, user_by_email
 from survey.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from survey.extensions import db
-from survey.network.models import Network, School
+from survey.network.models import Network, Organiser, School
 from survey.rounds.mail import MailError
 from survey.tokens import token_hash
 
@@ -31,7 +31,17 @@ def normalise_email(email: str) -> str:
         raise AccountError(_("'%(email)s' is not a valid e-mail address: %(error)s", email=email, error=error)) from None
 
 
-def _check_placement(role: Role, network: Network, school: School | None) -> None:
+def _check_placement(role: Role, network: Network, school: School | None, organiser: Organiser | None = None
+                     ) -> None:
+    if role.needs_organiser:
+        if organiser is None or school is not None:
+            raise AccountError(_("organiser staff belong to one organiser and to no school: give --organiser CODE"))
+        if organiser.network_id != network.id:
+            raise AccountError(_("organiser %(code)s is not in network %(network)s", code=organiser.code,
+                                 network=network.name))
+        return
+    if organiser is not None:
+        raise AccountError(_("only organiser staff belong to an organiser: leave out --organiser"))
     if role.needs_school and school is None:
         raise AccountError(_("school staff must belong to a school: give --school CODE"))
     if not role.needs_school and school is not None:
@@ -40,13 +50,15 @@ def _check_placement(role: Role, network: Network, school: School | None) -> Non
         raise AccountError(_("school %(code)s is not in network %(network)s", code=school.code, network=network.name))
 
 
-def _new_user(email: str, role: Role | str, network: Network, school: School | None, password_hash: str) -> User:
+def _new_user(email: str, role: Role | str, network: Network, school: School | None, password_hash: str,
+              organiser: Organiser | None = None) -> User:
     role = Role(role)
     email = normalise_email(email)
-    _check_placement(role, network, school)
+    _check_placement(role, network, school, organiser)
     if db.session.scalar(user_by_email(email)) is not None:
         raise AccountError(_("a user with e-mail %(email)s already exists", email=email))
-    user = User(email=email, password_hash=password_hash, role=role.value, network=network, school=school)
+    user = User(email=email, password_hash=password_hash, role=role.value, network=network, school=school,
+                organiser=organiser)
     db.session.add(user)
     db.session.flush()
     return user
@@ -61,16 +73,18 @@ def _hash(password: str) -> str:
         ) from None
 
 
-def add_user(email: str, password: str, role: Role | str, network: Network, school: School | None = None) -> User:
-    return _new_user(email, role, network, school, _hash(password))
+def add_user(email: str, password: str, role: Role | str, network: Network, school: School | None = None,
+             organiser: Organiser | None = None) -> User:
+    return _new_user(email, role, network, school, _hash(password), organiser)
 
 
 def invite_user(
-    email: str, role: Role | str, network: Network, school: School | None = None, language: str | None = None
+    email: str, role: Role | str, network: Network, school: School | None = None, language: str | None = None,
+    organiser: Organiser | None = None,
 ) -> User:
     """A new user without a password, e-mailed a link to set one (in `language`, else the request's). When the
     e-mail cannot be sent the user is not created (AccountError): nothing half-done is left behind."""
-    user = _new_user(email, role, network, school, NO_PASSWORD)
+    user = _new_user(email, role, network, school, NO_PASSWORD, organiser)
     try:
         send_invitation(user, language)
     except AccountError:
@@ -153,13 +167,15 @@ def _other_active_admins(user: User) -> int:
     )
 
 
-def change_role(user: User, role: Role | str, school: School | None, by: User) -> None:
+def change_role(user: User, role: Role | str, school: School | None, by: User,
+                organiser: Organiser | None = None) -> None:
     role = Role(role)
-    _check_placement(role, user.network, school)
+    _check_placement(role, user.network, school, organiser)
     if user.id == by.id and role is not Role(user.role):
         raise AccountError(_("You cannot change your own role: ask another admin."))
     user.role = role.value
     user.school = school
+    user.organiser = organiser
     db.session.flush()
 
 

@@ -48,11 +48,12 @@ def index():
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 def invite():
-    schools = _schools()
-    form = InviteUserForm().with_schools(schools)
+    schools, organisers = _schools(), current_user.network.organisers
+    form = InviteUserForm().with_schools(schools, organisers)
     if form.validate_on_submit() and not form.placement_errors():
         try:
-            user = invite_user(form.email.data, form.role.data, current_user.network, form.chosen_school(schools))
+            user = invite_user(form.email.data, form.role.data, current_user.network, form.chosen_school(schools),
+                               organiser=form.chosen_organiser(organisers))
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -64,11 +65,13 @@ def invite():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit():
     account = g.account
-    schools = _schools()
-    form = EditUserForm(data={"role": account.role, "school": str(account.school_id or "")}).with_schools(schools)
+    schools, organisers = _schools(), current_user.network.organisers
+    form = EditUserForm(data={"role": account.role, "school": str(account.school_id or ""),
+                              "organiser": str(account.organiser_id or "")}).with_schools(schools, organisers)
     if form.validate_on_submit() and not form.placement_errors():
         try:
-            change_role(account, form.role.data, form.chosen_school(schools), by=current_user)
+            change_role(account, form.role.data, form.chosen_school(schools), by=current_user,
+                        organiser=form.chosen_organiser(organisers))
         except AccountError as error:
             form.role.errors.append(str(error))
         else:

@@ -44,7 +44,7 @@ beside all its item cells, or one item beside its published dimension cell and t
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +90,8 @@ class Disclosure:
 
 def audit_published_tables(aggregates: pd.DataFrame, items: pd.DataFrame | None = None, *, k_min: int,
                            viewer: str | None = None, populations: pd.DataFrame | None = None,
-                           every_respondent_in: Collection[str] = ()) -> list[Disclosure]:
+                           every_respondent_in: Collection[str] = (),
+                           organisers: Mapping[str, str] | None = None) -> list[Disclosure]:
     """Every hidden quantity of the tables one reader sees that is not protected (see the module docstring).
 
     `aggregates`: the long aggregates table as that reader gets it (`survey.results.compute`; columns school,
@@ -99,19 +100,37 @@ def audit_published_tables(aggregates: pd.DataFrame, items: pd.DataFrame | None 
     whose staff see these tables (every other school pooled as one unknown), None for a reader who sees every
     school. `populations`: (school, program, size) the reader knows. `every_respondent_in`: breakdowns in
     which the reader knows every respondent has a group (programs, when every link is a program's): no
-    remainder. Returns [] when nothing is disclosed."""
+    remainder. `organisers`: school code -> organiser code, where the tables hold organiser rows (`level`
+    "organiser"): such a row covers its organiser's schools, as a NETWORK row covers them all. Returns [] when
+    nothing is disclosed."""
     items = items if items is not None else pd.DataFrame(columns=["school", "item", "dimension", "n",
                                                                   "suppressed"])
     view = viewer or "all schools"
     known = {} if populations is None else {
         (str(s), str(p)): float(n) for s, p, n in populations[["school", "program", "size"]].itertuples(index=False)}
+    aggregates, items, scopes = _organiser_scopes(aggregates, items, organisers or {})
     found: list[Disclosure] = []
     for dimension in pd.unique(aggregates["dimension"].astype(str)):
         rows = aggregates[aggregates["dimension"].astype(str) == dimension]
         item_rows = items[items["dimension"].astype(str) == dimension]
-        model = _Model(dimension, rows, item_rows, k_min, viewer, known, set(every_respondent_in))
+        model = _Model(dimension, rows, item_rows, k_min, viewer, known, set(every_respondent_in), scopes)
         found += model.audit(view, dimension)
     return found
+
+
+def _organiser_scopes(aggregates: pd.DataFrame, items: pd.DataFrame, organisers: Mapping[str, str]):
+    """The tables with each organiser row renamed to a key no school has, and each key's schools."""
+    scopes: dict[str, list[str]] = {}
+    for code in sorted(set(organisers.values())):
+        scopes[f"organiser:{code}"] = sorted(school for school, o in organisers.items() if o == code)
+    renamed = []
+    for table in (aggregates, items):
+        if "level" in table.columns:
+            table = table.copy()
+            rows = (table["level"] == "organiser").to_numpy()
+            table.loc[rows, "school"] = "organiser:" + table.loc[rows, "school"].astype(str)
+        renamed.append(table)
+    return renamed[0], renamed[1], scopes
 
 
 def network_cells_shown_to_staff(aggregates: pd.DataFrame, items: pd.DataFrame | None, truth: pd.DataFrame,
@@ -145,8 +164,10 @@ class _Model:
     """One dimension's tables as linear constraints (see the module docstring)."""
 
     def __init__(self, dimension: str, rows: pd.DataFrame, item_rows: pd.DataFrame, k_min: int,
-                 viewer: str | None, populations: dict[tuple[str, str], float], complete: set[str]):
+                 viewer: str | None, populations: dict[tuple[str, str], float], complete: set[str],
+                 scopes: Mapping[str, list[str]] | None = None):
         self.k_min = k_min
+        self.scopes = dict(scopes or {})
         self.index: dict[Hashable, int] = {}
         self.equal_n: list[tuple[dict[int, float], float]] = []    # published counts, response counts
         self.equal_sum: list[dict[int, float]] = []                # published cells, for values
@@ -156,7 +177,8 @@ class _Model:
         # (a remainder, the other schools pooled), like the hidden part of a split (METHOD: 0 or >= k_min)
         self.targets: list[tuple[tuple, dict[int, float], bool]] = []
 
-        schools = sorted((set(rows["school"].astype(str)) | set(item_rows["school"].astype(str))) - {NETWORK})
+        schools = sorted((set(rows["school"].astype(str)) | set(item_rows["school"].astype(str)))
+                         - {NETWORK} - set(self.scopes))
         self.schools = schools + ([OTHERS] if viewer is not None else [])
         split = rows[rows["breakdown"] != ALL]
         groups = {b: sorted(set(part["group"].astype(str))) for b, part in split.groupby("breakdown", sort=False)}
@@ -207,6 +229,8 @@ class _Model:
         return self.index.setdefault(key, len(self.index))
 
     def _scope(self, school: str) -> list[str]:
+        if school in self.scopes:
+            return self.scopes[school]
         return self.schools if school == NETWORK else [school]
 
     def _cell_row(self, cell: tuple) -> dict[int, float]:

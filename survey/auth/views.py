@@ -23,7 +23,11 @@ SECOND_FACTOR_LIMIT_PER_USER = "5 per minute;30 per hour"
 
 
 def home_for(user) -> str:
-    return url_for("network_admin.index") if user.is_network_admin else url_for("network_staff.index")
+    if user.is_network_admin:
+        return url_for("network_admin.index")
+    if user.is_organiser_staff:
+        return url_for("network_organiser.index")
+    return url_for("network_staff.index")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -52,7 +52,7 @@ def seed_demo(questionnaire_dir: Path = PROJECT_ROOT / "questionnaires") -> Seed
         network = Network(name=DEMO_NETWORK, share_school_names=True)  # k_min: the K_MIN setting
         db.session.add(network)
         db.session.flush()
-    rows = parse_school_csv(SCHOOLS_CSV.read_text(encoding="utf-8"), str(SCHOOLS_CSV))
+    rows = parse_school_csv(SCHOOLS_CSV.read_text(encoding="utf-8"), str(SCHOOLS_CSV), network)
     import_schools(network, rows)
 
     existing = set(db.session.scalars(select(User.email)))

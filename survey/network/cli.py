@@ -1,4 +1,5 @@
-"""`benchlearn network ...` and `benchlearn school import`."""
+"""`benchlearn network ...`, `benchlearn school import` and `benchlearn organiser import`: the operations the
+admin pages call (survey/network/importer.py, directory.py)."""
 from __future__ import annotations
 
 import sys
@@ -8,12 +9,14 @@ import click
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.network.directory import import_organisers, parse_organiser_csv
 from survey.network.importer import SchoolImportError, import_schools, parse_school_csv
 from survey.network.models import Network
 from survey.network.operations import NetworkSettingsError, create_network
 
 network_cli = click.Group("network", help="Create and configure the network.")
 school_cli = click.Group("school", help="Manage the network's schools.")
+organiser_cli = click.Group("organiser", help="Manage the network's organisers (municipalities, owners, regions).")
 
 
 network_option = click.option(
@@ -74,7 +77,7 @@ def import_command(file: Path, network_name: str | None) -> None:
     """Import schools from FILE.csv (columns code, name, type, region, programs as CODE=Name;CODE=Name)."""
     network = resolve_network(network_name)
     try:
-        rows = parse_school_csv(file.read_text(encoding="utf-8"), str(file))
+        rows = parse_school_csv(file.read_text(encoding="utf-8"), str(file), network)
     except UnicodeDecodeError as error:
         raise click.ClickException(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except SchoolImportError as error:
@@ -87,3 +90,22 @@ def import_command(file: Path, network_name: str | None) -> None:
         f"imported {len(rows)} schools: {summary.schools_created} new, {summary.schools_updated} updated, "
         f"{summary.programs_created} new programs"
     )
+
+
+@organiser_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@network_option
+def import_organisers_command(file: Path, network_name: str | None) -> None:
+    """Import organisers from FILE.csv (columns code, name, and optionally kind)."""
+    network = resolve_network(network_name)
+    try:
+        rows = parse_organiser_csv(file.read_text(encoding="utf-8"), str(file))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except SchoolImportError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
+    created, updated = import_organisers(network, rows)
+    db.session.commit()
+    click.echo(f"imported {len(rows)} organisers: {created} new, {updated} updated")

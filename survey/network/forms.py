@@ -1,9 +1,12 @@
-"""The network settings form: anonymity threshold, school names, comments, structural analysis."""
+"""The network admin's forms: the network settings (anonymity threshold, school names, comments, structural
+analysis), its schools, programs, organiser and school types, and the CSV imports (CSRF on each, Flask-WTF)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (BooleanField, FloatField, IntegerField, SelectChoice, SelectField, StringField,
+                     SubmitField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from survey.network.models import K_MIN_FLOOR
 from survey.portal.forms import PortalForm
@@ -35,3 +38,59 @@ class NetworkSettingsForm(PortalForm):
                        "difference is at least this large (3 by default)."),
     )
     submit = SubmitField(_l("Save settings"))
+
+
+class SchoolForm(PortalForm):
+    """A school; the type and organiser choices are the network's (`for_network`)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("Letters, digits, '_' or '-'; it names the school's reports and cannot change."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    type = SelectField(_l("School type"), choices=[], validate_choice=True)
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=100)])
+    report_language = SelectField(_l("Report language"), choices=[
+        SelectChoice("da", "dansk"), SelectChoice("sv", "svenska"), SelectChoice("en", "English")])
+    organiser = SelectField(_l("Organiser"), choices=[], validate_choice=True)
+    submit = SubmitField(_l("Save school"))
+
+    def for_network(self, types, organisers) -> SchoolForm:
+        self.type.choices = [SelectChoice(code, f"{code} – {name}") for code, name in types]
+        self.organiser.choices = [SelectChoice("", _l("None"))] + [
+            SelectChoice(str(o.id), f"{o.code} – {o.name}") for o in organisers]
+        return self
+
+
+class ProgramForm(PortalForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Save program"))
+
+
+class OrganiserForm(PortalForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("For example the municipality code (0180) or the owner's CVR number."))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[
+        SelectChoice("municipality", _l("Municipality")), SelectChoice("region", _l("Region")),
+        SelectChoice("independent", _l("Independent organiser")), SelectChoice("state", _l("State")),
+        SelectChoice("owner", _l("Owner")), SelectChoice("other", _l("Other"))])
+    submit = SubmitField(_l("Save organiser"))
+
+
+class ImportForm(PortalForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file.")),
+                                                 FileAllowed(["csv", "txt"], _l("Choose a CSV file."))])
+    submit = SubmitField(_l("Import"))
+
+
+class CountryForm(PortalForm):
+    country = SelectField(_l("Catalogue of school types"), choices=[
+        SelectChoice("DK", _l("Denmark")), SelectChoice("SE", _l("Sweden")),
+        SelectChoice("other", _l("None: the network's own types only"))])
+    submit = SubmitField(_l("Save catalogue"))
+
+
+class SchoolTypeForm(PortalForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Add school type"))

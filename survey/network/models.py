@@ -1,4 +1,4 @@
-"""A network, its schools and the programs within them."""
+"""A network, its organisers, its schools and the programs within them."""
 from __future__ import annotations
 
 from enum import StrEnum
@@ -11,19 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from survey.extensions import db
 
 
-class SchoolType(StrEnum):
-    """The Danish school types the networks hold (see ../shared/DOMAIN.md)."""
-
-    EUD = "EUD"
-    HHX = "hhx"
-    HTX = "htx"
-    STX = "stx"
-    HF = "hf"
-    AMU = "AMU"
-    VUC = "VUC"
-
-
-SCHOOL_TYPE_VALUES = tuple(t.value for t in SchoolType)
+COUNTRIES = ("DK", "SE", "other")  # which catalogue of school types a network starts from
+ORGANISER_KINDS = ("municipality", "region", "independent", "state", "owner", "other")
 REPORT_LANGUAGES = ("da", "en", "sv")  # the languages a benchmark report is written in; Danish by default
 K_MIN_FLOOR = 3  # the smallest minimum group size a network may have (METHOD.md; the CHECK k_min_at_least_three)
 DEFAULT_K_MIN = 5  # K_MIN when neither the app nor the environment sets it
@@ -41,6 +30,7 @@ class Network(db.Model):
     __table_args__ = (
         CheckConstraint(f"k_min >= {K_MIN_FLOOR}", name="k_min_at_least_three"),
         CheckConstraint("driver_min_cases >= 10", name="driver_min_cases_sane"),
+        CheckConstraint(f"country IN {COUNTRIES!r}", name="known_country"),
         CheckConstraint("minimal_difference > 0", name="minimal_difference_positive"),
     )
 
@@ -57,17 +47,66 @@ class Network(db.Model):
     # whether network admins read the schools' free-text comments (school PDFs, dashboards); off by default
     admins_read_comments: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
+    # the country whose catalogue of school types the network uses (survey/network/school_types.py); "other":
+    # the network's own list only
+    country: Mapped[str] = mapped_column(String(5), default="DK", server_default="DK")
+
     schools: Mapped[list[School]] = relationship(back_populates="network", order_by="School.code")
+    organisers: Mapped[list[Organiser]] = relationship(back_populates="network", order_by="Organiser.code")
+    own_school_types: Mapped[list[NetworkSchoolType]] = relationship(
+        back_populates="network", order_by="NetworkSchoolType.code", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Network {self.name!r} k_min={self.k_min}>"
+
+
+class Organiser(db.Model):
+    """A level above schools: a Swedish municipality or independent organiser (huvudman), a Danish owner or
+    region. Its results are those of its schools' respondents pooled (survey/analysis/organisers.py)."""
+
+    __tablename__ = "organiser"
+    __table_args__ = (
+        UniqueConstraint("network_id", "code"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+        CheckConstraint(f"kind IN {ORGANISER_KINDS!r}", name="known_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="other", server_default="other")
+
+    network: Mapped[Network] = relationship(back_populates="organisers")
+    schools: Mapped[list[School]] = relationship(back_populates="organiser", order_by="School.code")
+
+    def __repr__(self) -> str:
+        return f"<Organiser {self.code} {self.name!r} ({self.kind})>"
+
+
+class NetworkSchoolType(db.Model):
+    """A school type of the network's own, beside its country's catalogue (or instead of one: country "other")."""
+
+    __tablename__ = "network_school_type"
+    __table_args__ = (
+        UniqueConstraint("network_id", "code"),
+        CheckConstraint("length(code) > 0", name="code_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(100))
+
+    network: Mapped[Network] = relationship(back_populates="own_school_types")
 
 
 class School(db.Model):
     __tablename__ = "school"
     __table_args__ = (
         UniqueConstraint("network_id", "code"),
-        CheckConstraint(f"type IN {SCHOOL_TYPE_VALUES!r}", name="known_type"),
+        # which types a school may have is the network's (survey/network/school_types.py), not the schema's
+        CheckConstraint("length(type) > 0", name="type_not_empty"),
         CheckConstraint("length(code) > 0", name="code_not_empty"),
         CheckConstraint(f"report_language IN {REPORT_LANGUAGES!r}", name="known_report_language"),
     )
@@ -76,11 +115,13 @@ class School(db.Model):
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id", ondelete="RESTRICT"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[str] = mapped_column(String(8))
+    type: Mapped[str] = mapped_column(String(32))
     region: Mapped[str] = mapped_column(String(100))
     report_language: Mapped[str] = mapped_column(String(2), default="da", server_default="da")
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"), index=True)
 
     network: Mapped[Network] = relationship(back_populates="schools")
+    organiser: Mapped[Organiser | None] = relationship(back_populates="schools")
     programs: Mapped[list[Program]] = relationship(
         back_populates="school", order_by="Program.code", cascade="all, delete-orphan"
     )

@@ -15,6 +15,7 @@ from survey.extensions import db
 
 ADMIN_PREFIX = "/admin"
 STAFF_PREFIX = "/school"
+ORGANISER_PREFIX = "/organiser"
 
 
 def refuse(message: str) -> None:
@@ -52,3 +53,8 @@ def admin_blueprint(name: str, import_name: str) -> Blueprint:
 def staff_blueprint(name: str, import_name: str) -> Blueprint:
     """Pages for a school's quality staff, under /school: they see their own school only."""
     return _audience_blueprint(name, import_name, Role.SCHOOL_STAFF, STAFF_PREFIX)
+
+
+def organiser_blueprint(name: str, import_name: str) -> Blueprint:
+    """Pages for an organiser's staff, under /organiser: read-only results of their organiser and its schools."""
+    return _audience_blueprint(name, import_name, Role.ORGANISER_STAFF, ORGANISER_PREFIX)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from survey.reporting.storage import ADMIN_COPY_SUFFIX  # the admins' copy of a school report
+from survey.results.compute import without_organisers
 
 NETWORK = "NETWORK"
 LANGUAGES = ("da", "en", "sv")
@@ -132,9 +133,26 @@ class NetworkReportInputs:
         return digest.hexdigest()
 
 
+@dataclass
+class OrganiserReportInputs:
+    """An organiser's report: the organiser beside the network, and its schools side by side."""
+
+    round: RoundInfo
+    network_name: str
+    organiser_code: str
+    organiser_name: str
+    language: str
+    dimensions: list[Dimension]
+    aggregates: pd.DataFrame          # `RoundResults.for_organiser`: NETWORK, the organiser's and its schools' rows
+    school_names: dict[str, str]      # the organiser's schools, code -> name (its staff know their own schools)
+
+
 def school_slice(aggregates: pd.DataFrame, code: str) -> pd.DataFrame:
+    aggregates = without_organisers(aggregates)
     return aggregates[aggregates["school"].isin([code, NETWORK])].reset_index(drop=True)
 
 
 def overall_rows(aggregates: pd.DataFrame) -> pd.DataFrame:
+    """The network's and the schools' `all` rows: the network report (organisers have reports of their own)."""
+    aggregates = without_organisers(aggregates)
     return aggregates[aggregates["breakdown"] == "all"].reset_index(drop=True)

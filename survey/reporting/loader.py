@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from survey.extensions import db
-from survey.reporting.inputs import (LANGUAGES, NETWORK, Dimension, NetworkReportInputs, QuestionInfo, RoundInfo,
-                                     SchoolReportInputs, overall_rows, school_slice)
+from survey.reporting.inputs import (LANGUAGES, NETWORK, Dimension, NetworkReportInputs, OrganiserReportInputs,
+                                     QuestionInfo, RoundInfo, SchoolReportInputs, overall_rows, school_slice)
 
 
 def _text(labels: dict | None, language: str, fallback: str) -> str:
@@ -171,3 +171,28 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
         school_names={s.code: s.name for s in survey_round.schools},
         respondents={s.code: submitted.get(s.id, 0) for s in survey_round.schools})
     return reports, network_inputs
+
+
+def load_organiser_inputs(survey_round, organiser, *, today: date | None = None, language: str = "da"
+                          ) -> OrganiserReportInputs:
+    """The organiser report's inputs: the results as the organiser's staff may see them
+    (`RoundResults.for_organiser`), its schools in the round by name."""
+    from survey.results.service import round_results
+
+    if language not in LANGUAGES:
+        raise ValueError(f"report language {language!r} is not one of {LANGUAGES}")
+    results = round_results(survey_round, today=today)
+    version = survey_round.version
+    network = survey_round.network
+    schools = {s.code: s.name for s in survey_round.schools if s.organiser_id == organiser.id}
+    info = RoundInfo(round_id=survey_round.id, name=survey_round.name,
+                     version_label=f"{version.family.key}:{version.version}", k_min=network.k_min,
+                     share_names=network.share_school_names, scale_points=version.scale_points,
+                     results_hash=results.content_hash, provisional=not results.frozen,
+                     as_of=results.as_of.isoformat() if results.as_of else "",
+                     minimal_difference=network.minimal_difference)
+    return OrganiserReportInputs(
+        round=info, network_name=network.name, organiser_code=organiser.code, organiser_name=organiser.name,
+        language=language,
+        dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
+        aggregates=results.for_organiser(organiser.code, schools).aggregates, school_names=schools)

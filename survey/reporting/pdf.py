@@ -16,9 +16,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 
 from survey.reporting.figures import network_figures, school_figures
-from survey.reporting.inputs import NetworkReportInputs, SchoolReportInputs
+from survey.reporting.inputs import NetworkReportInputs, OrganiserReportInputs, SchoolReportInputs
 from survey.reporting.labels import REPORTS_DIR, words
 from survey.reporting.layout import network_context, school_context
+from survey.reporting.layout.organiser import organiser_context
 from survey.reporting.renderers import figure_svg
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"  # package data, wherever the code is installed
@@ -111,6 +112,11 @@ def network_report_html(inputs: NetworkReportInputs, svgs: dict[str, str] | None
     return _environment(str(REPORTS_DIR)).get_template("network.html").render(**network_context(inputs, svgs))
 
 
+def organiser_report_html(inputs: OrganiserReportInputs) -> str:
+    """The organiser report (reports/organiser.html): the organiser beside the network, its schools side by side."""
+    return _environment(str(REPORTS_DIR)).get_template("organiser.html").render(**organiser_context(inputs))
+
+
 def html_to_pdf(html: str) -> bytes:
     """The final HTML as a tagged PDF/UA-1 document (fonts embedded, bookmarks from h1/h2)."""
     from weasyprint import HTML
@@ -137,3 +143,7 @@ def render_school_report(inputs: SchoolReportInputs) -> bytes:
 
 def render_network_report(inputs: NetworkReportInputs) -> bytes:
     return html_to_pdf(network_report_html(inputs))
+
+
+def render_organiser_report(inputs: OrganiserReportInputs) -> bytes:
+    return html_to_pdf(organiser_report_html(inputs))

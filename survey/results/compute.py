@@ -57,7 +57,10 @@ Where the numbers go:
   population = n); `alpha`: NETWORK `all` rows.
 - `schools` (after EXTRA_COLUMNS, both tables): on published NETWORK rows, how many schools have respondents
   in the cell; <NA> elsewhere.
-Column order: `PUBLISHED_COLUMNS` (the kept columns, `schools`, the suppression columns, then METHOD2_COLUMNS).
+- Organiser rows (with `organisers`): `level` "organiser", the organiser's code in `school`, breakdown `all`,
+  after the NETWORK rows, in both tables (`_add_organisers`; the suppression rule: `survey.analysis.organisers`).
+Column order: `level` first (network, organiser, school), then `PUBLISHED_COLUMNS` (the kept columns,
+`schools`, the suppression columns, then METHOD2_COLUMNS).
 """
 from __future__ import annotations
 
@@ -95,6 +98,7 @@ from survey.analysis import (
 )
 from survey.analysis.intervals import standard_error
 from survey.analysis.items import share_columns
+from survey.analysis.organisers import organiser_gap, suppress_organisers
 from survey.analysis.priority import IMPROVE_FIRST
 from survey.analysis._stats import stable_seed
 from survey.analysis.ranks import rank_interval
@@ -106,6 +110,8 @@ from survey.results.questions import empty_questions, question_contributions, qu
 
 NETWORK = "NETWORK"
 ALL = "all"
+LEVEL = "level"  # the first column of both published tables: which level a row is about
+LEVELS = ("network", "organiser", "school")
 SIGNIFICANT_DIGITS = 10
 AGGREGATE_COLUMNS = ("school", "breakdown", "group", "dimension", "n", "index", "sd", "ci_low", "ci_high",
                      "network_mean", "median", "top_quartile", "rank", "of", "suppressed", "importance",
@@ -182,14 +188,15 @@ class ComputedResults:
 def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: int = 300,
                     minimal_difference: float = MINIMAL_DIFFERENCE, seed: str = "",
                     schools: tuple[str, ...] = (), populations: pd.DataFrame | None = None,
-                    previous: PreviousRound | None = None, school_facts: SchoolFacts | None = None
-                    ) -> ComputedResults:
+                    previous: PreviousRound | None = None, school_facts: SchoolFacts | None = None,
+                    organisers: Mapping[str, str] | None = None) -> ComputedResults:
     """The round's results. `schools`: the round's school codes (a school without responses still gets
     its suppressed `all` rows); `populations`: columns `school`, `program`, `size`; `school_facts`: types,
     names and the naming setting for benchmark partners (default: no types, anonymous labels);
     `minimal_difference`: the network's minimal important difference (trend flags, partners); `seed`: text
     naming the round, from which every bootstrap is seeded (with the dimension), so the same responses give the
-    same bytes."""
+    same bytes; `organisers`: school code -> organiser code, for the organiser rows (`level` "organiser",
+    the organiser's code in `school`; none without it)."""
     spec, frame = data.spec, data.frame
     scores = _dimension_scores(data)
     dimension_keys = list(spec.dimension_keys)
@@ -237,12 +244,164 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     questions = canonical(questions.drop(columns="count", errors="ignore"))
     aggregates, items = _add_school_counts(aggregates, contributions, "aggregates"), \
         _add_school_counts(items, contributions, "items")
+    organiser_of = pd.Series(dict(organisers or {}), dtype="str")
+    if len(organiser_of):
+        aggregates, items = _add_organisers(aggregates, items, data, scores, school_raw, organiser_of, net,
+                                             k_min)
+    aggregates, items = _with_level(aggregates), _with_level(items)
     # what may be published: no exact n for a suppressed cell, one symbol ("–") for every suppressed cell
-    aggregates = canonical(hide_suppressed_n(aggregates, k_min)[list(PUBLISHED_COLUMNS)])
+    aggregates = canonical(hide_suppressed_n(aggregates, k_min)[[LEVEL, *PUBLISHED_COLUMNS]])
     items = canonical(hide_suppressed_n(items, k_min))
     questions = canonical(hide_suppressed_n(questions, k_min))
     return ComputedResults(aggregates=aggregates, items=items, responses=len(frame), partners=partners,
                            contributions=contributions, questions=questions)
+
+
+def without_organisers(table: pd.DataFrame) -> pd.DataFrame:
+    """The network and school rows of a published table: what every presenter of schools reads (an organiser's
+    code may equal a school's). Tables frozen before organisers had no `level` column and are returned whole."""
+    if LEVEL not in table.columns:
+        return table
+    return table[(table[LEVEL] != "organiser").to_numpy()].reset_index(drop=True)
+
+
+def organiser_rows(table: pd.DataFrame, code: str | None = None) -> pd.DataFrame:
+    """The organiser rows of a published table (of one organiser when `code` is given)."""
+    if LEVEL not in table.columns:
+        return table.iloc[0:0]
+    rows = (table[LEVEL] == "organiser").to_numpy()
+    if code is not None:
+        rows = rows & (table["school"] == code).to_numpy()
+    return table[rows].reset_index(drop=True)
+
+
+def _with_level(table: pd.DataFrame) -> pd.DataFrame:
+    """`level` as the first column: "network" for NETWORK rows, "organiser" where set, else "school"."""
+    given = table[LEVEL] if LEVEL in table.columns else pd.Series(np.nan, index=table.index, dtype=object)
+    level = np.where(table["school"].to_numpy() == NETWORK, "network", "school").astype(object)
+    level = np.where(given.to_numpy() == "organiser", "organiser", level)
+    table = table.drop(columns=LEVEL, errors="ignore")
+    table.insert(0, LEVEL, pd.array(level, dtype="str"))
+    return table
+
+
+def _add_organisers(aggregates: pd.DataFrame, items: pd.DataFrame, data: RoundData, scores: pd.DataFrame,
+                    school_raw: pd.DataFrame, organiser_of: pd.Series, net: pd.DataFrame, k_min: int
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organiser rows (breakdown `all`) after the network's, in both tables: the pooled index of the organiser's
+    respondents with the CR1 interval (its schools as clusters) and the gap to the network with its interval
+    (`survey.analysis.organiser_gap`); an organiser of one school carries that school's interval and gap. Cells
+    are suppressed as groups of schools (`survey.analysis.suppress_organisers`), items like a school's."""
+    codes = sorted(set(organiser_of.astype(str)))
+    dimension_keys = list(data.spec.dimension_keys)
+    label = data.frame["school"].astype(str).map(organiser_of).rename("organiser")
+    cells = _organiser_cells(scores, label, codes, dimension_keys)
+    clustered = school_raw.assign(organiser=school_raw["school"].astype(str).map(organiser_of))
+    clustered = clustered[clustered["organiser"].notna().to_numpy()]
+    robust = cluster_robust(clustered, ["organiser", "dimension"])
+    at = pd.MultiIndex.from_frame(cells[["organiser", "dimension"]].astype(str))
+    robust.index = pd.MultiIndex.from_frame(robust[["organiser", "dimension"]].astype(str))
+    for column in ("se", "clusters", "ci_low", "ci_high"):
+        cells[column] = robust[column].reindex(at).to_numpy(dtype=np.float64)
+
+    school_all = aggregates[_is_all(aggregates) & (aggregates["school"] != NETWORK).to_numpy()]
+    network = net.set_index("dimension")
+    hidden = suppress_organisers(cells, school_all, organiser_of, k_min, "dimension",
+                                 network["suppressed"].astype(bool))
+    dimension = cells["dimension"]
+    gap, gap_low, gap_high = organiser_gap(
+        cells["mean"], cells["se"], cells["n"], cells["clusters"], dimension.map(network["mean"]),
+        dimension.map(network["se"]), dimension.map(network["n"]), dimension.map(network["clusters"]))
+    rows = pd.DataFrame({
+        LEVEL: "organiser", "school": cells["organiser"].astype(str), "breakdown": ALL, "group": ALL,
+        "dimension": dimension.astype(str), "n": cells["n"].to_numpy(dtype=np.int64),
+        "index": cells["mean"].to_numpy(dtype=np.float64), "sd": cells["sd"].to_numpy(dtype=np.float64),
+        "ci_low": cells["ci_low"].to_numpy(dtype=np.float64), "ci_high": cells["ci_high"].to_numpy(dtype=np.float64),
+        "network_mean": dimension.map(network["mean"]).to_numpy(dtype=np.float64),
+        "suppressed": hidden, "gap": gap, "gap_low": gap_low, "gap_high": gap_high, "fpc": np.nan,
+    })
+    # one school: exactly what that school shows (its own interval, with its finite-population factor)
+    members = organiser_of.groupby(organiser_of.astype(str)).size()
+    single = rows["school"].map(members).to_numpy() == 1
+    if single.any():
+        only = {code: school for school, code in organiser_of.items() if members[code] == 1}
+        own = school_all.set_index(["school", "dimension"])
+        keys = pd.MultiIndex.from_arrays([rows.loc[single, "school"].map(only), rows.loc[single, "dimension"]])
+        for column in ("ci_low", "ci_high", "fpc", "gap", "gap_low", "gap_high"):
+            rows.loc[single, column] = own[column].reindex(keys).to_numpy(dtype=np.float64)
+    rows.loc[hidden, ["index", "sd", "ci_low", "ci_high", "gap", "gap_low", "gap_high", "fpc"]] = np.nan
+    rows["n"] = pd.array(rows["n"], dtype=aggregates["n"].dtype)
+    aggregates = _after_network(aggregates, rows)
+    items = _after_network(items, _organiser_items(items, data, label, codes, organiser_of, hidden, cells, k_min))
+    return aggregates, items
+
+
+def _organiser_cells(scores: pd.DataFrame, label: pd.Series, codes: list[str], dimension_keys: list[str]
+                     ) -> pd.DataFrame:
+    """Every organiser x dimension: n, mean, sd of its respondents (n 0 where it has none)."""
+    full = pd.MultiIndex.from_product([codes, dimension_keys], names=["organiser", "dimension"])
+    if label.notna().any():
+        raw = dimension_index(scores, label)
+        raw.index = pd.MultiIndex.from_arrays([raw["organiser"].astype(str), raw["dimension"].astype(str)])
+        raw = raw[["n", "mean", "sd"]].reindex(full)
+    else:
+        raw = pd.DataFrame(index=full, columns=["n", "mean", "sd"], dtype=np.float64)
+    raw["n"] = raw["n"].fillna(0).astype(np.int64)
+    return raw.reset_index()
+
+
+def _organiser_items(items: pd.DataFrame, data: RoundData, label: pd.Series, codes: list[str],
+                     organiser_of: pd.Series, dimension_hidden: np.ndarray, cells: pd.DataFrame, k_min: int
+                     ) -> pd.DataFrame:
+    """The organisers' item rows: an item of a hidden organiser dimension is hidden, each item is suppressed as
+    a group of its schools' item cells, and no item is left hidden alone in a published dimension."""
+    spec = data.spec
+    reported = list(spec.reported_items)
+    full = pd.MultiIndex.from_product([codes, reported], names=["organiser", "item"])
+    if label.notna().any():
+        found = item_results(data.frame, spec, label, answers=data.raw_answers)
+        found.index = pd.MultiIndex.from_arrays([found["organiser"].astype(str), found["item"].astype(str)])
+        found = found.drop(columns=["organiser", "item"]).reindex(full)
+    else:
+        found = pd.DataFrame(index=full, columns=["n", "mean"], dtype=np.float64)
+    table = found.reset_index()
+    table["dimension"] = [spec.dimension_of(item) for item in table["item"]]
+    table["n"] = table["n"].fillna(0).astype(np.int64)
+    hidden_dimension = dict(zip(zip(cells["organiser"].astype(str), cells["dimension"].astype(str)),
+                                dimension_hidden))
+    forced = np.array([hidden_dimension.get((o, d), False) for o, d in zip(table["organiser"], table["dimension"])])
+    school_items = items[(items["school"] != NETWORK).to_numpy()]
+    network_items = items[(items["school"] == NETWORK).to_numpy()].set_index("item")["suppressed"].astype(bool)
+    for _ in range(len(reported) + 1):  # each pass hides more, or stops
+        hidden = suppress_organisers(table, school_items, organiser_of, k_min, "item", network_items, forced)
+        lone = _lone_items(table.assign(school=table["organiser"], suppressed=hidden))
+        if not lone.any():
+            break
+        forced = hidden | lone
+    values = [c for c in items.columns if c == "mean" or c.startswith("share_")]
+    out = pd.DataFrame({LEVEL: "organiser", "school": table["organiser"].astype(str),
+                        "item": table["item"].astype(str), "dimension": table["dimension"].astype(str),
+                        "n": table["n"].to_numpy(dtype=np.int64)})
+    for column in values:
+        out[column] = table[column].to_numpy(dtype=np.float64) if column in table.columns else np.nan
+        out.loc[hidden, column] = np.nan
+    out["suppressed"] = hidden
+    return out
+
+
+def _after_network(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """`rows` placed after the NETWORK rows and before the schools' (organisers by code, as given)."""
+    network = (table["school"] == NETWORK).to_numpy()
+    rows = rows.reindex(columns=list(dict.fromkeys([*table.columns, LEVEL])))
+    for column in table.columns:
+        if column in rows.columns and rows[column].isna().all() and column not in ("n", "suppressed"):
+            blank = "" if column == "trend_flag" else np.nan  # as on a school row without a flag
+            rows[column] = pd.Series(blank, index=rows.index).astype(table[column].dtype)
+    combined = pd.concat([table[network], rows, table[~network]], ignore_index=True)
+    for column in table.columns:
+        if combined[column].dtype != table[column].dtype:
+            combined[column] = combined[column].astype(table[column].dtype)
+    return combined
 
 
 def _contributions(aggregates: pd.DataFrame, items: pd.DataFrame, questions: pd.DataFrame | None = None
@@ -555,7 +714,7 @@ def _add_trend(table, previous: PreviousRound | None, spec, k_min, minimal_diffe
     all_rows = _is_all(table)
     columns = ["school", "dimension", "n", "index", "sd"]
     current = table.loc[all_rows, columns].rename(columns={"index": "mean"})
-    before = previous.aggregates
+    before = without_organisers(previous.aggregates)
     before = before.loc[(before["breakdown"] == ALL).to_numpy()]
     trend = compare_rounds(before[columns].rename(columns={"index": "mean"}).reset_index(drop=True),
                            current.reset_index(drop=True), previous.spec, spec, k_min=k_min,

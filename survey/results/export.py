@@ -6,6 +6,8 @@ an apostrophe; Parquet keeps values as they are (no spreadsheet reads it).
 
 The aggregates are the results as `survey.results.service.round_results` gives them to every presenter: a
 suppressed cell has an empty `n` (its `n_shown` says "< k_min" or "–" and `suppression` why), never its exact n.
+The first column, `level`, says what a row is about: `network`, `organiser` (the organiser's code in `school`) or
+`school`.
 """
 from __future__ import annotations
 

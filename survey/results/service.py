@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -41,7 +42,7 @@ from survey.analysis import hide_suppressed_n
 from survey.catalog.models import QuestionnaireVersion
 from survey.extensions import db
 from survey.network.models import Program, School
-from survey.results.compute import (ComputedResults, PreviousRound, SchoolFacts, compute_results, content_hash,
+from survey.results.compute import (LEVEL, ComputedResults, PreviousRound, SchoolFacts, compute_results, content_hash,
                                     empty_partners)
 from survey.results.loading import load_round, questionnaire_spec
 from survey.results.models import ResultSnapshot, RoundResult
@@ -75,14 +76,41 @@ class RoundResults:
     # the background questions' item results (`survey.results.questions`); empty: frozen before they were kept
     questions: pd.DataFrame = field(default_factory=empty_questions)
 
+    def for_organiser(self, code: str, schools: Collection[str]) -> RoundResults:
+        """What an organiser's staff see: the NETWORK rows, the organiser's own rows and its schools' `all`
+        rows as published. The network cells follow school-level confidentiality with the organiser's schools
+        taken together as the viewer (`survey.results.staff_view`): a network cell is shown only when it pools
+        at least 3 schools (the organiser counting as one) and k_min respondents outside the organiser."""
+        viewer = f"organiser:{code}"
+        level = self.aggregates[LEVEL] if LEVEL in self.aggregates.columns else None
+        own = self.aggregates["school"].isin(list(schools)) & (self.aggregates["breakdown"] == "all")
+        if level is not None:
+            own &= level == "school"
+            own |= (level == "organiser") & (self.aggregates["school"] == code)
+        keep = ((self.aggregates["school"] == "NETWORK") & _not_organiser(self.aggregates)) | own
+        keep_items = (self.items["school"] == "NETWORK") & _not_organiser(self.items)
+        if LEVEL in self.items.columns:
+            keep_items |= (self.items[LEVEL] == "organiser") & (self.items["school"] == code)
+        contributions = self.contributions
+        if contributions is not None:
+            contributions = contributions.assign(school=contributions["school"].where(
+                ~contributions["school"].isin(list(schools)), viewer))
+            contributions = contributions.groupby(["table", "school", "breakdown", "group", "cell"], as_index=False,
+                                                  sort=False)["n"].sum()
+        aggregates, items = staff_view(self.aggregates[keep].reset_index(drop=True),
+                                       self.items[keep_items].reset_index(drop=True), contributions, viewer,
+                                       self.round.network.k_min)
+        return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen, self.computed_at,
+                            self.responses, empty_partners(), self.as_of, None, empty_questions())
+
     def for_school(self, code: str, *, staff: bool = True) -> RoundResults:
         """Only the school's own rows and the NETWORK rows: its own list of benchmark partners, whose codes are
         blanked unless the network shares school names (the label is then the anonymous one). With `staff`
         (what the school's staff see, in every output they read: pages, exports, API, the school's PDF) the
         network cells that fail school-level confidentiality for this school are shown as suppressed
         (`survey.results.staff_view`); `staff=False` is a network admin's view of the school."""
-        keep = self.aggregates["school"].isin([code, "NETWORK"])
-        keep_items = self.items["school"].isin([code, "NETWORK"])
+        keep = self.aggregates["school"].isin([code, "NETWORK"]) & _not_organiser(self.aggregates)
+        keep_items = self.items["school"].isin([code, "NETWORK"]) & _not_organiser(self.items)
         aggregates = self.aggregates[keep].reset_index(drop=True)
         items = self.items[keep_items].reset_index(drop=True)
         questions = self.questions[self.questions["school"].isin([code, "NETWORK"])].reset_index(drop=True)
@@ -94,6 +122,13 @@ class RoundResults:
             partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
         return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen,
                             self.computed_at, self.responses, partners, self.as_of, None, questions)
+
+
+def _not_organiser(table: pd.DataFrame) -> pd.Series:
+    """The rows that are not an organiser's (whose code may equal a school's)."""
+    if LEVEL not in table.columns:
+        return pd.Series(True, index=table.index)
+    return table[LEVEL] != "organiser"
 
 
 class ResultsNotReady(LookupError):
@@ -152,6 +187,8 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
         school_facts=SchoolFacts(types={school.code: school.type for school in survey_round.schools},
                                  names={school.code: school.name for school in survey_round.schools},
                                  share_names=network.share_school_names),
+        organisers={school.code: school.organiser.code for school in survey_round.schools
+                    if school.organiser is not None},
     )
 
 

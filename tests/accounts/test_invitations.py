@@ -215,3 +215,28 @@ def test_forms_without_a_csrf_token_are_refused(client, admin, login, path, db_s
     login(admin)
     response = client.post(path, data={"email": "x@example.org", "role": "network_admin", "school": ""})
     assert response.status_code == 400 and user_named("x@example.org") is None
+
+
+def test_an_admin_invites_organiser_staff_who_land_on_their_organisers_page(client, admin, login, outbox,
+                                                                             db_session, network):
+    from survey.network.models import Organiser
+
+    organiser = Organiser(network=network, code="0180", name="Stockholms kommun", kind="municipality")
+    db_session.add(organiser)
+    db_session.flush()
+    login(admin)
+    page = client.get("/admin/users/invite")
+    refused = client.post("/admin/users/invite", data={
+        "csrf_token": csrf_token_from(page.text), "email": "k@stockholm.se", "role": "organiser_staff",
+        "school": "", "organiser": ""})
+    assert refused.status_code == 422 and "Choose the organiser this person works for." in refused.text
+    response = client.post("/admin/users/invite", data={
+        "csrf_token": csrf_token_from(page.text), "email": "k@stockholm.se", "role": "organiser_staff",
+        "school": "", "organiser": str(organiser.id)})
+    assert response.status_code == 302, response.text
+    assert user_named("k@stockholm.se").organiser.code == "0180"
+    path = link_in(messages_in(outbox)[0])
+    client.post("/auth/logout", data={"csrf_token": csrf_token_from(client.get("/admin/users/").text)})
+    choose_password(client, path)
+    assert login(user_named("k@stockholm.se"), NEW_PASSWORD).headers["Location"] == "/organiser/"
+    assert "Stockholms kommun" in client.get("/organiser/").text

@@ -52,7 +52,8 @@ def small_round(make_version, make_school, make_round, add_response):
 def test_school_indices_match_independent_computation(small_round):
     survey_round, records = small_round
     table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
-    assert tuple(table.columns[: len(AGGREGATE_COLUMNS)]) == AGGREGATE_COLUMNS
+    # `level` first (network, organiser, school), then the METHOD.md columns in their order
+    assert tuple(table.columns[: len(AGGREGATE_COLUMNS) + 1]) == ("level", *AGGREGATE_COLUMNS)
     frame = pd.DataFrame(records)
     scores = independent_scores(records)
     scores["school"] = frame["school"]
@@ -128,7 +129,7 @@ def test_rank_ties_share_the_better_rank(make_version, make_school, make_round, 
 def test_items_table(small_round):
     survey_round, records = small_round
     items = compute_round(survey_round, today=date(2026, 6, 1)).items
-    assert list(items.columns) == ["school", "item", "dimension", "n", "mean", "share_1", "share_2", "share_3",
+    assert list(items.columns) == ["level", "school", "item", "dimension", "n", "mean", "share_1", "share_2", "share_3",
                                    "share_4", "share_5", "share_positive", "share_ns_dont_know", "suppressed",
                                    "schools", "suppression", "n_shown"]
     frame = pd.DataFrame(records)
