@@ -1,7 +1,7 @@
 """organisers above schools, school types per network, organiser staff
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-06 08:00:00
 
 An organiser (a municipality, an independent organiser, an owner or a region) groups a network's schools:
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
