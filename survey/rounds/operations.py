@@ -455,37 +455,22 @@ def parse_email_list(text: str) -> tuple[list[str], list[str]]:
 
 @dataclass
 class InvitationSummary:
-    sent: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
     already_invited: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+    unsubscribed: int = 0
 
 
-def invitation_text(survey_round: SurveyRound, school: School, url: str) -> tuple[str, str]:
-    title = survey_round.version.title
-    subject = f"{title.get('da') or title.get('en')}: {school.name}"
-    body = (
-        f"Hej,\n\n{school.name} beder dig svare på undersøgelsen »{title.get('da', '')}« ({survey_round.name}).\n"
-        f"Dit personlige link kan bruges én gang. Dine svar er anonyme: linket gemmes ikke sammen med dem.\n\n"
-        f"{url}\n\nUndersøgelsen er åben til og med {survey_round.closes_on:%d.%m.%Y}.\n\n"
-        f"---\n\n{school.name} asks you to answer the survey \"{title.get('en', '')}\" ({survey_round.name}).\n"
-        f"Your personal link works once. Your answers are anonymous: the link is not stored with them.\n\n"
-        f"{url}\n\nThe survey is open until {survey_round.closes_on:%Y-%m-%d}.\n"
-    )
-    return subject, body
+def invite(survey_round: SurveyRound, school: School, emails: Iterable[str], today: date | None = None) -> InvitationSummary:
+    """Create one single-use personal invitation per address and queue its e-mail for the paced sender
+    (`survey.invitations.delivery.dispatch`), which makes the token `/p/<token>` when it sends.
 
-
-def invite(
-    survey_round: SurveyRound, school: School, emails: Iterable[str], today: date | None = None, send=None
-) -> InvitationSummary:
-    """Create one single-use personal invitation per address and e-mail its link `/p/<token>` in the same step.
-
-    Only sha256(token) is stored, so the plain token exists only in the e-mail. An address already invited to
-    this round for this school is skipped. When an e-mail cannot be sent, its invitation is dropped again and the
-    address is reported as failed; the others stand.
+    Only sha256(token) is ever stored, so the plain token exists only in the e-mail; until then the row holds the
+    hash of a token nobody has. An address already invited to this round for this school is skipped, and so is
+    one that unsubscribed from the network (only counted: the sender learns no more than that).
     """
-    from survey.rounds.mail import MailError, send_mail
+    from survey.invitations.delivery import INVITE, queue
+    from survey.invitations.unsubscribe import address_hash, unsubscribed_hashes
 
-    send = send or send_mail
     today = today or date.today()
     audience = survey_round.version.family.audience
     if audience not in PERSONAL_INVITATION_AUDIENCES:
@@ -502,27 +487,22 @@ def invite(
             )
         )
     )
+    unsubscribed = unsubscribed_hashes(survey_round.network_id)
     summary = InvitationSummary()
     for email in emails:
         if email in invited:
             summary.already_invited.append(email)
             continue
-        token = new_token()
-        invitation = PersonalInvitation(
-            round=survey_round, school=school, email=email, token_hash=token_hash(token), sent_on=today
-        )
-        db.session.add(invitation)
-        db.session.flush()
-        subject, body = invitation_text(survey_round, school, invitation_url(token))
-        try:
-            send(email, subject, body)
-        except MailError:
-            db.session.delete(invitation)
-            db.session.flush()
-            summary.failed.append(email)
+        if address_hash(email) in unsubscribed:
+            summary.unsubscribed += 1
             continue
+        invitation = PersonalInvitation(round=survey_round, school=school, email=email,
+                                        token_hash=token_hash(new_token()))
+        queue(invitation, INVITE)
+        db.session.add(invitation)
         invited.add(email)
-        summary.sent.append(email)
+        summary.queued.append(email)
+    db.session.flush()
     return summary
 
 
