@@ -228,3 +228,88 @@ def test_admin_uploads_are_queued_and_the_page_shows_what_waits(client, db_sessi
     assert outbox() == {}
     dispatch()
     assert sorted(outbox()) == sorted(PEOPLE)
+
+
+def test_round_remind_command_prints_counts_never_addresses(app, cli, db_session, staff_round, nts, vhs, outbox,
+                                                             monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_PER_MINUTE", 6000)
+    invite(staff_round, nts, PEOPLE[:2])
+    dispatch()
+    outbox()
+    result = cli("round", "remind", "Medarbejdere", "--school", "NTS")
+    assert result.exit_code == 0, result.output
+    assert "queued 2 reminders for 'Medarbejdere' at NTS; sent 2" in result.stdout
+    assert not any(address in result.output for address in PEOPLE)
+    assert sorted(outbox()) == PEOPLE[:2]
+    refused = cli("round", "remind", "Medarbejdere", "--school", "VHS")
+    assert refused.exit_code == 1 and "VHS does not take part in 'Medarbejdere'" in refused.stderr
+
+
+class RefusingServer:
+    """aiosmtpd handler: 550 (no such mailbox) for gone@, 451 (try later) for busy@ while `busy` is set."""
+
+    def __init__(self):
+        self.busy = True
+        self.delivered: list[str] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such user here"
+        if address.startswith("busy@") and self.busy:
+            return "451 4.3.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.delivered.extend(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(app, monkeypatch):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = RefusingServer()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    for key, value in {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port,
+                       "MAIL_USE_TLS": False, "MAIL_USERNAME": None}.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield handler
+    controller.stop()
+
+
+def test_bounces_from_a_real_smtp_server_550_is_final_451_is_retried(db_session, staff_round, nts, smtp_server):
+    from survey.invitations.delivery import FIRST_RETRY, MAX_ATTEMPTS, utcnow
+
+    invite(staff_round, nts, ["ok@example.org", "gone@example.org", "busy@example.org"])
+    now = utcnow()
+    run = dispatch(now=now)
+    assert (run.sent, run.bounced, run.deferred) == (1, 1, 1)
+    assert smtp_server.delivered == ["ok@example.org"]
+    state = {i.email: i for i in db.session.scalars(select(PersonalInvitation))}
+    assert state["gone@example.org"].bounced and state["gone@example.org"].pending is None
+    assert not state["busy@example.org"].bounced and state["busy@example.org"].attempts == 1
+    assert dispatch(now=now).sent == 0  # not yet due again
+    # a bounced address gets no reminder; the one still waiting has none queued twice
+    assert remind(staff_round, nts) == 1  # ok@ only
+    smtp_server.busy = False
+    later = dispatch(now=now + FIRST_RETRY)
+    assert later.sent == 2 and sorted(smtp_server.delivered) == ["busy@example.org", "ok@example.org",
+                                                                  "ok@example.org"]
+    # a server that keeps answering 4xx: after MAX_ATTEMPTS tries the address counts as bounced
+    smtp_server.busy = True
+    invite(staff_round, nts, ["busy@example.net"])
+    moment = now
+    for _ in range(MAX_ATTEMPTS):
+        moment += timedelta(days=1)
+        dispatch(now=moment)
+    stuck = db.session.scalars(select(PersonalInvitation).where(PersonalInvitation.email == "busy@example.net")).one()
+    assert stuck.bounced and stuck.pending is None
+    counts = delivery_counts(staff_round)[0]
+    assert counts.bounced is None  # 2 bounced, below k_min: "–"
