@@ -1,8 +1,9 @@
 """Sending queued invitation mail at a steady pace, recording bounces and retrying temporary failures.
 
 `invite`, `remind` and `resend` only mark invitations `pending`; `dispatch` sends them, a batch per run (the
-`invitations.dispatch` job runs every minute, `MAIL_PER_MINUTE` messages, spaced evenly), so a list of 2,000
-staff does not hit the provider's rate limits or hold a web request. Each message gets a fresh token: only
+`invitations.dispatch` job runs every minute and sends at most `MAIL_PER_MINUTE`), so a list of 2,000 staff
+does not exceed the provider's rate limit or hold a web request. A run does not sleep between messages: on
+SQLite its open read would hold off every writer (respondents) while it waited. Each message gets a fresh token: only
 hashes are stored, so a reminder cannot repeat the earlier link; the earlier one is kept as replaced, and opening
 it shows a page pointing to the newest e-mail.
 
@@ -11,8 +12,6 @@ write lock is held while the run waits between messages, so respondents are neve
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -101,11 +100,10 @@ def due(now: datetime, round_id: int | None = None):
     return statement.order_by(PersonalInvitation.id)
 
 
-def dispatch(limit: int | None = None, pause: float = 0.0, round_id: int | None = None, now: datetime | None = None,
-             send=None, sleep: Callable[[float], None] = time.sleep,
-             progress: Callable[[int, int | None], None] | None = None) -> DispatchRun:
-    """Send up to `limit` due messages, `pause` seconds apart. Never to an invitation already used, bounced,
-    unsubscribed from its network, or of a closed round: those are dropped from the queue (`skipped`)."""
+def dispatch(limit: int | None = None, round_id: int | None = None, now: datetime | None = None,
+             send=None) -> DispatchRun:
+    """Send up to `limit` due messages. Never to an invitation already used, bounced, unsubscribed from its
+    network, or of a closed round: those are dropped from the queue (`skipped`)."""
     from survey.rounds.mail import MailError, send_mail
     from survey.rounds.operations import invitation_url, new_token
 
@@ -117,7 +115,7 @@ def dispatch(limit: int | None = None, pause: float = 0.0, round_id: int | None 
     run = DispatchRun()
     unsubscribed: dict[int, set[str]] = {}
     outcomes: list[tuple[PersonalInvitation, str, str | None]] = []  # (invitation, outcome, new token hash)
-    for number, invitation in enumerate(invitations):
+    for invitation in invitations:
         survey_round = invitation.round
         network_id = survey_round.network_id
         if network_id not in unsubscribed:
@@ -126,8 +124,6 @@ def dispatch(limit: int | None = None, pause: float = 0.0, round_id: int | None 
                 or address_hash(invitation.email) in unsubscribed[network_id]):
             outcomes.append((invitation, "skipped", None))
             continue
-        if number and pause:
-            sleep(pause)
         token = new_token()
         unsubscribe = unsubscribe_token(network_id, invitation.email)
         subject, body = message_text(invitation.pending, survey_round, invitation.school, invitation_url(token),
@@ -139,8 +135,6 @@ def dispatch(limit: int | None = None, pause: float = 0.0, round_id: int | None 
             outcomes.append((invitation, "bounced" if error.permanent else "deferred", None))
             continue
         outcomes.append((invitation, "sent", token_hash(token)))
-        if progress is not None:
-            progress(number + 1, len(invitations))
     for invitation, outcome, new_hash in outcomes:
         _record(invitation, outcome, new_hash, now, run)
     db.session.flush()

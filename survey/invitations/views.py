@@ -12,6 +12,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from survey.extensions import csrf, db
 from survey.invitations.delivery import waiting_count
@@ -19,7 +20,7 @@ from survey.invitations.forms import RemindForm, ResendForm, ScheduleForm, Unsub
 from survey.invitations.jobs import DISPATCH
 from survey.invitations.operations import delivery_counts, remind, resend, set_reminder_schedule
 from survey.invitations.unsubscribe import read_unsubscribe_token, unsubscribe
-from survey.jobs.models import jobs_of_network
+from survey.jobs.models import Job
 from survey.network.models import Network, School
 from survey.portal import admin_blueprint, end_transaction, refuse
 from survey.rounds.models import SurveyRound
@@ -110,7 +111,8 @@ def _schedule_form() -> ScheduleForm:
 
 
 def _page(status: int = 200, **forms):
-    latest = jobs_of_network(current_user.network_id, DISPATCH).limit(1)
+    # the dispatcher is the deployment's (periodic, every network's mail): its state only, not its counts
+    latest = select(Job).where(Job.kind == DISPATCH).order_by(Job.id.desc()).limit(1)
     return render_template(
         "invitations/admin_round.html",
         round=g.round,

@@ -272,22 +272,24 @@ def invite_command(round_ref, file, school_code, network_name) -> None:
 
 
 def send_queued(survey_round):
-    """Send the round's queued mail here and now, at MAIL_PER_MINUTE, committing each minute's batch; what a
-    server refused for now stays queued for the dispatcher job (`benchlearn jobs run-due` or the worker)."""
+    """Send the round's queued mail here and now, MAIL_PER_MINUTE a minute, committing each batch before waiting
+    for the next minute; what a server refused for now stays queued for the dispatcher job (`benchlearn jobs
+    run-due` or the worker)."""
     from survey.invitations.delivery import DispatchRun, dispatch
     from survey.invitations.jobs import mail_per_minute
 
     per_minute = mail_per_minute()
     total = DispatchRun()
     while True:
-        run = dispatch(limit=per_minute, pause=60 / per_minute, round_id=survey_round.id)
+        started = time.monotonic()
+        run = dispatch(limit=per_minute, round_id=survey_round.id)
         db.session.commit()
         total.sent, total.bounced, total.deferred = (total.sent + run.sent, total.bounced + run.bounced,
                                                      total.deferred + run.deferred)
         total.skipped, total.waiting = total.skipped + run.skipped, run.waiting
-        if not (run.sent or run.bounced or run.skipped or run.deferred):
+        if run.sent + run.bounced + run.skipped + run.deferred < per_minute:  # the batch was not full: all done
             return total
-        time.sleep(60 / per_minute)  # the pace holds across batches too
+        time.sleep(max(0.0, 60 - (time.monotonic() - started)))
 
 
 def _report_delivery(run) -> None:
