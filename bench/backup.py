@@ -1,14 +1,15 @@
 """Benchmark: `backup create` and `backup restore` of the demo database, on SQLite and PostgreSQL.
 
-The demo network is seeded into a fresh database (`benchlearn demo seed`: 20 schools, two closed rounds with
-8,956 synthetic responses, their frozen results, the open rounds' snapshots) and some of its closed round's school
-reports are built. Then, RUNS times: the archive is created (timed), and restored onto a new empty database and
+The demo network is seeded into a fresh database (`benchlearn demo seed`: its schools, closed rounds with
+synthetic responses and frozen results, the open rounds' snapshots) and some of a closed round's school reports
+are built. Then, RUNS times: the archive is created (timed), and restored onto a new empty database and
 report store (timed), which is dropped again. The operations are timed in process (the `benchlearn` command adds
 its start-up, about 2 s on this machine).
 
     python bench/backup.py [--db sqlite|postgresql|both] [--runs 3] [--reports 3]
 
-Prints the archive's size and the median (and each) of the create and restore times.
+Prints the demo's responses and frozen rounds, the archive's size and the median (and each) of the create and
+restore times.
 """
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ def seed(app, reports: int) -> None:
 
 
 def bench(kind: str, runs: int, reports: int) -> dict:
+    import sqlalchemy as sa
+
     from survey.backup.operations import create_backup, restore_backup
     from survey.extensions import db
 
@@ -66,6 +69,10 @@ def bench(kind: str, runs: int, reports: int) -> dict:
     url, drop = fresh(kind, folder, "source")
     source = make_app(url, folder / "reports")
     seed(source, reports)
+    with source.app_context():
+        responses = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("response")))
+        frozen = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("round_result")))
+        db.session.remove()
     created, restored, size = [], [], 0
     try:
         for run in range(runs):
@@ -91,7 +98,8 @@ def bench(kind: str, runs: int, reports: int) -> dict:
             db.engine.dispose()
         drop()
         shutil.rmtree(folder, ignore_errors=True)
-    return {"kind": kind, "bytes": size, "reports": manifest.report_files, "create": created, "restore": restored}
+    return {"kind": kind, "bytes": size, "reports": manifest.report_files, "create": created, "restore": restored,
+            "responses": responses, "frozen": frozen}
 
 
 def main() -> None:
@@ -105,6 +113,7 @@ def main() -> None:
     for kind in kinds:
         figures = bench(kind, args.runs, args.reports)
         each = lambda values: ", ".join(f"{v:.2f}" for v in values)  # noqa: E731
+        print(f"{kind}: {figures['responses']:,} responses, {figures['frozen']} rounds frozen", flush=True)
         print(f"{kind:<12} {figures['bytes'] / 1e6:5.1f} MB, {figures['reports']} files  "
               f"{statistics.median(figures['create']):.2f} s ({each(figures['create'])})   "
               f"{statistics.median(figures['restore']):.2f} s ({each(figures['restore'])})", flush=True)

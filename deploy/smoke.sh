@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # deploy/smoke.sh — the production shape on this machine, without systemd: nginx (Debian's, this folder's site
 # with a self-signed certificate), gunicorn, the Celery worker and beat, each started with its unit's ExecStart
-# line, against a fresh PostgreSQL database (created, then dropped) and Redis. It migrates, seeds the demo
-# network, then through the proxy over HTTPS: /healthz, a respondent answers a survey link to the end, a staff
+# line, against a fresh PostgreSQL database (created, then dropped) and Redis. It migrates, seeds a minimal
+# network, has the Celery worker run a job, then through the proxy over HTTPS: /healthz, a respondent answers a survey link to the end, a staff
 # user logs in and sees the staff home (deploy/smoke_check.py). Prints each step; exit 0 only when all pass.
 # Everything it starts is stopped and every file it writes removed on exit, whatever happens.
 #
@@ -18,7 +18,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 SERVER_URL=${SMOKE_POSTGRES_URL:-${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}}
 SERVER_URL=${SERVER_URL/postgresql+psycopg:/postgresql:}
 REDIS=${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/13}
-STAFF=staff.nts@benchlearn.example:benchlearn-demo
+STAFF_EMAIL=staff.nts@benchlearn.example  # as deploy/smoke_seed.py makes them
 STAFF_SCHOOL="Nordkystens Tekniske Skole"
 STARTED=$SECONDS
 
@@ -153,18 +153,19 @@ CONF
 start nginx "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g "daemon off;"
 say "nginx started with deploy/nginx/benchlearn.conf (configuration test passed)"
 
-"$VENV/bin/benchlearn" demo seed >"$WORK/seed.log" 2>&1 || fail "benchlearn demo seed"
-LINK=$(grep -o "$BASE/s/[A-Za-z0-9_-]*" "$WORK/seed.log" | head -n 1)
-[ -n "$LINK" ] || fail "the demo seed printed no survey link under $BASE"
-say "demo network seeded; a respondent link: ${LINK%/*}/…"
+export SMOKE_STAFF_PASSWORD=$(openssl rand -hex 12)
+"$VENV/bin/python" "$DEPLOY/smoke_seed.py" >"$WORK/seed.log" 2>&1 \
+  || fail "deploy/smoke_seed.py: $(grep '^job ' "$WORK/seed.log" || echo 'seeding failed')"
+LINK=$(sed -n "s#^link \($BASE/s/[A-Za-z0-9_-]*\)\$#\1#p" "$WORK/seed.log")
+[ -n "$LINK" ] || fail "the seed printed no survey link under $BASE"
+say "a minimal network seeded (deploy/smoke_seed.py): a school, its staff user, a round open today, its link"
+say "a job through Redis to the Celery worker: $(sed -n 's/^job //p' "$WORK/seed.log")"
 
-wait_for_log worker "ready\." 60
-say "Celery worker ready (survey.jobs.worker:celery)"
 wait_for_log beat "beat: Starting" 60
 say "Celery beat running"
 
 "$VENV/bin/python" "$DEPLOY/smoke_check.py" --base "$BASE" --http-base "http://localhost:$HTTP_PORT" \
-  --ca "$WORK/cert.pem" --link "$LINK" --staff "$STAFF" --school-name "$STAFF_SCHOOL" --wait 60 \
+  --ca "$WORK/cert.pem" --link "$LINK" --staff "$STAFF_EMAIL:$SMOKE_STAFF_PASSWORD" --school-name "$STAFF_SCHOOL" --wait 60 \
   || fail "through the proxy"
 for name in "${!PID[@]}"; do
   kill -0 "${PID[$name]}" 2>/dev/null || fail "$name stopped during the run"

@@ -56,7 +56,6 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     from survey import models  # noqa: F401  (registers every table on the metadata)
     from survey.jobs import kinds  # noqa: F401  (registers every background job kind)
-    from survey import admin, school
     from survey.api import bp as api_bp
     from survey.auth import bp as auth_bp
     from survey.catalog import views_admin as catalog_admin
@@ -72,6 +71,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.reporting import admin_views as reporting_admin
     from survey.respond import bp as respond_bp
     from survey.results import downloads
+    from survey.results.dashboard import views_admin as results_admin, views_staff as results_staff
     from survey.rounds import views_admin as rounds_admin, views_staff as rounds_staff
 
     app.register_blueprint(respond_bp)
@@ -79,8 +79,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(invitations_views.public_bp)
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
-                      microdata_views.bp, accounts_views.bp, admin.bp, network_staff.bp, rounds_staff.bp,
-                      reporting_admin.bp, jobs_views.bp, downloads.staff_bp, school.bp, invitations_views.bp):
+                      microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,
+                      reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, invitations_views.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

@@ -9,7 +9,7 @@ from survey.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username"})
+                       render_kw={"autocomplete": "email"})
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
@@ -28,7 +28,7 @@ class SecondFactorForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username"})
+                       render_kw={"autocomplete": "email"})
     submit = SubmitField(_l("Send me a link"))
 
 

@@ -13,7 +13,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 class CreateRoundForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l('e.g. "Elevtrivsel 2026"'))
-    version_id = SelectField(_l("Questionnaire version"), coerce=int, validators=[DataRequired()])
+    # always holds a choice (the first version is preselected): no `required`, which HTML allows only on a
+    # select whose first option is an empty placeholder
+    version_id = SelectField(_l("Questionnaire version"), coerce=int, validators=[DataRequired()],
+                             render_kw={"required": False})
     opens_on = DateField(_l("Opens on"), validators=[DataRequired()])
     closes_on = DateField(_l("Closes on (last day)"), validators=[DataRequired()])
     school_ids = SelectMultipleField(
@@ -34,7 +37,10 @@ class RescheduleForm(FlaskForm):
 
 
 class ChangeVersionForm(FlaskForm):
-    version_id = SelectField(_l("Questionnaire version"), coerce=int, validators=[DataRequired()])
+    # always holds a choice (the first version is preselected): no `required`, which HTML allows only on a
+    # select whose first option is an empty placeholder
+    version_id = SelectField(_l("Questionnaire version"), coerce=int, validators=[DataRequired()],
+                             render_kw={"required": False})
     submit = SubmitField(_l("Change the version"))
 
 

@@ -5,7 +5,9 @@
  */
 (function () {
   "use strict";
-  var config = { displaylogo: false, responsive: true };
+  // no mode bar: its buttons would be focusable inside a chart hidden from assistive technology, whose
+  // numbers the table beside it gives
+  var config = { displayModeBar: false, responsive: true };
   document.querySelectorAll("div.chart[data-figure]").forEach(function (chart) {
     var figure = JSON.parse(chart.getAttribute("data-figure"));
     window.Plotly.newPlot(chart, figure.data, figure.layout, config);

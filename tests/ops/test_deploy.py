@@ -1,5 +1,5 @@
-"""deploy/: smoke.sh brings up nginx, gunicorn, the Celery worker and beat as the units start them and passes a
-respondent and a staff login through the proxy; the environment template and nginx agree with the app's settings."""
+"""deploy/: smoke.sh brings up nginx, gunicorn, the Celery worker and beat as the units start them, has the worker
+run a job, and passes a respondent and a staff login through the proxy; the environment template and nginx agree with the app's settings."""
 from __future__ import annotations
 
 import re
@@ -30,7 +30,8 @@ def test_smoke_script_passes_through_the_proxy():
         out, err = smoke.communicate(timeout=120)
         pytest.fail(f"deploy/smoke.sh took over 300 s:\n{out}{err}")
     assert smoke.returncode == 0, out + err
-    for step in ("/healthz through the proxy: 200", "plain HTTP redirects: 301", "HSTS once",
+    for step in ("to the Celery worker: 1 results.freeze_due: done", "/healthz through the proxy: 200",
+                 "plain HTTP redirects: 301", "HSTS once",
                  "respondent sent the survey: 200", "logged in: 200 /school/", "all passed", "cleaned up"):
         assert step in out, out
 

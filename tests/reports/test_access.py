@@ -26,7 +26,7 @@ def test_staff_download_their_own_report_and_get_404_for_another_school(client, 
                 f"/school/reports/{stored_round.id + 999}/{staff.school.code}/report.pdf"):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/admin/reports/{stored_round.id}/OTHER.pdf").status_code == 403
-    listing = client.get("/school/reports")
+    listing = client.get("/school/reports", headers={"Accept-Language": "en"})
     assert listing.status_code == 200 and "Download PDF" in listing.text
 
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from babel.dates import format_date
+
 from survey.accounts.operations import add_user
 from survey.reporting.format import format_index
 from survey.reporting.storage import ReportStore
@@ -14,7 +16,8 @@ from survey.results.operations import freeze_due_rounds
 from survey.results.service import round_results
 from tests.conftest import TEST_PASSWORD
 
-PROVISIONAL = f"Provisional results, as of {date.today()}."
+PROVISIONAL = f"Provisional results, as of {format_date(date.today(), 'long', locale='en')}."
+ENGLISH = {"Accept-Language": "en"}
 
 
 @pytest.fixture
@@ -36,20 +39,22 @@ def rounds(app, make_version, make_round, make_school, staff, add_responses, tmp
     return closed, open_
 
 
-def published_indices(survey_round, code: str) -> list[str]:
-    """The school's published dimension indices as the dashboard writes them (Danish, the default)."""
+def published_indices(survey_round, code: str, language: str = "da") -> list[str]:
+    """The school's published dimension indices as the dashboard writes them in `language` (Danish: the
+    default where the browser names none)."""
     aggregates = round_results(survey_round).aggregates
     rows = aggregates[(aggregates["school"] == code) & (aggregates["breakdown"] == "all") & ~aggregates["suppressed"]]
     assert len(rows)
-    return [format_index(value, "da") for value in rows["index"]]
+    return [format_index(value, language) for value in rows["index"]]
 
 
 def test_admin_picks_any_school_of_a_round_and_sees_its_dashboard(client, login, admin, rounds):
     closed, open_ = rounds
     login(admin)
-    index = client.get("/admin/results")
+    index = client.get("/admin/results", headers=ENGLISH)
     assert index.status_code == 200
-    for text in ("Runde lukket", "Runde åben", f"<strong>provisional</strong>, as of {date.today()}", "final",
+    for text in ("Runde lukket", "Runde åben",
+                 f"<strong>provisional</strong>, as of {format_date(date.today(), 'medium', locale='en')}", "final",
                  "Den Anden Skole (OTHER)", "Skolen STAFFSCH (STAFFSCH)",
                  f'action="/admin/results/{closed.id}"', f'action="/admin/results/{open_.id}"'):
         assert text in index.text, text
@@ -75,11 +80,11 @@ def test_admin_picks_any_school_of_a_round_and_sees_its_dashboard(client, login,
 def test_admin_sees_an_open_rounds_results_labelled_provisional(client, login, admin, rounds):
     _closed, open_ = rounds
     login(admin)
-    page = client.get(f"/admin/results/{open_.id}/STAFFSCH/")
+    page = client.get(f"/admin/results/{open_.id}/STAFFSCH/", headers=ENGLISH)
     assert page.status_code == 200
     assert PROVISIONAL in page.text and "<title>Provisional ·" in page.text
     assert round_results(open_).frozen is False
-    for value in published_indices(open_, "STAFFSCH"):
+    for value in published_indices(open_, "STAFFSCH", "en"):
         assert f"<td>{value}</td>" in page.text
 
 
@@ -114,12 +119,12 @@ def test_an_admin_of_another_network_gets_404(client, login, rounds, make_networ
 def test_staff_see_their_own_school_only(client, login, staff, rounds):
     closed, open_ = rounds
     login(staff)
-    own = client.get(f"/school/reports/{closed.id}/STAFFSCH/")
+    own = client.get(f"/school/reports/{closed.id}/STAFFSCH/", headers=ENGLISH)
     assert own.status_code == 200 and "Skolen STAFFSCH" in own.text and PROVISIONAL not in own.text
-    for value in published_indices(closed, "STAFFSCH"):
+    for value in published_indices(closed, "STAFFSCH", "en"):
         assert f"<td>{value}</td>" in own.text
     assert "/school/reports/plotly.min.js" in own.text and f"/school/rounds/{closed.id}/aggregates.csv" in own.text
-    assert '<select' not in own.text  # no school picker for staff
+    assert 'id="school-picker"' not in own.text  # no school picker for staff
     for url in (f"/school/reports/{closed.id}/OTHER/", f"/school/reports/{closed.id}/OTHER/report.pdf",
                 f"/school/reports/{open_.id}/STAFFSCH/",  # provisional results are for admins only
                 f"/school/reports/{closed.id + 999}/STAFFSCH/"):
@@ -172,7 +177,7 @@ def test_staff_see_no_network_figure_of_two_schools(client, login, staff, rounds
     means = network_means(closed)
     login(staff)
     rows = summary_rows(client.get(f"/school/reports/{closed.id}/STAFFSCH/").text)
-    assert rows and all(row[3] == "–" and row[4] == "–" for row in rows)  # network mean, top quartile
+    assert rows and all(row[4] == "–" and row[6] == "–" for row in rows)  # network mean, top quartile
     staff_inputs = load_round_inputs(closed, school_codes={"STAFFSCH"})[0][0]
     text = " ".join(pdf_text(pdf.render_school_report(staff_inputs), tmp_path).split())
     assert means and not any(f" {mean} " in text for mean in means)
@@ -182,4 +187,4 @@ def test_admins_see_the_network_figures_on_a_schools_dashboard(client, login, ad
     closed, _open = rounds
     login(admin)
     rows = summary_rows(client.get(f"/admin/results/{closed.id}/STAFFSCH/").text)
-    assert [row[3] for row in rows] == network_means(closed)
+    assert [row[4] for row in rows] == network_means(closed)

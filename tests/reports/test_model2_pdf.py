@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from survey.reporting import figures, layout, pdf
+from survey.reporting import pdf
 from survey.reporting.format import format_index, format_percent
 from survey.reporting.loader import load_round_inputs
 from survey.results.operations import freeze_round_results
