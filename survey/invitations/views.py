@@ -125,12 +125,12 @@ def _page(status: int = 200, **forms):
     ), status
 
 
-@bp.get("/rounds/<int:round_id>/invitations")
+@bp.get("/rounds/<int:round_id>/mail")
 def round_invitations():
     return _page()
 
 
-@bp.post("/rounds/<int:round_id>/invitations/remind")
+@bp.post("/rounds/<int:round_id>/mail/remind")
 def send_reminders():
     form = _remind_form()
     if not form.validate_on_submit():
@@ -147,7 +147,7 @@ def send_reminders():
     return _to_page()
 
 
-@bp.post("/rounds/<int:round_id>/invitations/resend")
+@bp.post("/rounds/<int:round_id>/mail/resend")
 def resend_invitation():
     form = ResendForm()
     if not form.validate_on_submit():
@@ -162,7 +162,7 @@ def resend_invitation():
     return _to_page()
 
 
-@bp.post("/rounds/<int:round_id>/invitations/schedule")
+@bp.post("/rounds/<int:round_id>/mail/schedule")
 def save_schedule():
     form = _schedule_form()
     if not form.validate_on_submit():

@@ -182,10 +182,10 @@ def test_admin_page_answers_the_same_whether_or_not_the_address_was_invited(clie
     invite(staff_round, nts, PEOPLE[:1])
     dispatch()
     login(admin)
-    page = client.get(f"/admin/rounds/{staff_round.id}/invitations")
+    page = client.get(f"/admin/rounds/{staff_round.id}/mail")
     flashes = []
     for address in (PEOPLE[0], "nobody@example.org"):
-        sent = client.post(f"/admin/rounds/{staff_round.id}/invitations/resend",
+        sent = client.post(f"/admin/rounds/{staff_round.id}/mail/resend",
                            data={"csrf_token": csrf_token_from(page.text), "email": address})
         assert sent.status_code == 302
         flashes.append(client.get(sent.headers["Location"]).text.replace(address, "ADDRESS"))
@@ -203,7 +203,7 @@ def test_counts_per_school_are_suppressed_below_k_min(client, db_session, admin,
     counts = delivery_counts(staff_round)[0]
     assert (counts.sent, counts.unsubscribed, counts.bounced, counts.waiting) == (k_min + 1, None, 0, 0)
     login(admin)
-    page = client.get(f"/admin/rounds/{staff_round.id}/invitations", headers={"Accept-Language": "en"})
+    page = client.get(f"/admin/rounds/{staff_round.id}/mail", headers={"Accept-Language": "en"})
     row = re.search(r"<th scope=\"row\">NTS</th>(.*?)</tr>", page.text, re.S).group(1)
     assert re.findall(r"<td>(.*?)</td>", row) == [str(k_min + 1), "0", "–", "0", "0"]
     # reminded: everyone but one who answered would reveal that one answered: hidden as well
@@ -223,7 +223,7 @@ def test_admin_uploads_are_queued_and_the_page_shows_what_waits(client, db_sessi
                                  "addresses": (io.BytesIO("\n".join(PEOPLE).encode()), "staff.csv")},
                            content_type="multipart/form-data", headers={"Accept-Language": "en"})
     assert uploaded.status_code == 302
-    mail_page = client.get(f"/admin/rounds/{staff_round.id}/invitations", headers={"Accept-Language": "en"})
+    mail_page = client.get(f"/admin/rounds/{staff_round.id}/mail", headers={"Accept-Language": "en"})
     assert "4 messages are waiting to be sent." in mail_page.text
     assert outbox() == {}
     dispatch()
