@@ -12,7 +12,7 @@ write lock is held while the run waits between messages, so respondents are neve
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import force_locale, gettext as _
@@ -83,7 +83,6 @@ class DispatchRun:
     deferred: int = 0
     skipped: int = 0
     waiting: int = 0
-    problems: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         return {"sent": self.sent, "bounced": self.bounced, "deferred": self.deferred, "skipped": self.skipped,
@@ -100,14 +99,12 @@ def due(now: datetime, round_id: int | None = None):
     return statement.order_by(PersonalInvitation.id)
 
 
-def dispatch(limit: int | None = None, round_id: int | None = None, now: datetime | None = None,
-             send=None) -> DispatchRun:
+def dispatch(limit: int | None = None, round_id: int | None = None, now: datetime | None = None) -> DispatchRun:
     """Send up to `limit` due messages. Never to an invitation already used, bounced, unsubscribed from its
     network, or of a closed round: those are dropped from the queue (`skipped`)."""
     from survey.rounds.mail import MailError, send_mail
     from survey.rounds.operations import invitation_url, new_token
 
-    send = send or send_mail
     now = now or utcnow()
     today = now.date()
     statement = due(now, round_id)
@@ -130,7 +127,7 @@ def dispatch(limit: int | None = None, round_id: int | None = None, now: datetim
                                      unsubscribe_url(unsubscribe))
         headers = unsubscribe_headers(unsubscribe)
         try:
-            send(invitation.email, subject, body, headers)
+            send_mail(invitation.email, subject, body, headers)
         except MailError as error:
             outcomes.append((invitation, "bounced" if error.permanent else "deferred", None))
             continue
