@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, format_date, gettext as _
 from sqlalchemy import func, or_, select
 
 from survey.extensions import db
@@ -57,7 +57,7 @@ def _paragraphs(purpose: str, survey_round: SurveyRound, school: School, url: st
             opening,
             _("Your personal link works once. Your answers are anonymous: the link is not stored with them."),
             url,
-            _("The survey is open until %(date)s.", date=survey_round.closes_on.isoformat()),
+            _("The survey is open until %(date)s.", date=format_date(survey_round.closes_on, "long")),
             _("To get no more e-mail about these surveys: %(url)s", url=unsubscribe),
         ])
 

@@ -86,6 +86,9 @@ def test_every_message_carries_the_one_click_unsubscribe_headers(db_session, sta
     assert PEOPLE[0] not in message["List-Unsubscribe"]  # the token names nobody
     body = message.get_body().get_content()
     assert https_link.strip("<>") in body and "/p/" in body
+    closes = staff_round.closes_on
+    assert f"Undersøgelsen er åben til og med {closes.day}. " in body  # in each of the questionnaire's languages
+    assert f"The survey is open until {closes:%B} {closes.day}, {closes.year}." in body
 
 
 def test_one_click_post_needs_no_csrf_token_but_a_valid_signed_token(client, db_session, staff_round, nts, outbox):
