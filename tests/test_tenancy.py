@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from survey.catalog.models import QuestionnaireVersion
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
+from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Program, School
 from survey.rounds.models import SurveyLink, SurveyRound
 
@@ -52,6 +53,7 @@ class Tenant:
     open_round: SurveyRound
     closed_round: SurveyRound
     link: SurveyLink
+    job: Job  # a report build this network's admin started
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -88,8 +90,11 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     add_responses(rounds[1], school, count=8)
     link = SurveyLink(round=rounds[0], school=school, token=secrets.token_urlsafe(24))
     session.add(link)
+    job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
+              result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
+    session.add(job)
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link)
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
 
 
 @pytest.fixture
@@ -110,6 +115,7 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "key": [owner.school.code, "network"],
         "fmt": ["csv"],
         "user_id": [owner.admin.id, owner.staff.id],
+        "job_id": [owner.job.id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]
