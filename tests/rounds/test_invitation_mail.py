@@ -316,3 +316,21 @@ def test_bounces_from_a_real_smtp_server_550_is_final_451_is_retried(db_session,
     assert stuck.bounced and stuck.pending is None
     counts = delivery_counts(staff_round)[0]
     assert counts.bounced is None  # 2 bounced, below k_min: "–"
+
+
+def test_reminder_schedule_refuses_a_day_outside_the_round_and_keeps_what_was_typed(client, db_session, admin, login,
+                                                                                   staff_round):
+    login(admin)
+    page = client.get(f"/admin/rounds/{staff_round.id}/mail", headers={"Accept-Language": "en"})
+    form = {"csrf_token": csrf_token_from(page.text), "after_days": "99", "before_days": "2", "max_reminders": "3"}
+    refused = client.post(f"/admin/rounds/{staff_round.id}/mail/schedule", data=form,
+                          headers={"Accept-Language": "en"})
+    length = (staff_round.closes_on - staff_round.opens_on).days
+    assert refused.status_code == 422 and f"a reminder day must lie within the round: 0 to {length} days" in refused.text
+    assert 'value="99"' in refused.text and 'value="2"' in refused.text
+    db.session.refresh(staff_round)
+    assert (staff_round.remind_after_days, staff_round.max_reminders) == (None, 2)
+    saved = client.post(f"/admin/rounds/{staff_round.id}/mail/schedule", data={**form, "after_days": "5"})
+    assert saved.status_code == 302
+    db.session.refresh(staff_round)
+    assert (staff_round.remind_after_days, staff_round.remind_before_days, staff_round.max_reminders) == (5, 2, 3)
