@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.network import views_directory as network_directory, views_organiser as network_organiser
     from survey.accounts import views as accounts_views
     from survey.auth.sso import init_sso
+    from survey.invitations import views as invitations_views
     from survey.jobs import views as jobs_views
     from survey.reporting import admin_views as reporting_admin
     from survey.portal import language
@@ -78,11 +79,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(respond_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(language.bp)
+    app.register_blueprint(invitations_views.public_bp)
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,
                       reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, network_organiser.bp,
-                      network_directory.bp):
+                      network_directory.bp, invitations_views.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

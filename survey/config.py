@@ -73,6 +73,10 @@ class Config:
             "smtp" if self.MAIL_SERVER or self.ENVIRONMENT == "production" else "file"
         )
         self.MAIL_OUTBOX = env.get("MAIL_OUTBOX")
+        # Invitation mail in bulk: messages per minute (the provider's rate limit), and the mailbox named in the
+        # List-Unsubscribe header beside the https link (default: MAIL_FROM's address).
+        self.MAIL_PER_MINUTE = int(env.get("MAIL_PER_MINUTE", "60"))
+        self.MAIL_UNSUBSCRIBE = env.get("MAIL_UNSUBSCRIBE")
         # Accounts: how long an invitation's set-password link and a password reset link work (seconds), and
         # how often one client address may ask for reset links.
         self.INVITATION_MAX_AGE = int(env.get("INVITATION_MAX_AGE", str(7 * 24 * 3600)))

@@ -8,6 +8,7 @@ from survey.catalog.models import (
     QuestionnaireFamily,
     QuestionnaireVersion,
 )
+from survey.invitations.models import ReplacedToken, UnsubscribedAddress
 from survey.jobs.models import Job
 from survey.network.models import Network, NetworkSchoolType, Organiser, Program, School
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
@@ -21,6 +22,7 @@ __all__ = [
     "PersonalInvitation",
     "Population",
     "RecoveryCode",
+    "ReplacedToken",
     "Response",
     "ResponseDraft",
     "RoundResult",
@@ -38,5 +40,6 @@ __all__ = [
     "Role",
     "School",
     "SurveyRound",
+    "UnsubscribedAddress",
     "User",
 ]

@@ -33,8 +33,9 @@ from .conftest import TEST_PASSWORD, csrf_token_from
 TODAY = date.today()
 QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
 # Endpoints that hold no network's object: the respondent's form (reached by an unguessable link token, not a
-# login), logging in and out, and static files.
-NOT_NETWORK_SCOPED = ("respond.", "auth.", "static")
+# login), unsubscribing (reached by a signed token from an e-mail, not a login), logging in and out, and static
+# files.
+NOT_NETWORK_SCOPED = ("respond.", "unsubscribe.", "auth.", "static")
 # Rows that record the requester's own use, not anyone's data: an API token's "last used" day.
 OWN_USE_TABLES = {"api_token"}
 # Columns that record the requester's own use: when a user last logged in.

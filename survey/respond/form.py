@@ -18,7 +18,8 @@ from sqlalchemy.exc import OperationalError
 from survey.extensions import csrf, db
 from survey.respond import bp
 from survey.respond import connection as respondent_connection
-from survey.respond.entry import Entry, resolve_with_draft
+from survey.invitations.models import is_replaced
+from survey.respond.entry import INVITATION, Entry, resolve_with_draft
 from survey.respond.form_token import check_form_token, form_token
 from survey.respond.form_token import set_cookie as set_form_cookie
 from survey.respond.language import INTERFACE_LANGUAGES, choose_language, language_name, text_direction
@@ -80,6 +81,8 @@ def load_entry():
     entry, candidate = respondent_connection.first_read(resolve_with_draft, g.entry_kind, g.entry_token, resume)
     if entry is None:
         choose_language(INTERFACE_LANGUAGES)
+        if g.entry_kind == INVITATION and is_replaced(g.entry_token):
+            return _status_page("replaced", 410)
         return _status_page("unknown", 404)
     g.entry = entry
     today = date.today()

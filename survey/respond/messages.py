@@ -86,6 +86,9 @@ MESSAGES: dict[str, str] = {
     "used_title": N_("This invitation has already been used"),
     "used_text": N_("Answers have already been sent with this personal invitation, and each invitation can be "
                     "used once. Thank you for taking part."),
+    "replaced_title": N_("This link has been replaced"),
+    "replaced_text": N_("A newer e-mail about this survey brought you a new personal link, and this one no longer "
+                        "works. Please use the link in the newest e-mail."),
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

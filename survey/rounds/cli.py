@@ -3,6 +3,7 @@ invitations."""
 from __future__ import annotations
 
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -261,11 +262,59 @@ def invite_command(round_ref, file, school_code, network_name) -> None:
         sys.exit(1)
     summary = invite(survey_round, school, emails)
     db.session.commit()
+    run = send_queued(survey_round)
     click.echo(
-        f"sent {len(summary.sent)} invitations for '{survey_round.name}' at {school.code}"
+        f"sent {run.sent} invitations for '{survey_round.name}' at {school.code}"
         + (f"; {len(summary.already_invited)} already invited" if summary.already_invited else "")
+        + (f"; {summary.unsubscribed} unsubscribed, left out" if summary.unsubscribed else "")
     )
-    for email in summary.failed:
-        click.echo(f"could not send to {email}: not invited", err=True)
-    if summary.failed:
+    _report_delivery(run)
+
+
+def send_queued(survey_round):
+    """Send the round's queued mail here and now, MAIL_PER_MINUTE a minute, committing each batch before waiting
+    for the next minute; what a server refused for now stays queued for the dispatcher job (`benchlearn jobs
+    run-due` or the worker)."""
+    from survey.invitations.delivery import DispatchRun, dispatch
+    from survey.invitations.jobs import mail_per_minute
+
+    per_minute = mail_per_minute()
+    total = DispatchRun()
+    while True:
+        started = time.monotonic()
+        run = dispatch(limit=per_minute, round_id=survey_round.id)
+        db.session.commit()
+        total.sent, total.bounced, total.deferred = (total.sent + run.sent, total.bounced + run.bounced,
+                                                     total.deferred + run.deferred)
+        total.skipped, total.waiting = total.skipped + run.skipped, run.waiting
+        if run.sent + run.bounced + run.skipped + run.deferred < per_minute:  # the batch was not full: all done
+            return total
+        time.sleep(max(0.0, 60 - (time.monotonic() - started)))
+
+
+def _report_delivery(run) -> None:
+    if run.bounced:
+        click.echo(f"{run.bounced} refused for good by the mail server (bounced)", err=True)
+    if run.waiting:
+        click.echo(f"{run.waiting} refused for now: retried later by the dispatcher job", err=True)
+    if run.bounced:
         sys.exit(1)
+
+
+@round_cli.command("remind")
+@click.argument("round_ref", metavar="ROUND")
+@click.option("--school", "school_code", help="Only this school's invitations (default: every school).")
+@click.option("--network", "network_name", help="Network name (default: the only network).")
+def remind_command(round_ref, school_code, network_name) -> None:
+    """Remind everyone invited to ROUND who has not answered (nor unsubscribed, bounced or reached the round's
+    maximum of reminders), each with a new link, and send the reminders now. Prints counts, never who."""
+    from survey.invitations.operations import remind
+
+    survey_round = resolve_round(round_ref, network_name)
+    school = resolve_school(survey_round.network, school_code) if school_code else None
+    queued = remind(survey_round, school)
+    db.session.commit()
+    run = send_queued(survey_round)
+    click.echo(f"queued {queued} reminders for '{survey_round.name}'"
+               + (f" at {school.code}" if school else "") + f"; sent {run.sent}")
+    _report_delivery(run)

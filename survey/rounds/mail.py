@@ -16,10 +16,16 @@ from flask import current_app
 
 
 class MailError(RuntimeError):
-    """The message could not be handed over for delivery."""
+    """The message could not be handed over for delivery. `permanent` when the server refused it for good (an
+    SMTP 5xx reply: no such mailbox), so that a bulk sender records a bounce instead of trying again; a 4xx reply
+    or a lost connection is temporary."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
@@ -27,6 +33,8 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(timezone.utc))
     message["Message-ID"] = make_msgid(domain="benchlearn")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message
 
@@ -36,9 +44,10 @@ def outbox_dir() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message through the configured backend; raise MailError when it cannot."""
-    message = build_message(to, subject, body)
+def send_mail(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send one plain-text message (with extra `headers`, e.g. List-Unsubscribe) through the configured backend;
+    raise MailError when it cannot."""
+    message = build_message(to, subject, body, headers)
     backend = current_app.config.get("MAIL_BACKEND", "smtp")
     if backend == "file":
         _write_to_outbox(message)
@@ -70,4 +79,14 @@ def _send_smtp(message: EmailMessage) -> None:
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        raise MailError(f"could not send e-mail to {message['To']} through {server}: {error}") from error
+        raise MailError(f"could not send e-mail to {message['To']} through {server}: {error}",
+                        permanent=_is_permanent(error)) from error
+
+
+def _is_permanent(error: Exception) -> bool:
+    """Whether the server's reply code says never to try again (5xx); anything else may pass later."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+    else:
+        codes = [getattr(error, "smtp_code", 0)]
+    return bool(codes) and all(500 <= int(code) < 600 for code in codes)

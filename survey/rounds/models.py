@@ -6,10 +6,10 @@ withdrawn.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint, false, select
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.catalog.models import QuestionnaireVersion
@@ -52,6 +52,11 @@ class SurveyRound(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     opens_on: Mapped[date]
     closes_on: Mapped[date]
+    # reminders to personal invitations not yet answered: the schedule (days after opening, days before closing;
+    # blank: none) and how many reminders one person gets at most, on demand and scheduled together
+    remind_after_days: Mapped[int | None]
+    remind_before_days: Mapped[int | None]
+    max_reminders: Mapped[int] = mapped_column(default=2, server_default="2")
 
     network: Mapped[Network] = relationship()
     version: Mapped[QuestionnaireVersion] = relationship()
@@ -88,7 +93,12 @@ class SurveyLink(db.Model):
 class PersonalInvitation(db.Model):
     """A single-use personal token sent by e-mail (staff and company rounds). Only the token's hash is kept;
     once used it is marked used, and nothing links it to the answers given: not even the day of use, which beside
-    a response's submission date would single out the person on a quiet day."""
+    a response's submission date would single out the person on a quiet day.
+
+    Messages go out through the paced sender (`survey.invitations.delivery`): `pending` names the message
+    waiting to be sent ("invite", "remind", "resend"), `retry_at` when a temporary SMTP failure may be tried
+    again, `bounced` a permanent refusal. Each message carries a fresh token (only hashes are kept, so an earlier
+    link cannot be repeated); `sent_on` is the day of the latest one."""
 
     __tablename__ = "personal_invitation"
     __table_args__ = (UniqueConstraint("round_id", "school_id", "email"),)
@@ -100,6 +110,11 @@ class PersonalInvitation(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     sent_on: Mapped[date | None]
     used: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pending: Mapped[str | None] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    bounced: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reminders: Mapped[int] = mapped_column(default=0, server_default="0")
 
     round: Mapped[SurveyRound] = relationship()
     school: Mapped[School] = relationship()

@@ -16,12 +16,11 @@ from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import force_locale, format_date, format_decimal, gettext as _, ngettext
+from flask_babel import format_date, format_decimal, gettext as _, ngettext
 from sqlalchemy import delete, exists, func, select, true
 
 from survey.analysis.confidentiality import protected_counts
 from survey.catalog.models import QuestionnaireVersion
-from survey.catalog.texts import text_in
 from survey.extensions import db
 from survey.network.models import Network, Program, School
 from survey.responses.models import Response, ResponseDraft
@@ -479,40 +478,22 @@ def parse_email_list(text: str) -> tuple[list[str], list[str]]:
 
 @dataclass
 class InvitationSummary:
-    sent: list[str] = field(default_factory=list)
+    queued: list[str] = field(default_factory=list)
     already_invited: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
+    unsubscribed: int = 0
 
 
-def invitation_text(survey_round: SurveyRound, school: School, url: str) -> tuple[str, str]:
-    """The personal invitation e-mail (subject, body): in the school's language (the language of its reports),
-    then in English for whoever does not read it; once only where the school's language is English."""
-    languages = [school.report_language] + ([] if school.report_language == "en" else ["en"])
-    title = survey_round.version.title
-    parts = []
-    for language in languages:
-        with force_locale(language):
-            parts.append(_(
-                "Hello,\n\n%(school)s asks you to answer the survey “%(title)s” (%(round)s).\n"
-                "Your personal link works once. Your answers are anonymous: the link is not stored with them.\n\n"
-                "%(url)s\n\nThe survey is open until %(date)s.\n",
-                school=school.name, title=text_in(title, language), round=survey_round.name, url=url,
-                date=format_date(survey_round.closes_on, "long")))
-    return f"{text_in(title, languages[0])}: {school.name}", "\n---\n\n".join(parts)
+def invite(survey_round: SurveyRound, school: School, emails: Iterable[str], today: date | None = None) -> InvitationSummary:
+    """Create one single-use personal invitation per address and queue its e-mail for the paced sender
+    (`survey.invitations.delivery.dispatch`), which makes the token `/p/<token>` when it sends.
 
-
-def invite(
-    survey_round: SurveyRound, school: School, emails: Iterable[str], today: date | None = None, send=None
-) -> InvitationSummary:
-    """Create one single-use personal invitation per address and e-mail its link `/p/<token>` in the same step.
-
-    Only sha256(token) is stored, so the plain token exists only in the e-mail. An address already invited to
-    this round for this school is skipped. When an e-mail cannot be sent, its invitation is dropped again and the
-    address is reported as failed; the others stand.
+    Only sha256(token) is ever stored, so the plain token exists only in the e-mail; until then the row holds the
+    hash of a token nobody has. An address already invited to this round for this school is skipped, and so is
+    one that unsubscribed from the network (only counted: the sender learns no more than that).
     """
-    from survey.rounds.mail import MailError, send_mail
+    from survey.invitations.delivery import INVITE, queue
+    from survey.invitations.unsubscribe import address_hash, unsubscribed_hashes
 
-    send = send or send_mail
     today = today or date.today()
     audience = survey_round.version.family.audience
     if audience not in PERSONAL_INVITATION_AUDIENCES:
@@ -530,27 +511,22 @@ def invite(
             )
         )
     )
+    unsubscribed = unsubscribed_hashes(survey_round.network_id)
     summary = InvitationSummary()
     for email in emails:
         if email in invited:
             summary.already_invited.append(email)
             continue
-        token = new_token()
-        invitation = PersonalInvitation(
-            round=survey_round, school=school, email=email, token_hash=token_hash(token), sent_on=today
-        )
-        db.session.add(invitation)
-        db.session.flush()
-        subject, body = invitation_text(survey_round, school, invitation_url(token))
-        try:
-            send(email, subject, body)
-        except MailError:
-            db.session.delete(invitation)
-            db.session.flush()
-            summary.failed.append(email)
+        if address_hash(email) in unsubscribed:
+            summary.unsubscribed += 1
             continue
+        invitation = PersonalInvitation(round=survey_round, school=school, email=email,
+                                        token_hash=token_hash(new_token()))
+        queue(invitation, INVITE)
+        db.session.add(invitation)
         invited.add(email)
-        summary.sent.append(email)
+        summary.queued.append(email)
+    db.session.flush()
     return summary
 
 

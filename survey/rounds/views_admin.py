@@ -236,15 +236,17 @@ def send_invitations():
     except RoundStateError as error:
         refuse(str(error))
         return _to_round("invitations")
-    message = ngettext("Sent %(num)d personal invitation to %(school)s.",
-                       "Sent %(num)d personal invitations to %(school)s.", len(summary.sent), school=school.code)
+    message = ngettext("Queued %(num)d personal invitation to %(school)s: it goes out within a minute.",
+                       "Queued %(num)d personal invitations to %(school)s: they go out at a steady pace from "
+                       "the next minute.",
+                       len(summary.queued), school=school.code)
     if summary.already_invited:
         message += " " + ngettext("%(num)d was invited already.", "%(num)d were invited already.",
                                   len(summary.already_invited))
+    if summary.unsubscribed:
+        message += " " + ngettext("%(num)d address asked for no more mail and was left out.",
+                                  "%(num)d addresses asked for no more mail and were left out.", summary.unsubscribed)
     flash(message, "success")
-    if summary.failed:
-        flash(_("Could not send to: %(addresses)s (not invited; try again later).",
-                addresses=", ".join(summary.failed)), "error")
     return _to_round("invitations")
 
 

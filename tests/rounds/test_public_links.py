@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from survey.invitations.delivery import dispatch
 from survey.rounds.operations import ensure_links
 
 from ..conftest import csrf_token_from
@@ -75,5 +76,6 @@ def test_invitation_mails_ignore_the_host(app, client, admin, login, make_round,
         content_type="multipart/form-data", headers=evil,
     )
     assert sent.status_code == 302
+    dispatch()
     mails = [path.read_text() for path in tmp_path.glob("*.eml")]
     assert len(mails) == 1 and "http://benchlearn.test/p/" in mails[0] and EVIL not in mails[0]

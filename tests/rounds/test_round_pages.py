@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
+from survey.invitations.delivery import dispatch
 from survey.rounds.models import PersonalInvitation, Population, RoundState, SurveyLink, SurveyRound
 from survey.rounds.operations import ensure_links, set_population
 
@@ -114,6 +115,8 @@ def test_admin_uploads_invitations_for_a_staff_round(app, client, admin, login, 
     )
     assert response.status_code == 302
     assert db.session.scalar(select(db.func.count(PersonalInvitation.id))) == 2
+    assert not list(tmp_path.glob("*.eml"))  # queued for the paced sender, not mailed in the request
+    assert dispatch().sent == 2
     mails = [p.read_text() for p in tmp_path.glob("*.eml")]
     assert len(mails) == 2 and all("http://benchlearn.test/p/" in m for m in mails)
 
