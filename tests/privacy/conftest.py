@@ -1,0 +1,2 @@
+"""Privacy tests build rounds, versions and responses with the results tests' factories."""
+from tests.results.conftest import add_response, make_round, make_version  # noqa: F401  (fixtures)
