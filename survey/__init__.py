@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.microdata import views as microdata_views
     from survey.network import views_admin as network_admin, views_staff as network_staff
     from survey.privacy import views_admin as privacy_admin
+    from survey.audit import views as audit_views
     from survey.accounts import views as accounts_views
     from survey.auth.sso import init_sso
     from survey.jobs import views as jobs_views
@@ -79,7 +80,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     # The portal: each feature's pages for network admins (/admin) and for a school's staff (/school).
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,
-                      reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, privacy_admin.bp):
+                      reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, privacy_admin.bp,
+                      audit_views.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

@@ -1,9 +1,12 @@
-"""Writing the audit log. `record` flushes, never commits: the entry is kept exactly when the export, download
-or change it describes is (the request's one commit), and a refused change leaves no entry."""
+"""Writing the audit log. `record` flushes, never commits: a change's entry is kept exactly when the change is
+(the request's one commit), and a refused change leaves no entry. A download is a GET, and a GET writes nothing:
+its request ends with a rollback, after which `keep_read_entries` writes back only the audit entries of a
+download that succeeded (survey.portal.end_transaction)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from flask import g, has_request_context
 from sqlalchemy import delete, func, select
 
 from survey.audit.models import AuditEntry
@@ -35,7 +38,21 @@ def record(actor, action: str, object: str, details: dict | None = None, *, netw
                        details=details or {})
     db.session.add(entry)
     db.session.flush()
+    if has_request_context():
+        g.setdefault("audit_entries", []).append(entry)
     return entry
+
+
+AUDIT_FIELDS = ("network_id", "at", "actor_id", "actor", "action", "object", "details")
+
+
+def keep_read_entries() -> None:
+    """After a GET's rollback: write again, and commit, the audit entries it recorded (the record of who
+    downloaded what), and nothing else of the request."""
+    entries = g.pop("audit_entries", [])
+    if entries:
+        db.session.add_all(AuditEntry(**{name: getattr(entry, name) for name in AUDIT_FIELDS}) for entry in entries)
+        db.session.commit()
 
 
 def expired_entries(network_id: int, before: datetime):
