@@ -64,7 +64,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.interchange import views as interchange_views
     from survey.microdata import views as microdata_views
     from survey.network import views_admin as network_admin, views_staff as network_staff
-    from survey.privacy import views_admin as privacy_admin
+    from survey.privacy import views_admin as privacy_admin, views_public as privacy_public
     from survey.audit import views as audit_views
     from survey.accounts import views as accounts_views
     from survey.auth.sso import init_sso
@@ -85,6 +85,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
+    app.register_blueprint(privacy_public.bp)
     register_error_handlers(app)
     init_sso(app)
 
