@@ -9,3 +9,7 @@ def client(client):
     """The portal in English (it follows the browser; Danish when the browser names no language it has)."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
