@@ -1,7 +1,7 @@
 """Admin pages of privacy: the network's retention schedule and its records of processing."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
@@ -11,7 +11,7 @@ from survey.portal import admin_blueprint
 from survey.privacy.forms import RetentionScheduleForm
 from survey.privacy.models import schedule_of
 from survey.privacy.operations import SCHEDULE_FIELDS, update_retention_schedule
-from survey.privacy.records import records_html, records_of, records_pdf
+from survey.privacy.records import RECORD_LANGUAGES, records_html, records_of, records_pdf
 
 bp = admin_blueprint("privacy_admin", __name__)
 
@@ -37,13 +37,15 @@ def records():
     return render_template("privacy/records.html", records=records_of(current_user.network))
 
 
-@bp.get("/privacy/records-<any(da, sv, en):language>.<any(pdf, html):format>")
-def records_download(language: str, format: str):
+@bp.get("/privacy/records-<language>.<fmt>")
+def records_download(language: str, fmt: str):
     """The records as a file in `language`: a PDF through the reports' WeasyPrint rendering, or standalone HTML."""
+    if language not in RECORD_LANGUAGES or fmt not in ("pdf", "html"):
+        abort(404)
     document = records_of(current_user.network)
-    if format == "pdf":
+    if fmt == "pdf":
         body, mimetype = records_pdf(document, language), "application/pdf"
     else:
         body, mimetype = records_html(document, language).encode("utf-8"), "text/html; charset=utf-8"
-    name = secure_filename(f"records-of-processing-{document.network}-{language}.{format}") or f"records.{format}"
+    name = secure_filename(f"records-of-processing-{document.network}-{language}.{fmt}") or f"records.{fmt}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
