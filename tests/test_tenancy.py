@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from survey.catalog.models import QuestionnaireVersion
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
+from survey.jobs.models import Job
 from survey.network.models import Network, Program, School
 from survey.rounds.models import SurveyLink, SurveyRound
 
@@ -33,7 +34,7 @@ TODAY = date.today()
 QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
 # Endpoints that hold no network's object: the respondent's form (reached by an unguessable link token, not a
 # login), logging in and out, and static files.
-NOT_NETWORK_SCOPED = ("respond.", "auth.", "static")
+NOT_NETWORK_SCOPED = ("respond.", "auth.", "static", "privacy_public.")  # public pages
 # Rows that record the requester's own use, not anyone's data: an API token's "last used" day.
 OWN_USE_TABLES = {"api_token"}
 # Columns that record the requester's own use: when a user last logged in.
@@ -51,6 +52,7 @@ class Tenant:
     open_round: SurveyRound
     closed_round: SurveyRound
     link: SurveyLink
+    job: Job
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -87,8 +89,11 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     add_responses(rounds[1], school, count=8)
     link = SurveyLink(round=rounds[0], school=school, token=secrets.token_urlsafe(24))
     session.add(link)
+    job = Job(kind="report.build", params={"round_id": rounds[1].id}, state="done", done=0, network_id=network.id,
+              created_at=datetime.now(timezone.utc), created_by=admin.id)
+    session.add(job)
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link)
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
 
 
 @pytest.fixture
@@ -109,6 +114,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "key": [owner.school.code, "network"],
         "fmt": ["csv"],
         "user_id": [owner.admin.id, owner.staff.id],
+        "job_id": [owner.job.id],
+        "language": ["da"],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]
