@@ -3,9 +3,12 @@
 A synthetic closed round of N responses (default 1,000,000) x 41 rating items (8 dimensions of 5, the last the
 overall satisfaction, one dimension on a 4-point scale with two non-substantive options, and one item routed to
 the 35% in a placement) and five background questions of three types (single, multiple and numeric) across 200
-schools with 8 programs each is bulk-loaded (`survey.responses.bulk`), then the complete results (every school,
-breakdowns by program, placement, gender and age, benchmarks, network and school structural analysis, item
-results of every type, the content hash and the aggregates export as CSV) are computed from the database. Each database runs in fresh subprocesses (one loads, one computes), so peak memory (ru_maxrss) is
+schools with 8 programs each is bulk-loaded (`survey.responses.bulk`), with every program's population and a year
+earlier a frozen round of the same questionnaire and size, then the complete results (every school, breakdowns
+by program, placement, gender and age, finite-population and cluster-robust intervals, benchmarks with rank
+intervals, network and school structural analysis with the bootstrap intervals of the importances, trends
+against the earlier round, benchmark partners, item results of every type, the content hash and the aggregates
+export as CSV) are computed from the database. Each database runs in fresh subprocesses (one loads, one computes), so peak memory (ru_maxrss) is
 that of the computation alone.
 
     python bench/aggregate.py [--responses N] [--db sqlite|postgresql|both]
@@ -40,6 +43,8 @@ ITEMS = DIMENSIONS * ITEMS_PER_DIMENSION + 1  # + dim0.placement, asked only of 
 ACTIVITIES = ("sport", "music", "volunteering", "job", "none")
 BACKGROUND_WIDTH = 1 + 1 + 1 + 1 + (1 + 1) + (1 + 8)  # placement, program, gender, age, activities, hours
 ROUND_NAME = "Bench 2025"
+PREVIOUS_NAME = "Bench 2024"
+RESPONSE_RATE = 0.7
 CHUNK = 200_000
 
 
@@ -165,7 +170,10 @@ def make_app(url: str):
 
 
 def load(url: str, n: int) -> dict:
-    """Migrate, create the network, publish the version, open-and-close a round, bulk-load n responses."""
+    """Migrate, create the network, publish the version; a year earlier a round of the same questionnaire with
+    n responses too, closed and frozen (the trends compare with it); then open-and-close the round, bulk-load
+    n responses. Every program gives its population (responses / 0.7), so intervals carry the finite-population
+    factor and response rates exist."""
     import logging
 
     from flask_migrate import upgrade
@@ -173,8 +181,7 @@ def load(url: str, n: int) -> dict:
     from survey.catalog.operations import publish_definition, validate_source
     from survey.extensions import db
     from survey.network.models import Network, Program, School
-    from survey.responses.bulk import bulk_insert_responses
-    from survey.rounds.models import SurveyRound
+    from survey.results.operations import freeze_round_results
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = make_app(url)
@@ -190,36 +197,61 @@ def load(url: str, n: int) -> dict:
         db.session.flush()
         text = definition_yaml()
         version = publish_definition(network, validate_source(text, "bench.yaml"), text, "bench").version
-        survey_round = SurveyRound(network=network, version=version, name=ROUND_NAME, opens_on=date(2025, 1, 6),
-                                   closes_on=date(2025, 3, 28), schools=schools)
-        db.session.add(survey_round)
-        db.session.commit()
-        school_ids = np.array([school.id for school in schools])
-        program_ids = np.array([[program.id for program in school.programs] for school in schools])
-        round_id, version_id = survey_round.id, version.id
-
-        generate = insert = 0.0
-        chunks = synthetic(n)
-        while True:
-            started = time.perf_counter()
-            chunk = next(chunks, None)
-            generate += time.perf_counter() - started
-            if chunk is None:
-                break
-            school, program, answers, background = chunk
-            started = time.perf_counter()
-            bulk_insert_responses(db.session, round_id=round_id, version_id=version_id,
-                                  school_ids=school_ids[school], program_ids=program_ids[school, program],
-                                  answers=answers, background=background, submitted_on=date(2025, 2, 14))
-            insert += time.perf_counter() - started
+        earlier = _load_round(db, network, version, schools, PREVIOUS_NAME, date(2024, 1, 8), date(2024, 3, 27),
+                              n, seed=2024)
         started = time.perf_counter()
+        freeze_round_results(earlier["round"], today=date(2025, 1, 1))
         db.session.commit()
+        freeze_s = time.perf_counter() - started
+        current = _load_round(db, network, version, schools, ROUND_NAME, date(2025, 1, 6), date(2025, 3, 28), n,
+                              seed=2025)
+        started = time.perf_counter()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE response")
-        insert += time.perf_counter() - started
+        current["load_s"] += time.perf_counter() - started
         db.engine.dispose()
-    return {"generate_s": generate, "load_s": insert}
+    return {"generate_s": current["generate_s"], "load_s": current["load_s"], "previous_load_s": earlier["load_s"],
+            "previous_freeze_s": freeze_s}
+
+
+def _load_round(db, network, version, schools, name: str, opens_on: date, closes_on: date, n: int, seed: int
+                ) -> dict:
+    """One round of n synthetic responses with its populations, committed."""
+    from survey.responses.bulk import bulk_insert_responses
+    from survey.rounds.models import Population, SurveyRound
+
+    survey_round = SurveyRound(network=network, version=version, name=name, opens_on=opens_on,
+                               closes_on=closes_on, schools=schools)
+    db.session.add(survey_round)
+    db.session.commit()
+    school_ids = np.array([school.id for school in schools])
+    program_ids = np.array([[program.id for program in school.programs] for school in schools])
+    round_id, version_id = survey_round.id, version.id
+    counts = np.zeros((SCHOOLS, PROGRAMS), dtype=np.int64)
+
+    generate = insert = 0.0
+    chunks = synthetic(n, seed)
+    while True:
+        started = time.perf_counter()
+        chunk = next(chunks, None)
+        generate += time.perf_counter() - started
+        if chunk is None:
+            break
+        school, program, answers, background = chunk
+        np.add.at(counts, (school, program), 1)
+        started = time.perf_counter()
+        bulk_insert_responses(db.session, round_id=round_id, version_id=version_id,
+                              school_ids=school_ids[school], program_ids=program_ids[school, program],
+                              answers=answers, background=background, submitted_on=opens_on + (closes_on - opens_on) / 2)
+        insert += time.perf_counter() - started
+    started = time.perf_counter()
+    db.session.add_all([Population(round_id=round_id, program_id=int(program_ids[s, p]),
+                                   size=int(np.ceil(counts[s, p] / RESPONSE_RATE)))
+                        for s in range(SCHOOLS) for p in range(PROGRAMS) if counts[s, p]])
+    db.session.commit()
+    insert += time.perf_counter() - started
+    return {"round": survey_round, "generate_s": generate, "load_s": insert}
 
 
 def compute(url: str, runs: int = 3) -> dict:

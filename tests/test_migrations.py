@@ -262,3 +262,25 @@ def test_upgrade_leaves_format_two_content_as_it_is(empty_app):
             seed_format_one_version(connection, source, canonical_json(definition))
         upgrade()
         assert run("SELECT content, checksum FROM questionnaire_version") == [(canonical_json(definition), checksum(definition))]
+
+
+def test_networks_at_the_old_default_move_to_300_cases_and_get_a_minimal_difference(empty_app):
+    """0013: driver_min_cases 100 (the old default, never chosen) becomes METHOD v2's 300, a chosen number stays;
+    every network gets minimal_difference 3.0, which must stay above 0; downgrading gives both back."""
+    with empty_app.app_context():
+        upgrade(revision="0012")
+        run("INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases, admins_read_comments) "
+            "VALUES (1, 'Default', 5, false, 100, false)",
+            "INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases, admins_read_comments) "
+            "VALUES (2, 'Chosen', 5, false, 150, false)")
+        upgrade(revision="0013")
+        assert run("SELECT id, driver_min_cases, minimal_difference FROM network ORDER BY id") == [
+            (1, 300, 3.0), (2, 150, 3.0)]
+        run("UPDATE network SET minimal_difference = 2.5 WHERE id = 2")
+        for refused in ("UPDATE network SET minimal_difference = 0 WHERE id = 1",
+                        "INSERT INTO network (id, name, k_min, share_school_names, driver_min_cases, "
+                        "admins_read_comments, minimal_difference) VALUES (3, 'Zero', 5, false, 300, false, -1)"):
+            with pytest.raises(sa.exc.DatabaseError):
+                run(refused)
+        downgrade(revision="0012")
+        assert run("SELECT id, driver_min_cases FROM network ORDER BY id") == [(1, 100), (2, 150)]

@@ -24,7 +24,7 @@ from survey.catalog.models import QuestionnaireVersion
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
 from survey.extensions import db
-from survey.jobs.models import Job
+from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Program, School
 from survey.rounds.models import SurveyLink, SurveyRound
 
@@ -52,7 +52,7 @@ class Tenant:
     open_round: SurveyRound
     closed_round: SurveyRound
     link: SurveyLink
-    job: Job
+    job: Job  # a report build this network's admin started
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -89,8 +89,8 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     add_responses(rounds[1], school, count=8)
     link = SurveyLink(round=rounds[0], school=school, token=secrets.token_urlsafe(24))
     session.add(link)
-    job = Job(kind="report.build", params={"round_id": rounds[1].id}, state="done", done=0, network_id=network.id,
-              created_at=datetime.now(timezone.utc), created_by=admin.id)
+    job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
+              result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
     session.flush()
     return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)

@@ -43,17 +43,12 @@ Numbers are float64 throughout; answer codes are kept compact (float32 or uint8)
 float64 scores one dimension at a time (`dimension_scores_from_answers`).
 """
 from survey.analysis.benchmark import NetworkBenchmark, network_benchmark
-from survey.analysis.drivers import (
-    DriverImportance,
-    driver_importance,
-    lmg_shares,
-    school_driver_importance,
-    subset_r_squared,
-)
+from survey.analysis.drivers import DriverImportance, driver_importance, school_driver_importance
+from survey.analysis.lmg import lmg_shares, subset_r_squared
 from survey.analysis.groups import GroupCodes, group_codes
 from survey.analysis.indices import dimension_index
 from survey.analysis.items import choice_results, item_results, number_results
-from survey.analysis.partners import anonymous_label, benchmark_partners
+from survey.analysis.partners import all_partners, anonymous_label, anonymous_labels, benchmark_partners
 from survey.analysis.priority import (
     IMPROVE_FIRST,
     KEEP_UP,
@@ -94,7 +89,7 @@ __all__ = [
     "HIDDEN", "IMPROVE_FIRST", "KEEP_UP", "K_MIN", "MAINTAIN", "SUPPRESSED", "SUPPRESSION_NOTE", "WATCH",
     "NetworkCells", "confidential_network_cells", "protected_counts",
     "DimensionSpec", "DriverImportance", "GroupCodes", "NetworkBenchmark", "QuestionnaireSpec", "ScaleSpec",
-    "anonymous_label", "answer_codes", "answer_matrix", "choice_results", "number_results", "benchmark_partners", "comparable_dimensions",
+    "all_partners", "anonymous_label", "anonymous_labels", "answer_codes", "answer_matrix", "choice_results", "number_results", "benchmark_partners", "comparable_dimensions",
     "compare_rounds", "cronbach_alpha", "dimension_index", "dimension_scores_from_answers",
     "dimension_scores_from_items", "displayed_n", "driver_importance", "group_codes",
     "hide_suppressed_n", "item_results", "item_score_matrix", "item_scores", "lmg_shares",

@@ -1,6 +1,8 @@
 """Small numerical helpers shared by the analysis modules (no warnings on degenerate input)."""
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 from scipy import stats
 
@@ -67,3 +69,10 @@ def welch_p(n1, mean1, sd1, n2, mean2, sd2) -> np.ndarray:
         p[ok] = stats.ttest_ind_from_stats(mean1[ok], sd1[ok], n1[ok], mean2[ok], sd2[ok], n2[ok],
                                            equal_var=False).pvalue
     return p
+
+
+def stable_seed(*parts: object) -> int:
+    """A seed from text parts (round, dimension, purpose): the same on every machine and database, unlike
+    Python's salted hash()."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "little")

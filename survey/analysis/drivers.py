@@ -1,84 +1,60 @@
-"""Structural analysis: what drives overall satisfaction (METHOD.md, Structural analysis).
+"""Structural analysis: what is most strongly associated with overall satisfaction (METHOD.md v2).
 
-Regression, at respondent level and over complete cases, of the overall satisfaction score on the
-other dimension scores. A predictor's importance is its LMG share: the Shapley decomposition of R^2
-over all orderings of the predictors, as a percentage of R^2. R^2 of every predictor subset comes
-from the correlation matrix (R^2(S) = r_S' R_SS^-1 r_S, the R^2 of least squares with an
-intercept), and LMG from the subset-weight form of the Shapley value:
-
-    LMG_j = sum over S not containing j of |S|! (p - |S| - 1)! / p! * (R^2(S + j) - R^2(S))
-
-exact, and fast for up to about 12 predictors (2^p subsets).
+Regression, at respondent level and over complete cases, of the overall satisfaction score on the other
+dimension scores. A predictor's importance is its LMG share (`survey.analysis.lmg`) as a percentage of R^2,
+with a 95% percentile interval from 200 seeded bootstrap resamples (`survey.analysis.bootstrap`): the
+school's respondents for a school's own fit, the schools for the network's. A school has its own fit from
+`MIN_CASES` complete cases (the network's `driver_min_cases`), else it is shown the network's, interval too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from math import factorial
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from survey.analysis._stats import stable_seed
+from survey.analysis.bootstrap import (
+    RESAMPLES,
+    correlations,
+    importance_from_correlations,
+    percentile_interval,
+    resampled_cluster_moments,
+    resampled_moments,
+)
 from survey.analysis.groups import GroupsLike
 from survey.analysis.indices import aligned_codes
+from survey.analysis.lmg import lmg_shares
 from survey.analysis.priority import mean_importance
 from survey.analysis.spec import QuestionnaireSpec
 
-MIN_CASES = 100
-MAX_PREDICTORS = 16
+MIN_CASES = 300
 
 
 @dataclass(frozen=True)
 class DriverImportance:
     """`importance`: percent of R^2 per predictor dimension (sums to 100), NaN when the
     regression cannot be fitted (too few cases, a constant score, R^2 = 0). `source` is
-    "network" or "school"."""
+    "network" or "school". `low`, `high`: its bootstrap interval, when asked for."""
 
     importance: pd.Series
     r_squared: float
     n: int
     source: str = "network"
+    # the 95% bootstrap percentile interval of each importance (`survey.analysis.bootstrap`); None given: NaN
+    low: pd.Series | None = None
+    high: pd.Series | None = None
+
+    def __post_init__(self):
+        for name in ("low", "high"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, pd.Series(np.nan, index=self.importance.index, name=name))
 
     @property
     def mean_importance(self) -> float:
         """The priority map's vertical line, 100 / number of predictors (`priority.mean_importance`): the
         same value whether or not the regression could be fitted."""
         return mean_importance(len(self.importance))
-
-
-def subset_r_squared(correlation: np.ndarray) -> np.ndarray:
-    """R^2 of the regression of variable 0 on every subset of variables 1..p, indexed by bitmask
-    (bit j-1 set = predictor j in the subset; entry 0 is the empty model, R^2 = 0)."""
-    p = correlation.shape[0] - 1
-    if p > MAX_PREDICTORS:
-        raise ValueError(f"at most {MAX_PREDICTORS} predictors, got {p}")
-    rxx, rxy = correlation[1:, 1:], correlation[1:, 0]
-    masks = np.arange(1 << p)
-    members = (masks[:, None] >> np.arange(p)) & 1 == 1
-    sizes = members.sum(axis=1)
-    r2 = np.zeros(1 << p)
-    for size in range(1, p + 1):
-        chosen = np.flatnonzero(sizes == size)
-        index = np.nonzero(members[chosen])[1].reshape(len(chosen), size)
-        block = rxx[index[:, :, None], index[:, None, :]]
-        vector = rxy[index]
-        coefficients = np.einsum("sij,sj->si", np.linalg.pinv(block, hermitian=True), vector)
-        r2[chosen] = np.einsum("si,si->s", coefficients, vector)
-    return r2
-
-
-def lmg_shares(correlation: np.ndarray) -> np.ndarray:
-    """LMG share of R^2 (absolute, summing to the full model's R^2) of predictors 1..p."""
-    p = correlation.shape[0] - 1
-    r2 = subset_r_squared(correlation)
-    masks = np.arange(1 << p)
-    sizes = np.array([bin(m).count("1") for m in masks])
-    weights = np.array([factorial(s) * factorial(p - s - 1) / factorial(p) if s < p else 0.0
-                        for s in range(p + 1)])
-    shares = np.empty(p)
-    for j in range(p):
-        without = masks[(masks >> j) & 1 == 0]
-        shares[j] = np.sum(weights[sizes[without]] * (r2[without | (1 << j)] - r2[without]))
-    return shares
 
 
 def correlation_matrix(values: np.ndarray) -> np.ndarray | None:
@@ -121,29 +97,55 @@ def _complete_values(scores: pd.DataFrame, spec: QuestionnaireSpec):
     return values, complete
 
 
-def driver_importance(scores: pd.DataFrame, spec: QuestionnaireSpec) -> DriverImportance:
+def driver_importance(scores: pd.DataFrame, spec: QuestionnaireSpec, *, clusters: GroupsLike = None,
+                      seed: str = "", resamples: int = RESAMPLES) -> DriverImportance:
     """LMG importance of each non-overall dimension for the overall dimension, over the complete
     cases of `scores` (`respondent_dimension_scores`, e.g. the whole network). Without an overall
-    dimension (`spec.has_structural_analysis` False) there is nothing to explain: no importances, n = 0."""
+    dimension (`spec.has_structural_analysis` False) there is nothing to explain: no importances, n = 0.
+    With `clusters` (each respondent's school), the 95% interval from `resamples` resamples of the clusters,
+    seeded from `seed`."""
     if not spec.has_structural_analysis:
         return _importance(np.empty((0, 1)), (), "network")
-    values, _ = _complete_values(scores, spec)
-    return _importance(values, spec.predictors, "network")
+    values, complete = _complete_values(scores, spec)
+    fit = _importance(values, spec.predictors, "network")
+    if clusters is None or fit.importance.isna().all():
+        return fit
+    codes = aligned_codes(clusters, scores.index).codes[complete]
+    present, compact = np.unique(codes, return_inverse=True)
+    rng = np.random.default_rng(stable_seed(seed, "NETWORK", "importance"))
+    moments = resampled_cluster_moments(values, compact, len(present), rng, resamples)
+    low, high = _intervals([moments], values.shape[1])[0]
+    return replace(fit, low=pd.Series(low, index=fit.importance.index, name="low"),
+                   high=pd.Series(high, index=fit.importance.index, name="high"))
+
+
+def _intervals(moments: list[np.ndarray], q: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each fit's percentile interval from its resamples' moment sums, every resample of every fit through
+    `lmg_shares` as one stack."""
+    if not moments:
+        return []
+    correlation, usable = correlations(np.concatenate(moments), q)
+    importances = importance_from_correlations(correlation, usable)
+    bounds = np.cumsum([0] + [len(m) for m in moments])
+    return [percentile_interval(importances[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def school_driver_importance(scores: pd.DataFrame, schools: GroupsLike, spec: QuestionnaireSpec,
                              *, min_cases: int = MIN_CASES,
-                             network: DriverImportance | None = None) -> pd.DataFrame:
+                             network: DriverImportance | None = None, seed: str = "",
+                             resamples: int = RESAMPLES) -> pd.DataFrame:
     """Importance per school: its own when it has at least `min_cases` complete cases
-    (source="school"), else the network's (source="network", with the network's R^2 and n).
+    (source="school"), else the network's (source="network", with the network's R^2, n and interval).
+    A school's own interval: `resamples` resamples of its respondents, seeded from `seed` and the school.
 
-    Columns: the school label column(s), `dimension`, `importance`, `r_squared`, `n` (cases of the
-    fit shown), `source`, `complete_cases` (the school's own complete cases). No rows without an overall
-    dimension."""
+    Columns: the school label column(s), `dimension`, `importance`, `importance_low`, `importance_high`,
+    `r_squared`, `n` (cases of the fit shown), `source`, `complete_cases` (the school's own complete cases).
+    No rows without an overall dimension."""
     if not spec.has_structural_analysis:
         codes = aligned_codes(schools, scores.index)
         result = codes.labels.iloc[[]].reset_index(drop=True)
         return result.assign(dimension=pd.Series([], dtype="str"), importance=np.empty(0),
+                             importance_low=np.empty(0), importance_high=np.empty(0),
                              r_squared=np.empty(0), n=np.empty(0, np.int64),
                              source=pd.Series([], dtype="str"), complete_cases=np.empty(0, np.int64))
     values, complete = _complete_values(scores, spec)
@@ -154,19 +156,34 @@ def school_driver_importance(scores: pd.DataFrame, schools: GroupsLike, spec: Qu
     cases = np.bincount(school_codes[school_codes >= 0], minlength=codes.count)
     order = np.argsort(school_codes, kind="stable")
     starts = np.searchsorted(school_codes[order], np.arange(codes.count))
+    label = codes.labels.astype(str).agg("\x1f".join, axis=1).to_numpy() if codes.count else np.empty(0)
 
-    fits = []
+    fits, own, moments = [], [], []
     for school in range(codes.count):
         if cases[school] >= min_cases:
             rows = order[starts[school]: starts[school] + cases[school]]
-            fits.append(_importance(values[rows], spec.predictors, "school"))
+            fit = _importance(values[rows], spec.predictors, "school")
+            fits.append(fit)
+            if not fit.importance.isna().all():
+                rng = np.random.default_rng(stable_seed(seed, label[school], "importance"))
+                own.append(school)
+                moments.append(resampled_moments(values[rows], rng, resamples))
         else:
             fits.append(network)
 
     p = len(spec.predictors)
+    nan = np.full(p, np.nan)
+    network_low = network.low.to_numpy(dtype=np.float64)
+    network_high = network.high.to_numpy(dtype=np.float64)
+    low = [network_low if fit.source == "network" else nan for fit in fits]
+    high = [network_high if fit.source == "network" else nan for fit in fits]
+    for school, (a, b) in zip(own, _intervals(moments, values.shape[1])):
+        low[school], high[school] = a, b
     result = codes.labels.iloc[np.repeat(np.arange(codes.count), p)].reset_index(drop=True)
     result["dimension"] = pd.Series(list(spec.predictors) * codes.count, dtype="str")
     result["importance"] = np.concatenate([np.empty(0)] + [fit.importance.to_numpy() for fit in fits])
+    result["importance_low"] = np.concatenate([np.empty(0), *low])
+    result["importance_high"] = np.concatenate([np.empty(0), *high])
     result["r_squared"] = np.repeat([fit.r_squared for fit in fits], p)
     result["n"] = np.repeat([fit.n for fit in fits], p)
     result["source"] = pd.Series(np.repeat([fit.source for fit in fits], p), dtype="str")

@@ -8,19 +8,10 @@ of its ranks (inverted CDF: ranks stay whole numbers). One dimension is one (dra
 """
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 from scipy import stats
 
 RANK_DRAWS = 2000
-
-
-def stable_seed(*parts: object) -> int:
-    """A seed from text parts (round, dimension, purpose): the same on every machine and database, unlike
-    Python's salted hash()."""
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).digest()
-    return int.from_bytes(digest[:8], "little")
 
 
 def rank_interval(mean: np.ndarray, se: np.ndarray, seed: int, draws: int = RANK_DRAWS

@@ -10,7 +10,7 @@
   group and `cell` = dimension; "items" with `cell` = item), what school-level confidentiality checks a network
   cell against for a viewing school (`survey.results.staff_view`).
 - `partners`: one row per (school, "Improve first" dimension, benchmark partner): `PARTNER_COLUMNS`, from
-  `survey.analysis.benchmark_partners` on the published school indices of `aggregates` (top quartile,
+  `survey.analysis.all_partners` on the published school indices of `aggregates` (top quartile,
   significantly higher by Welch p < 0.05, same school type first, then the closest size: population, else responses).
   `partner_label` is the partner's name where the network shares names, else the anonymous label of the
   analysis ("School A" = the highest index of that dimension's list); `partner_school` always holds the code
@@ -76,8 +76,8 @@ from survey.analysis import (
     gap_interval,
     group_interval,
     QuestionnaireSpec,
-    anonymous_label,
-    benchmark_partners,
+    all_partners,
+    anonymous_labels,
     compare_rounds,
     dimension_index,
     dimension_scores_from_answers,
@@ -96,7 +96,8 @@ from survey.analysis import (
 from survey.analysis.intervals import standard_error
 from survey.analysis.items import share_columns
 from survey.analysis.priority import IMPROVE_FIRST
-from survey.analysis.ranks import rank_interval, stable_seed
+from survey.analysis._stats import stable_seed
+from survey.analysis.ranks import rank_interval
 from survey.analysis.scores import score_lookup
 from survey.analysis.suppression import K_MIN
 from survey.analysis.trends import MINIMAL_DIFFERENCE
@@ -126,10 +127,13 @@ PARTNER_COLUMNS = ("school", "dimension", "partner_school", "partner_label", "pa
 
 @dataclass(frozen=True)
 class PreviousRound:
-    """What a trend needs from the previous round of the same family: its aggregates and its spec."""
+    """What a trend needs from the previous round of the same family: its aggregates and its spec, and each
+    school's part of its network cells (None: frozen without them), for the confidentiality of the network's
+    trend."""
 
     aggregates: pd.DataFrame
     spec: QuestionnaireSpec
+    contributions: pd.DataFrame | None = None
 
 
 def empty_partners() -> pd.DataFrame:
@@ -219,7 +223,7 @@ def compute_results(data: RoundData, *, k_min: int = K_MIN, driver_min_cases: in
     table = _add_benchmark(table, benchmark, net)
     table = _add_rank_interval(table, seed)
     table = _add_gap(table)
-    table = _add_drivers(table, scores, by_school, spec, driver_min_cases)
+    table = _add_drivers(table, scores, by_school, spec, driver_min_cases, seed)
     table = _add_response_rate(table, frame, populations)
     table = _add_trend(table, previous, spec, k_min, minimal_difference)
     table = _add_alpha(table, data, spec, net)
@@ -298,50 +302,35 @@ def school_sizes(frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.Se
 def partners_table(aggregates: pd.DataFrame, sizes: Mapping[str, int] | pd.Series, facts: SchoolFacts,
                    dimension_keys: list[str], minimal_difference: float = MINIMAL_DIFFERENCE) -> pd.DataFrame:
     """Every school's benchmark partners (METHOD.md, Structural analysis), computed from the published
-    school indices of the aggregates table (breakdown `all`) by `benchmark_partners`: higher by at least
-    `minimal_difference` and Welch p < 0.05. `sizes`: responses per school code."""
+    school indices of the aggregates table (breakdown `all`) by `survey.analysis.all_partners`: higher by at
+    least `minimal_difference` and Welch p < 0.05. `sizes`: responses per school code."""
     rows = aggregates[_is_all(aggregates) & (aggregates["school"] != NETWORK).to_numpy()]
     improve = rows[(rows["quadrant"] == IMPROVE_FIRST).to_numpy() & ~rows["suppressed"].astype(bool).to_numpy()]
     if improve.empty:
         return empty_partners()
     index_by_school = rows[["school", "dimension", "n", "index", "sd", "suppressed"]].rename(
         columns={"index": "mean"})
-    # only the dimensions someone has to improve first are ever looked at
-    index_by_school = index_by_school[index_by_school["dimension"].isin(set(improve["dimension"]))]
-    own_index = rows.set_index(["school", "dimension"])["index"]
-    sizes = pd.Series(sizes, dtype=np.float64)
-    frames = []
-    for school, dims in improve.groupby("school", sort=True)["dimension"]:
-        # named, so that the partner's code comes back too; the anonymous labels follow the same rule below
-        found = benchmark_partners(school, list(dims), index_by_school, facts.types, sizes, True,
-                                   names=facts.names, minimal_difference=minimal_difference)
-        if found.empty:
-            continue
-        labels = found["partner"] if facts.share_names else _anonymous_labels(found)
-        frames.append(pd.DataFrame({
-            "school": school, "dimension": found["dimension"].astype("str").to_numpy(),
-            "partner_school": found["school"].astype("str").to_numpy(),
-            "partner_label": labels.astype("str").to_numpy(),
-            "partner_index": found["mean"].to_numpy(dtype=np.float64),
-            "school_index": [float(own_index[(school, d)]) for d in found["dimension"]],
-            "p_value": found["p_value"].to_numpy(dtype=np.float64),
-            "order": found["order"].to_numpy(dtype=np.int64),
-        }))
-    if not frames:
+    found = all_partners(index_by_school, improve[["school", "dimension"]], facts.types, pd.Series(sizes, dtype=np.float64),
+                         minimal_difference=minimal_difference)
+    if found.empty:
         return empty_partners()
-    table = pd.concat(frames, ignore_index=True)
+    if facts.share_names:
+        named = found["partner_school"].map(facts.names) if facts.names else found["partner_school"]
+        labels = named.where(named.notna(), found["partner_school"]).astype("str")
+    else:
+        labels = anonymous_labels(found)
     position = {key: i for i, key in enumerate(dimension_keys)}
+    table = pd.DataFrame({
+        "school": found["school"].astype("str"), "dimension": found["dimension"].astype("str"),
+        "partner_school": found["partner_school"].astype("str"), "partner_label": labels.astype("str"),
+        "partner_index": found["partner_index"].to_numpy(dtype=np.float64),
+        "school_index": found["school_index"].to_numpy(dtype=np.float64),
+        "p_value": found["p_value"].to_numpy(dtype=np.float64),
+        "order": found["order"].to_numpy(dtype=np.int64),
+    })
     table = table.assign(_d=table["dimension"].map(position)).sort_values(
         ["school", "_d", "order"], kind="stable").drop(columns="_d")
     return table.reset_index(drop=True)
-
-
-def _anonymous_labels(found: pd.DataFrame) -> pd.Series:
-    """The analysis's anonymous labels (`anonymous_label`): per dimension, "School A" is the partner with the
-    highest index, then "School B", ... (ties by code)."""
-    ranked = found.sort_values(["dimension", "mean", "school"], ascending=[True, False, True], kind="stable")
-    position = ranked.groupby("dimension", sort=False).cumcount()
-    return position.map(anonymous_label).reindex(found.index)
 
 
 def _dimension_scores(data: RoundData) -> pd.DataFrame:
@@ -481,7 +470,7 @@ def _add_gap(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -> pd.DataFrame:
+def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases, seed: str) -> pd.DataFrame:
     """Importance (with its interval), the priority map's quadrant on the gap and `uncertain`, on `all` rows of
     predictor dimensions."""
     if not spec.has_structural_analysis:  # no overall dimension: no importances, no priority map
@@ -493,16 +482,18 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -
             "importance_line": np.empty(0), "importance_low": np.empty(0), "importance_high": np.empty(0),
             "uncertain": pd.array([], dtype="boolean")})
         return _merge_drivers(table, drivers)
-    network = driver_importance(scores, spec)
+    network = driver_importance(scores, spec, clusters=by_school, seed=seed)
     per_school = school_driver_importance(scores, by_school, spec, min_cases=driver_min_cases,
-                                          network=network)
+                                          network=network, seed=seed)
     predictors = list(spec.predictors)
+    network_fit = {"importance": network.importance.reindex(predictors).to_numpy(),
+                   "importance_low": network.low.reindex(predictors).to_numpy(),
+                   "importance_high": network.high.reindex(predictors).to_numpy()}
     fits = pd.concat([
-        pd.DataFrame({"school": NETWORK, "dimension": predictors,
-                      "importance": network.importance.reindex(predictors).to_numpy(),
+        pd.DataFrame({"school": NETWORK, "dimension": predictors, **network_fit,
                       "source": "network", "r_squared": network.r_squared}),
-        per_school[["school", "dimension", "importance", "source", "r_squared"]].astype(
-            {"school": "str", "dimension": "str"}),
+        per_school[["school", "dimension", "importance", "importance_low", "importance_high", "source",
+                    "r_squared"]].astype({"school": "str", "dimension": "str"}),
     ], ignore_index=True)
     # schools without a response have no fit of their own: the network's, labelled as such
     all_rows = table[_is_all(table) & table["dimension"].isin(predictors).to_numpy()]
@@ -511,10 +502,8 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -
     if missing:
         fits = pd.concat([fits, pd.DataFrame({
             "school": np.repeat(missing, len(predictors)), "dimension": predictors * len(missing),
-            "importance": np.tile(network.importance.reindex(predictors).to_numpy(), len(missing)),
+            **{column: np.tile(values, len(missing)) for column, values in network_fit.items()},
             "source": "network", "r_squared": network.r_squared})], ignore_index=True)
-    fits["importance_low"] = np.nan
-    fits["importance_high"] = np.nan
     # one call places every (school, dimension) on its map: the rule is cell by cell, with the vertical
     # line at 100 / number of predictors and the horizontal line at gap = 0
     cell = pd.Index(fits["school"].astype(str) + "\x1f" + fits["dimension"].astype(str))
@@ -538,7 +527,11 @@ def _add_drivers(table, scores, by_school: GroupCodes, spec, driver_min_cases) -
         "importance_high": fits["importance_high"].to_numpy(dtype=np.float64),
         "uncertain": placed["uncertain"].array,
     })
-    return _merge_drivers(table, drivers)
+    merged = _merge_drivers(table, drivers)
+    # METHOD.md: a suppressed group shows no importance (nor the network's in its place)
+    hidden = merged["suppressed"].to_numpy(dtype=bool)
+    merged.loc[hidden, ["importance", "importance_low", "importance_high", "r_squared", "importance_line"]] = np.nan
+    return merged
 
 
 def _merge_drivers(table: pd.DataFrame, drivers: pd.DataFrame) -> pd.DataFrame:
@@ -567,6 +560,12 @@ def _add_trend(table, previous: PreviousRound | None, spec, k_min, minimal_diffe
     trend = compare_rounds(before[columns].rename(columns={"index": "mean"}).reset_index(drop=True),
                            current.reset_index(drop=True), previous.spec, spec, k_min=k_min,
                            minimal_difference=minimal_difference)
+    hidden = (trend["school"].astype(str) == NETWORK).to_numpy() & ~trend["previous_dimension"].isin(
+        _confidential_previous(previous, k_min)).to_numpy()
+    for column in ("change", "change_low", "change_high", "p_value", "q_value", "previous_mean"):
+        trend[column] = trend[column].where(~hidden)
+    trend["previous_n"] = trend["previous_n"].where(~hidden)
+    trend["flag"] = trend["flag"].where(~hidden, "")
     shown = trend["change"].notna().to_numpy()
     rate = pd.Series(before["response_rate"].to_numpy(dtype=np.float64),
                      index=pd.MultiIndex.from_arrays([before["school"].astype(str), before["dimension"].astype(str)]))
@@ -580,6 +579,19 @@ def _add_trend(table, previous: PreviousRound | None, spec, k_min, minimal_diffe
         table.loc[position, column] = np.asarray(values, dtype=np.float64)
     table.loc[position, "trend_flag"] = trend["flag"].astype(str).to_numpy()
     return table
+
+
+def _confidential_previous(previous: PreviousRound, k_min: int) -> set[str]:
+    """The dimensions whose previous network `all` cell every school's staff could see then: at least 3 schools
+    and at least k_min respondents outside the largest. The network's change is the current index minus the
+    previous one, so it is published only for those: a previous network cell that pooled two schools would
+    otherwise come back as index - change. Results frozen without contributions: none."""
+    if previous.contributions is None:
+        return set()
+    parts = previous.contributions
+    parts = parts[((parts["table"] == "aggregates") & (parts["breakdown"] == ALL)).to_numpy() & (parts["n"] > 0).to_numpy()]
+    by_cell = parts.groupby("cell")["n"].agg(["size", "sum", "max"])
+    return set(by_cell.index[(by_cell["size"] >= 3) & (by_cell["sum"] - by_cell["max"] >= k_min)].astype(str))
 
 
 def _add_response_rate(table, frame: pd.DataFrame, populations: pd.DataFrame | None) -> pd.DataFrame:

@@ -184,10 +184,10 @@ def _previous(survey_round: SurveyRound, today: date) -> PreviousRound | None:
     if earlier is None:
         return None
     try:
-        aggregates = round_results(earlier, today=today).aggregates
+        results = round_results(earlier, today=today)
     except ResultsNotReady:
-        aggregates = compute_round(earlier, today=today).aggregates
-    return PreviousRound(aggregates, questionnaire_spec(earlier.version))
+        results = compute_round(earlier, today=today)
+    return PreviousRound(results.aggregates, questionnaire_spec(earlier.version), results.contributions)
 
 
 def _populations(survey_round: SurveyRound) -> pd.DataFrame:

@@ -5,7 +5,7 @@ respondents outside that school (`survey.analysis.NetworkCells`, with the comple
 split); otherwise it is shown like any suppressed cell: `suppressed` true, no n, no statistic, `n_shown` "–".
 What repeats a withheld network cell on the school's own rows goes with it: `network_mean`, `median` and
 `top_quartile` of that dimension (a median of two schools is their mean), and the school's `gap` to it with
-its interval (gap = own index - network index). Item cells follow their dimension:
+its interval (gap = own index - network index) and whether that interval straddles 0 (`uncertain`). Item cells follow their dimension:
 the network's items of a withheld dimension cell are withheld, and a single withheld item of a shown
 dimension takes the smallest other item with it (with complete answers the dimension index is the mean of its
 items' means).
@@ -53,6 +53,8 @@ def staff_view(aggregates: pd.DataFrame, items: pd.DataFrame, contributions: pd.
         for column in _REPEATED:
             if column in aggregates.columns:
                 aggregates.loc[own_dimension, column] = np.nan
+        if "uncertain" in aggregates.columns:  # it says whether the gap's interval straddles 0
+            aggregates["uncertain"] = aggregates["uncertain"].astype("boolean").mask(own_dimension)
     return aggregates, items
 
 
@@ -91,6 +93,10 @@ def _withhold(table: pd.DataFrame, mask: np.ndarray) -> None:
     for column in ("n", "schools"):
         if column in table.columns:
             table[column] = pd.array(table[column].where(~mask), dtype="Int64")
+    if "trend_flag" in table.columns:
+        table.loc[mask, "trend_flag"] = ""
+    if "uncertain" in table.columns:
+        table["uncertain"] = table["uncertain"].astype("boolean").mask(mask)
     if "n_shown" in table.columns:
         table.loc[mask, "n_shown"] = HIDDEN
     if "suppression" in table.columns:

@@ -215,3 +215,96 @@ def test_a_network_item_answered_by_few_takes_another_network_item_with_it():
     assert not results.aggregates.query("school == 'NETWORK' and breakdown == 'all'")["suppressed"].any()
     assert [d for d in audit_published_tables(results.aggregates, results.items, k_min=K)
             if d.kind == "value"] == []
+
+
+# --- METHOD v2's columns add nothing a reader could subtract ------------------------------------------------
+
+METHOD2_FLOATS = ("fpc", "rank_low", "rank_high", "importance_low", "importance_high", "gap", "gap_low",
+                  "gap_high", "change", "change_low", "change_high", "q_value", "previous_n",
+                  "previous_response_rate")
+
+
+def _with_previous(network, previous_seed: int):
+    """The random round, computed with an earlier round of the same schools (other answers, and other people
+    dropped, so cells suppressed in one round are published in the other)."""
+    from survey.results.compute import PreviousRound
+
+    people, populations, k_min, seed = network
+    rng = np.random.default_rng(previous_seed)
+    earlier_people = [person for person in people if rng.random() < 0.8]
+    populations = pd.DataFrame(populations, columns=["school", "program", "size"])
+    schools = tuple(sorted({s for s, _ in people} | set(populations["school"])))
+    earlier = compute_results(round_data(earlier_people, previous_seed), k_min=k_min, schools=schools,
+                              populations=populations)
+    previous = PreviousRound(earlier.aggregates, SPEC, earlier.contributions)
+    current = compute_results(round_data(people, seed), k_min=k_min, schools=schools, populations=populations,
+                              previous=previous)
+    return current, earlier, populations, k_min
+
+
+def _blank_on(rows: pd.DataFrame) -> bool:
+    return (rows[list(METHOD2_FLOATS)].isna().all().all() and (rows["trend_flag"] == "").all()
+            and rows["uncertain"].isna().all())
+
+
+@settings(max_examples=25, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@given(networks().filter(lambda network: network[0]), st.integers(0, 2 ** 32 - 1))
+def test_the_method_2_columns_say_nothing_about_a_suppressed_cell(network, previous_seed):
+    """On a suppressed cell every new column is blank; where published they only restate published numbers:
+    fpc with the population gives back the published n, the gap is the index minus the published network
+    index, the change the index minus the earlier round's published index, previous_n the earlier round's
+    published n (blank where that cell was suppressed). The staff view blanks them with a withheld network
+    cell, and the exact audit still finds nothing."""
+    from survey.results.service import RoundResults
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    results, earlier, populations, k_min = _with_previous(network, previous_seed)
+    table = results.aggregates
+    suppressed = table["suppressed"].to_numpy(dtype=bool)
+    assert _blank_on(table[suppressed])
+
+    size = populations.assign(school=populations["school"].astype(str)).groupby("school")["size"].sum()
+    schools_all = table[(table["breakdown"] == "all").to_numpy() & (table["school"] != "NETWORK").to_numpy()
+                        & table["fpc"].notna().to_numpy()]
+    population = schools_all["school"].map(size).to_numpy(dtype=float)
+    n_back = population - schools_all["fpc"].to_numpy() ** 2 * (population - 1)
+    assert np.allclose(n_back, schools_all["n"].to_numpy(dtype=float), atol=1e-6)
+
+    network_index = table[(table["school"] == "NETWORK").to_numpy() & (table["breakdown"] == "all").to_numpy()
+                          ].set_index("dimension")["index"]
+    gapped = table[table["gap"].notna()]
+    expected = gapped["index"].to_numpy(dtype=float) - gapped["dimension"].map(network_index).to_numpy(dtype=float)
+    assert np.allclose(gapped["gap"].to_numpy(dtype=float), expected)
+
+    before = earlier.aggregates[earlier.aggregates["breakdown"] == "all"].set_index(["school", "dimension"])
+    changed = table[table["change"].notna()]
+    keys = pd.MultiIndex.from_frame(changed[["school", "dimension"]])
+    assert np.allclose(changed["change"].to_numpy(dtype=float), changed["index"].to_numpy(dtype=float)
+                       - before["index"].reindex(keys).to_numpy(dtype=float))
+    assert np.allclose(changed["previous_n"].to_numpy(dtype=float),
+                       before["n"].reindex(keys).to_numpy(dtype=float, na_value=np.nan))
+    assert not before["suppressed"].reindex(keys).any()
+    with_previous_n = table[table["previous_n"].notna()]
+    assert (with_previous_n["change"].notna()).all()
+
+    whole = RoundResults(SimpleNamespace(network=SimpleNamespace(share_school_names=False, k_min=k_min), id=0),
+                         results.aggregates, results.items, results.content_hash, True, datetime.now(timezone.utc),
+                         results.responses, results.partners, None, results.contributions)
+    for code in sorted(set(table["school"]) - {"NETWORK"}):
+        view = whole.for_school(code).aggregates
+        withheld = (view["school"] == "NETWORK").to_numpy() & view["suppressed"].to_numpy(dtype=bool)
+        assert _blank_on(view[withheld])
+        hidden_dimensions = set(view.loc[withheld & (view["breakdown"] == "all").to_numpy(), "dimension"])
+        own = view[(view["school"] == code).to_numpy() & view["dimension"].isin(hidden_dimensions).to_numpy()]
+        assert own[["gap", "gap_low", "gap_high"]].isna().all().all()
+
+    truth, truth_items = true_counts(*_truth_of(network))
+    small, everything = small_and_all(audit_round(results, truth, truth_items, populations, k_min))
+    assert small == [] and everything == []
+
+
+def _truth_of(network):
+    people, _, _, seed = network
+    data = round_data(people, seed)
+    return data.frame, data.raw_answers, SPEC, data.breakdowns

@@ -81,6 +81,7 @@ def tenant(context):
 def log_in(client, email: str) -> None:
     """Log `email` in; the client's pages are asked for in English (the portal's default language is Danish)."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    db.session.rollback()  # the test's own read transaction would hold off the login's write on SQLite
     page = client.get("/auth/login")
     response = client.post("/auth/login", data={"email": email, "password": TEST_PASSWORD,
                                                  "csrf_token": csrf_token_from(page.text)})

@@ -23,6 +23,7 @@ from tests.jobs.conftest import GATES, closed_round, log_in, wait_until_finished
 
 
 def job_page(client, job_id: int) -> str:
+    db.session.rollback()  # as in log_in: no read transaction of the test left open during a request
     page = client.get(f"/admin/jobs/{job_id}")
     assert page.status_code == 200
     return re.sub(r"\s+", " ", page.text)

@@ -272,7 +272,7 @@ def test_a_networks_items_and_benchmark_go_with_its_withheld_dimension_cell(make
     network = view.aggregates[view.aggregates["school"] == NETWORK]
     assert network["suppressed"].all() and network["index"].isna().all() and network["n"].isna().all()
     own = view.aggregates[view.aggregates["school"] == "AAA"]
-    assert own[["network_mean", "median", "top_quartile", "gap", "gap_low", "gap_high"]].isna().all().all()
+    assert own[["network_mean", "median", "top_quartile", "gap", "gap_low", "gap_high", "uncertain"]].isna().all().all()
     items = view.items[view.items["school"] == NETWORK]
     assert items["suppressed"].all() and items["mean"].isna().all() and (items["n_shown"] == "–").all()
 

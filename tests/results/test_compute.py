@@ -194,3 +194,48 @@ def test_the_priority_map_lines_are_in_the_results(small_round):
                          ["Improve first", "Keep up", "Watch"], "Maintain")
     assert placed["quadrant"].tolist() == expected.tolist()
     assert table.loc[table["importance"].isna(), "importance_line"].isna().all()
+
+
+def test_school_intervals_take_the_population_and_network_intervals_the_clustering(small_round, db_session):
+    """METHOD v2: AAA gave its population (45: 40 in EL, 5 in VVS), so its `all` intervals shrink by
+    sqrt((45 - n) / 44); BBB's and DDD's populations equal their 12 respondents, so its intervals shrink by
+    sqrt((12 - n) / 11); the NETWORK intervals are statsmodels' cluster-robust OLS with schools as clusters."""
+    import statsmodels.api as sm
+
+    from survey.rounds.models import Population
+
+    survey_round, records = small_round
+    sizes = {("AAA", "EL"): 40, ("AAA", "VVS"): 5, ("BBB", "EL"): 12, ("DDD", "EL"): 12}
+    for school in survey_round.schools:
+        for program in school.programs:
+            if (school.code, program.code) in sizes:
+                db_session.add(Population(round_id=survey_round.id, program_id=program.id,
+                                          size=sizes[(school.code, program.code)]))
+    db_session.flush()
+    table = compute_round(survey_round, today=date(2026, 6, 1)).aggregates
+    scores = independent_scores(records)
+    scores["school"] = pd.DataFrame(records)["school"]
+    exact = 0
+    for dimension in DIMENSIONS:
+        own = scores.loc[scores["school"] == "AAA", dimension].dropna()
+        row = table[(table["school"] == "AAA") & (table["breakdown"] == "all") & (table["dimension"] == dimension)].iloc[0]
+        fpc = np.sqrt((45 - len(own)) / 44)
+        assert row["fpc"] == pytest.approx(fpc)
+        expected = stats.t.interval(0.95, len(own) - 1, loc=own.mean(), scale=stats.sem(own) * fpc)
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx(tuple(np.clip(expected, 0, 100)), abs=1e-8)
+        for code in ("BBB", "DDD"):  # one of them goes with CCC (complementary suppression)
+            row = table[(table["school"] == code) & (table["breakdown"] == "all") & (table["dimension"] == dimension)].iloc[0]
+            if not row["suppressed"]:  # 12 gave 12: the closer n is to the population, the narrower
+                assert row["fpc"] == pytest.approx(np.sqrt((12 - row["n"]) / 11))
+                half = stats.t.ppf(0.975, row["n"] - 1) * row["sd"] / np.sqrt(row["n"]) * row["fpc"]
+                assert row["ci_high"] - row["ci_low"] == pytest.approx(2 * half, abs=1e-8)
+                exact += 1
+        pooled = scores[["school", dimension]].dropna()
+        fit = sm.OLS(pooled[dimension].to_numpy(), np.ones(len(pooled))).fit(
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(pooled["school"])[0]}, use_t=True)
+        network = table[(table["school"] == NETWORK) & (table["breakdown"] == "all") & (table["dimension"] == dimension)].iloc[0]
+        assert (network["ci_low"], network["ci_high"]) == pytest.approx(tuple(np.clip(fit.conf_int()[0], 0, 100)), abs=1e-8)
+        assert pd.isna(network["fpc"])
+    assert exact  # BBB or DDD is published, with its narrower interval
+    # CCC gave no population: factor 1, `fpc` blank (and CCC is suppressed anyway)
+    assert table.loc[table["school"] == "CCC", "fpc"].isna().all()

@@ -76,6 +76,25 @@ def test_aggregates_export_round_trip(exported_round, tmp_path, suffix):
                                    check_names=False, rtol=1e-12)
 
 
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_the_export_carries_method_2_columns_after_the_kept_ones_and_none_on_a_suppressed_row(
+        exported_round, tmp_path, suffix):
+    """The shared column contract: the kept columns end with `schools`, `suppression`, `n_shown`, then METHOD v2's
+    columns in their order; a suppressed row has none of them in the file either."""
+    from survey.results.compute import METHOD2_COLUMNS
+
+    stored_results(exported_round, AFTER)
+    path = export_aggregates(exported_round, tmp_path / f"a.{suffix}", today=AFTER)
+    back = pd.read_csv(path, encoding="utf-8-sig") if suffix == "csv" else pd.read_excel(path)
+    columns = list(back.columns)
+    assert columns[-len(METHOD2_COLUMNS) - 3:] == ["schools", "suppression", "n_shown", *METHOD2_COLUMNS]
+    assert not {"trend_diff", "trend_p", "trend_significant", "index_line"} & set(columns)
+    hidden = back[back["suppressed"].astype(bool)]
+    assert len(hidden) and hidden[list(METHOD2_COLUMNS)].isna().all().all()
+    shown = back[(back["school"] != "NETWORK") & (back["breakdown"] == "all") & ~back["suppressed"].astype(bool)]
+    assert shown["gap"].notna().all() and (shown["gap_low"] <= shown["gap"]).all()
+
+
 def test_unsupported_extension(exported_round, tmp_path):
     with pytest.raises(ExportError, match="unsupported"):
         export_aggregates(exported_round, tmp_path / "a.json", today=AFTER)
