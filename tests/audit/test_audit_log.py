@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from survey.audit.models import AuditEntry
 from survey.audit.views import PER_PAGE
-from tests.conftest import csrf_token_from
+from tests.conftest import TEST_PASSWORD, csrf_token_from
 
 
 def entries(db_session) -> list[AuditEntry]:
@@ -109,3 +109,25 @@ def test_admins_read_their_networks_log_filtered_and_paged(client, login, admin,
 def test_school_staff_cannot_read_the_log(client, login, staff):
     login(staff)
     assert client.get("/admin/audit").status_code in (403, 404)
+
+
+def test_aggregates_exports_are_recorded_for_admins_and_staff(client, app, login, admin, staff, make_version,
+                                                              make_round, add_response, db_session):
+    from survey.results.operations import freeze_round_results
+
+    survey_round = make_round(make_version(), [staff.school], name="Vinter", opens_on=date(2026, 1, 1),
+                              closes_on=date(2026, 2, 1))
+    for code in range(1, 6):
+        add_response(survey_round, staff.school, {"teach.explains": code})
+    freeze_round_results(survey_round, today=date(2026, 2, 2))
+    login(admin)
+    assert client.get(f"/admin/rounds/{survey_round.id}/aggregates.csv").status_code == 200
+    staff_client = app.test_client()
+    page = staff_client.get("/auth/login")
+    staff_client.post("/auth/login", data={"email": staff.email, "password": TEST_PASSWORD,
+                                           "csrf_token": csrf_token_from(page.text)})
+    assert staff_client.get(f"/school/rounds/{survey_round.id}/aggregates.xlsx").status_code == 200
+    assert [(e.actor, e.action, e.object, e.details) for e in entries(db_session)] == [
+        ("admin@example.org", "export.aggregates", "round Vinter", {"format": "csv", "frozen": True}),
+        ("staff@example.org", "export.aggregates", "round Vinter", {"format": "xlsx", "school": "STAFFSCH"}),
+    ]
