@@ -29,10 +29,11 @@ class Records:
 
 
 def records_of(network: Network, today: date | None = None) -> Records:
-    return Records(network=network.name, contact_email=schedule_of(network).contact_email,
+    schedule = schedule_of(network)
+    return Records(network=network.name, contact_email=schedule.contact_email,
                    hosting=current_app.config["HOSTING_LOCATION"], k_min=network.k_min,
                    share_school_names=network.share_school_names, admins_read_comments=network.admins_read_comments,
-                   schedule=schedule_of(network), as_of=today or date.today())
+                   schedule=schedule, as_of=today or date.today())
 
 
 def records_html(records: Records, language: str) -> str:
