@@ -81,6 +81,11 @@ class Config:
         # how often one client address may ask for reset links.
         self.INVITATION_MAX_AGE = int(env.get("INVITATION_MAX_AGE", str(7 * 24 * 3600)))
         self.PASSWORD_RESET_MAX_AGE = int(env.get("PASSWORD_RESET_MAX_AGE", "3600"))
+        # Where the data is hosted, as the records of processing state it (data processing agreements expect
+        # the EU), and where the accessibility statement sends feedback (None: the statement asks people to
+        # write to the network that invited them).
+        self.HOSTING_LOCATION = env.get("HOSTING_LOCATION", "EU")
+        self.ACCESSIBILITY_CONTACT = env.get("ACCESSIBILITY_CONTACT") or None
         self.PASSWORD_RESET_RATE_LIMIT = env.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour")
         # Single sign-on with OpenID Connect, per network: {network slug: {issuer, client_id, client_secret,
         # name}} (see oidc_providers_from_env).

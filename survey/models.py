@@ -8,15 +8,18 @@ from survey.catalog.models import (
     QuestionnaireFamily,
     QuestionnaireVersion,
 )
+from survey.audit.models import AuditEntry
 from survey.invitations.models import ReplacedToken, UnsubscribedAddress
 from survey.jobs.models import Job
 from survey.network.models import Network, NetworkSchoolType, Organiser, Program, School
+from survey.privacy.models import RetentionSchedule
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
 from survey.results.models import ApiToken, RoundResult
 from survey.rounds.models import PersonalInvitation, Population, SurveyLink, SurveyRound
 
 __all__ = [
     "ApiToken",
+    "AuditEntry",
     "FreeTextAnswer",
     "Job",
     "PersonalInvitation",
@@ -37,6 +40,7 @@ __all__ = [
     "Program",
     "QuestionnaireFamily",
     "QuestionnaireVersion",
+    "RetentionSchedule",
     "Role",
     "School",
     "SurveyRound",

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey.audit import record
 from survey.accounts.forms import ROLE_LABELS, EditUserForm, InviteUserForm
 from survey.accounts.models import User, users_of_network
 from survey.accounts.operations import (
@@ -57,6 +58,7 @@ def invite():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
+            record(current_user, "user.change", f"user {user.email}", {"change": "invite", "role": user.role})
             flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.index"))
     return render_template("accounts/invite.html", form=form), (422 if form.errors else 200)
@@ -75,6 +77,8 @@ def edit():
         except AccountError as error:
             form.role.errors.append(str(error))
         else:
+            record(current_user, "user.change", f"user {account.email}",
+                   {"change": "role", "role": account.role, "school_id": account.school_id})
             flash(_("%(email)s is saved.", email=account.email), "success")
             return redirect(url_for("accounts.index"))
     return render_template("accounts/edit.html", form=form, account=account, role_labels=ROLE_LABELS), (
@@ -82,7 +86,7 @@ def edit():
     )
 
 
-def _act(action, done: str):
+def _act(action, done: str, change: str):
     """Run `action` on the loaded user (CSRFProtect checked the form's token); say what happened or why not."""
     account = g.account
     try:
@@ -90,21 +94,23 @@ def _act(action, done: str):
     except AccountError as error:
         refuse(str(error))
     else:
+        record(current_user, "user.change", f"user {account.email}", {"change": change})
         flash(done % {"email": account.email}, "success")
     return redirect(url_for("accounts.edit", user_id=account.id))
 
 
 @bp.post("/users/<int:user_id>/resend")
 def resend():
-    return _act(send_invitation, _("A new invitation was sent to %(email)s; the earlier link no longer works."))
+    return _act(send_invitation, _("A new invitation was sent to %(email)s; the earlier link no longer works."),
+                "resend invitation")
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate_user():
     return _act(lambda account: deactivate(account, by=current_user),
-                _("%(email)s is deactivated and logged out everywhere."))
+                _("%(email)s is deactivated and logged out everywhere."), "deactivate")
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate_user():
-    return _act(reactivate, _("%(email)s can log in again."))
+    return _act(reactivate, _("%(email)s can log in again."), "reactivate")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, g
 from flask_login import current_user
 
+from survey.audit import record
 from survey.catalog.operations import definition_of
 from survey.extensions import db
 from survey.microdata import writers
@@ -39,6 +40,7 @@ def responses_download(fmt: str):
         payload = responses_bytes(g.round, fmt)
     except ExportError as error:
         abort(422, description=str(error))
+    record(current_user, "export.microdata", f"round {g.round.name}", {"format": fmt})
     return attachment(payload, writers.MEDIA_TYPES[fmt], f"{slug(g.round.name)}-responses.{fmt}")
 
 
@@ -49,5 +51,6 @@ def codebook_download(fmt: str):
         abort(404)
     definition = definition_of(g.round.version)
     title = f"{g.round.name} ({definition.family} {definition.version})"
+    record(current_user, "export.codebook", f"round {g.round.name}", {"format": fmt})
     payload = codebook_bytes(codebook(definition), fmt, title=title, language=definition.default_language)
     return attachment(payload, CODEBOOK_MEDIA_TYPES[fmt], f"{slug(g.round.name)}-codebook.{fmt}")

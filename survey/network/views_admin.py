@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from survey.accounts.models import User
+from survey.audit import record
 from survey.catalog.models import QuestionnaireVersion, versions_of_network
 from survey.extensions import db
 from survey.network.forms import NetworkSettingsForm
@@ -47,6 +48,9 @@ def network_settings():
         except NetworkSettingsError as error:
             form.k_min.errors.append(str(error))
         else:
+            record(current_user, "settings.change", "network settings",
+                   {name: getattr(form, name).data for name in ("k_min", "share_school_names", "driver_min_cases",
+                                                                "minimal_difference", "admins_read_comments")})
             flash(_("Settings saved. Results frozen earlier keep the settings they were computed with."), "success")
             return redirect(url_for("network_admin.index"))
     return render_template("network/settings.html", form=form, network=network), (422 if form.errors else 200)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, g, request
 
 from survey.accounts.models import Role
+from survey.audit.operations import keep_read_entries
 from survey.auth.access import require_role
 from survey.extensions import db
 
@@ -27,12 +28,14 @@ def refuse(message: str) -> None:
 
 def end_transaction(response: Response) -> Response:
     """The request's one commit: a POST the view answered with success (2xx or a redirect) and did not
-    `refuse`. Anything else is rolled back: a GET never writes, and a refused or invalid form leaves nothing
-    behind."""
+    `refuse`. Anything else is rolled back: a GET never writes (but for the audit entries of a download), and a
+    refused or invalid form leaves nothing behind."""
     if request.method == "POST" and response.status_code < 400 and not g.get("refused"):
         db.session.commit()
     else:
         db.session.rollback()
+        if request.method == "GET" and response.status_code < 400:
+            keep_read_entries()  # a download is logged: the one thing a GET keeps
     return response
 
 

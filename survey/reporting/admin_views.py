@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey.audit import record
 from survey.extensions import db
 from survey.jobs import enqueue
 from survey.jobs.models import Job, jobs_of_network
@@ -83,5 +84,6 @@ def download_report(key: str):
     if path is None:
         abort(404)
     name = "network" if key == NETWORK_KEY else key
+    record(current_user, "pdf.download", f"round {survey_round.name}", {"report": name})
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"{survey_round.name}-{name}.pdf")

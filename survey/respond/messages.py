@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     # every page
     "skip_to_content": N_("Skip to content"),
     "language": N_("Language"),
+    "accessibility": N_("Accessibility statement"),
     "page_of": N_("Page %(n)s of %(total)s"),
     "not_sent": N_("Not sent: the connection or the server did not answer. Everything on this page is still "
                    "here; press the button again in a moment."),

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Response, abort, g
 from flask_login import current_user
 
+from survey.audit import record
 from survey.extensions import db
 from survey.portal import admin_blueprint, staff_blueprint
 from survey.results.export import FORMATS, MEDIA_TYPES, table_bytes
@@ -52,6 +53,7 @@ def aggregates_download(fmt: str):
     except ResultsNotReady as not_ready:
         return preparing_page(not_ready), 409
     status = "" if results.frozen else f"-provisional-{results.as_of}"
+    record(current_user, "export.aggregates", f"round {g.round.name}", {"format": fmt, "frozen": results.frozen})
     return attachment(table_bytes(results.aggregates, fmt, sheet="aggregates"), MEDIA_TYPES[fmt],
                       f"{slug(g.round.name)}-aggregates{status}.{fmt}", results.content_hash)
 
@@ -65,6 +67,7 @@ def my_aggregates_download(fmt: str):
         results = round_results(g.round).for_school(school.code)
     except ResultsNotReady as not_ready:
         return preparing_page(not_ready), 409
+    record(current_user, "export.aggregates", f"round {g.round.name}", {"format": fmt, "school": school.code})
     return attachment(table_bytes(results.aggregates, fmt, sheet="aggregates"), MEDIA_TYPES[fmt],
                       f"{slug(g.round.name)}-{school.code}-aggregates.{fmt}", results.content_hash)
 

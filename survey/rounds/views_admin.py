@@ -14,6 +14,7 @@ from flask_babel import format_date, get_locale, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from survey.audit import record
 from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion, versions_of_network
 from survey.catalog.texts import text_in
 from survey.extensions import db
@@ -113,6 +114,7 @@ def create_round_page():
             form.opens_on.errors = [*form.opens_on.errors, str(error)]
             return render_template("rounds/admin_new.html", form=form, ask_past=True), 422
         return render_template("rounds/admin_new.html", form=form, problem=str(error)), 422
+    record(current_user, "round.change", f"round {created.name}", {"change": "create"})
     flash(_("Created round '%(name)s'.", name=created.name), "success")
     return redirect(url_for("rounds_admin.round_detail", round_id=created.id))
 
@@ -157,6 +159,7 @@ def open_round():
     except RoundStateError as error:
         refuse(str(error))
     else:
+        record(current_user, "round.change", f"round {g.round.name}", {"change": "open"})
         flash(_("Opened '%(name)s'.", name=g.round.name), "success")
     return _to_round()
 
@@ -179,6 +182,7 @@ def close_round():
     if not form.confirm.data:
         return render_template("rounds/admin_confirm_close.html", round=survey_round, form=form,
                                responses=response_counts([survey_round.id]).get(survey_round.id, 0))
+    record(current_user, "round.change", f"round {survey_round.name}", {"change": "close"})
     flash(ngettext("Closed '%(name)s': no answer is accepted from today, and its results are frozen "
                    "(%(num)d response).",
                    "Closed '%(name)s': no answer is accepted from today, and its results are frozen "
@@ -246,6 +250,8 @@ def send_invitations():
     if summary.unsubscribed:
         message += " " + ngettext("%(num)d address asked for no more mail and was left out.",
                                   "%(num)d addresses asked for no more mail and were left out.", summary.unsubscribed)
+    record(current_user, "round.change", f"round {survey_round.name}",
+           {"change": "invitations", "school": school.code, "queued": len(summary.queued)})  # counts, no address
     flash(message, "success")
     return _to_round("invitations")
 
@@ -301,7 +307,7 @@ def _refused(form: PortalForm, error: RoundStateError):
     return _edit_page(form, 422)
 
 
-def _apply_edit(form, change):
+def _apply_edit(form, change, what: str):
     """The edit forms' one recipe: validate `form`, run `change` (an operation; it returns the success message),
     and go back to the round (the request commits). An invalid form or a refused change shows the edit page again
     (422, nothing kept)."""
@@ -311,6 +317,7 @@ def _apply_edit(form, change):
         message = change()
     except RoundStateError as error:
         return _refused(form, error)
+    record(current_user, "round.change", f"round {g.round.name}", {"change": what})
     flash(message, "success")
     return _to_round()
 
@@ -330,7 +337,7 @@ def reschedule_round():
         return _("'%(name)s' now runs %(opens)s – %(closes)s.", name=survey_round.name,
                  opens=format_date(survey_round.opens_on), closes=format_date(survey_round.closes_on))
 
-    return _apply_edit(form, change)
+    return _apply_edit(form, change, "dates")
 
 
 @bp.post("/rounds/<int:round_id>/version")
@@ -343,7 +350,7 @@ def change_round_version():
         change_version(survey_round, db.session.get(QuestionnaireVersion, form.version_id.data))
         return _("'%(name)s' now runs %(version)s.", name=survey_round.name, version=survey_round.version.label)
 
-    return _apply_edit(form, change)
+    return _apply_edit(form, change, "version")
 
 
 @bp.post("/rounds/<int:round_id>/schools")
@@ -368,7 +375,7 @@ def change_round_schools():
                                invitations=done.invitations_deleted)
         return message
 
-    return _apply_edit(form, change)
+    return _apply_edit(form, change, "schools")
 
 
 @bp.route("/rounds/<int:round_id>/delete", methods=["GET", "POST"])
@@ -391,5 +398,6 @@ def delete_round_page():
         invitations = db.session.scalar(select(func.count()).where(PersonalInvitation.round_id == survey_round.id))
         return render_template("rounds/admin_confirm_delete.html", round=survey_round, form=form, links=links,
                                invitations=invitations)
+    record(current_user, "round.change", f"round {name}", {"change": "delete"})
     flash(_("Deleted round '%(name)s'.", name=name), "success")
     return redirect(url_for("rounds_admin.rounds"))

@@ -12,6 +12,7 @@ from flask import abort, g, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from survey.audit import record
 from survey.extensions import db, security_headers
 from survey.portal import staff_blueprint
 from survey.reporting.storage import default_store
@@ -80,5 +81,6 @@ def report_pdf():
     path = default_store().path(survey_round.id, code)
     if path is None:
         abort(404)
+    record(current_user, "pdf.download", f"round {survey_round.name}", {"report": code})
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"{survey_round.name}-{code}.pdf")
