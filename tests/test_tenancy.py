@@ -33,14 +33,9 @@ from .conftest import TEST_PASSWORD, csrf_token_from
 TODAY = date.today()
 QUESTIONNAIRES = PROJECT_ROOT / "questionnaires"
 # Endpoints that hold no network's object: the respondent's form (reached by an unguessable link token, not a
-<<<<<<< HEAD
 # login), unsubscribing (reached by a signed token from an e-mail, not a login), logging in and out, and static
 # files.
-NOT_NETWORK_SCOPED = ("respond.", "unsubscribe.", "auth.", "static")
-=======
-# login), logging in and out, and static files.
-NOT_NETWORK_SCOPED = ("respond.", "auth.", "static", "privacy_public.")  # public pages
->>>>>>> privacy
+NOT_NETWORK_SCOPED = ("respond.", "unsubscribe.", "auth.", "static", "privacy_public.")  # public pages
 # Rows that record the requester's own use, not anyone's data: an API token's "last used" day.
 OWN_USE_TABLES = {"api_token"}
 # Columns that record the requester's own use: when a user last logged in.
@@ -122,13 +117,10 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "fmt": ["csv"],
         "user_id": [owner.admin.id, owner.staff.id],
         "job_id": [owner.job.id],
-<<<<<<< HEAD
         "school_code": [owner.school.code],
         "program_code": ["EL"],
         "organiser_code": [owner.school.organiser.code],
-=======
         "language": ["da"],
->>>>>>> privacy
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]
