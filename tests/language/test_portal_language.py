@@ -204,7 +204,7 @@ def portal_pages(app, portal) -> list[str]:
     values = {"round_id": portal["open"].id, "version_id": portal["version"].id, "link_id": portal["link"].id,
               "user_id": portal["staff"].id, "job_id": portal["job"].id, "key": portal["school"].code, "code": portal["school"].code,
               "school_code": portal["school"].code, "program_code": portal["school"].programs[0].code,
-              "organiser_code": portal["organiser"].code, "fmt": "csv"}
+              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv"}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -214,6 +214,8 @@ def portal_pages(app, portal) -> list[str]:
                 round_id = portal["closed"].id if results else portal["open"].id
                 if rule.rule.endswith("/mail"):  # personal invitations: a staff round's
                     round_id = portal["staff_round"].id
+                if "/privacy/records-" in rule.rule:  # the records of processing: a document, not a page
+                    continue
                 urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}
                                     | ({"round_id": round_id} if "round_id" in rule.arguments else {}),
                                     school=portal["school"].code))  # the results' school picker asks for one
