@@ -29,7 +29,8 @@ def benchmark_partners(school: str, improve_first_dims: Iterable[str],
                        share_names: bool = False, *,
                        names: Mapping[str, str] | pd.Series | None = None,
                        school_column: str = "school",
-                       minimal_difference: float = MINIMAL_DIFFERENCE) -> pd.DataFrame:
+                       minimal_difference: float = MINIMAL_DIFFERENCE,
+                       school_organisers: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
     """Partners for `school` on each of its "Improve first" dimensions (`all_partners` for one school).
 
     Naming: with `share_names`, `partner` is the school's name (`names`, default the code) and a
@@ -42,7 +43,8 @@ def benchmark_partners(school: str, improve_first_dims: Iterable[str],
     """
     improve = pd.DataFrame({"school": school, "dimension": list(improve_first_dims)}, dtype="str")
     cells = index_by_school.rename(columns={school_column: "school"})
-    found = all_partners(cells, improve, school_types, school_sizes, minimal_difference=minimal_difference)
+    found = all_partners(cells, improve, school_types, school_sizes, minimal_difference=minimal_difference,
+                         school_organisers=school_organisers)
     columns = list(PARTNER_COLUMNS) + (["school"] if share_names else [])
     if found.empty:
         return pd.DataFrame({column: [] for column in columns})
@@ -68,7 +70,8 @@ def anonymous_labels(found: pd.DataFrame) -> pd.Series:
 def all_partners(index_by_school: pd.DataFrame, improve: pd.DataFrame,
                  school_types: Mapping[str, str] | pd.Series | None = None,
                  school_sizes: Mapping[str, int] | pd.Series | None = None, *,
-                 minimal_difference: float = MINIMAL_DIFFERENCE) -> pd.DataFrame:
+                 minimal_difference: float = MINIMAL_DIFFERENCE,
+                 school_organisers: Mapping[str, str] | pd.Series | None = None) -> pd.DataFrame:
     """Every (school, dimension) of `improve` with its benchmark partners (METHOD.md v2, Structural analysis).
 
     `index_by_school`: columns school, dimension, n, mean, sd (and `suppressed`): `dimension_index` by school,
@@ -80,7 +83,7 @@ def all_partners(index_by_school: pd.DataFrame, improve: pd.DataFrame,
       important difference) and significantly so: two-sided Welch p < 0.05 from the two schools' n, mean and
       sd (the same p as scipy.stats.ttest_ind(equal_var=False) on their respondent scores).
     Order, most similar first: same school type first (`school_types`; unknown types are never "same"), then
-    the organiser (schools carry none yet), then the smallest difference in size (`school_sizes`: population
+    the same organiser (`school_organisers`; a school without one shares it with none), then the smallest difference in size (`school_sizes`: population
     or respondents; default the dimension's n), then the higher index, then the school code.
 
     One array operation per dimension over every (school, top-quartile school) pair.
@@ -88,6 +91,7 @@ def all_partners(index_by_school: pd.DataFrame, improve: pd.DataFrame,
     order (1 = most similar), rows by school, dimension (as in `improve`) and order.
     """
     types = pd.Series(school_types if school_types is not None else {}, dtype=object)
+    organisers = pd.Series(school_organisers if school_organisers is not None else {}, dtype=object)
     sizes = pd.Series(school_sizes, dtype=np.float64) if school_sizes is not None else None
     frames = []
     for dimension, wanted in improve.groupby("dimension", sort=False):
@@ -115,10 +119,12 @@ def all_partners(index_by_school: pd.DataFrame, improve: pd.DataFrame,
             continue
         kind = types.reindex(codes).to_numpy(dtype=object)
         same_type = pd.notna(kind[i]) & (kind[c] == kind[i])
+        owner = organisers.reindex(codes).to_numpy(dtype=object)
+        same_organiser = pd.notna(owner[i]) & (owner[c] == owner[i])
         size = sizes.reindex(codes).to_numpy(dtype=np.float64) if sizes is not None else n
         gap = np.abs(size[c] - size[i])
         code_rank = np.argsort(np.argsort(codes, kind="stable"), kind="stable")
-        order = np.lexsort((code_rank[c], -mean[c], gap, ~same_type, i))  # NaN gaps sort last
+        order = np.lexsort((code_rank[c], -mean[c], gap, ~same_organiser, ~same_type, i))  # NaN gaps sort last
         i, c, p, same_type = i[order], c[order], p[order], same_type[order]
         first = np.r_[True, i[1:] != i[:-1]]
         starts = np.flatnonzero(first)

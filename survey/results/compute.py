@@ -168,6 +168,7 @@ class SchoolFacts:
     types: Mapping[str, str] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
     share_names: bool = False
+    organisers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -470,7 +471,7 @@ def partners_table(aggregates: pd.DataFrame, sizes: Mapping[str, int] | pd.Serie
     index_by_school = rows[["school", "dimension", "n", "index", "sd", "suppressed"]].rename(
         columns={"index": "mean"})
     found = all_partners(index_by_school, improve[["school", "dimension"]], facts.types, pd.Series(sizes, dtype=np.float64),
-                         minimal_difference=minimal_difference)
+                         minimal_difference=minimal_difference, school_organisers=facts.organisers)
     if found.empty:
         return empty_partners()
     if facts.share_names:

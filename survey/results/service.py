@@ -186,7 +186,9 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
         previous=_previous(survey_round, today or date.today()),
         school_facts=SchoolFacts(types={school.code: school.type for school in survey_round.schools},
                                  names={school.code: school.name for school in survey_round.schools},
-                                 share_names=network.share_school_names),
+                                 share_names=network.share_school_names,
+                                 organisers={school.code: school.organiser.code for school in survey_round.schools
+                                             if school.organiser is not None}),
         organisers={school.code: school.organiser.code for school in survey_round.schools
                     if school.organiser is not None},
     )

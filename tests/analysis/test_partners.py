@@ -38,6 +38,18 @@ def test_partners_are_significantly_better_top_quartile_schools_most_similar_fir
     assert h > 0.05
 
 
+def test_within_a_school_type_the_same_organiser_comes_before_the_closer_size(cells):
+    # G (EUD, size gap 50) came first; E (EUD, gap 400) shares X's organiser, so it now leads; F (stx) stays
+    # last although it shares the organiser too: the type comes first. A school without organiser shares none.
+    organisers = {"X": "KOM1", "E": "KOM1", "F": "KOM1", "G": "KOM2"}
+    result = benchmark_partners("X", ["teaching"], cells, TYPES, SIZES, share_names=True,
+                                school_organisers=organisers)
+    assert result["school"].tolist() == ["E", "G", "F"]
+    no_owner = benchmark_partners("X", ["teaching"], cells, TYPES, SIZES, share_names=True,
+                                  school_organisers={"E": "KOM1", "G": "KOM2"})
+    assert no_owner["school"].tolist() == ["G", "E", "F"]
+
+
 def test_anonymised_labels_follow_rank_order(cells):
     result = benchmark_partners("X", ["teaching"], cells, TYPES, SIZES, share_names=False)
     # rank order by index: F (82) = School A, E (81) = School B, G (80) = School C;
