@@ -20,7 +20,6 @@ from survey.network.models import School
 from survey.portal import organiser_blueprint
 from survey.reporting.layout.organiser import organiser_context
 from survey.reporting.loader import load_organiser_inputs
-from survey.reporting.storage import default_store
 from survey.results.dashboard.page import Links, page_language, render_dashboard
 from survey.results.dashboard.plotly import plotly_response
 from survey.results.preparing import preparing_page
@@ -82,8 +81,7 @@ def plotly_js():
 def index():
     organiser = current_user.organiser
     rounds = _closed_rounds()
-    store = default_store()
-    schools = {r.id: [(s, store.path(r.id, s.code) is not None) for s in _own_schools(r)] for r in rounds}
+    schools = {r.id: _own_schools(r) for r in rounds}
     return render_template("network/organiser_home.html", organiser=organiser, rounds=rounds, schools=schools)
 
 
@@ -112,20 +110,14 @@ def report_pdf():
 @bp.get("/results/<int:round_id>/schools/<path:code>/")
 @security_headers.allow_plotly
 def school_dashboard():
-    """The school's dashboard exactly as its staff see it (`staff=True`), without the staff's downloads."""
-    stored = default_store().path(g.round.id, g.school.code) is not None
-    links = Links(plotly=url_for(".plotly_js"), pdf=url_for(".school_pdf", code=g.school.code) if stored else None,
-                  rounds=url_for(".index"))
-    return render_dashboard(g.round, g.school.code, links=links, today=date.today(), staff=True)
+    """The school's dashboard as its staff see it (`staff=True`), without the staff's downloads; the network's
+    cells are checked against all the organiser's schools taken together (the reader knows every one of them).
+    The school's stored PDF is not offered: it was made for one school's staff, and two of them side by side
+    would tell an organiser more about the schools outside it than its own page does."""
+    links = Links(plotly=url_for(".plotly_js"), pdf=None, rounds=url_for(".index"))
+    own = tuple(sorted(school.code for school in _own_schools(g.round)))
+    return render_dashboard(g.round, g.school.code, links=links, today=date.today(), staff=True, viewer_schools=own)
 
-
-@bp.get("/results/<int:round_id>/schools/<path:code>/report.pdf")
-def school_pdf():
-    path = default_store().path(g.round.id, g.school.code)
-    if path is None:
-        abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{g.round.name}-{g.school.code}.pdf")
 
 
 def _language() -> str:

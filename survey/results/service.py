@@ -82,6 +82,7 @@ class RoundResults:
         taken together as the viewer (`survey.results.staff_view`): a network cell is shown only when it pools
         at least 3 schools (the organiser counting as one) and k_min respondents outside the organiser."""
         viewer = f"organiser:{code}"
+        contributions = _as_one_viewer(self.contributions, schools, viewer)
         level = self.aggregates[LEVEL] if LEVEL in self.aggregates.columns else None
         own = self.aggregates["school"].isin(list(schools)) & (self.aggregates["breakdown"] == "all")
         if level is not None:
@@ -91,32 +92,33 @@ class RoundResults:
         keep_items = (self.items["school"] == "NETWORK") & _not_organiser(self.items)
         if LEVEL in self.items.columns:
             keep_items |= (self.items[LEVEL] == "organiser") & (self.items["school"] == code)
-        contributions = self.contributions
-        if contributions is not None:
-            contributions = contributions.assign(school=contributions["school"].where(
-                ~contributions["school"].isin(list(schools)), viewer))
-            contributions = contributions.groupby(["table", "school", "breakdown", "group", "cell"], as_index=False,
-                                                  sort=False)["n"].sum()
         aggregates, items = staff_view(self.aggregates[keep].reset_index(drop=True),
                                        self.items[keep_items].reset_index(drop=True), contributions, viewer,
                                        self.round.network.k_min)
         return RoundResults(self.round, aggregates, items, self.content_hash, self.frozen, self.computed_at,
                             self.responses, empty_partners(), self.as_of, None, empty_questions())
 
-    def for_school(self, code: str, *, staff: bool = True) -> RoundResults:
+    def for_school(self, code: str, *, staff: bool = True, viewer_schools: Collection[str] = ()) -> RoundResults:
         """Only the school's own rows and the NETWORK rows: its own list of benchmark partners, whose codes are
         blanked unless the network shares school names (the label is then the anonymous one). With `staff`
         (what the school's staff see, in every output they read: pages, exports, API, the school's PDF) the
         network cells that fail school-level confidentiality for this school are shown as suppressed
-        (`survey.results.staff_view`); `staff=False` is a network admin's view of the school."""
+        (`survey.results.staff_view`); `staff=False` is a network admin's view of the school. `viewer_schools`:
+        a reader who knows several schools' parts (an organiser's staff, who read each of its schools): the
+        network cells are checked against those schools taken together, so that reading two schools' pages
+        tells no more than the organiser's own page."""
         keep = self.aggregates["school"].isin([code, "NETWORK"]) & _not_organiser(self.aggregates)
         keep_items = self.items["school"].isin([code, "NETWORK"]) & _not_organiser(self.items)
         aggregates = self.aggregates[keep].reset_index(drop=True)
         items = self.items[keep_items].reset_index(drop=True)
         questions = self.questions[self.questions["school"].isin([code, "NETWORK"])].reset_index(drop=True)
         if staff:
-            aggregates, items = staff_view(aggregates, items, self.contributions, code, self.round.network.k_min)
-            questions = staff_questions(questions, self.contributions, code, self.round.network.k_min)
+            viewer, contributions = code, self.contributions
+            if viewer_schools:
+                viewer = "viewer:" + ",".join(sorted(viewer_schools))
+                contributions = _as_one_viewer(contributions, [code, *viewer_schools], viewer)
+            aggregates, items = staff_view(aggregates, items, contributions, viewer, self.round.network.k_min)
+            questions = staff_questions(questions, contributions, viewer, self.round.network.k_min)
         partners = self.partners[self.partners["school"] == code].reset_index(drop=True)
         if not self.round.network.share_school_names:
             partners = partners.assign(partner_school=pd.Series(pd.NA, index=partners.index, dtype="str"))
@@ -192,6 +194,17 @@ def compute_round(survey_round: SurveyRound, *, today: date | None = None) -> Co
         organisers={school.code: school.organiser.code for school in survey_round.schools
                     if school.organiser is not None},
     )
+
+
+def _as_one_viewer(contributions: pd.DataFrame | None, schools: Collection[str], viewer: str
+                   ) -> pd.DataFrame | None:
+    """The schools' exact parts of the network cells with `schools` counted as one contributor, `viewer`: what a
+    reader who knows all of their parts checks a network cell against (school-level confidentiality)."""
+    if contributions is None:
+        return None
+    merged = contributions.assign(school=contributions["school"].where(
+        ~contributions["school"].isin(list(schools)), viewer))
+    return merged.groupby(["table", "school", "breakdown", "group", "cell"], as_index=False, sort=False)["n"].sum()
 
 
 def lineage_root(version: QuestionnaireVersion) -> int:

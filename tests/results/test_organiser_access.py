@@ -50,10 +50,11 @@ def test_organiser_staff_see_their_organiser_and_schools_only(client, login, org
     # B (3 respondents) is suppressed: "–" in its row of the schools side by side, never its index
     assert "Betaskolan" in page.text and "–" in page.text
     assert client.get(f"/organiser/results/{survey_round.id}/schools/A/").status_code == 200
-    with client.get(f"/organiser/results/{survey_round.id}/schools/A/report.pdf") as pdf:
-        assert pdf.data == b"%PDF-1.7 A"
+    # a school's stored PDF was made for that school's staff alone: not offered to the organiser
+    assert client.get(f"/organiser/results/{survey_round.id}/schools/A/report.pdf",
+                      follow_redirects=True).status_code == 404
+    assert "report.pdf" not in client.get(f"/organiser/results/{survey_round.id}/schools/A/").text
     for url in (f"/organiser/results/{survey_round.id}/schools/C/",
-                f"/organiser/results/{survey_round.id}/schools/C/report.pdf",
                 f"/organiser/results/{survey_round.id + 99}/", f"/organiser/results/{survey_round.id + 99}/report.pdf"):
         assert client.get(url).status_code == 404, url
     assert client.get("/school/reports").status_code == 403
@@ -107,3 +108,42 @@ def test_the_organiser_report_shows_a_dash_wherever_a_cell_is_suppressed(organis
     assert "Cetaskolan" not in rows
     html = organiser_report_html(inputs)
     assert "Rapport för huvudman" in html and "Kommunen" in html and "Cetaskolan" not in html
+
+
+@pytest.fixture
+def two_and_two(app, db_session, network, make_version, make_round, make_school, add_response):
+    """Organiser KOM holds A and B; C belongs to no organiser. A's staff see network cells pooling A, B and C;
+    KOM's staff know A and B, so the same cells would give them C alone."""
+    kom = Organiser(network=network, code="KOM", name="Kommunen", kind="municipality")
+    db_session.add(kom)
+    schools = [make_school(code, f"Skolen {code}") for code in "ABC"]
+    schools[0].organiser = schools[1].organiser = kom
+    survey_round = make_round(make_version(), schools)
+    rng = np.random.default_rng(11)
+    for school in schools:
+        for answers in random_answers(rng, 20):
+            add_response(survey_round, school, answers, program="EL")
+    stored_results(survey_round, date.today())
+    db_session.commit()
+    return survey_round, kom
+
+
+def test_an_organiser_reading_its_schools_pages_learns_no_more_than_from_its_own_page(client, login, make_user,
+                                                                                       two_and_two):
+    """A's staff may see the network's index (three schools, 40 respondents outside A). KOM's staff read A's and
+    B's pages: the network minus both would be school C alone, so on A's page as KOM reads it the network's
+    cells are "–", exactly as on KOM's own page."""
+    from survey.results.service import round_results
+
+    survey_round, kom = two_and_two
+    results = round_results(survey_round, today=date.today())
+    network_all = lambda view: view.aggregates.query("school == 'NETWORK' and breakdown == 'all'")
+    assert not network_all(results.for_school("A")).suppressed.astype(bool).any()
+    assert network_all(results.for_school("A", viewer_schools=("A", "B"))).suppressed.astype(bool).all()
+    assert network_all(results.for_organiser("KOM", ["A", "B"])).suppressed.astype(bool).all()
+    login(make_user("kommune@example.org", role="organiser_staff", organiser=kom))
+    as_organiser = client.get(f"/organiser/results/{survey_round.id}/schools/A/")
+    assert as_organiser.status_code == 200
+    network_mean = network_all(results.for_school("A"))["index"].iloc[0]
+    shown = f"{network_mean:.1f}"
+    assert shown not in as_organiser.text and shown.replace(".", ",") not in as_organiser.text

@@ -89,14 +89,17 @@ def stored_results(survey_round: SurveyRound, today: date) -> tuple[tuple, Round
     return key, replace(results, round=survey_round)
 
 
-def school_view(survey_round: SurveyRound, code: str, *, staff: bool, today: date) -> tuple[tuple, RoundResults]:
+def school_view(survey_round: SurveyRound, code: str, *, staff: bool, today: date,
+                viewer_schools: tuple[str, ...] = ()) -> tuple[tuple, RoundResults]:
     """`RoundResults.for_school` of the stored results, kept like the results it is cut from (a school's staff
     view checks every network cell against the school's part, the same on every page until the results or
     the network's rules change), with its key."""
     network = survey_round.network
     key, results = stored_results(survey_round, today)
-    key = (*key, code, staff, network.k_min, network.share_school_names)
-    return key, replace(_slices.get(key, lambda: results.for_school(code, staff=staff)), round=survey_round)
+    key = (*key, code, staff, network.k_min, network.share_school_names, viewer_schools)
+    return key, replace(_slices.get(key, lambda: results.for_school(code, staff=staff,
+                                                                     viewer_schools=viewer_schools)),
+                        round=survey_round)
 
 
 def _text(labels: dict | None, language: str, fallback: str) -> str:
@@ -139,13 +142,14 @@ def version_labels(version, language: str) -> VersionLabels:
     return _labels.get((version.id, version.checksum, language), make)
 
 
-def school_results(survey_round: SurveyRound, code: str, language: str, *, staff: bool, today: date) -> SchoolResults:
+def school_results(survey_round: SurveyRound, code: str, language: str, *, staff: bool, today: date,
+                   viewer_schools: tuple[str, ...] = ()) -> SchoolResults:
     """The school's results as its staff (`staff`) or a network admin see them, labelled in `language`.
     Comments only when the school has at least k_min responses, and for admins only where the network lets
     them read comments (METHOD.md, Anonymity)."""
     from survey.responses.models import Response
 
-    key, results = school_view(survey_round, code, staff=staff, today=today)
+    key, results = school_view(survey_round, code, staff=staff, today=today, viewer_schools=viewer_schools)
     school = school_of_round(survey_round, code)
     version = survey_round.version
     labels = version_labels(version, language)

@@ -111,12 +111,15 @@ _breakdowns = Kept(1024)  # by slice, language, breakdown and its groups' names 
 
 
 def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, today: date, staff: bool,
-                     picker: list | None = None) -> str:
+                     picker: list | None = None, viewer_schools: tuple[str, ...] = ()) -> str:
     """The page, or "being prepared" while the round's results are not stored. `staff`: the school's staff
-    view (network cells under school-level confidentiality); False for an admin."""
+    view (network cells under school-level confidentiality); False for an admin. `viewer_schools`: the schools
+    whose parts the reader knows (an organiser's staff reading one of its schools): the network cells are
+    checked against them taken together."""
     language = page_language()
     try:
-        school = school_results(survey_round, code, language, staff=staff, today=today)
+        school = school_results(survey_round, code, language, staff=staff, today=today,
+                                viewer_schools=viewer_schools)
     except ResultsNotReady as not_ready:
         return preparing_page(not_ready)
     page = _shown.get((*school.key, language), lambda: shown(school, language))
