@@ -102,7 +102,7 @@ class Config:
         return {key: value for key, value in vars(self).items() if key.isupper()}
 
 
-OIDC_SETTING = re.compile(r"^OIDC_([A-Z0-9_]+?)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME)$")
+OIDC_SETTING = re.compile(r"^OIDC_([A-Z0-9_]+?)_(ISSUER|CLIENT_ID|CLIENT_SECRET|NAME|TRUST_EMAIL)$")
 OIDC_REQUIRED = ("issuer", "client_id", "client_secret")
 
 
@@ -110,8 +110,10 @@ def oidc_providers_from_env(env) -> dict[str, dict[str, str]]:
     """OpenID Connect providers by network slug (survey.auth.sso.network_slug: the network's name in capitals,
     letters and digits, others as `_`, æ ø å as AE OE AA): `OIDC_PROVIDERS` as JSON
     (`{"SLUG": {"issuer": ..., "client_id": ..., "client_secret": ..., "name": "UNI-Login"}}`), and on top of it
-    `OIDC_<SLUG>_ISSUER`, `OIDC_<SLUG>_CLIENT_ID`, `OIDC_<SLUG>_CLIENT_SECRET`, `OIDC_<SLUG>_NAME`. A provider
-    missing issuer, client id or secret is refused at start-up rather than half-configured."""
+    `OIDC_<SLUG>_ISSUER`, `OIDC_<SLUG>_CLIENT_ID`, `OIDC_<SLUG>_CLIENT_SECRET`, `OIDC_<SLUG>_NAME`, and
+    `OIDC_<SLUG>_TRUST_EMAIL=1` for a provider that controls its users' addresses but sends no `email_verified`
+    claim (Microsoft Entra ID: the institution's tenant issues the addresses). A provider missing issuer, client
+    id or secret is refused at start-up rather than half-configured."""
     providers: dict[str, dict[str, str]] = {}
     if env.get("OIDC_PROVIDERS"):
         try:

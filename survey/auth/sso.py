@@ -83,10 +83,12 @@ class SignInRefused(Exception):
         self.email = email
 
 
-def user_for_claims(network: Network, claims: dict) -> User:
-    """The active user of `network` whose e-mail the provider verified; SignInRefused otherwise."""
+def user_for_claims(network: Network, claims: dict, *, trust_email: bool = False) -> User:
+    """The active user of `network` whose e-mail the provider verified (`email_verified`, or every address of a
+    provider configured with `trust_email`: one that issues its users' addresses itself, such as an
+    institution's Microsoft Entra ID tenant); SignInRefused otherwise."""
     raw = claims.get("email")
-    if not raw or claims.get("email_verified") is not True:
+    if not raw or not (trust_email or claims.get("email_verified") is True):
         raise SignInRefused("unverified", raw)
     try:
         email = normalise_email(str(raw))

@@ -57,7 +57,8 @@ def sso_callback(slug: str):
         return _failed(_("The sign-in service could not be reached. Try again in a moment, or log in with your "
                          "password."), 503)
     try:
-        user = user_for_claims(network, claims)
+        user = user_for_claims(network, claims,
+                               trust_email=provider.get("trust_email", "").lower() in ("1", "true", "yes"))
     except SignInRefused as refused:
         current_app.logger.warning("single sign-on for %s: %s (%s)", slug, refused.reason, refused.email)
         return render_template("auth/sso_refused.html", reason=refused.reason, email=refused.email,

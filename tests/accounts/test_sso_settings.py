@@ -66,3 +66,23 @@ def test_the_login_prompt_is_in_the_visitors_language(client):
     sent_away = client.get("/admin/users/")
     assert sent_away.headers["Location"].startswith("/auth/login")
     assert "Logga in för att se den här sidan." in client.get(sent_away.headers["Location"]).text
+
+
+def test_a_provider_that_issues_its_addresses_may_be_trusted_without_email_verified(db_session, network, make_user):
+    """Microsoft Entra ID sends no `email_verified`: by default such a sign-in is refused; with
+    OIDC_<SLUG>_TRUST_EMAIL=1 the tenant's address is taken, still only for an existing active user."""
+    from survey.auth.sso import SignInRefused, user_for_claims
+
+    user = make_user("dag@skola.se", role="network_admin")
+    db_session.flush()
+    settings = oidc_providers_from_env({"OIDC_NET_ISSUER": "https://login.microsoftonline.example/t/v2.0",
+                                        "OIDC_NET_CLIENT_ID": "a", "OIDC_NET_CLIENT_SECRET": "x",
+                                        "OIDC_NET_TRUST_EMAIL": "1"})
+    assert settings["NET"]["trust_email"] == "1"
+    with pytest.raises(SignInRefused) as refused:
+        user_for_claims(network, {"email": "dag@skola.se"})
+    assert refused.value.reason == "unverified"
+    assert user_for_claims(network, {"email": "Dag@Skola.se"}, trust_email=True) == user
+    with pytest.raises(SignInRefused) as unknown:
+        user_for_claims(network, {"email": "nobody@skola.se"}, trust_email=True)
+    assert unknown.value.reason == "unknown"
