@@ -2,7 +2,7 @@
 the version it follows), publish it, look at a version, download its source, withdraw it.
 
 Views stay thin: parse the request, call the catalog's operations, render. The blueprint's one loader,
-`_load_version`, gives every view with a version in its URL that version of the admin's own network's
+`load_own_version`, gives every view with a version in its URL that version of the admin's own network's
 catalog; another network's answers 404, as if it did not exist.
 """
 from __future__ import annotations
@@ -26,7 +26,9 @@ bp = admin_blueprint("catalog_admin", __name__)
 
 
 @bp.url_value_preprocessor
-def _load_version(_endpoint: str | None, values: dict | None) -> None:
+def load_own_version(_endpoint: str | None, values: dict | None) -> None:
+    """A version of the admin's own network; another network's answers 404, as if it did not exist (also the
+    questionnaire import's loader, `survey.interchange.views`)."""
     if values is None or "version_id" not in values:
         return
     version = db.session.get(QuestionnaireVersion, values.pop("version_id"))

@@ -7,14 +7,13 @@ YAML file.
 """
 from __future__ import annotations
 
-from flask import Response, abort, current_app, g, render_template
+from flask import Response, current_app, g, render_template
 from flask_login import current_user
 
 from survey.catalog.definition import DefinitionError, checksum
 from survey.catalog.forms import PublishQuestionnaireForm
-from survey.catalog.models import QuestionnaireVersion
 from survey.catalog.operations import definition_of, validate_source
-from survey.extensions import db
+from survey.catalog.views_admin import load_own_version
 from survey.interchange.exporter import export_xlsform
 from survey.interchange.forms import ImportQuestionnaireForm
 from survey.interchange.operations import import_questionnaire, unacceptable_upload
@@ -26,15 +25,7 @@ bp = admin_blueprint("interchange_admin", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.url_value_preprocessor
-def _load_version(_endpoint: str | None, values: dict | None) -> None:
-    """A version of the admin's own network; another network's answers 404, as if it did not exist."""
-    if values is None or "version_id" not in values:
-        return
-    version = db.session.get(QuestionnaireVersion, values.pop("version_id"))
-    if version is None or version.network_id != current_user.network_id:
-        abort(404)
-    g.version = version
+bp.url_value_preprocessor(load_own_version)
 
 
 @bp.route("/questionnaires/import", methods=["GET", "POST"])
