@@ -141,7 +141,8 @@ def test_429_says_when_to_retry(limited_app):
     client = limited_app().test_client()
     assert [attempt_login(client) for _ in range(2)] == [401, 401]
     token = csrf_token_from(client.get("/auth/login").text)
-    refused = client.post("/auth/login", data={"email": "a@example.org", "password": "x", "csrf_token": token})
+    refused = client.post("/auth/login", data={"email": "a@example.org", "password": "x", "csrf_token": token},
+                          headers={"Accept-Language": "en"})
     assert refused.status_code == 429 and "Too many attempts" in refused.text
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert_secured(refused, "429")

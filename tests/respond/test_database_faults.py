@@ -95,9 +95,10 @@ def test_an_unreachable_database_answers_503_with_retry_after_not_500(tmp_path_f
     app = make_app(f"postgresql+psycopg://postgres@127.0.0.1:{port}/nowhere")
     client = app.test_client()
 
-    page = client.get("/s/some-link-token")
+    page = client.get("/s/some-link-token", headers={"Accept-Language": "en"})
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
     assert "try again in a moment" in page.text
+    assert "prøv igen om et øjeblik" in client.get("/s/some-link-token").text  # no language asked: Danish
     api = client.get("/api/v1/rounds", headers={"Authorization": "Bearer some-token"})
     assert api.status_code == 503 and api.headers["Retry-After"] == "5"
     assert api.json["status"] == 503
