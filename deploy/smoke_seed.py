@@ -35,7 +35,7 @@ JOB_TIMEOUT = 90  # seconds for the worker, which may still be starting, to take
 
 def seed() -> str:
     network = create_network(NETWORK)
-    import_schools(network, parse_school_csv(SCHOOLS, "smoke.csv"))
+    import_schools(network, parse_school_csv(SCHOOLS, "smoke.csv", network))
     db.session.flush()
     school = network.schools[0]
     add_user(STAFF, os.environ["SMOKE_STAFF_PASSWORD"], Role.SCHOOL_STAFF, network, school)
