@@ -1,7 +1,6 @@
 """A network, its organisers, its schools and the programs within them."""
 from __future__ import annotations
 
-from enum import StrEnum
 
 from flask import current_app, has_app_context
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, UniqueConstraint, select
