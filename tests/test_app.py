@@ -38,7 +38,7 @@ def test_front_page_points_respondents_and_staff_the_right_way(client):
 
 
 def test_unknown_page_is_a_friendly_404(client):
-    response = client.get("/no/such/page")
+    response = client.get("/no/such/page", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "This page does not exist" in response.text
     assert "<html" in response.text

@@ -19,6 +19,16 @@ from survey.results.operations import freeze_due_rounds
 from survey.results.service import round_results
 from tests.results.conftest import ITEM_KEYS
 
+@pytest.fixture
+def make_user(make_user):
+    """Users who chose no portal language: the dashboard follows the browser's (these tests read Danish,
+    Swedish and English pages by Accept-Language)."""
+    def make(*args, **kwargs):
+        kwargs.setdefault("locale", None)
+        return make_user(*args, **kwargs)
+    return make
+
+
 COMMENT = "<b>Mere</b> værksted & færre tavletimer"
 
 

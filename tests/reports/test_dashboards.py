@@ -16,6 +16,16 @@ from survey.results.operations import freeze_due_rounds
 from survey.results.service import round_results
 from tests.conftest import TEST_PASSWORD
 
+@pytest.fixture
+def make_user(make_user):
+    """Users who chose no portal language: the dashboard follows the browser's (these tests read Danish,
+    Swedish and English pages by Accept-Language)."""
+    def make(*args, **kwargs):
+        kwargs.setdefault("locale", None)
+        return make_user(*args, **kwargs)
+    return make
+
+
 PROVISIONAL = f"Provisional results, as of {format_date(date.today(), 'long', locale='en')}."
 ENGLISH = {"Accept-Language": "en"}
 
