@@ -16,7 +16,6 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as _l, refresh
 from flask_login import current_user
 from wtforms import HiddenField, SelectField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired
 
 from survey.auth.views import home_for
 from survey.catalog.texts import text_in
@@ -48,7 +47,7 @@ def select_locale() -> str | None:
 class LanguageForm(PortalForm):
     """The header's chooser: a plain POST form (works without JavaScript), CSRF protected like every form."""
 
-    locale = SelectField(_l("Language"), validators=[InputRequired()],
+    locale = SelectField(_l("Language"),  # a choice is always selected; SelectField refuses any other value
                          choices=[SelectChoice(BROWSER, _l("The browser's language")), SelectChoice("da", "Dansk"),
                                   SelectChoice("sv", "Svenska"), SelectChoice("en", "English")])
     next = HiddenField()
