@@ -11,6 +11,11 @@ from survey.catalog.models import (
 from survey.audit.models import AuditEntry
 from survey.invitations.models import ReplacedToken, UnsubscribedAddress
 from survey.jobs.models import Job
+from survey.notifications.models import Notification
+from survey.outcomes.models import OutcomeIndicator, OutcomeValue
+from survey.partnering.models import BenchlearningRequest, RequestNote
+from survey.plans.models import ActionPlan, PlanAction, PlanFocus
+from survey.practices.models import PracticeAttachment, PracticeCard, PracticeRevision, PracticeTag
 from survey.network.models import Network, NetworkSchoolType, Organiser, Program, School
 from survey.privacy.models import RetentionSchedule
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft
@@ -18,6 +23,18 @@ from survey.results.models import ApiToken, RoundResult
 from survey.rounds.models import PersonalInvitation, Population, SurveyLink, SurveyRound
 
 __all__ = [
+    "ActionPlan",
+    "BenchlearningRequest",
+    "Notification",
+    "OutcomeIndicator",
+    "OutcomeValue",
+    "PlanAction",
+    "PlanFocus",
+    "PracticeAttachment",
+    "PracticeCard",
+    "PracticeRevision",
+    "PracticeTag",
+    "RequestNote",
     "ApiToken",
     "AuditEntry",
     "FreeTextAnswer",

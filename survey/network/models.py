@@ -45,6 +45,8 @@ class Network(db.Model):
                                                       server_default=str(DEFAULT_MINIMAL_DIFFERENCE))
     # whether network admins read the schools' free-text comments (school PDFs, dashboards); off by default
     admins_read_comments: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # whether network admins read the schools' action plans (survey/plans); off by default: plans are the school's
+    admins_read_plans: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     # the country whose catalogue of school types the network uses (survey/network/school_types.py); "other":
     # the network's own list only
