@@ -3,7 +3,7 @@ year, beside their own dimension indices of the rounds of those years. Of the ot
 median, where at least 3 other schools have a value (`survey.analysis.outcome_correlation.network_medians`);
 never another school's value, nor how many schools there are.
 
-A round's year is the year it closes: the year its results describe (`round_year`).
+A round's year is the year it closes: the year its results describe (`survey.outcomes.operations.round_year`).
 """
 from __future__ import annotations
 
@@ -18,14 +18,9 @@ from survey.analysis.outcome_correlation import network_medians
 from survey.extensions import db
 from survey.network.models import School
 from survey.outcomes.models import OutcomeIndicator, OutcomeValue
-from survey.outcomes.operations import label_of
+from survey.outcomes.operations import label_of, round_year
 from survey.reporting.format import format_index, format_interval
 from survey.rounds.models import RoundState, SurveyRound, round_school
-
-
-def round_year(survey_round: SurveyRound) -> int:
-    """The year a round's results describe, and whose outcomes go beside them: the year it closes."""
-    return survey_round.closes_on.year
 
 
 def direction_words(direction: str) -> str:
