@@ -70,11 +70,7 @@ def test_network_report_shows_r_and_interval_of_the_published_schools(report_rou
     interval = expected.confidence_interval(0.95)
 
     _, network_inputs = load_round_inputs(report_round, today=AFTER)
-    rendered = pdf.render_network_report(network_inputs)
-    import os
-    if os.environ.get("DUMP_PDF"):
-        __import__("pathlib").Path(os.environ["DUMP_PDF"]).write_bytes(rendered)
-    text = outcome_pages(pdf_text(rendered, tmp_path))
+    text = outcome_pages(pdf_text(pdf.render_network_report(network_inputs), tmp_path))
 
     def comma(value: float) -> str:
         return f"{value:.2f}".replace(".", ",").replace("-", "\u2212")
