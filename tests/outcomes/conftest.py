@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.results.conftest import add_response, make_round, make_version  # noqa: F401  (fixtures)
+
 HEADER = "indicator,label_da,label_sv,label_en,unit,direction,school,program,year,value,n"
 
 

@@ -16,7 +16,7 @@ from survey.reporting.loader import load_round_inputs
 from survey.results.export import aggregates_table
 from survey.results.operations import freeze_round_results
 from tests.outcomes.conftest import outcome_csv, row
-from tests.reports.conftest import add_response, make_round, make_version, pdf_text  # noqa: F401  (fixtures)
+from tests.reports.conftest import pdf_text
 
 AFTER = date(2026, 6, 1)
 # code -> (responses, mean answer on "teach"); SMALL and MINI have too few responses: suppressed everywhere

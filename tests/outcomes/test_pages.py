@@ -16,7 +16,6 @@ from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.results.operations import freeze_round_results
 from tests.conftest import csrf_token_from
 from tests.outcomes.conftest import outcome_csv, row
-from tests.results.conftest import add_response, make_round, make_version  # noqa: F401  (fixtures)
 
 ENGLISH = {"Accept-Language": "en"}
 # school -> completion 2025, 2026 (None: no value); OWN is the staff's school
