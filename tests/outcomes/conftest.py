@@ -25,3 +25,7 @@ def schools(make_school):
     """Three schools of the network: AAA (programs EL, VVS), BBB (EL), CCC (HHX)."""
     return {"AAA": make_school("AAA", programs=("EL", "VVS")), "BBB": make_school("BBB", programs=("EL",)),
             "CCC": make_school("CCC", programs=("HHX",))}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
