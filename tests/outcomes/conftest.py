@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.portal.conftest import vnu  # noqa: F401  (fixture: the Nu Html Checker)
 from tests.results.conftest import add_response, make_round, make_version  # noqa: F401  (fixtures)
 
 HEADER = "indicator,label_da,label_sv,label_en,unit,direction,school,program,year,value,n"

@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from survey.extensions import db
 from tests.conftest import TEST_PASSWORD, fresh_database_url, make_app
 from tests.outcomes.conftest import outcome_csv, row
-from tests.portal.conftest import vnu  # noqa: F401  (fixture)
 from tests.respond.conftest import create_round, publish_questionnaire, serving
 
 pytestmark = pytest.mark.browser
