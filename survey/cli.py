@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
     from survey.jobs.cli import jobs_cli
     from survey.interchange import cli as _interchange  # noqa: F401  (adds import/export to `questionnaire`)
     from survey.network.cli import network_cli, organiser_cli, school_cli
+    from survey.outcomes.cli import outcomes_cli
     from survey.privacy.cli import privacy_cli
     from survey.reporting.cli import report_cli
     from survey.results.cli import results_cli
@@ -22,7 +23,7 @@ def register_commands(app: Flask) -> None:
 
     for group in (
         questionnaire_cli, user_cli, network_cli, school_cli, organiser_cli, round_cli, results_cli, report_cli,
-        token_cli, demo_cli, jobs_cli, backup_cli, privacy_cli,
+        token_cli, demo_cli, jobs_cli, backup_cli, privacy_cli, outcomes_cli,
     ):
         app.cli.add_command(group)
     questionnaire_cli.add_command(codebook_command)

@@ -26,6 +26,7 @@ from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Organiser, Program, School
+from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -54,13 +55,14 @@ class Tenant:
     closed_round: SurveyRound
     link: SurveyLink
     job: Job  # a report build this network's admin started
+    indicator: OutcomeIndicator  # an outcome indicator with a value of its school
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
         return [
             self.network.name, self.school.name, self.school.organiser.name, self.open_round.name, self.closed_round.name, self.link.token,
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
-            self.own_version.checksum, self.own_version.label,
+            self.own_version.checksum, self.own_version.label, self.indicator.label["da"],
         ]
 
 
@@ -94,8 +96,12 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
               result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
+    indicator = OutcomeIndicator(network=network, key=f"done-{code}", label={"da": f"Fuldførelse i {name}"}, unit="%",
+                                 direction="higher_is_better")
+    indicator.values.append(OutcomeValue(school=school, year=TODAY.year, value=71.5, n=80))
+    session.add(indicator)
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, indicator)
 
 
 @pytest.fixture
@@ -121,6 +127,7 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "program_code": ["EL"],
         "organiser_code": [owner.school.organiser.code],
         "language": ["da"],
+        "indicator_key": [owner.indicator.key],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

@@ -23,6 +23,7 @@ ACTIONS = (
     "settings.change",  # network settings, retention schedule
     "user.change",  # survey/accounts/views.py
     "round.change",  # survey/rounds/views_admin.py
+    "outcomes.change",  # survey/outcomes/views_admin.py: an outcome file imported, an indicator deleted
 )
 
 

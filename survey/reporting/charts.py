@@ -211,3 +211,23 @@ def funnel_figure(points: pd.DataFrame, target: float, sd: float, words: dict[st
     fig.update_yaxes(range=[y_low, y_high], title_text=words["index"],
                      showgrid=True, gridcolor="#e5e7eb")
     return fig
+
+
+def outcome_scatter_figure(index: list[float], value: list[float], x_title: str, y_title: str) -> go.Figure:
+    """Schools as points: a dimension's school index (x, 0-100 scale zoomed to the schools' range) against an
+    outcome indicator's value (y). No fitted line: the report gives r with its interval, and a line would
+    read as a prediction."""
+    x = np.asarray(index, float)
+    y = np.asarray(value, float)
+    x_pad = max(2.0, float(np.ptp(x)) * 0.08) if len(x) else 5.0
+    y_pad = max(abs(float(np.nanmax(y))) * 0.02, float(np.ptp(y)) * 0.08, 0.5) if len(y) else 1.0
+    fig = go.Figure(layout=_layout(330, 260, left=52, top=14, bottom=42, showlegend=False))
+    fig.add_trace(go.Scatter(x=x.tolist(), y=y.tolist(), mode="markers", name=y_title,
+                             marker=dict(symbol="circle", size=7, color=SCHOOL)))
+    fig.update_xaxes(range=[max(0.0, float(np.nanmin(x)) - x_pad) if len(x) else 0.0,
+                            min(100.0, float(np.nanmax(x)) + x_pad) if len(x) else 100.0],
+                     title_text=x_title, showgrid=True, gridcolor="#e5e7eb")
+    fig.update_yaxes(range=[float(np.nanmin(y)) - y_pad if len(y) else 0.0,
+                            float(np.nanmax(y)) + y_pad if len(y) else 1.0],
+                     title_text=y_title, showgrid=True, gridcolor="#e5e7eb")
+    return fig

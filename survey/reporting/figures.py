@@ -10,6 +10,7 @@ from survey.reporting.layout.cells import first
 from survey.reporting.layout.columns import with_method_columns
 from survey.reporting.layout.funnel import funnel_points
 from survey.reporting.layout.items import item_rows, non_substantive_keys
+from survey.reporting.layout.outcomes import MIN_SCHOOLS, chart_name, points_and_correlations
 
 
 def school_figures(inputs: SchoolReportInputs) -> dict[str, object]:
@@ -61,11 +62,30 @@ def _distributions(inputs: SchoolReportInputs, dimension: str, items: list[dict]
 
 
 def network_figures(inputs: NetworkReportInputs) -> dict[str, object]:
-    """The network report's charts: "spread" (a box per dimension) and "funnel" (overall satisfaction)."""
+    """The network report's charts: "spread" (a box per dimension), "funnel" (overall satisfaction) and
+    "outcome:<indicator>:<dimension>" (schools' index against their outcome value)."""
     w = words(inputs.language)
     rows = inputs.aggregates[(inputs.aggregates["school"] != NETWORK) & (inputs.aggregates["breakdown"] == "all")]
     figures: dict[str, object] = {"spread": charts.spread_figure(rows, [(d.key, d.label) for d in inputs.dimensions], w)}
     points, target, sd = funnel_points(inputs)
     if len(points) and target is not None and sd is not None:
         figures["funnel"] = charts.funnel_figure(points, target, sd, w)
+    if inputs.outcomes is not None:
+        figures.update(_outcome_figures(inputs, w))
+    return figures
+
+
+def _outcome_figures(inputs: NetworkReportInputs, w: dict[str, str]) -> dict[str, object]:
+    """A scatter per (outcome indicator, dimension) with at least `MIN_SCHOOLS` schools: with fewer, the
+    report gives neither the chart nor r."""
+    points, _ = points_and_correlations(inputs)
+    labels = {d.key: d.label for d in inputs.dimensions}
+    figures = {}
+    for indicator in inputs.outcomes.indicators:
+        title = f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label
+        for dimension in labels:
+            pairs = points[(points["indicator"] == indicator.key) & (points["dimension"] == dimension)]
+            if len(pairs) >= MIN_SCHOOLS:
+                figures[chart_name(indicator.key, dimension)] = charts.outcome_scatter_figure(
+                    pairs["index"].tolist(), pairs["value"].tolist(), f"{labels[dimension]}: {w['index']}", title)
     return figures

@@ -111,6 +111,28 @@ class SchoolReportInputs:
         return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class OutcomeIndicatorInfo:
+    """An outcome indicator as the network report prints it: its label in the report language, its unit and
+    direction ("higher_is_better" or "lower_is_better")."""
+
+    key: str
+    label: str
+    unit: str
+    direction: str
+
+
+@dataclass
+class OutcomeInputs:
+    """The outcomes the network report relates to the round's dimensions (survey/outcomes): the round's year,
+    the network's indicators, and the schools' own values (not a program's) of that year and earlier:
+    columns indicator, school (code), year, value."""
+
+    year: int
+    indicators: list[OutcomeIndicatorInfo]
+    values: pd.DataFrame
+
+
 @dataclass
 class NetworkReportInputs:
     round: RoundInfo
@@ -121,6 +143,7 @@ class NetworkReportInputs:
     school_names: dict[str, str]      # code -> name; used only when the network shares names
     # code -> submitted responses: bounds a suppressed school's n when the results do not carry it (never printed)
     respondents: dict[str, int] = field(default_factory=dict)
+    outcomes: OutcomeInputs | None = None  # None: the network has no outcome indicators
 
     def content_hash(self, templates_digest: str) -> str:
         digest = hashlib.sha256()
@@ -130,6 +153,10 @@ class NetworkReportInputs:
                 "respondents": self.respondents}
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
         digest.update(self.aggregates.to_csv(index=False).encode())
+        if self.outcomes is not None:
+            digest.update(json.dumps({"year": self.outcomes.year,
+                                      "indicators": [vars(i) for i in self.outcomes.indicators]}).encode())
+            digest.update(self.outcomes.values.to_csv(index=False).encode())
         return digest.hexdigest()
 
 

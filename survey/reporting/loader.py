@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from survey.extensions import db
+from survey.outcomes.operations import report_outcomes
 from survey.reporting.inputs import (LANGUAGES, NETWORK, Dimension, NetworkReportInputs, OrganiserReportInputs,
                                      QuestionInfo, RoundInfo, SchoolReportInputs, overall_rows, school_slice)
 
@@ -169,7 +170,8 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
         dimensions=[Dimension(d.key, _text(d.title, language, d.key), d.is_overall) for d in version.dimensions],
         aggregates=overall_rows(results.aggregates),
         school_names={s.code: s.name for s in survey_round.schools},
-        respondents={s.code: submitted.get(s.id, 0) for s in survey_round.schools})
+        respondents={s.code: submitted.get(s.id, 0) for s in survey_round.schools},
+        outcomes=report_outcomes(survey_round, language))
     return reports, network_inputs
 
 

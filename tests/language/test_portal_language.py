@@ -19,6 +19,7 @@ from survey.config import PROJECT_ROOT
 from survey.invitations.delivery import dispatch
 from survey.jobs.models import Job, JobState
 from survey.network.models import Organiser
+from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.extensions import db
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
@@ -48,11 +49,15 @@ def portal(db_session, network, make_school, make_user, add_responses):
     organiser = Organiser(network=network, code="KOM", name="Kommunen", kind="municipality")
     school.organiser = organiser
     db_session.add(organiser)
+    indicator = OutcomeIndicator(network=network, key="completion", unit="%", direction="higher_is_better",
+                                 label={"da": "Fuldførelse", "sv": "Fullföljande", "en": "Completion"})
+    indicator.values.append(OutcomeValue(school=school, year=closed.closes_on.year, value=71.5, n=80))
+    db_session.add(indicator)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
     staff = make_user("staff@example.org", school=school, locale=None)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
-            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser}
+            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "indicator": indicator}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -204,7 +209,8 @@ def portal_pages(app, portal) -> list[str]:
     values = {"round_id": portal["open"].id, "version_id": portal["version"].id, "link_id": portal["link"].id,
               "user_id": portal["staff"].id, "job_id": portal["job"].id, "key": portal["school"].code, "code": portal["school"].code,
               "school_code": portal["school"].code, "program_code": portal["school"].programs[0].code,
-              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv"}
+              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv",
+              "indicator_key": portal["indicator"].key}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():

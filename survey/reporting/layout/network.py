@@ -13,6 +13,7 @@ from survey.reporting.labels import words
 from survey.reporting.layout.cells import column_groups
 from survey.reporting.layout.columns import with_method_columns
 from survey.reporting.layout.funnel import funnel_dimension, funnel_points
+from survey.reporting.layout.outcomes import outcome_sections
 
 Z_95, Z_998 = 1.96, 3.09  # the funnel plot's control limits (two-sided 95% and 99.8%)
 
@@ -95,4 +96,6 @@ def network_context(inputs: NetworkReportInputs, svgs: dict[str, str] | None = N
             "funnel_label": funnel_label, "funnel_rows": _funnel_rows(inputs, names, w),
             "z_95": format_number(Z_95, lang, 2), "z_998": format_number(Z_998, lang, 2),
             "named": inputs.round.share_names, "results_hash": inputs.round.results_hash,
-            "minimal_difference": format_number(inputs.round.minimal_difference, lang)}
+            "minimal_difference": format_number(inputs.round.minimal_difference, lang),
+            "outcomes": outcome_sections(inputs, names, w, svgs),
+            "outcome_year": inputs.outcomes.year if inputs.outcomes is not None else None}
