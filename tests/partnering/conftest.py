@@ -46,12 +46,21 @@ class KeepingRunner:
         self.handed.append(job_id)
 
 
+@pytest.fixture(autouse=True)
+def kept_jobs(request, monkeypatch) -> KeepingRunner | None:
+    """Every test here that has the app: jobs are kept for `run_jobs`, never handed to a thread."""
+    if "app" not in request.fixturenames:
+        return None
+    runner = KeepingRunner()
+    monkeypatch.setitem(request.getfixturevalue("app").extensions, "benchlearn.jobs", runner)
+    return runner
+
+
 @pytest.fixture
-def run_jobs(app, db_session, monkeypatch, tmp_path):
+def run_jobs(app, db_session, kept_jobs, monkeypatch, tmp_path):
     """run_jobs() -> {address: [messages]} of the e-mails the committed requests' jobs sent (each run empties the
     outbox)."""
-    runner = KeepingRunner()
-    monkeypatch.setitem(app.extensions, "benchlearn.jobs", runner)
+    runner = kept_jobs
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
     monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
 
@@ -95,14 +104,29 @@ def freeze(survey_round: SurveyRound, backend: str, add_response) -> None:
 
 
 @pytest.fixture
-def world(db_session, network, make_user, make_version, make_round, add_response, backend):
+def world(db_session, network, make_version, make_round, add_response, backend):
     """The network (names not shared), its eight schools and frozen round, staff at LOW1 (two, and one
     deactivated), TOP3 (two: LOW1's first partner on "teach"), TOP1 (its second) and MID1, an admin; another
     network with a school, its staff and admin."""
-    return build_world(db_session, network, make_user, make_version, make_round, add_response, backend)
+    return build_world(db_session, network, make_version, make_round, add_response, backend)
 
 
-def build_world(db_session, network, make_user, make_version, make_round, add_response, backend) -> dict:
+_HASHES: list[str] = []
+
+
+def staff_user(email: str, network, school=None, role: str = "school_staff", locale: str | None = "en"):
+    """A user with the test password, hashed once for the session (argon2 takes most of a second a hash)."""
+    from survey.accounts.operations import _new_user
+    from survey.accounts.passwords import hash_password
+
+    if not _HASHES:
+        _HASHES.append(hash_password(TEST_PASSWORD))
+    user = _new_user(email, role, network, school, _HASHES[0])
+    user.locale = locale
+    return user
+
+
+def build_world(db_session, network, make_version, make_round, add_response, backend) -> dict:
     schools = {}
     for code, (kind, _size, _teach) in SCHOOLS.items():
         school = School(network=network, code=code, name=f"Skolen {code.lower()}", type=kind, region="Midtjylland",
@@ -113,27 +137,23 @@ def build_world(db_session, network, make_user, make_version, make_round, add_re
     survey_round = make_round(make_version(), schools.values(), name=ROUND_NAME)
     freeze(survey_round, backend, add_response)
     users = {
-        "low1": make_user("anne@low1.example.org", school=schools["LOW1"]),
-        "low1b": make_user("bo@low1.example.org", school=schools["LOW1"], locale="sv"),
-        "top3": make_user("carl@top3.example.org", school=schools["TOP3"]),
-        "top3b": make_user("dina@top3.example.org", school=schools["TOP3"], locale="da"),
-        "top1": make_user("eva@top1.example.org", school=schools["TOP1"]),
-        "mid1": make_user("finn@mid1.example.org", school=schools["MID1"]),
-        "admin": make_user("admin@net.example.org", role="network_admin"),
+        "low1": staff_user("anne@low1.example.org", network, schools["LOW1"]),
+        "low1b": staff_user("bo@low1.example.org", network, schools["LOW1"], locale="sv"),
+        "top3": staff_user("carl@top3.example.org", network, schools["TOP3"]),
+        "top3b": staff_user("dina@top3.example.org", network, schools["TOP3"], locale="da"),
+        "top1": staff_user("eva@top1.example.org", network, schools["TOP1"]),
+        "mid1": staff_user("finn@mid1.example.org", network, schools["MID1"]),
+        "admin": staff_user("admin@net.example.org", network, role="network_admin"),
     }
-    gone = make_user("gone@low1.example.org", school=schools["LOW1"])
+    gone = staff_user("gone@low1.example.org", network, schools["LOW1"])
     gone.active = False
     other_network = Network(name="Det andet netværk")
     elsewhere = School(network=other_network, code="ELSE", name="Skolen andetsteds", type="EUD",
                        region="Midtjylland", programs=[Program(code="EL", name="Elektriker")])
     db_session.add_all([other_network, elsewhere])
     db_session.flush()
-    from survey.accounts.operations import add_user
-
-    users["elsewhere"] = add_user("gus@else.example.org", TEST_PASSWORD, "school_staff", other_network, elsewhere)
-    users["elsewhere"].locale = "en"
-    users["elsewhere_admin"] = add_user("admin@else.example.org", TEST_PASSWORD, "network_admin", other_network)
-    users["elsewhere_admin"].locale = "en"
+    users["elsewhere"] = staff_user("gus@else.example.org", other_network, elsewhere)
+    users["elsewhere_admin"] = staff_user("admin@else.example.org", other_network, role="network_admin")
     db_session.commit()
     return {"network": network, "schools": schools, "round": survey_round, "users": users}
 
