@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from survey.partnering.operations import MESSAGE_MAX, NOTE_MAX
 from survey.portal.forms import PortalForm
@@ -40,7 +40,7 @@ class ActionForm(PortalForm):
 
 
 class MeetingForm(PortalForm):
-    on = DateField(_l("Date"), validators=[DataRequired()])
+    on = DateField(_l("Date"), validators=[InputRequired()])  # a wrong date says so, not "required"
     # always holds a choice (the first is preselected): no `required`, which HTML allows only on a select whose
     # first option is an empty placeholder
     kind = SelectField(_l("Kind"), validators=[DataRequired()], render_kw={"required": False})

@@ -111,6 +111,13 @@ def world(db_session, network, make_version, make_round, add_response, backend):
     return build_world(db_session, network, make_version, make_round, add_response, backend)
 
 
+@pytest.fixture
+def shared_world(db_session, network, make_version, make_round, add_response, backend):
+    """The same world in a network that shares school names."""
+    network.share_school_names = True
+    return build_world(db_session, network, make_version, make_round, add_response, backend)
+
+
 _HASHES: list[str] = []
 
 
