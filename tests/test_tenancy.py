@@ -26,6 +26,8 @@ from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Organiser, Program, School
+from survey.notifications.models import Notification
+from survey.partnering.models import BenchlearningRequest
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -54,13 +56,15 @@ class Tenant:
     closed_round: SurveyRound
     link: SurveyLink
     job: Job  # a report build this network's admin started
+    request: BenchlearningRequest  # a benchlearning request from the school to a partner school
+    notification: Notification  # the staff member's notification of it
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
         return [
             self.network.name, self.school.name, self.school.organiser.name, self.open_round.name, self.closed_round.name, self.link.token,
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
-            self.own_version.checksum, self.own_version.label,
+            self.own_version.checksum, self.own_version.label, self.request.message,
         ]
 
 
@@ -94,8 +98,18 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
               result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
+    partner = School(network=network, code=f"P{code}", name=f"Partnerskolen {code} i {name}", type="EUD",
+                     region="Midtjylland", programs=[Program(code="EL", name="Elektriker")])
+    request = BenchlearningRequest(network=network, from_school=school, to_school=partner, round=rounds[1],
+                                   dimension="teaching", partner_label="School A", message=f"Besøg hos {name}",
+                                   meeting_note="")
+    session.add_all([partner, request])
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
+    notification = Notification(user_id=staff.id, kind="request.accepted", params={"request": request.id},
+                                link=f"/school/requests/{request.id}")
+    session.add(notification)
+    session.flush()
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, request, notification)
 
 
 @pytest.fixture
@@ -121,6 +135,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "program_code": ["EL"],
         "organiser_code": [owner.school.organiser.code],
         "language": ["da"],
+        "request_id": [owner.request.id],
+        "notification_id": [owner.notification.id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]
