@@ -196,3 +196,7 @@ def jobs_queued(db_session) -> int:
 
 
 TODAY = date.today()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
