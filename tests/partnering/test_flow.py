@@ -68,3 +68,29 @@ def test_a_school_asks_a_partner_and_the_partner_answers(app, db_session, world,
         "anne@low1.example.org": ["request.accepted", "request.meeting"],
         "bo@low1.example.org": ["request.accepted", "request.meeting"],
     }
+
+
+def test_reading_the_pages_writes_nothing(app, db_session, world, run_jobs):
+    """A GET never writes: reading the lists, a request and the notifications leaves every row as it was (no
+    notification is marked read by being seen)."""
+    from survey.partnering import operations
+    from tests.results.test_get_never_writes import dump
+
+    users = world["users"]
+    label, _code = partners_of(world["round"], "LOW1")[0]
+    request = operations.send_request(users["low1"], world["round"], "teach", label, "Hej")
+    operations.accept(users["top3"], request)
+    operations.add_note(users["low1"], request, "Tak")
+    db_session.commit()
+    run_jobs()
+    before = dump()
+    for user in ("low1", "top3", "mid1"):
+        client = sign_in(app, users[user])
+        for url in ("/school/partners", "/school/requests", f"/school/requests/{request.id}",
+                    "/school/notifications"):
+            assert client.get(url).status_code in (200, 404), url
+    db_session.expire_all()
+    after = dump()
+    for table in ("user_account",):  # logging in records the time of the login
+        before.pop(table), after.pop(table)
+    assert after == before
