@@ -1,4 +1,5 @@
-"""The benchlearning flow in Debian's chromium against a live server, axe-core (WCAG 2.1 A/AA) on every page: a
+"""The benchlearning flow in Debian's chromium against a live server, axe-core (WCAG 2.1 A/AA) and the Nu Html
+Checker on every page (the demo the portal crawl reads has no requests): a
 school asks a partner from its partner list, the partner school's staff see the notification (and get the
 e-mail, sent by the real in-process job runner), accept and plan a visit, and both schools see the visit."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from survey.extensions import db
 from tests.accounts.conftest import messages_in
 from tests.conftest import TEST_PASSWORD, fresh_database_url, make_app
 from tests.partnering.conftest import build_world, partners_of
+from tests.portal.conftest import vnu  # noqa: F401  (the Nu Html Checker, a fixture)
 from tests.respond.conftest import serving
 from tests.results.conftest import add_response, make_round, make_version
 
@@ -47,7 +49,8 @@ def live(backend, tmp_path_factory):
 class Checked:
     """A logged-in browser context whose every visited state is checked by axe."""
 
-    def __init__(self, browser, base: str, email: str) -> None:
+    def __init__(self, browser, base: str, email: str, vnu) -> None:
+        self.vnu = vnu
         self.context = browser.new_context(base_url=base, viewport={"width": 360, "height": 740})
         self.page = self.context.new_page()
         self.axe = Axe()
@@ -63,14 +66,17 @@ class Checked:
         assert result.response["passes"], f"axe checked nothing on {name}"
         if result.violations_count:
             self.found[name] = result.generate_report()
+        html = self.context.request.get(self.page.url).text()  # as served, not as the scripts left it
+        if errors := self.vnu(html):
+            self.found[f"{name} (HTML)"] = "\n".join(errors)
 
     def close(self) -> None:
         self.context.close()
         assert self.found == {}, "\n".join(f"{name}:\n{report}" for name, report in self.found.items())
 
 
-def test_a_request_from_the_partner_list_to_a_planned_visit(browser, live):
-    asking = Checked(browser, live.base, "anne@low1.example.org")
+def test_a_request_from_the_partner_list_to_a_planned_visit(browser, live, vnu):
+    asking = Checked(browser, live.base, "anne@low1.example.org", vnu)
     page = asking.page
     page.get_by_role("link", name="Partners").click()
     expect(page.get_by_role("heading", name="Benchmark partners")).to_be_visible()
@@ -88,7 +94,7 @@ def test_a_request_from_the_partner_list_to_a_planned_visit(browser, live):
     mails = [m for m in messages_in(live.outbox, 2) if m["To"] == "carl@top3.example.org"]
     assert len(mails) == 1 and "New benchlearning request" in mails[0]["Subject"]
 
-    answering = Checked(browser, live.base, "carl@top3.example.org")
+    answering = Checked(browser, live.base, "carl@top3.example.org", vnu)
     partner = answering.page
     partner.get_by_role("link", name="Notifications (1 unread)").click()
     expect(partner.get_by_role("heading", name="Notifications")).to_be_visible()
