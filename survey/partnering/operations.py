@@ -13,6 +13,7 @@ The state machine (`RequestStatus`), who may move it and when:
 
 Either school may add a note while the request is open or completed, and agree to reveal itself at any time
 until it is declined or withdrawn; names are shown when both agreed (or always where the network shares names).
+`RULES` holds these rules once: the operations enforce them and the request's page offers what they allow.
 Every step notifies the other school's staff (survey.notifications). A refused step raises `RequestRefused`
 with a message for the user and changes nothing. Operations flush, never commit.
 """
@@ -21,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from survey.accounts.models import Role, User
@@ -111,8 +113,7 @@ def partner_lists(school: School, language: str) -> list[RoundPartners]:
             section.partners.append(PartnerEntry(row.partner_label, _float(row.partner_index),
                                                  _float(row.school_index),
                                                  open_requests.get((partner_id, row.dimension))))
-        order = [key for key in dict.fromkeys(visible["dimension"])]
-        found.append(RoundPartners(survey_round, [dimensions[key] for key in order]))
+        found.append(RoundPartners(survey_round, [dimensions[key] for key in dict.fromkeys(visible["dimension"])]))
     return found
 
 
@@ -165,24 +166,73 @@ def _school_of(user: User) -> School:
     return user.school
 
 
-def is_requester(request: BenchlearningRequest, user: User) -> bool:
-    return user.school_id == request.from_school_id
-
-
 def _side(request: BenchlearningRequest, user: User) -> str:
+    """"from" (the requesting school) or "to" (the partner) for the user's school; refused for anyone else."""
     school = _school_of(user)
     if request.network_id != school.network_id or school.id not in (request.from_school_id, request.to_school_id):
         raise RequestRefused(_("Your school is not part of this request."))
     return "from" if school.id == request.from_school_id else "to"
 
 
-def _other_school(request: BenchlearningRequest, user: User) -> School:
-    return request.to_school if _side(request, user) == "from" else request.from_school
+_ANSWERABLE = (RequestStatus.PENDING.value,)
+_MEETABLE = (RequestStatus.ACCEPTED.value, RequestStatus.VISIT_PLANNED.value)
+_LIVE = OPEN_STATUSES + (RequestStatus.COMPLETED.value,)  # not declined, not withdrawn
+BOTH = ("from", "to")
 
 
-def _require(request: BenchlearningRequest, allowed: tuple[str, ...], message: str) -> None:
-    if request.status not in allowed:
-        raise RequestRefused(message)
+@dataclass(frozen=True)
+class Rule:
+    sides: tuple[str, ...]  # which school may take the step
+    statuses: tuple[str, ...]  # in which states
+    wrong_side: LazyString | None  # why the other school may not
+    wrong_state: LazyString  # why not in another state
+
+
+RULES: dict[str, Rule] = {
+    "accept": Rule(("to",), _ANSWERABLE, _l("Only the school the request was sent to can accept it."),
+                   _l("Only a request waiting for an answer can be accepted.")),
+    "decline": Rule(("to",), _ANSWERABLE, _l("Only the school the request was sent to can decline it."),
+                    _l("Only a request waiting for an answer can be declined.")),
+    "withdraw": Rule(("from",), _ANSWERABLE, _l("Only the school that sent the request can withdraw it."),
+                     _l("Only a request waiting for an answer can be withdrawn.")),
+    "plan": Rule(BOTH, _MEETABLE, None, _l("A visit or meeting can be planned once the request is accepted.")),
+    "complete": Rule(BOTH, _MEETABLE, None, _l("Only an accepted request can be marked as completed.")),
+    "note": Rule(BOTH, _LIVE, None, _l("Notes cannot be added to a declined or withdrawn request.")),
+    "reveal": Rule(BOTH, _LIVE, None, _l("A declined or withdrawn request reveals nothing.")),
+}
+"""Who may take which step in which state: the operations enforce it, the request's page offers what it allows."""
+
+
+def _check(step: str, request: BenchlearningRequest, user: User) -> str:
+    """The user's side, if the user's school may take `step` now; else RequestRefused saying why."""
+    side = _side(request, user)
+    rule = RULES[step]
+    if side not in rule.sides:
+        raise RequestRefused(str(rule.wrong_side))
+    if request.status not in rule.statuses:
+        raise RequestRefused(str(rule.wrong_state))
+    if step == "reveal":
+        if request.network.share_school_names:
+            raise RequestRefused(_("Your network shows school names anyway."))
+        if request.from_reveals if side == "from" else request.to_reveals:
+            raise RequestRefused(_("Your school has already agreed to show its name."))
+    return side
+
+
+def allowed_steps(request: BenchlearningRequest, user: User) -> set[str]:
+    """The steps the user's school may take on the request now (what its page offers)."""
+    allowed = set()
+    for step in RULES:
+        try:
+            _check(step, request, user)
+        except RequestRefused:
+            continue
+        allowed.add(step)
+    return allowed
+
+
+def _other(request: BenchlearningRequest, side: str) -> School:
+    return request.to_school if side == "from" else request.from_school
 
 
 def send_request(user: User, survey_round: SurveyRound, dimension: str, label: str, message: str,
@@ -210,9 +260,7 @@ def send_request(user: User, survey_round: SurveyRound, dimension: str, label: s
 
 
 def accept(user: User, request: BenchlearningRequest, reveal: bool = False) -> None:
-    if _side(request, user) != "to":
-        raise RequestRefused(_("Only the school the request was sent to can accept it."))
-    _require(request, (RequestStatus.PENDING,), _("Only a request waiting for an answer can be accepted."))
+    _check("accept", request, user)
     request.status = RequestStatus.ACCEPTED.value
     request.answered_at, request.answered_by_id = utc_now(), user.id
     if reveal:
@@ -223,9 +271,7 @@ def accept(user: User, request: BenchlearningRequest, reveal: bool = False) -> N
 
 def decline(user: User, request: BenchlearningRequest, reason: str = "") -> None:
     """The reason, if given, becomes the first note of the thread."""
-    if _side(request, user) != "to":
-        raise RequestRefused(_("Only the school the request was sent to can decline it."))
-    _require(request, (RequestStatus.PENDING,), _("Only a request waiting for an answer can be declined."))
+    _check("decline", request, user)
     request.status = RequestStatus.DECLINED.value
     request.answered_at, request.answered_by_id = utc_now(), user.id
     if reason.strip():
@@ -236,9 +282,7 @@ def decline(user: User, request: BenchlearningRequest, reason: str = "") -> None
 
 
 def withdraw(user: User, request: BenchlearningRequest) -> None:
-    if _side(request, user) != "from":
-        raise RequestRefused(_("Only the school that sent the request can withdraw it."))
-    _require(request, (RequestStatus.PENDING,), _("Only a request waiting for an answer can be withdrawn."))
+    _check("withdraw", request, user)
     request.status = RequestStatus.WITHDRAWN.value
     db.session.flush()
     _tell(request.to_school, WITHDRAWN, request)
@@ -247,53 +291,40 @@ def withdraw(user: User, request: BenchlearningRequest) -> None:
 def plan_meeting(user: User, request: BenchlearningRequest, on: date, kind: str, note: str = "") -> None:
     """Set (or move) the visit or meeting. `kind` is one of MEETING_KINDS, seen from the requesting school
     (`visit_to_partner`: the requester visits the partner)."""
-    other = _other_school(request, user)
-    _require(request, (RequestStatus.ACCEPTED, RequestStatus.VISIT_PLANNED),
-             _("A visit or meeting can be planned once the request is accepted."))
+    side = _check("plan", request, user)
     if kind not in MEETING_KINDS:
         raise RequestRefused(_("Choose what kind of visit or meeting it is."))
     request.status = RequestStatus.VISIT_PLANNED.value
     request.meeting_on, request.meeting_kind, request.meeting_note = on, kind, note.strip()[:NOTE_MAX]
     db.session.flush()
-    _tell(other, MEETING, request)
+    _tell(_other(request, side), MEETING, request)
 
 
 def complete(user: User, request: BenchlearningRequest) -> None:
-    other = _other_school(request, user)
-    _require(request, (RequestStatus.ACCEPTED, RequestStatus.VISIT_PLANNED),
-             _("Only an accepted request can be marked as completed."))
+    side = _check("complete", request, user)
     request.status = RequestStatus.COMPLETED.value
     db.session.flush()
-    _tell(other, COMPLETED, request)
+    _tell(_other(request, side), COMPLETED, request)
 
 
 def reveal(user: User, request: BenchlearningRequest) -> None:
     """The user's school agrees to show its name to the other school; names are shown once both agreed."""
-    side = _side(request, user)
-    other = _other_school(request, user)
-    if request.network.share_school_names:
-        raise RequestRefused(_("Your network shows school names anyway."))
-    _require(request, OPEN_STATUSES + (RequestStatus.COMPLETED.value,),
-             _("A declined or withdrawn request reveals nothing."))
-    if (request.from_reveals if side == "from" else request.to_reveals):
-        raise RequestRefused(_("Your school has already agreed to show its name."))
+    side = _check("reveal", request, user)
     if side == "from":
         request.from_reveals = True
     else:
         request.to_reveals = True
     db.session.flush()
-    _tell(other, REVEALED if request.identities_revealed() else REVEAL_OFFERED, request)
+    _tell(_other(request, side), REVEALED if request.identities_revealed() else REVEAL_OFFERED, request)
 
 
 def add_note(user: User, request: BenchlearningRequest, body: str) -> RequestNote:
-    other = _other_school(request, user)
-    _require(request, OPEN_STATUSES + (RequestStatus.COMPLETED.value,),
-             _("Notes cannot be added to a declined or withdrawn request."))
+    side = _check("note", request, user)
     if not body.strip():
         raise RequestRefused(_("Write the note first."))
     note = RequestNote(request=request, school_id=user.school_id, author_id=user.id, body=body.strip()[:NOTE_MAX],
                        created_at=utc_now())
     db.session.add(note)
     db.session.flush()
-    _tell(other, NOTE, request)
+    _tell(_other(request, side), NOTE, request)
     return note

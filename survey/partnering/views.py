@@ -23,7 +23,7 @@ from survey.partnering.labels import (
     stored_kind,
     viewer_kind,
 )
-from survey.partnering.models import BenchlearningRequest, RequestStatus
+from survey.partnering.models import BenchlearningRequest
 from survey.portal import refuse, staff_blueprint
 from survey.reporting.format import format_index
 from survey.rounds.models import SurveyRound
@@ -112,16 +112,7 @@ def _request_page(request: BenchlearningRequest, status: int = 200, **forms):
     notes = [{"mine": note.school_id == school_id, "body": note.body, "created_at": note.created_at,
               "author": (note.author.email if note.school_id == school_id and note.author is not None else None)}
              for note in request.notes]
-    status_value = RequestStatus(request.status)
-    may = {
-        "accept": not requester and status_value is RequestStatus.PENDING,
-        "withdraw": requester and status_value is RequestStatus.PENDING,
-        "plan": status_value in (RequestStatus.ACCEPTED, RequestStatus.VISIT_PLANNED),
-        "complete": status_value in (RequestStatus.ACCEPTED, RequestStatus.VISIT_PLANNED),
-        "note": status_value not in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN),
-        "reveal": (not request.network.share_school_names and not own_reveals
-                   and status_value not in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)),
-    }
+    may = operations.allowed_steps(request, current_user)
     return render_template(
         "partnering/request.html", req=request, requester=requester, revealed=revealed,
         own_reveals=own_reveals, other_reveals=other_reveals, shares_names=request.network.share_school_names,
