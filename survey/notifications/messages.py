@@ -9,6 +9,7 @@ shows it. No staff name or e-mail of the other school ever appears in a notifica
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale, format_date, get_locale, gettext as _
@@ -27,7 +28,7 @@ class Shown:
     id: int
     text: str
     link: str
-    created_at: object
+    created_at: datetime
     unread: bool
 
 

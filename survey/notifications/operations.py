@@ -35,12 +35,13 @@ def notify(users: Iterable[User], kind: str, params: dict, link: str) -> list[No
     db.session.add_all(created)
     db.session.flush()
     enqueue(MAIL_JOB, notification_ids=[notification.id for notification in created],
-            network_id=created_network(created))
+            network_id=_network_of(created[0]))
     return created
 
 
-def created_network(notifications: list[Notification]) -> int | None:
-    user = db.session.get(User, notifications[0].user_id)
+def _network_of(notification: Notification) -> int | None:
+    """The network whose job list shows the mail job: the notified users'."""
+    user = db.session.get(User, notification.user_id)
     return user.network_id if user else None
 
 

@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from survey.accounts.models import Role, User
 from survey.extensions import db
@@ -253,8 +254,12 @@ def send_request(user: User, survey_round: SurveyRound, dimension: str, label: s
         dimension=dimension, partner_label=label, message=message.strip()[:MESSAGE_MAX],
         status=RequestStatus.PENDING.value, from_reveals=bool(reveal), to_reveals=False, meeting_note="",
         created_at=utc_now(), created_by_id=user.id)
-    db.session.add(request)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two browsers sending at once: the unique index refuses the second
+            db.session.add(request)
+    except IntegrityError:
+        raise RequestRefused(_("Your school already has an open request to this partner about this dimension.")) \
+            from None
     _tell(partner, RECEIVED, request)
     return request
 

@@ -149,3 +149,22 @@ def test_an_invalid_meeting_form_is_shown_again_with_its_errors(app, db_session,
     assert answer.status_code == 422 and "Not a valid date value." in answer.text
     db_session.expire_all()
     assert request.status == "accepted"
+
+
+def test_the_database_holds_one_open_request_per_pair_and_dimension(world, new_request, db_session):
+    """What the operation checks first, the schema enforces too (two requests sent at the same moment)."""
+    import sqlalchemy.exc
+
+    first = new_request()
+    duplicate = BenchlearningRequest(network_id=first.network_id, from_school_id=first.from_school_id,
+                                     to_school_id=first.to_school_id, round_id=first.round_id, dimension="teach",
+                                     partner_label=first.partner_label, message="", meeting_note="")
+    with pytest.raises(sqlalchemy.exc.IntegrityError), db_session.begin_nested():
+        db_session.add(duplicate)
+    first.status = "declined"  # a closed request leaves room for a new one
+    db_session.flush()
+    with db_session.begin_nested():
+        db_session.add(BenchlearningRequest(network_id=first.network_id, from_school_id=first.from_school_id,
+                                            to_school_id=first.to_school_id, round_id=first.round_id,
+                                            dimension="teach", partner_label=first.partner_label, message="",
+                                            meeting_note=""))
