@@ -72,6 +72,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.auth.sso import init_sso
     from survey.invitations import views as invitations_views
     from survey.jobs import views as jobs_views
+    from survey.notifications import views as notifications_views
+    from survey.partnering import views as partnering_views
     from survey.reporting import admin_views as reporting_admin
     from survey.portal import language
     from survey.respond import bp as respond_bp
@@ -88,7 +90,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                       microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,
                       reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, network_organiser.bp,
                       network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp,
-                      outcomes_admin.bp, outcomes_staff.bp):
+                      outcomes_admin.bp, outcomes_staff.bp,
+                      partnering_views.bp, notifications_views.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

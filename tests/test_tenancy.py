@@ -27,6 +27,8 @@ from survey.extensions import db
 from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Organiser, Program, School
 from survey.outcomes.models import OutcomeIndicator, OutcomeValue
+from survey.notifications.models import Notification
+from survey.partnering.models import BenchlearningRequest
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -56,6 +58,8 @@ class Tenant:
     link: SurveyLink
     job: Job  # a report build this network's admin started
     indicator: OutcomeIndicator  # an outcome indicator with a value of its school
+    request: BenchlearningRequest  # a benchlearning request from the school to a partner school
+    notification: Notification  # the staff member's notification of it
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -63,6 +67,7 @@ class Tenant:
             self.network.name, self.school.name, self.school.organiser.name, self.open_round.name, self.closed_round.name, self.link.token,
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
             self.own_version.checksum, self.own_version.label, self.indicator.label["da"],
+            self.request.message,
         ]
 
 
@@ -101,7 +106,19 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     indicator.values.append(OutcomeValue(school=school, year=TODAY.year, value=71.5, n=80))
     session.add(indicator)
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, indicator)
+    partner = School(network=network, code=f"P{code}", name=f"Partnerskolen {code} i {name}", type="EUD",
+                     region="Midtjylland", programs=[Program(code="EL", name="Elektriker")])
+    request = BenchlearningRequest(network=network, from_school=school, to_school=partner, round=rounds[1],
+                                   dimension="teaching", partner_label="School A", message=f"Besøg hos {name}",
+                                   meeting_note="")
+    session.add_all([partner, request])
+    session.flush()
+    notification = Notification(user_id=staff.id, kind="request.accepted", params={"request": request.id},
+                                link=f"/school/requests/{request.id}")
+    session.add(notification)
+    session.flush()
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, indicator, request,
+                  notification)
 
 
 @pytest.fixture
@@ -128,6 +145,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "organiser_code": [owner.school.organiser.code],
         "language": ["da"],
         "indicator_key": [owner.indicator.key],
+        "request_id": [owner.request.id],
+        "notification_id": [owner.notification.id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

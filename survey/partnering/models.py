@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from survey.accounts.models import User
 from survey.extensions import db
 from survey.network.models import Network, School
 from survey.practices.models import utc_now
@@ -30,6 +31,8 @@ class RequestStatus(StrEnum):
 
 
 REQUEST_STATUSES = tuple(status.value for status in RequestStatus)
+OPEN_STATUSES = (RequestStatus.PENDING.value, RequestStatus.ACCEPTED.value, RequestStatus.VISIT_PLANNED.value)
+_OPEN = text(f"status IN {OPEN_STATUSES!r}")
 MEETING_KINDS = ("visit_to_partner", "visit_from_partner", "online", "other")
 
 
@@ -39,6 +42,9 @@ class BenchlearningRequest(db.Model):
         CheckConstraint(f"status IN {REQUEST_STATUSES!r}", name="known_status"),
         CheckConstraint("from_school_id <> to_school_id", name="not_to_itself"),
         Index("ix_benchlearning_request_to_status", "to_school_id", "status"),
+        # one open request per pair of schools and dimension (migration 0023)
+        Index("uq_benchlearning_request_open_pair", "from_school_id", "to_school_id", "dimension", unique=True,
+              sqlite_where=_OPEN, postgresql_where=_OPEN),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,13 +64,25 @@ class BenchlearningRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # who accepted or declined (migration 0023): the answering school's contact once names are revealed
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     network: Mapped[Network] = relationship()
     from_school: Mapped[School] = relationship(foreign_keys=[from_school_id])
     to_school: Mapped[School] = relationship(foreign_keys=[to_school_id])
     round: Mapped[SurveyRound] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     notes: Mapped[list[RequestNote]] = relationship(back_populates="request", cascade="all, delete-orphan",
                                                     order_by="RequestNote.created_at")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return (f"<BenchlearningRequest {self.id} {self.from_school_id}->{self.to_school_id} {self.dimension} "
+                f"{self.status}>")
 
     def identities_revealed(self) -> bool:
         return self.network.share_school_names or (self.from_reveals and self.to_reveals)
@@ -83,3 +101,4 @@ class RequestNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     request: Mapped[BenchlearningRequest] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()

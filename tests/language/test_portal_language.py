@@ -20,6 +20,8 @@ from survey.invitations.delivery import dispatch
 from survey.jobs.models import Job, JobState
 from survey.network.models import Organiser
 from survey.outcomes.models import OutcomeIndicator, OutcomeValue
+from survey.notifications.models import Notification
+from survey.partnering.models import BenchlearningRequest, RequestNote
 from survey.extensions import db
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
@@ -55,9 +57,20 @@ def portal(db_session, network, make_school, make_user, add_responses):
     db_session.add(indicator)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
     staff = make_user("staff@example.org", school=school, locale=None)
+    partner = make_school("PAR")  # a benchlearning request to it, accepted, with a note and a notification
+    request = BenchlearningRequest(network=network, from_school=school, to_school=partner, round=closed,
+                                   dimension="teaching", partner_label="School A", message="Hej", status="accepted",
+                                   meeting_note="")
+    db_session.add(request)
+    db_session.flush()
+    db_session.add(RequestNote(request=request, school_id=partner.id, body="Velkommen"))
+    notification = Notification(user_id=staff.id, kind="request.accepted", params={"request": request.id},
+                                link=f"/school/requests/{request.id}")
+    db_session.add(notification)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
-            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "indicator": indicator}
+            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "indicator": indicator,
+            "request": request, "notification": notification}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -210,7 +223,8 @@ def portal_pages(app, portal) -> list[str]:
               "user_id": portal["staff"].id, "job_id": portal["job"].id, "key": portal["school"].code, "code": portal["school"].code,
               "school_code": portal["school"].code, "program_code": portal["school"].programs[0].code,
               "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv",
-              "indicator_key": portal["indicator"].key}
+              "indicator_key": portal["indicator"].key,
+              "request_id": portal["request"].id, "notification_id": portal["notification"].id}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
