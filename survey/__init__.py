@@ -71,6 +71,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.auth.sso import init_sso
     from survey.invitations import views as invitations_views
     from survey.jobs import views as jobs_views
+    from survey.learning import views_admin as learning_admin
     from survey.reporting import admin_views as reporting_admin
     from survey.portal import language
     from survey.respond import bp as respond_bp
@@ -86,7 +87,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,
                       reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, network_organiser.bp,
-                      network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp):
+                      network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp,
+                      learning_admin.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)
