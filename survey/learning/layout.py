@@ -4,7 +4,7 @@ print, as formatted strings in the view's language, with the words of reports/la
 from __future__ import annotations
 
 from survey.analysis.plan_groups import WITH_PLAN, WITHOUT_PLAN
-from survey.learning.view import ACTIVITY, CARDS_SHOWN, LearningInputs
+from survey.learning.view import ACTIVITY, CARDS_SHOWN, MEASURED, LearningInputs, dimension_change
 from survey.reporting.format import format_n, format_number, format_signed, format_signed_interval
 from survey.reporting.labels import words
 from survey.reporting.layout.cells import is_suppressed, row_of, value
@@ -13,11 +13,14 @@ FLAGS = {"up": "▲", "down": "▼"}
 DASH = format_n(None, True)
 
 
-def evidence_text(evidence, language: str) -> str:
-    """A card's measured change since the practice began, as one cell; "–" where it is not known."""
-    if evidence is None:
+def evidence_text(change, language: str) -> str:
+    """A card's measured change since the practice began on one dimension (`dimension_change`), as one cell:
+    the change, its 95% interval and the trend flag; "–" where nothing is measured."""
+    if change is None or change.status != MEASURED:
         return DASH
-    return DASH
+    flag = f" {FLAGS[change.flag]}" if change.flag in FLAGS else ""
+    return (f"{format_signed(change.change, language)} "
+            f"{format_signed_interval(change.change_low, change.change_high, language)}{flag}")
 
 
 def _flag(flag: str, w: dict[str, str]) -> str:
@@ -54,8 +57,8 @@ def learning_context(inputs: LearningInputs) -> dict:
             "key": dim.key, "label": dim.label, "count": len(rows), "more": max(0, len(rows) - CARDS_SHOWN),
             "cards": [{"id": int(card.card_id), "title": card.title, "school": card.school_name,
                        "featured": bool(card.featured),
-                       "evidence": inputs.evidence.get(int(card.card_id)),
-                       "evidence_text": evidence_text(inputs.evidence.get(int(card.card_id)), lang)}
+                       "evidence_text": evidence_text(dimension_change(inputs.evidence.get(int(card.card_id)),
+                                                                       inputs.family, dim.key), lang)}
                       for card in rows.head(CARDS_SHOWN).itertuples()],
         })
 

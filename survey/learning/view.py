@@ -29,7 +29,8 @@ from survey.practices.models import CardStatus, PracticeCard, PracticeTag, TagKi
 from survey.reporting.inputs import NETWORK, Dimension
 from survey.results.compute import without_organisers
 from survey.results.loading import questionnaire_spec
-from survey.results.service import previous_round, round_results
+from survey.results.dashboard.loading import stored_results
+from survey.results.service import previous_round
 from survey.rounds.models import RoundState, SurveyRound
 
 PLANNING = (PlanStatus.ACTIVE.value, PlanStatus.COMPLETED.value)  # a plan a school acts on, or acted on
@@ -73,21 +74,31 @@ def dimension_tag(family: str, dimension: str) -> str:
 
 
 def card_evidence(cards: Iterable[PracticeCard]) -> dict[int, object]:
-    """Each card's measured change since the practice began (survey.learning.evidence, helper B's contract
-    `evidence_for_cards`); empty until that module is on main, so the column shows "–"."""
+    """Each card's `CardEvidence` (survey.learning.evidence.evidence_for_cards: the school's published index
+    per tagged dimension and the measured change since the practice began). Empty until that module is on
+    main: the column then shows "–"."""
     del cards
     return {}
+
+
+def dimension_change(evidence, family: str, dimension: str):
+    """The card's measured change since it began on one dimension (a `MeasuredChange`: `status`, `change`,
+    `change_low`, `change_high`, `q_value`, `flag`), None where the evidence does not cover it."""
+    if evidence is None:
+        return None
+    return next((found.change for found in evidence.dimensions
+                 if found.family == family and found.dimension == dimension), None)
 
 
 def learning_inputs(survey_round: SurveyRound, language: str, *, today: date | None = None,
                     all_cards: bool = False) -> LearningInputs:
     """The learning view of a closed round with stored results (`ResultsNotReady` otherwise, from
-    `round_results`). `all_cards`: the evidence of every card (the CSV), else of the cards shown."""
+    `round_results`, whose parsed tables the dashboards keep per process). `all_cards`: the evidence of every card (the CSV), else of the cards shown."""
     today = today or date.today()
     network = survey_round.network
     version = survey_round.version
     family = version.family.key
-    results = round_results(survey_round, today=today)
+    _key, results = stored_results(survey_round, today)  # parsed once per process and content hash
     aggregates = without_organisers(results.aggregates)
     overall = aggregates[(aggregates["breakdown"] == "all").to_numpy()]
     dimensions = [Dimension(d.key, _title(d.title, language, d.key), d.is_overall) for d in version.dimensions]
@@ -221,20 +232,24 @@ def closed_rounds_by_family(network_id: int, today: date) -> dict[str, list[Surv
     return dict(sorted(by_family.items()))
 
 
-TABLE_COLUMNS = ("round", "section", "dimension", "subject", "name", "measure", "value", "low", "high", "n",
-                 "q_value", "flag")
+TABLE_COLUMNS = ("round", "section", "dimension", "subject", "school", "name", "measure", "value", "low", "high",
+                 "n", "q_value", "flag", "status", "featured")
+MEASURED = "measured"  # survey.analysis.evidence.MEASURED: a card's change since it began has numbers
 
 
 def learning_table(inputs: LearningInputs) -> pd.DataFrame:
     """The learning view as tidy rows for the CSV: one row per observation (`section`: network, practice,
-    plan_group, planned_school, activity). Hidden groups have no value and n "–", as everywhere; the planned
-    schools only where admins read plans."""
+    plan_group, planned_school, activity). `subject`: NETWORK, a card id, a group, a school code or an activity;
+    `status`: why a card's change has no numbers (survey.analysis.evidence). Hidden groups have no value and
+    n "–", as everywhere; the planned schools only where admins read plans."""
     rows: list[dict] = []
 
-    def add(section, dimension, subject, name, measure, value=None, low=None, high=None, n=None, q=None, flag=""):
+    def add(section, dimension, subject, name, measure, value=None, low=None, high=None, *, n=None, q=None,
+            flag="", status="", featured=None, school=""):
         rows.append({"round": inputs.round_name, "section": section, "dimension": dimension, "subject": subject,
-                     "name": name, "measure": measure, "value": _float(value), "low": _float(low),
-                     "high": _float(high), "n": n, "q_value": _float(q), "flag": flag})
+                     "school": school, "name": name, "measure": measure, "value": _float(value),
+                     "low": _float(low), "high": _float(high), "n": n, "q_value": _float(q), "flag": flag,
+                     "status": status, "featured": featured})
 
     for row in inputs.network.itertuples():
         hidden = bool(row.suppressed)
@@ -242,9 +257,13 @@ def learning_table(inputs: LearningInputs) -> pd.DataFrame:
             row.change, row.change_low, row.change_high)), n="–" if hidden else _count(row.n),
             q=None if hidden else row.q_value, flag="" if hidden else row.trend_flag)
     for row in inputs.cards.itertuples():
-        evidence = inputs.evidence.get(int(row.card_id))
+        change = dimension_change(inputs.evidence.get(int(row.card_id)), inputs.family, row.dimension)
+        measured = change is not None and change.status == MEASURED
         add("practice", row.dimension, str(row.card_id), row.title, "change_since_start",
-            *evidence_numbers(evidence), flag="featured" if row.featured else "")
+            *((change.change, change.change_low, change.change_high) if measured else ()),
+            q=change.q_value if measured else None, flag=change.flag if measured else "",
+            status=change.status if change is not None else "", featured=bool(row.featured),
+            school=row.school)
     for row in inputs.plan_groups.itertuples():
         if row.hidden:
             add("plan_group", row.dimension, row.group, "", "mean_change", n="–")
@@ -253,16 +272,10 @@ def learning_table(inputs: LearningInputs) -> pd.DataFrame:
                 n=_count(row.n))
     for row in inputs.planned.itertuples():
         add("planned_school", row.dimension, row.school, row.school_name, "change", row.change, row.change_low,
-            row.change_high, flag=row.trend_flag)
+            row.change_high, flag=row.trend_flag, school=row.school)
     for key in ACTIVITY:
         add("activity", "", key, "", "count", inputs.activity.get(key, 0))
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-
-
-def evidence_numbers(evidence) -> tuple:
-    """(change, low, high, n) of a card's measured change since it began, blanks where not known."""
-    del evidence
-    return (None, None, None, None)
 
 
 def _float(value) -> float | None:

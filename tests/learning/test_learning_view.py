@@ -122,8 +122,8 @@ def test_csv_is_tidy_escaped_and_recorded(client, login, admin, learning_network
     response = client.get(f"/admin/learning/{learning_network.new.id}/learning.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["round", "section", "dimension", "subject", "name", "measure", "value", "low", "high",
-                             "n", "q_value", "flag"]
+    assert list(rows[0]) == ["round", "section", "dimension", "subject", "school", "name", "measure", "value", "low",
+                             "high", "n", "q_value", "flag", "status", "featured"]
     titles = [row["name"] for row in rows if row["section"] == "practice"]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in titles and not any(t.startswith("=") for t in titles)
     inputs = learning_inputs(learning_network.new, "en", today=AFTER)
