@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 
 import pytest
 from scipy import stats
@@ -151,3 +152,19 @@ def test_pdf_for_the_annual_meeting_reads_back(client, login, admin, learning_ne
     assert "not an effect of planning" in " ".join(text.split())
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "pdf.download")).all()
     assert [entry.details for entry in entries] == [{"report": "learning"}]
+
+
+@pytest.mark.parametrize(("language", "title"), [("da", "Benchlearning i netværket"), ("sv", "Benchlearning i nätverket"),
+                                                 ("en", "Benchlearning in the network")])
+def test_the_learning_pdf_is_tagged_pdf_ua_in_each_language(learning_network, tmp_path, language, title):
+    from survey.reporting.pdf import render_learning_report
+    from tests.reports.conftest import poppler
+
+    path = tmp_path / "learning.pdf"
+    path.write_bytes(render_learning_report(learning_inputs(learning_network.new, language, today=AFTER)))
+    info = subprocess.run([poppler("pdfinfo"), str(path)], check=True, capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info and f"Title:           {title}" in info
+    meta = subprocess.run([poppler("pdfinfo"), "-meta", str(path)], check=True, capture_output=True, text=True).stdout
+    assert 'pdfuaid:part="1"' in meta
+    fonts = subprocess.run([poppler("pdffonts"), str(path)], check=True, capture_output=True, text=True).stdout
+    assert all(" yes " in row for row in fonts.splitlines()[2:]), fonts  # every font embedded
