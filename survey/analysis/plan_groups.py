@@ -35,8 +35,7 @@ def changes_by_plan_group(changes: pd.DataFrame, planned: pd.DataFrame, dimensio
     """
     known = changes[changes["change"].notna().to_numpy()]
     known = known[known["dimension"].isin(dimensions).to_numpy()]
-    keys = pd.MultiIndex.from_frame(planned[["school", "dimension"]].astype(str))
-    with_plan = pd.MultiIndex.from_frame(known[["school", "dimension"]].astype(str)).isin(keys)
+    with_plan = np.isin(_pairs(known), _pairs(planned))
     position = {dimension: i for i, dimension in enumerate(dimensions)}
     codes = known["dimension"].map(position).to_numpy(dtype=np.int64) * 2 + np.where(with_plan, 0, 1)
     n, mean, sd = group_moments(known["change"].to_numpy(dtype=np.float64), codes, 2 * len(dimensions))
@@ -50,3 +49,8 @@ def changes_by_plan_group(changes: pd.DataFrame, planned: pd.DataFrame, dimensio
         "low": np.where(too_small, np.nan, low), "high": np.where(too_small, np.nan, high),
         "hidden": too_small})
     return table[list(GROUP_COLUMNS)]
+
+
+def _pairs(table: pd.DataFrame) -> np.ndarray:
+    """(school, dimension) of each row as one string, for a set lookup."""
+    return (table["school"].astype(str) + "\x1f" + table["dimension"].astype(str)).to_numpy(dtype=object)
