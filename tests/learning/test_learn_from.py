@@ -40,8 +40,19 @@ def test_names_are_shown_where_the_network_shares_them(learning_network, db_sess
     learning_network.network.share_school_names = True
     db_session.flush()
     text = school_pdf(learning_network.new, "LOW1", tmp_path)
-    assert "Skolen top1" in text and "Skolen top3" in text
+    assert "Skolen top1 · benchmarkpartner" in text and "Skolen top3 · benchmarkpartner" in text
     assert "Skolen top2" not in text and "Skolen mid2" not in text
+
+
+def test_the_cards_beyond_five_are_counted(learning_network, db_session):
+    from tests.learning.conftest import add_card
+
+    for i in range(6):
+        add_card(db_session, learning_network.schools["TOP1"], f"Extra idea {i}", ["teach"])
+    (inputs,), _network = load_round_inputs(learning_network.new, today=AFTER, school_codes=["LOW1"])
+    (section,) = inputs.learn_from
+    assert len(section.cards) == 5 and section.more == 3  # 8 cards of strong schools
+    assert section.cards[0].title == "Peer observation"  # the featured card stays first
 
 
 def test_a_school_without_improve_first_dimensions_has_no_learn_from(learning_network, tmp_path):

@@ -168,3 +168,20 @@ def test_the_learning_pdf_is_tagged_pdf_ua_in_each_language(learning_network, tm
     assert 'pdfuaid:part="1"' in meta
     fonts = subprocess.run([poppler("pdffonts"), str(path)], check=True, capture_output=True, text=True).stdout
     assert all(" yes " in row for row in fonts.splitlines()[2:]), fonts  # every font embedded
+
+
+def test_learning_activity_counts_requests_in_every_state(learning_network, db_session):
+    from survey.partnering.models import BenchlearningRequest
+
+    schools = learning_network.schools
+    states = ["pending", "accepted", "accepted", "declined", "withdrawn", "visit_planned", "completed", "completed"]
+    for i, status in enumerate(states):
+        db_session.add(BenchlearningRequest(network_id=learning_network.network.id, from_school_id=schools["LOW1"].id,
+                                            to_school_id=schools["TOP1"].id, round_id=learning_network.new.id,
+                                            dimension="teach", partner_label=f"School {i}", status=status))
+    db_session.flush()
+    activity = learning_inputs(learning_network.new, "en", today=AFTER).activity
+    assert activity["requests_sent"] == 8
+    assert activity["requests_accepted"] == 5  # accepted, and those that went on to a meeting
+    assert activity["requests_declined"] == 1
+    assert activity["requests_meetings"] == 3 and activity["requests_completed"] == 2
