@@ -4,7 +4,8 @@ print, as formatted strings in the view's language, with the words of reports/la
 from __future__ import annotations
 
 from survey.analysis.plan_groups import WITH_PLAN, WITHOUT_PLAN
-from survey.learning.view import ACTIVITY, CARDS_SHOWN, MEASURED, LearningInputs, dimension_change
+from survey.analysis.evidence import MEASURED
+from survey.learning.view import ACTIVITY, CARDS_SHOWN, LearningInputs, dimension_change
 from survey.reporting.format import format_n, format_number, format_signed, format_signed_interval
 from survey.reporting.labels import words
 from survey.reporting.layout.cells import is_suppressed, row_of, value

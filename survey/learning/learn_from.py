@@ -24,7 +24,7 @@ from survey.results.dashboard.loading import Kept
 from survey.results.service import ResultsNotReady, RoundResults
 
 CARDS_SHOWN = 5  # per dimension; the rest are counted ("... and 3 more cards in the practice library")
-CARD_PAGE = "practices_staff.card"  # helper A's card page for school staff (survey/practices)
+CARD_PAGE = "practices_staff.show_card"  # the practice library's card page for school staff (survey/practices)
 
 
 @dataclass(frozen=True)

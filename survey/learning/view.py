@@ -4,7 +4,7 @@ and learning activity in counts. For the admin page, its CSV and the PDF for the
 
 `learning_inputs(round, language)` reads everything in a handful of set-based queries (the round's stored
 results, one query for the cards of the family's dimensions, one for the plans' focuses, one count per kind
-of activity) and returns plain data (`LearningInputs`); the page, the CSV (`csv_rows`) and the PDF
+of activity) and returns plain data (`LearningInputs`); the page, the CSV (`learning_table`) and the PDF
 (`survey.learning.layout`) are built from it without touching the database again.
 
 Plans are the schools': where `Network.admins_read_plans` is off the view carries only the two groups'
@@ -12,7 +12,7 @@ aggregates (`survey.analysis.plan_groups`, small groups hidden), never which sch
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,9 +20,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
+from survey.analysis.evidence import MEASURED
 from survey.analysis.plan_groups import changes_by_plan_group
 from survey.analysis.trends import comparable_dimensions
 from survey.extensions import db
+from survey.learning.evidence import CardEvidence, MeasuredChange, evidence_for_cards
 from survey.network.models import School
 from survey.partnering.models import BenchlearningRequest, RequestStatus
 from survey.plans.models import ActionPlan, PlanFocus, PlanStatus
@@ -63,7 +65,7 @@ class LearningInputs:
     dimensions: list[Dimension]
     network: pd.DataFrame  # NETWORK_COLUMNS: the network's `all` row of each dimension
     cards: pd.DataFrame  # CARD_COLUMNS: every published card tagged with a dimension, shown order per dimension
-    evidence: dict[int, object]  # card id -> its CardEvidence (survey.learning.evidence), where known
+    evidence: dict[int, CardEvidence]  # card id -> its evidence: the cards shown (the CSV: every card)
     plan_groups: pd.DataFrame  # survey.analysis.plan_groups.GROUP_COLUMNS
     planned: pd.DataFrame  # PLANNED_COLUMNS, only where admins read plans (else no rows)
     activity: dict[str, int] = field(default_factory=dict)  # ACTIVITY -> count, in the network to date
@@ -74,15 +76,7 @@ def dimension_tag(family: str, dimension: str) -> str:
     return f"{family}/{dimension}"
 
 
-def card_evidence(cards: Iterable[PracticeCard]) -> dict[int, object]:
-    """Each card's `CardEvidence` (survey.learning.evidence.evidence_for_cards: the school's published index
-    per tagged dimension and the measured change since the practice began). Empty until that module is on
-    main: the column then shows "–"."""
-    del cards
-    return {}
-
-
-def dimension_change(evidence, family: str, dimension: str):
+def dimension_change(evidence: CardEvidence | None, family: str, dimension: str) -> MeasuredChange | None:
     """The card's measured change since it began on one dimension (a `MeasuredChange`: `status`, `change`,
     `change_low`, `change_high`, `q_value`, `flag`), None where the evidence does not cover it."""
     if evidence is None:
@@ -127,8 +121,8 @@ def learning_inputs(survey_round: SurveyRound, language: str, *, today: date | N
     cards = published_cards(network.id, family, keys)
     shown = cards if all_cards else cards.groupby("dimension", sort=False).head(CARDS_SHOWN)
     ids = sorted(set(shown["card_id"].tolist()))
-    evidence = card_evidence(db.session.scalars(select(PracticeCard).where(PracticeCard.id.in_(ids))).all()
-                             if ids else [])
+    evidence = evidence_for_cards(db.session.scalars(select(PracticeCard).where(PracticeCard.id.in_(ids))).all()
+                                  if ids else [], today=today)
     return LearningInputs(
         round_id=survey_round.id, round_name=survey_round.name, family=family,
         version_label=f"{family}:{version.version}", previous_round=earlier.name if earlier else None,
@@ -241,7 +235,6 @@ def closed_rounds_by_family(network_id: int, today: date) -> dict[str, list[Surv
 
 TABLE_COLUMNS = ("round", "section", "dimension", "subject", "school", "name", "measure", "value", "low", "high",
                  "n", "q_value", "flag", "status", "featured")
-MEASURED = "measured"  # survey.analysis.evidence.MEASURED: a card's change since it began has numbers
 
 
 def learning_table(inputs: LearningInputs) -> pd.DataFrame:

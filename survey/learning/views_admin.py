@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import abort, g, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from survey.audit import record
@@ -25,6 +25,7 @@ from survey.results.service import ResultsNotReady
 from survey.rounds.models import RoundState, SurveyRound
 
 bp = admin_blueprint("learning_admin", __name__)
+CARD_PAGE = "practices_admin.show_card"  # the practice library's card page for admins (survey/practices)
 
 
 @bp.url_value_preprocessor
@@ -62,8 +63,16 @@ def _view(survey_round: SurveyRound, rounds: dict[str, list[SurveyRound]]):
         inputs = learning_inputs(survey_round, page_language())
     except ResultsNotReady as not_ready:
         return preparing_page(not_ready)
-    return render_template("learning/admin_view.html", c=learning_context(inputs), rounds=rounds,
-                           survey_round=survey_round)
+    context = learning_context(inputs)
+    return render_template("learning/admin_view.html", c=context, rounds=rounds, survey_round=survey_round,
+                           card_urls=_card_urls(card["id"] for dim in context["practices"] for card in dim["cards"]))
+
+
+def _card_urls(ids) -> dict[int, str]:
+    """Each shown card's page in the admins' practice library (none while the library is not registered)."""
+    if CARD_PAGE not in current_app.view_functions:
+        return {}
+    return {card_id: url_for(CARD_PAGE, card_id=card_id) for card_id in ids}
 
 
 @bp.get("/learning/<int:round_id>/learning.csv")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from survey.audit.models import AuditEntry
 from survey.extensions import db
 from survey.learning.view import learning_inputs
+from survey.reporting.format import format_signed, format_signed_interval
 from survey.results.service import round_results
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 from tests.learning.conftest import AFTER, add_card
@@ -185,3 +186,21 @@ def test_learning_activity_counts_requests_in_every_state(learning_network, db_s
     assert activity["requests_accepted"] == 5  # accepted, and those that went on to a meeting
     assert activity["requests_declined"] == 1
     assert activity["requests_meetings"] == 3 and activity["requests_completed"] == 2
+
+
+def test_each_cards_change_since_it_began_is_its_schools_measured_change(learning_network, client, login, admin):
+    """The cards began in April 2025, between the two rounds: the change since they began is their school's
+    change from the first round to the second (the evidence beside a card, survey.learning.evidence)."""
+    inputs = learning_inputs(learning_network.new, "en", today=AFTER)
+    aggregates = round_results(learning_network.new, today=AFTER).aggregates
+    teach = aggregates[(aggregates["breakdown"] == "all") & (aggregates["dimension"] == "teach")].set_index("school")
+    card = learning_network.cards["top1"]
+    change = next(found.change for found in inputs.evidence[card.id].dimensions if found.dimension == "teach")
+    assert change.status == "measured"
+    assert change.change == pytest.approx(teach.loc["TOP1", "change"], rel=1e-9)
+    assert (change.change_low, change.change_high) == pytest.approx(
+        (teach.loc["TOP1", "change_low"], teach.loc["TOP1", "change_high"]), rel=1e-9)
+    login(admin)
+    text = client.get(f"/admin/learning/{learning_network.new.id}/", headers=EN).text
+    shown = f"{format_signed(change.change, 'en')} {format_signed_interval(change.change_low, change.change_high, 'en')}"
+    assert shown in text
