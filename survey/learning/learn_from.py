@@ -8,7 +8,9 @@ the school's partners on it. Only published cards of the same network, never the
 
 Names (METHOD.md, Anonymity): a card shows its school only where the network shares names. Where it does not,
 the partners keep their anonymous labels and the cards stand in one list beside them, never linked to a label:
-"School A wrote this card" would reveal who School A is (through the card's school or contact).
+"School A wrote this card" would reveal who School A is (through the card's school or contact). What a card
+still tells is that its school is among the strong schools on the dimension; partners are drawn from the top
+quartile, so where every strong school is a partner a card's school is one of them, but never which label.
 """
 from __future__ import annotations
 

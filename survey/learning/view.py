@@ -88,7 +88,8 @@ def dimension_change(evidence: CardEvidence | None, family: str, dimension: str)
 def learning_inputs(survey_round: SurveyRound, language: str, *, today: date | None = None,
                     all_cards: bool = False) -> LearningInputs:
     """The learning view of a closed round with stored results (`ResultsNotReady` otherwise, from
-    `round_results`, whose parsed tables the dashboards keep per process). `all_cards`: the evidence of every card (the CSV), else of the cards shown."""
+    `round_results`, whose parsed tables the dashboards keep per process). `all_cards`: the evidence of every
+    card (the CSV), else of the cards shown."""
     today = today or date.today()
     network = survey_round.network
     version = survey_round.version
