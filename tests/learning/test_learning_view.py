@@ -204,3 +204,10 @@ def test_each_cards_change_since_it_began_is_its_schools_measured_change(learnin
     text = client.get(f"/admin/learning/{learning_network.new.id}/", headers=EN).text
     shown = f"{format_signed(change.change, 'en')} {format_signed_interval(change.change_low, change.change_high, 'en')}"
     assert shown in text
+
+
+def test_the_pdf_names_no_planned_school_where_plans_are_the_schools(client, login, admin, learning_network, tmp_path):
+    login(admin)
+    text = pdf_text(client.get(f"/admin/learning/{learning_network.new.id}/learning.pdf", headers=EN).data, tmp_path)
+    assert "Schools with a plan" not in text and "Skolen low2" not in text and "Skolen mid1" not in text
+    assert "only the groups' figures are shown" in " ".join(text.split())
