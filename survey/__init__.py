@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.jobs import views as jobs_views
     from survey.notifications import views as notifications_views
     from survey.partnering import views as partnering_views
+    from survey.learning import views_admin as learning_admin
     from survey.reporting import admin_views as reporting_admin
     from survey.portal import language
     from survey.respond import bp as respond_bp
@@ -91,7 +92,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                       reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, network_organiser.bp,
                       network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp,
                       outcomes_admin.bp, outcomes_staff.bp,
-                      partnering_views.bp, notifications_views.bp):
+                      partnering_views.bp, notifications_views.bp, learning_admin.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

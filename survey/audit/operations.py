@@ -19,7 +19,8 @@ ACTIONS = (
     "export.aggregates",  # survey/results/downloads.py
     "export.microdata",  # survey/microdata/views.py
     "export.codebook",  # survey/microdata/views.py
-    "pdf.download",  # survey/reporting (staff and admin)
+    "pdf.download",  # survey/reporting (staff and admin), survey/learning/views_admin.py
+    "export.learning",  # survey/learning/views_admin.py (the network learning view's CSV)
     "settings.change",  # network settings, retention schedule
     "user.change",  # survey/accounts/views.py
     "round.change",  # survey/rounds/views_admin.py

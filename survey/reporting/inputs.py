@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -84,6 +84,8 @@ class SchoolReportInputs:
     equivalent_scales: list[tuple[str, str]] = field(default_factory=list)
     structural: bool = True  # the questionnaire names an overall dimension (else no structural analysis)
     reverse_items: tuple[str, ...] = ()  # the reverse-worded items' keys (marked in the item tables)
+    # "Learn from": one `survey.learning.learn_from.LearnFromSection` per "Improve first" dimension
+    learn_from: list = field(default_factory=list)
 
     @property
     def store_key(self) -> str:
@@ -103,6 +105,7 @@ class SchoolReportInputs:
             "item_scales": self.item_scales, "non_substantive": self.non_substantive,
             "questions": [vars(q) for q in self.questions], "equivalent": self.equivalent_scales,
             "structural": self.structural, "reverse": self.reverse_items,
+            "learn_from": [asdict(section) for section in self.learn_from],
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
         for frame in (self.aggregates, self.item_results, self.partners, self.question_results):

@@ -121,6 +121,8 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
     report with comments, when the network does not let admins read them, a copy without them for the admins
     (`SchoolReportInputs.for_admins`)."""
     from survey.catalog.operations import definition_of
+    from survey.learning.learn_from import cards_by_dimension, learn_from, round_strength
+    from survey.learning.view import published_cards
     from survey.results.service import round_results
 
     results = round_results(survey_round, today=today)
@@ -134,6 +136,9 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
                      as_of=results.as_of.isoformat() if results.as_of else "",
                      minimal_difference=network.minimal_difference)
     submitted = submitted_counts(survey_round)
+    cards = cards_by_dimension(published_cards(network.id, version.family.key, [d.key for d in version.dimensions],
+                                               details=True))
+    strength = round_strength(results)
     reports = []
     for school in survey_round.schools:
         if school_codes and school.code not in school_codes:
@@ -161,6 +166,7 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             question_results=own.questions[own.questions["school"].isin([school.code, NETWORK])].reset_index(drop=True),
             equivalent_scales=equivalent_scales(definition, language), structural=definition.overall is not None,
             reverse_items=tuple(item.key for item in definition.rating_items() if item.reverse),
+            learn_from=learn_from(strength, school.code, dimensions, cards, share_names=network.share_school_names),
         ))
         if admin_copies and comments and not network.admins_read_comments:
             reports.append(replace(reports[-1], comments=[], for_admins=True))

@@ -117,6 +117,14 @@ def organiser_report_html(inputs: OrganiserReportInputs) -> str:
     return _environment(str(REPORTS_DIR)).get_template("organiser.html").render(**organiser_context(inputs))
 
 
+def learning_report_html(inputs) -> str:
+    """The network learning report (reports/learning.html) from `survey.learning.view.LearningInputs`: the
+    network's changes, practices, plan groups and learning activity, for the annual meeting."""
+    from survey.learning.layout import learning_context
+
+    return _environment(str(REPORTS_DIR)).get_template("learning.html").render(**learning_context(inputs))
+
+
 def html_to_pdf(html: str) -> bytes:
     """The final HTML as a tagged PDF/UA-1 document (fonts embedded, bookmarks from h1/h2)."""
     from weasyprint import HTML
@@ -147,3 +155,7 @@ def render_network_report(inputs: NetworkReportInputs) -> bytes:
 
 def render_organiser_report(inputs: OrganiserReportInputs) -> bytes:
     return html_to_pdf(organiser_report_html(inputs))
+
+
+def render_learning_report(inputs) -> bytes:
+    return html_to_pdf(learning_report_html(inputs))

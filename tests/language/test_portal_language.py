@@ -230,7 +230,8 @@ def portal_pages(app, portal) -> list[str]:
         for rule in app.url_map.iter_rules():
             if (rule.rule.startswith(("/admin/", "/school/")) and "GET" in rule.methods
                     and not rule.rule.endswith(("/poster", ".pdf"))):  # respondents' poster; a stored PDF
-                results = "aggregates" in rule.rule or "/reports/" in rule.rule  # of a closed round, being prepared
+                # of a closed round, being prepared (the learning view reads closed rounds only)
+                results = "aggregates" in rule.rule or "/reports/" in rule.rule or "/learning/" in rule.rule
                 round_id = portal["closed"].id if results else portal["open"].id
                 if rule.rule.endswith("/mail"):  # personal invitations: a staff round's
                     round_id = portal["staff_round"].id

@@ -20,7 +20,7 @@ def test_the_crawl_reaches_the_pages_of_every_role(portal_pages):
     paths = {role: [page.url.split("/", 3)[3] for page in pages] for role, (_c, pages) in portal_pages.items()}
     admin, staff = " ".join(paths["admin"]), " ".join(paths["staff"])
     for expected in ("admin/", "admin/rounds", "admin/schools", "admin/results", "admin/questionnaires",
-                     "admin/reports"):
+                     "admin/reports", "admin/learning/"):
         assert expected in admin, expected
     assert "admin/results/" in admin and "breakdown=program" in admin  # a dashboard and its filter
     for expected in ("school/", "school/rounds", "school/reports", "breakdown=program", "school/partners",

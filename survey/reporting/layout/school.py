@@ -118,6 +118,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         "questions": question_sections(inputs),
         "equivalent_scales": [{"item": item, "reason": reason} for item, reason in inputs.equivalent_scales],
         "structural": inputs.structural,
+        "learn_from": inputs.learn_from, "share_names": inputs.round.share_names,
     }
 
 

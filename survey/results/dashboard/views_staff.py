@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from survey.audit import record
 from survey.extensions import db, security_headers
+from survey.learning.learn_from import dashboard_sections
 from survey.portal import staff_blueprint
 from survey.reporting.storage import default_store
 from survey.results.dashboard.loading import school_of_round
@@ -72,7 +73,8 @@ def dashboard():
                   downloads={fmt.upper(): url_for("aggregates_staff.my_aggregates_download",
                                                   round_id=survey_round.id, fmt=fmt) for fmt in STAFF_FORMATS},
                   rounds=url_for(".index"))
-    return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True)
+    learn_from = dashboard_sections(survey_round, code, page_language(), date.today())
+    return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True, learn_from=learn_from)
 
 
 @bp.get("/reports/<int:round_id>/<path:code>/report.pdf")
