@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from survey.plans.review import PlanReview
 from survey.reporting.storage import ADMIN_COPY_SUFFIX  # the admins' copy of a school report
 from survey.results.compute import without_organisers
 
@@ -84,6 +85,9 @@ class SchoolReportInputs:
     equivalent_scales: list[tuple[str, str]] = field(default_factory=list)
     structural: bool = True  # the questionnaire names an overall dimension (else no structural analysis)
     reverse_items: tuple[str, ...] = ()  # the reverse-worded items' keys (marked in the item tables)
+    # the school's action plan beside this round ("what we set out to do, what changed", `survey.plans.review`):
+    # only in the school's own report, and in the admins' copy only where the network lets admins read plans
+    plan_review: PlanReview | None = None
 
     @property
     def store_key(self) -> str:
@@ -103,6 +107,7 @@ class SchoolReportInputs:
             "item_scales": self.item_scales, "non_substantive": self.non_substantive,
             "questions": [vars(q) for q in self.questions], "equivalent": self.equivalent_scales,
             "structural": self.structural, "reverse": self.reverse_items,
+            "plan_review": asdict(self.plan_review) if self.plan_review is not None else None,
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
         for frame in (self.aggregates, self.item_results, self.partners, self.question_results):

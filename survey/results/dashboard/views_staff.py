@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from survey.audit import record
 from survey.extensions import db, security_headers
+from survey.plans.pages import dashboard_review
 from survey.portal import staff_blueprint
 from survey.reporting.storage import default_store
 from survey.results.dashboard.loading import school_of_round
@@ -72,7 +73,8 @@ def dashboard():
                   downloads={fmt.upper(): url_for("aggregates_staff.my_aggregates_download",
                                                   round_id=survey_round.id, fmt=fmt) for fmt in STAFF_FORMATS},
                   rounds=url_for(".index"))
-    return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True)
+    return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True,
+                            plan_review=dashboard_review(survey_round, current_user.school, page_language()))
 
 
 @bp.get("/reports/<int:round_id>/<path:code>/report.pdf")
