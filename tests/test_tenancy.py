@@ -26,6 +26,7 @@ from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Organiser, Program, School
+from survey.plans.models import ActionPlan, PlanAction
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -54,13 +55,14 @@ class Tenant:
     closed_round: SurveyRound
     link: SurveyLink
     job: Job  # a report build this network's admin started
+    plan: ActionPlan  # the school's action plan on its closed round, with one action
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
         return [
             self.network.name, self.school.name, self.school.organiser.name, self.open_round.name, self.closed_round.name, self.link.token,
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
-            self.own_version.checksum, self.own_version.label,
+            self.own_version.checksum, self.own_version.label, self.plan.title,
         ]
 
 
@@ -71,7 +73,7 @@ def publish(network: Network, family: str) -> QuestionnaireVersion:
 
 
 def make_tenant(session, name: str, code: str, own_family: str, add_responses) -> Tenant:
-    network = Network(name=name)
+    network = Network(name=name, admins_read_plans=True)  # plans readable by the network's own admins only
     organiser = Organiser(network=network, code=f"K{code}", name=f"Kommunen {code} i {name}")
     school = School(network=network, code=code, name=f"Skolen {code} i {name}", type="EUD", region="Midtjylland",
                     programs=[Program(code="EL", name="Elektriker")], organiser=organiser)
@@ -94,8 +96,11 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
               result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
+    plan = ActionPlan(school=school, base_round=rounds[1], title=f"Handlingsplan for {name}")
+    plan.actions.append(PlanAction(description=f"Handling i {name}"))
+    session.add(plan)
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, plan)
 
 
 @pytest.fixture
@@ -121,6 +126,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "program_code": ["EL"],
         "organiser_code": [owner.school.organiser.code],
         "language": ["da"],
+        "plan_id": [owner.plan.id],
+        "action_id": [owner.plan.actions[0].id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

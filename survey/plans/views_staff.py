@@ -112,8 +112,12 @@ def _forms(plan: ActionPlan, page, formdata=None):
             "addressing": addressing, "others": others}
 
 
-@bp.get("/plans/<int:plan_id>")
+@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
 def plan():
+    """The plan's page; its POST renames the plan and moves it along its lifecycle (the other forms of the page
+    post to addresses of their own)."""
+    if request.method == "POST":
+        return _save_plan()
     page = plan_page(g.plan, page_language(), "school")
     forms = _forms(g.plan, page)
     forms["partner"].partner.data = page.partner_value
@@ -125,13 +129,7 @@ def _back() -> object:
     return redirect(url_for(".plan", plan_id=g.plan.id))
 
 
-def _refuse_form(form) -> None:
-    refuse(" ".join(str(message) for messages in form.errors.values() for message in messages)
-           or _("The form could not be read: try again."))
-
-
-@bp.post("/plans/<int:plan_id>")
-def save_plan():
+def _save_plan():
     form = PlanForm(prefix="plan")
     if not form.validate_on_submit():
         _refuse_form(form)
@@ -143,6 +141,11 @@ def save_plan():
     else:
         flash(_("Plan saved."), "success")
     return _back()
+
+
+def _refuse_form(form) -> None:
+    refuse(" ".join(str(message) for messages in form.errors.values() for message in messages)
+           or _("The form could not be read: try again."))
 
 
 @bp.post("/plans/<int:plan_id>/focus")

@@ -19,6 +19,7 @@ from survey.config import PROJECT_ROOT
 from survey.invitations.delivery import dispatch
 from survey.jobs.models import Job, JobState
 from survey.network.models import Organiser
+from survey.plans.models import ActionPlan, PlanAction
 from survey.extensions import db
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
@@ -50,9 +51,12 @@ def portal(db_session, network, make_school, make_user, add_responses):
     db_session.add(organiser)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
     staff = make_user("staff@example.org", school=school, locale=None)
+    plan = ActionPlan(school=school, base_round=closed, title="Plan")
+    plan.actions.append(PlanAction(description="Handling"))
+    db_session.add(plan)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
-            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser}
+            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "plan": plan}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -204,7 +208,8 @@ def portal_pages(app, portal) -> list[str]:
     values = {"round_id": portal["open"].id, "version_id": portal["version"].id, "link_id": portal["link"].id,
               "user_id": portal["staff"].id, "job_id": portal["job"].id, "key": portal["school"].code, "code": portal["school"].code,
               "school_code": portal["school"].code, "program_code": portal["school"].programs[0].code,
-              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv"}
+              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv",
+              "plan_id": portal["plan"].id, "action_id": portal["plan"].actions[0].id}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
