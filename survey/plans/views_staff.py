@@ -7,9 +7,13 @@ change flashes why and keeps nothing (`survey.portal.refuse`).
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+
+from sqlalchemy import select
 
 from survey.extensions import db
 from survey.plans import operations
@@ -22,7 +26,7 @@ from survey.plans.pages import NUMBERS as numbers, plan_page
 from survey.plans.baseline import base_dimensions
 from survey.portal import refuse, staff_blueprint
 from survey.results.dashboard.page import page_language
-from survey.rounds.models import SurveyRound
+from survey.rounds.models import RoundState, SurveyRound
 
 bp = staff_blueprint("plans_staff", __name__)
 
@@ -46,7 +50,9 @@ def _load(_endpoint, values) -> None:
             g.action = action
     if "round_id" in values:
         survey_round = db.session.get(SurveyRound, values.pop("round_id"))
-        if survey_round is None or survey_round not in operations.plannable_rounds(current_user.school):
+        school = current_user.school
+        if (survey_round is None or survey_round.network_id != school.network_id
+                or school not in survey_round.schools or survey_round.state_on(date.today()) is not RoundState.CLOSED):
             abort(404)
         g.survey_round = survey_round
 
@@ -64,6 +70,10 @@ def index():
 def new_plan():
     survey_round, school = g.survey_round, current_user.school
     language = page_language()
+    planned = db.session.scalar(select(ActionPlan).where(ActionPlan.school_id == school.id,
+                                                         ActionPlan.base_round_id == survey_round.id))
+    if planned is not None:  # one plan per school and round: that one
+        return redirect(url_for(".plan", plan_id=planned.id))
     try:
         results = operations.base_results(school, survey_round)
     except PlanError as error:

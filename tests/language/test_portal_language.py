@@ -51,6 +51,7 @@ def portal(db_session, network, make_school, make_user, add_responses):
     db_session.add(organiser)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
     staff = make_user("staff@example.org", school=school, locale=None)
+    network.admins_read_plans = True  # the admins' plan pages are read too
     plan = ActionPlan(school=school, base_round=closed, title="Plan")
     plan.actions.append(PlanAction(description="Handling"))
     db_session.add(plan)
@@ -217,6 +218,8 @@ def portal_pages(app, portal) -> list[str]:
                     and not rule.rule.endswith(("/poster", ".pdf"))):  # respondents' poster; a stored PDF
                 results = "aggregates" in rule.rule or "/reports/" in rule.rule  # of a closed round, being prepared
                 round_id = portal["closed"].id if results else portal["open"].id
+                if "/plans/new/" in rule.rule:  # a plan starts from a closed round
+                    round_id = portal["closed"].id
                 if rule.rule.endswith("/mail"):  # personal invitations: a staff round's
                     round_id = portal["staff_round"].id
                 if "/privacy/records-" in rule.rule:  # the records of processing: a document, not a page
