@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.network import views_admin as network_admin, views_staff as network_staff
     from survey.network import views_directory as network_directory, views_organiser as network_organiser
     from survey.outcomes import views_admin as outcomes_admin, views_staff as outcomes_staff
+    from survey.plans import views_admin as plans_admin, views_staff as plans_staff
     from survey.privacy import views_admin as privacy_admin, views_public as privacy_public
     from survey.audit import views as audit_views
     from survey.accounts import views as accounts_views
@@ -92,7 +93,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                       reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, network_organiser.bp,
                       network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp,
                       outcomes_admin.bp, outcomes_staff.bp,
-                      partnering_views.bp, notifications_views.bp, learning_admin.bp):
+                      partnering_views.bp, notifications_views.bp, learning_admin.bp,
+                      plans_staff.bp, plans_admin.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

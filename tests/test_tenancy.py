@@ -29,6 +29,7 @@ from survey.network.models import Network, Organiser, Program, School
 from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.notifications.models import Notification
 from survey.partnering.models import BenchlearningRequest
+from survey.plans.models import ActionPlan, PlanAction
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -60,6 +61,7 @@ class Tenant:
     indicator: OutcomeIndicator  # an outcome indicator with a value of its school
     request: BenchlearningRequest  # a benchlearning request from the school to a partner school
     notification: Notification  # the staff member's notification of it
+    plan: ActionPlan  # the school's action plan on its closed round, with one action
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -68,6 +70,7 @@ class Tenant:
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
             self.own_version.checksum, self.own_version.label, self.indicator.label["da"],
             self.request.message,
+            self.plan.title,
         ]
 
 
@@ -78,7 +81,7 @@ def publish(network: Network, family: str) -> QuestionnaireVersion:
 
 
 def make_tenant(session, name: str, code: str, own_family: str, add_responses) -> Tenant:
-    network = Network(name=name)
+    network = Network(name=name, admins_read_plans=True)  # plans readable by the network's own admins only
     organiser = Organiser(network=network, code=f"K{code}", name=f"Kommunen {code} i {name}")
     school = School(network=network, code=code, name=f"Skolen {code} i {name}", type="EUD", region="Midtjylland",
                     programs=[Program(code="EL", name="Elektriker")], organiser=organiser)
@@ -117,8 +120,12 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
                                 link=f"/school/requests/{request.id}")
     session.add(notification)
     session.flush()
+    plan = ActionPlan(school=school, base_round=rounds[1], title=f"Handlingsplan for {name}")
+    plan.actions.append(PlanAction(description=f"Handling i {name}"))
+    session.add(plan)
+    session.flush()
     return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, indicator, request,
-                  notification)
+                  notification, plan)
 
 
 @pytest.fixture
@@ -147,6 +154,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "indicator_key": [owner.indicator.key],
         "request_id": [owner.request.id],
         "notification_id": [owner.notification.id],
+        "plan_id": [owner.plan.id],
+        "action_id": [owner.plan.actions[0].id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

@@ -25,6 +25,7 @@ class NetworkSettingsForm(PortalForm):
     share_school_names = BooleanField(_l("Schools see each other's names in benchmarks and partner lists"))
     admins_read_comments = BooleanField(
         _l("Network admins read the schools' free-text comments (in school reports and dashboards)"))
+    admins_read_plans = BooleanField(_l("Network admins read the schools' action plans (read only)"))
     driver_min_cases = IntegerField(
         _l("Complete cases for a school's own structural analysis"),
         validators=[InputRequired(), NumberRange(min=10, max=100000)],

@@ -41,9 +41,9 @@ def create_network(name: str, *, k_min: int | None = None, share_school_names: b
 
 def update_network_settings(network: Network, *, k_min: int, share_school_names: bool, driver_min_cases: int,
                             minimal_difference: float | None = None,
-                            admins_read_comments: bool | None = None) -> None:
+                            admins_read_comments: bool | None = None, admins_read_plans: bool | None = None) -> None:
     """Change the anonymity and analysis settings. Frozen results keep the settings they were computed with.
-    `minimal_difference`, `admins_read_comments` None: unchanged."""
+    `minimal_difference`, `admins_read_comments`, `admins_read_plans` None: unchanged."""
     if k_min < K_MIN_FLOOR:
         raise NetworkSettingsError(_K_MIN_TOO_SMALL % {"floor": K_MIN_FLOOR, "k_min": k_min})
     if driver_min_cases < 10:
@@ -57,4 +57,6 @@ def update_network_settings(network: Network, *, k_min: int, share_school_names:
     network.driver_min_cases = driver_min_cases
     if admins_read_comments is not None:
         network.admins_read_comments = admins_read_comments
+    if admins_read_plans is not None:
+        network.admins_read_plans = admins_read_plans
     db.session.flush()

@@ -44,13 +44,15 @@ def network_settings():
                 driver_min_cases=form.driver_min_cases.data,
                 minimal_difference=form.minimal_difference.data,
                 admins_read_comments=form.admins_read_comments.data,
+                admins_read_plans=form.admins_read_plans.data,
             )
         except NetworkSettingsError as error:
             form.k_min.errors.append(str(error))
         else:
             record(current_user, "settings.change", "network settings",
                    {name: getattr(form, name).data for name in ("k_min", "share_school_names", "driver_min_cases",
-                                                                "minimal_difference", "admins_read_comments")})
+                                                                "minimal_difference", "admins_read_comments",
+                                                                "admins_read_plans")})
             flash(_("Settings saved. Results frozen earlier keep the settings they were computed with."), "success")
             return redirect(url_for("network_admin.index"))
     return render_template("network/settings.html", form=form, network=network), (422 if form.errors else 200)

@@ -78,9 +78,10 @@ def build_round_reports():
 def download_report(key: str):
     survey_round = g.round
     store = default_store()
-    # METHOD.md: admins read a school's comments only where the network's settings allow it
+    # METHOD.md: admins read a school's comments (and its action plan) only where the network's settings allow it
     path = (store.path(survey_round.id, key) if key == NETWORK_KEY
-            else store.admin_path(survey_round.id, key, survey_round.network.admins_read_comments))
+            else store.admin_path(survey_round.id, key, survey_round.network.admins_read_comments,
+                                  survey_round.network.admins_read_plans))
     if path is None:
         abort(404)
     name = "network" if key == NETWORK_KEY else key

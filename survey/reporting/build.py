@@ -83,7 +83,8 @@ def build_reports(reports: Sequence[SchoolReportInputs | NetworkReportInputs], s
         if error is None:
             try:
                 store.save(inputs.round.round_id, key, content_hash, pdf,
-                           comments=bool(getattr(inputs, "comments", None)))
+                           comments=bool(getattr(inputs, "comments", None)),
+                           plan=getattr(inputs, "plan_review", None) is not None)
             except (OSError, ValueError) as saving:  # one school's file must not stop the others
                 error = f"{type(saving).__name__}: {saving}"
         if error is None:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from survey.plans.review import PlanReview
 from survey.reporting.storage import ADMIN_COPY_SUFFIX  # the admins' copy of a school report
 from survey.results.compute import without_organisers
 
@@ -86,6 +87,9 @@ class SchoolReportInputs:
     reverse_items: tuple[str, ...] = ()  # the reverse-worded items' keys (marked in the item tables)
     # "Learn from": one `survey.learning.learn_from.LearnFromSection` per "Improve first" dimension
     learn_from: list = field(default_factory=list)
+    # the school's action plan beside this round ("what we set out to do, what changed", `survey.plans.review`):
+    # only in the school's own report, and in the admins' copy only where the network lets admins read plans
+    plan_review: PlanReview | None = None
 
     @property
     def store_key(self) -> str:
@@ -106,6 +110,7 @@ class SchoolReportInputs:
             "questions": [vars(q) for q in self.questions], "equivalent": self.equivalent_scales,
             "structural": self.structural, "reverse": self.reverse_items,
             "learn_from": [asdict(section) for section in self.learn_from],
+            "plan_review": asdict(self.plan_review) if self.plan_review is not None else None,
         }
         digest.update(json.dumps(meta, sort_keys=True, default=str).encode())
         for frame in (self.aggregates, self.item_results, self.partners, self.question_results):

@@ -118,8 +118,10 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
     see them (network cells under school-level confidentiality, `RoundResults.for_school`): always so for a
     PDF, which the school's staff download; False for a network admin's dashboard, which then carries the
     comments only where the network lets admins read them. `admin_copies` (report builds): for every school
-    report with comments, when the network does not let admins read them, a copy without them for the admins
-    (`SchoolReportInputs.for_admins`)."""
+    report with comments or an action plan's review, when the network does not let admins read them, a copy
+    without them for the admins (`SchoolReportInputs.for_admins`). The review of a school's action plan
+    (`survey.plans.review`) is in the staff inputs only."""
+    from survey.plans.review import reviews_on_round
     from survey.catalog.operations import definition_of
     from survey.learning.learn_from import cards_by_dimension, learn_from, round_strength
     from survey.learning.view import published_cards
@@ -139,6 +141,8 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
     cards = cards_by_dimension(published_cards(network.id, version.family.key, [d.key for d in version.dimensions],
                                                details=True))
     strength = round_strength(results)
+    chosen = [school for school in survey_round.schools if not school_codes or school.code in school_codes]
+    reviews = reviews_on_round(survey_round, chosen, language_of, today=today) if staff else {}
     reports = []
     for school in survey_round.schools:
         if school_codes and school.code not in school_codes:
@@ -167,9 +171,13 @@ def load_round_inputs(survey_round, *, today: date | None = None, school_codes=N
             equivalent_scales=equivalent_scales(definition, language), structural=definition.overall is not None,
             reverse_items=tuple(item.key for item in definition.rating_items() if item.reverse),
             learn_from=learn_from(strength, school.code, dimensions, cards, share_names=network.share_school_names),
+            plan_review=reviews.get(school.code),
         ))
-        if admin_copies and comments and not network.admins_read_comments:
-            reports.append(replace(reports[-1], comments=[], for_admins=True))
+        hide_comments = bool(comments) and not network.admins_read_comments
+        hide_plan = school.code in reviews and not network.admins_read_plans
+        if admin_copies and (hide_comments or hide_plan):
+            reports.append(replace(reports[-1], comments=[] if hide_comments else comments,
+                                   plan_review=None if hide_plan else reports[-1].plan_review, for_admins=True))
     language = "da"
     network_inputs = NetworkReportInputs(
         round=info, network_name=network.name, language=language,

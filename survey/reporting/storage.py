@@ -56,9 +56,10 @@ class ReportStore:
         path = self._round_dir(round_id) / entry["file"]
         return path if path.exists() else None
 
-    def save(self, round_id: int, key: str, content_hash: str, pdf: bytes, *, comments: bool = False) -> Path:
-        """Store a report; `comments`: whether it prints free-text comments (an admin is served it only when
-        the network lets admins read them, `admin_path`)."""
+    def save(self, round_id: int, key: str, content_hash: str, pdf: bytes, *, comments: bool = False,
+             plan: bool = False) -> Path:
+        """Store a report; `comments`: whether it prints free-text comments, `plan`: whether it prints the
+        school's action plan (an admin is served it only when the network lets admins read them, `admin_path`)."""
         if not self.is_safe_key(key):
             raise ValueError(f"unsafe report key {key!r}")
         folder = self._round_dir(round_id)
@@ -69,19 +70,22 @@ class ReportStore:
             index = self.index(round_id)
             old = index.get(key)
             index[key] = {"file": name, "hash": content_hash, "bytes": len(pdf), "comments": comments,
-                          "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                          "plan": plan, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             _atomic_write(self._index_path(round_id), json.dumps(index, indent=1, sort_keys=True).encode())
         if old and old["file"] != name:
             (folder / old["file"]).unlink(missing_ok=True)
         return folder / name
 
 
-    def admin_path(self, round_id: int, key: str, admins_read_comments: bool) -> Path | None:
+    def admin_path(self, round_id: int, key: str, admins_read_comments: bool, admins_read_plans: bool = False
+                   ) -> Path | None:
         """The stored report a network admin is served for `key`: the school's own when it prints no comments
-        or the network lets admins read them; else the admins' copy without them (None until built). A
-        report stored before the index recorded comments counts as having them."""
+        (or the network lets admins read them) and no action plan (or the network lets admins read plans);
+        else the admins' copy without them (None until built). A report stored before the index recorded
+        comments counts as having them; one stored before it recorded plans printed none."""
         entry = self.entry(round_id, key)
-        if entry is None or admins_read_comments or entry.get("comments") is False:
+        if entry is None or ((admins_read_comments or entry.get("comments") is False)
+                             and (admins_read_plans or not entry.get("plan"))):
             return self.path(round_id, key)
         return self.path(round_id, key + ADMIN_COPY_SUFFIX)
 

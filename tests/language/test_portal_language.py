@@ -22,6 +22,7 @@ from survey.network.models import Organiser
 from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.notifications.models import Notification
 from survey.partnering.models import BenchlearningRequest, RequestNote
+from survey.plans.models import ActionPlan, PlanAction
 from survey.extensions import db
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
@@ -67,10 +68,14 @@ def portal(db_session, network, make_school, make_user, add_responses):
     notification = Notification(user_id=staff.id, kind="request.accepted", params={"request": request.id},
                                 link=f"/school/requests/{request.id}")
     db_session.add(notification)
+    network.admins_read_plans = True  # the admins' plan pages are read too
+    plan = ActionPlan(school=school, base_round=closed, title="Plan")
+    plan.actions.append(PlanAction(description="Handling"))
+    db_session.add(plan)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
             "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "indicator": indicator,
-            "request": request, "notification": notification}
+            "request": request, "notification": notification, "plan": plan}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -224,7 +229,8 @@ def portal_pages(app, portal) -> list[str]:
               "school_code": portal["school"].code, "program_code": portal["school"].programs[0].code,
               "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv",
               "indicator_key": portal["indicator"].key,
-              "request_id": portal["request"].id, "notification_id": portal["notification"].id}
+              "request_id": portal["request"].id, "notification_id": portal["notification"].id,
+              "plan_id": portal["plan"].id, "action_id": portal["plan"].actions[0].id}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -233,6 +239,8 @@ def portal_pages(app, portal) -> list[str]:
                 # of a closed round, being prepared (the learning view reads closed rounds only)
                 results = "aggregates" in rule.rule or "/reports/" in rule.rule or "/learning/" in rule.rule
                 round_id = portal["closed"].id if results else portal["open"].id
+                if "/plans/new/" in rule.rule:  # a plan starts from a closed round
+                    round_id = portal["closed"].id
                 if rule.rule.endswith("/mail"):  # personal invitations: a staff round's
                     round_id = portal["staff_round"].id
                 if "/privacy/records-" in rule.rule:  # the records of processing: a document, not a page

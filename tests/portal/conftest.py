@@ -42,12 +42,35 @@ def portal(backend, tmp_path_factory):
         upgrade()
         summary = seed_demo()
         freeze_due_rounds()
-        db.session.commit()
         staff = staff_email(summary.network.schools[0].code)
+        plan_for_the_crawl(staff)
+        db.session.commit()
         admin = summary.admin_email
         db.session.remove()
     with serving(app, drop) as base:
         yield SimpleNamespace(base=base, admin=admin, staff=staff)
+
+
+def plan_for_the_crawl(email: str) -> None:
+    """An action plan of the staff member's school on its earliest closed round (unless the demo made one), so
+    that the crawl reaches a plan's page and the later round's dashboard with the plan's review."""
+    from sqlalchemy import select
+
+    from survey.accounts.models import User
+    from survey.extensions import db
+    from survey.plans import operations
+    from survey.plans.models import ActionPlan
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    if db.session.scalar(select(ActionPlan).where(ActionPlan.school_id == user.school_id)) is not None:
+        return
+    rounds = operations.plannable_rounds(user.school)
+    if rounds:
+        first = rounds[-1]
+        plan = operations.create_plan(user.school, first, user, title="Crawl plan",
+                                      dimensions=[first.version.dimensions[0].key])
+        operations.add_action(plan, user, description="Crawl action", owner="Team",
+                              dimension=first.version.dimensions[0].key)
 
 
 def _free_port() -> int:

@@ -24,7 +24,8 @@ def test_the_crawl_reaches_the_pages_of_every_role(portal_pages):
         assert expected in admin, expected
     assert "admin/results/" in admin and "breakdown=program" in admin  # a dashboard and its filter
     for expected in ("school/", "school/rounds", "school/reports", "breakdown=program", "school/partners",
-                     "school/requests", "school/notifications"):
+                     "school/requests", "school/notifications",
+                     "school/plans", "school/plans/new/"):
         assert expected in staff, expected
     assert "auth/login" in paths["visitor"] and all(path.startswith("auth/") for path in paths["visitor"])
 

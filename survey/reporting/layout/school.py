@@ -13,6 +13,7 @@ from survey.reporting.labels import words
 from survey.reporting.layout.cells import column_groups, is_suppressed, row_of, shown_n, value
 from survey.reporting.layout.columns import with_method_columns
 from survey.reporting.layout.items import item_rows, non_substantive_keys
+from survey.reporting.layout.plan_review import plan_review_context
 from survey.reporting.layout.questions import question_sections
 
 FLAGS = {"up": "▲", "down": "▼"}
@@ -119,6 +120,7 @@ def school_context(inputs: SchoolReportInputs, svgs: dict[str, str] | None = Non
         "equivalent_scales": [{"item": item, "reason": reason} for item, reason in inputs.equivalent_scales],
         "structural": inputs.structural,
         "learn_from": inputs.learn_from, "share_names": inputs.round.share_names,
+        "plan_review": plan_review_context(inputs.plan_review, lang, w),
     }
 
 

@@ -112,12 +112,13 @@ _breakdowns = Kept(1024)  # by slice, language, breakdown and its groups' names 
 
 def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, today: date, staff: bool,
                      picker: list | None = None, viewer_schools: tuple[str, ...] = (),
-                     learn_from: list | None = None) -> str:
+                     learn_from: list | None = None, plan_review: Markup | None = None) -> str:
     """The page, or "being prepared" while the round's results are not stored. `staff`: the school's staff
     view (network cells under school-level confidentiality); False for an admin. `viewer_schools`: the schools
     whose parts the reader knows (an organiser's staff reading one of its schools): the network cells are
     checked against them taken together. `learn_from`: the school's "Learn from" sections
-    (survey.learning.learn_from), shown to its own staff."""
+    (survey.learning.learn_from), shown to its own staff. `plan_review`: the section "what we set out to do, what
+    changed" of the school's action plan (`survey.plans.pages.dashboard_review`), for readers who may read it."""
     language = page_language()
     try:
         school = school_results(survey_round, code, language, staff=staff, today=today,
@@ -134,4 +135,5 @@ def render_dashboard(survey_round: SurveyRound, code: str, *, links: Links, toda
         breakdown=_breakdowns.get((*school.key, language, chosen, tuple(school.group_names.get(chosen[0], {}).items())),
                                   lambda: tables.breakdown(school, *chosen)) if chosen else None, picked=picked,
         provisional=not results.frozen, as_of=results.as_of, links=links, picker=picker, code=code,
-        respondents=format_n(school.respondents, school.respondents < k_min), learn_from=learn_from)
+        respondents=format_n(school.respondents, school.respondents < k_min), learn_from=learn_from,
+        plan_review=plan_review)

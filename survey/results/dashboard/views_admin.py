@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from survey.extensions import db, security_headers
+from survey.plans.pages import dashboard_review
 from survey.portal import admin_blueprint
 from survey.reporting.storage import default_store
 from survey.results.dashboard.loading import school_of_round
@@ -79,8 +80,12 @@ def dashboard():
                   downloads={fmt.upper(): url_for("aggregates_admin.aggregates_download", round_id=survey_round.id,
                                                   fmt=fmt) for fmt in ("csv", "xlsx")},
                   picker=url_for(".pick", round_id=survey_round.id), rounds=url_for(".index"))
+    # the school's action plan only where the network lets admins read plans (survey.plans.access)
+    review = (dashboard_review(survey_round, school_of_round(survey_round, code), page_language())
+              if survey_round.state_on(date.today()) is RoundState.CLOSED and current_user.network.admins_read_plans
+              else None)
     return render_dashboard(survey_round, code, links=links, today=date.today(), staff=False,
-                            picker=_schools_of(survey_round))
+                            picker=_schools_of(survey_round), plan_review=review)
 
 
 @bp.get("/results/plotly.min.js")

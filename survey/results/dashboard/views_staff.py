@@ -15,6 +15,7 @@ from sqlalchemy import select
 from survey.audit import record
 from survey.extensions import db, security_headers
 from survey.learning.learn_from import dashboard_sections
+from survey.plans.pages import dashboard_review
 from survey.portal import staff_blueprint
 from survey.reporting.storage import default_store
 from survey.results.dashboard.loading import school_of_round
@@ -74,7 +75,8 @@ def dashboard():
                                                   round_id=survey_round.id, fmt=fmt) for fmt in STAFF_FORMATS},
                   rounds=url_for(".index"))
     learn_from = dashboard_sections(survey_round, code, page_language(), date.today())
-    return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True, learn_from=learn_from)
+    return render_dashboard(survey_round, code, links=links, today=date.today(), staff=True, learn_from=learn_from,
+                            plan_review=dashboard_review(survey_round, current_user.school, page_language()))
 
 
 @bp.get("/reports/<int:round_id>/<path:code>/report.pdf")
