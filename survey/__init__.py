@@ -45,7 +45,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    from survey.practices.fulltext import include_name
+
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     include_name=include_name)  # autogenerate leaves the full-text index (migration 0021) alone
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -6,14 +6,20 @@ come first, then the best matches when there is text to match, else the most rec
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import Select, column, exists, func, literal_column, table
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from survey.accounts.models import User
 from survey.extensions import db
 from survey.practices.access import cards_visible_to
+from survey.practices.fulltext import FTS_TABLE, VECTOR_COLUMN
 from survey.practices.models import PracticeCard, PracticeTag, TagKind
+
+
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,37 @@ def _has_tag(kind: TagKind, value: str):
                           PracticeTag.value == value)
 
 
+def words_of(text: str | None) -> list[str]:
+    """The words of a search text: what SQLite's tokenizer would find in it (letters and digits)."""
+    return WORD.findall(text or "")
+
+
+def fts5_query(text: str) -> str:
+    """An FTS5 MATCH expression finding cards holding every word of `text`, each as a prefix (SQLite has no
+    Danish or Swedish stemmer: "elev" finds "eleverne"). Each word is quoted, so nothing a user types (quotes,
+    AND/OR/NOT/NEAR, column filters, "*", "^") is read as query syntax."""
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words_of(text))
+
+
+def _matching(query: Select, text: str) -> tuple[Select, list]:
+    """`query` narrowed to the cards matching `text`, and the ORDER BY terms ranking them best first."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        vector = literal_column(f"practice_card.{VECTOR_COLUMN}", type_=TSVECTOR)
+        # The card's words are stemmed in its own language; the search text in each language of the library,
+        # so that "eleverne" finds a Danish card and "eleverna" a Swedish one. websearch_to_tsquery takes any
+        # input ("quoted phrases", or, -word) and never fails on syntax.
+        wanted = None
+        for config in ("danish", "swedish", "english", "simple"):
+            part = func.websearch_to_tsquery(literal_column(f"'{config}'::regconfig"), text)
+            wanted = part if wanted is None else wanted.op("||")(part)
+        return query.where(vector.op("@@")(wanted)), [func.ts_rank(vector, wanted).desc()]
+    index = table(FTS_TABLE, column("rowid"))
+    query = query.join(index, index.c.rowid == PracticeCard.id).where(
+        literal_column(FTS_TABLE).op("MATCH")(fts5_query(text)))
+    # bm25: lower is better; the title weighs most, then the summary (as the tsvector's weights A, B, C)
+    return query, [func.bm25(literal_column(FTS_TABLE), 10.0, 4.0, 1.0, 1.0, 1.0).asc()]
+
+
 def search_cards(user: User, filters: CardFilters, *, limit: int = 20, offset: int = 0) -> CardPage:
     """The cards `user` may read that match `filters`, featured first, then by relevance or recency."""
     query = cards_visible_to(user)
@@ -58,14 +95,13 @@ def search_cards(user: User, filters: CardFilters, *, limit: int = 20, offset: i
         query = query.where(PracticeCard.featured.is_(True))
     if filters.school_id is not None:
         query = query.where(PracticeCard.school_id == filters.school_id)
-    text = (filters.text or "").strip()
-    if text:
-        query = query.where(or_(*(func.lower(column).contains(text.lower(), autoescape=True)
-                                  for column in (PracticeCard.title, PracticeCard.summary, PracticeCard.what,
-                                                 PracticeCard.why, PracticeCard.participants_note))))
+    relevance = []
+    if words_of(filters.text):
+        query, relevance = _matching(query, filters.text)
     total = db.session.scalar(query.with_only_columns(func.count(PracticeCard.id)).order_by(None))
     cards = db.session.scalars(
-        query.order_by(PracticeCard.featured.desc(), PracticeCard.updated_at.desc(), PracticeCard.id.desc())
+        query.order_by(PracticeCard.featured.desc(), *relevance, PracticeCard.updated_at.desc(),
+                       PracticeCard.id.desc())
         .limit(limit).offset(offset)
     ).all()
     return CardPage(cards=list(cards), total=total or 0)
