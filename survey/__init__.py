@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.network import views_admin as network_admin, views_staff as network_staff
     from survey.network import views_directory as network_directory, views_organiser as network_organiser
     from survey.privacy import views_admin as privacy_admin, views_public as privacy_public
+    from survey.practices import views_admin as practices_admin, views_staff as practices_staff
     from survey.audit import views as audit_views
     from survey.accounts import views as accounts_views
     from survey.auth.sso import init_sso
@@ -89,7 +90,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     for portal_bp in (network_admin.bp, catalog_admin.bp, interchange_views.bp, rounds_admin.bp, downloads.admin_bp,
                       microdata_views.bp, accounts_views.bp, results_admin.bp, network_staff.bp, rounds_staff.bp,
                       reporting_admin.bp, jobs_views.bp, downloads.staff_bp, results_staff.bp, network_organiser.bp,
-                      network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp):
+                      network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp, practices_admin.bp,
+                      practices_staff.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

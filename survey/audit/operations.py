@@ -23,6 +23,7 @@ ACTIONS = (
     "settings.change",  # network settings, retention schedule
     "user.change",  # survey/accounts/views.py
     "round.change",  # survey/rounds/views_admin.py
+    "attachment.download",  # survey/practices/pages.py: a practice card's file
 )
 
 
