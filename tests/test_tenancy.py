@@ -26,6 +26,8 @@ from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Organiser, Program, School
+from survey.practices.models import PracticeAttachment, PracticeCard
+from survey.practices.operations import CardContent, create_card, publish as publish_card
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -54,13 +56,14 @@ class Tenant:
     closed_round: SurveyRound
     link: SurveyLink
     job: Job  # a report build this network's admin started
+    card: PracticeCard  # a published practice card of the school, with an attachment
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
         return [
             self.network.name, self.school.name, self.school.organiser.name, self.open_round.name, self.closed_round.name, self.link.token,
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
-            self.own_version.checksum, self.own_version.label,
+            self.own_version.checksum, self.own_version.label, self.card.title,
         ]
 
 
@@ -94,8 +97,12 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
               result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
+    card = create_card(staff, CardContent(title=f"Praksis i {name}", summary="Morgenlæsning"))
+    publish_card(staff, card)
+    card.attachments.append(PracticeAttachment(filename="plan.pdf", stored_name=secrets.token_hex(32),
+                                               content_type="application/pdf", size=1, sha256="0" * 64))
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, card)
 
 
 @pytest.fixture
@@ -121,6 +128,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "program_code": ["EL"],
         "organiser_code": [owner.school.organiser.code],
         "language": ["da"],
+        "card_id": [owner.card.id],
+        "attachment_id": [owner.card.attachments[0].id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

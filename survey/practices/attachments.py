@@ -95,7 +95,8 @@ def max_bytes() -> int:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} kB"
+    """A file size as people read it: whole MB from 1 MB up, else kB (at least 1)."""
+    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{max(-(-size // 1024), 1)} kB"
 
 
 def too_large_message() -> str:

@@ -13,6 +13,7 @@ from survey.extensions import db
 from survey.network.models import Program, School
 from survey.network.school_types import school_types
 from survey.portal.language import DEFAULT_PORTAL_LANGUAGE
+from survey.practices.attachments import megabytes
 from survey.practices.forms import LibraryFilterForm
 from survey.practices.models import PracticeCard, TagKind
 from survey.practices.search import CardFilters, CardPage, search_cards
@@ -115,5 +116,6 @@ def page_helpers(user: User) -> dict:
         "month_year": lambda day: format_date(day, "MMMM y") if day else "",
         "day": lambda moment: format_date(moment, "medium") if moment else "",
         "moment": lambda moment: format_datetime(moment, "medium") if moment else "",
+        "size_of": megabytes,
         "page_size": PAGE_SIZE,
     }

@@ -20,6 +20,7 @@ from survey.invitations.delivery import dispatch
 from survey.jobs.models import Job, JobState
 from survey.network.models import Organiser
 from survey.extensions import db
+from survey.practices.operations import CardContent, create_card, publish as publish_card
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
 from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
@@ -50,9 +51,12 @@ def portal(db_session, network, make_school, make_user, add_responses):
     db_session.add(organiser)
     admin = make_user("admin@example.org", role="network_admin", locale=None)
     staff = make_user("staff@example.org", school=school, locale=None)
+    card = create_card(staff, CardContent(title="Morgenlæsning", dimensions=["student/teaching"],
+                                          participants=["teachers"], started_on=TODAY))
+    publish_card(staff, card)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
-            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser}
+            "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "card": card}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -204,7 +208,8 @@ def portal_pages(app, portal) -> list[str]:
     values = {"round_id": portal["open"].id, "version_id": portal["version"].id, "link_id": portal["link"].id,
               "user_id": portal["staff"].id, "job_id": portal["job"].id, "key": portal["school"].code, "code": portal["school"].code,
               "school_code": portal["school"].code, "program_code": portal["school"].programs[0].code,
-              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv"}
+              "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv",
+              "card_id": portal["card"].id, "attachment_id": 1}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -215,6 +220,8 @@ def portal_pages(app, portal) -> list[str]:
                 if rule.rule.endswith("/mail"):  # personal invitations: a staff round's
                     round_id = portal["staff_round"].id
                 if "/privacy/records-" in rule.rule:  # the records of processing: a document, not a page
+                    continue
+                if "<int:attachment_id>" in rule.rule:  # a practice card's attachment: a file, not a page
                     continue
                 urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}
                                     | ({"round_id": round_id} if "round_id" in rule.arguments else {}),

@@ -180,3 +180,14 @@ def test_a_rolled_back_upload_leaves_no_file(library, write_card, attachment_dir
     assert len(list(attachment_dir.iterdir())) == 1
     db_session.rollback()
     assert list(attachment_dir.iterdir()) == []
+
+
+def test_nginx_takes_an_attachment_as_large_as_the_app_does():
+    import re
+
+    from survey.config import PROJECT_ROOT, Config
+
+    site = (PROJECT_ROOT / "deploy" / "nginx" / "benchlearn.conf").read_text(encoding="utf-8")
+    block = re.search(r"location ~ \^/school/practices/\[0-9\]\+/attachments\$ \{(.*?)\}", site, re.S).group(1)
+    size = re.search(r"client_max_body_size (\d+)m;", block)
+    assert int(size.group(1)) * 1024 * 1024 > Config().ATTACHMENT_MAX_BYTES

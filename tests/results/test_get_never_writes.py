@@ -12,6 +12,7 @@ from sqlalchemy import select
 from survey.api.tokens import create_token
 from survey.audit.models import AuditEntry
 from survey.extensions import db
+from survey.practices.operations import CardContent, create_card, publish
 from survey.results.models import ResultSnapshot, RoundResult
 from survey.rounds.models import Population, SurveyLink
 from survey.rounds.operations import new_token
@@ -49,8 +50,10 @@ def unsettled(app, db_session, admin, staff, make_school, make_version, make_rou
         add_responses(survey_round, other, 9, other.programs[0])
         db_session.add(SurveyLink(round=survey_round, school=staff.school, token=new_token()))
     db_session.add(Population(round_id=closed.id, program_id=staff.school.programs[0].id, size=20))
+    card = create_card(staff, CardContent(title="Morgenlæsning"))
+    publish(staff, card)
     db_session.flush()
-    return {"closed": closed, "open": open_, "version": version, "school": staff.school}
+    return {"closed": closed, "open": open_, "version": version, "school": staff.school, "card": card}
 
 
 def status_of(client, url: str, headers: dict | None = None) -> int:
@@ -87,7 +90,8 @@ def test_every_get_route_leaves_the_database_unchanged(app, db_session, admin, s
         values = {"round_id": survey_round.id, "code": school.code, "key": school.code, "fmt": "csv", "job_id": 1,
                   "version_id": version.id, "link_id": link.id, "user_id": staff.id, "school_code": school.code,
                   "program_code": school.programs[0].code, "organiser_code": "NONE",
-                  "language": "da"}
+                  "language": "da", "card_id": unsettled["card"].id,
+                  "attachment_id": 1}  # none: its download answers 404 and records nothing
         for url in get_routes(app, values):
             if url.startswith("/api/"):
                 statuses = [status_of(staff_client, url, bearer[user.id]) for user in (admin, staff)]
