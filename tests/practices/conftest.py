@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.conftest import csrf_token_from
 from tests.respond.conftest import publish_questionnaire
 
 
@@ -58,3 +59,17 @@ def write_card(library):
         return card
 
     return write
+
+
+@pytest.fixture
+def as_user(app, db_session):
+    """A browser logged in as the user."""
+    def browser(user):
+        db_session.commit()
+        client = app.test_client()
+        page = client.get("/auth/login")
+        response = client.post("/auth/login", data={"email": user.email, "password": "correct horse battery",
+                                                    "csrf_token": csrf_token_from(page.text)})
+        assert response.status_code == 302
+        return client
+    return browser

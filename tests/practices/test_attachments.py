@@ -9,7 +9,7 @@ import pytest
 
 from survey.practices.attachments import AttachmentError, add_attachment, kind_of
 from tests.conftest import csrf_token_from
-from tests.practices.test_pages import EN, as_user  # noqa: F401  (the fixture)
+from tests.practices.test_pages import EN
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

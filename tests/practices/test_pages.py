@@ -2,25 +2,10 @@
 which card (404 otherwise); the history; featuring by an admin."""
 import re
 
-import pytest
 
 from tests.conftest import csrf_token_from
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def as_user(app, db_session):
-    """A browser logged in as the user."""
-    def browser(user):
-        db_session.commit()
-        client = app.test_client()
-        page = client.get("/auth/login")
-        response = client.post("/auth/login", data={"email": user.email, "password": "correct horse battery",
-                                                    "csrf_token": csrf_token_from(page.text)})
-        assert response.status_code == 302
-        return client
-    return browser
 
 
 def card_form(**fields):
