@@ -2,7 +2,6 @@
 which card (404 otherwise); the history; featuring by an admin."""
 import re
 
-
 from tests.conftest import csrf_token_from
 
 EN = {"Accept-Language": "en"}
