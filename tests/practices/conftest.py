@@ -10,6 +10,10 @@ from tests.conftest import csrf_token_from
 from tests.respond.conftest import publish_questionnaire
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright against a live server")
+
+
 @dataclass
 class Library:
     network: object
