@@ -99,3 +99,32 @@ def test_an_edit_is_found_by_its_new_words_only(library, cards):
     assert titles(library.staff, text="frafaldet") == []
     assert titles(library.staff, text="fastholdelse") == ["Mentorordning for nye elever"]
     assert isinstance(content, CardContent)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_schema_built_by_create_all_searches_as_the_migrated_one(kind, tmp_path_factory):
+    """Tools that build the schema from the models (create_all) get the same full-text index as migration 0021."""
+    from survey.accounts.operations import add_user
+    from survey.extensions import db
+    from survey.network.models import Network, School
+    from survey.practices.operations import CardContent, create_card, publish
+    from tests.conftest import fresh_database_url, make_app
+
+    url, drop = fresh_database_url(kind, tmp_path_factory)
+    app = make_app(url)
+    try:
+        with app.app_context():
+            db.create_all()
+            network = Network(name="N")
+            school = School(network=network, code="S", name="S", type="EUD", region="R")
+            db.session.add_all([network, school])
+            db.session.flush()
+            staff = add_user("s@example.org", "correct horse battery", "school_staff", network, school)
+            publish(staff, create_card(staff, CardContent(title="Morgenlæsning", summary="Eleverne læser")))
+            db.session.commit()
+            assert titles(staff, text="elever") == ["Morgenlæsning"]
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+    finally:
+        drop()
