@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, column, exists, func, literal_column, table
+from sqlalchemy import Select, column, exists, func, literal_column, select, table
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from survey.accounts.models import User
@@ -63,8 +63,9 @@ def fts5_query(text: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words_of(text))
 
 
-def _matching(query: Select, text: str) -> tuple[Select, list]:
-    """`query` narrowed to the cards matching `text`, and the ORDER BY terms ranking them best first."""
+def _matching(query: Select, text: str) -> tuple[Select, Select, list]:
+    """`query` narrowed to the cards matching `text` (to count them), the same joined to what ranks them (to
+    list them), and the ORDER BY terms putting the best first."""
     if db.session.get_bind().dialect.name == "postgresql":
         vector = literal_column(f"practice_card.{VECTOR_COLUMN}", type_=TSVECTOR)
         # The card's words are stemmed in its own language; the search text in each language of the library,
@@ -74,12 +75,18 @@ def _matching(query: Select, text: str) -> tuple[Select, list]:
         for config in ("danish", "swedish", "english", "simple"):
             part = func.websearch_to_tsquery(literal_column(f"'{config}'::regconfig"), text)
             wanted = part if wanted is None else wanted.op("||")(part)
-        return query.where(vector.op("@@")(wanted)), [func.ts_rank(vector, wanted).desc()]
+        matching = query.where(vector.op("@@")(wanted))
+        return matching, matching, [func.ts_rank(vector, wanted).desc()]
+    # SQLite: the index answers once, first. Left to itself, the planner may walk the cards and ask the index
+    # once per card: thousands of full-text queries for one count. bm25: lower is better; the title weighs most,
+    # then the summary (as the tsvector's weights A, B, C).
     index = table(FTS_TABLE, column("rowid"))
-    query = query.join(index, index.c.rowid == PracticeCard.id).where(
-        literal_column(FTS_TABLE).op("MATCH")(fts5_query(text)))
-    # bm25: lower is better; the title weighs most, then the summary (as the tsvector's weights A, B, C)
-    return query, [func.bm25(literal_column(FTS_TABLE), 10.0, 4.0, 1.0, 1.0, 1.0).asc()]
+    match = literal_column(FTS_TABLE).op("MATCH")(fts5_query(text))
+    ranks = (select(index.c.rowid.label("card_id"),
+                    func.bm25(literal_column(FTS_TABLE), 10.0, 4.0, 1.0, 1.0, 1.0).label("rank"))
+             .where(match).cte("matches").prefix_with("MATERIALIZED"))
+    return (query.where(PracticeCard.id.in_(select(index.c.rowid).where(match))),
+            query.join(ranks, ranks.c.card_id == PracticeCard.id), [ranks.c.rank.asc()])
 
 
 def search_cards(user: User, filters: CardFilters, *, limit: int = 20, offset: int = 0) -> CardPage:
@@ -95,13 +102,15 @@ def search_cards(user: User, filters: CardFilters, *, limit: int = 20, offset: i
         query = query.where(PracticeCard.featured.is_(True))
     if filters.school_id is not None:
         query = query.where(PracticeCard.school_id == filters.school_id)
-    relevance = []
+    counted, listed, relevance = query, query, []
     if words_of(filters.text):
-        query, relevance = _matching(query, filters.text)
-    total = db.session.scalar(query.with_only_columns(func.count(PracticeCard.id)).order_by(None))
-    cards = db.session.scalars(
-        query.order_by(PracticeCard.featured.desc(), *relevance, PracticeCard.updated_at.desc(),
-                       PracticeCard.id.desc())
+        counted, listed, relevance = _matching(query, filters.text)
+    total = db.session.scalar(counted.with_only_columns(func.count(PracticeCard.id)).order_by(None))
+    # The page's ids first, then their cards: the sort then carries ids and keys, not every card's text.
+    ids = db.session.scalars(
+        listed.with_only_columns(PracticeCard.id)
+        .order_by(PracticeCard.featured.desc(), *relevance, PracticeCard.updated_at.desc(), PracticeCard.id.desc())
         .limit(limit).offset(offset)
     ).all()
-    return CardPage(cards=list(cards), total=total or 0)
+    by_id = {card.id: card for card in db.session.scalars(select(PracticeCard).where(PracticeCard.id.in_(ids)))}
+    return CardPage(cards=[by_id[card_id] for card_id in ids], total=total or 0)
