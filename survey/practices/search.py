@@ -71,10 +71,13 @@ def _matching(query: Select, text: str) -> tuple[Select, Select, list]:
         # The card's words are stemmed in its own language; the search text in each language of the library,
         # so that "eleverne" finds a Danish card and "eleverna" a Swedish one. websearch_to_tsquery takes any
         # input ("quoted phrases", or, -word) and never fails on syntax.
+        # A scalar subquery (an InitPlan), so that the query is parsed once per search, not once per card as in
+        # a generic plan of a prepared statement.
         wanted = None
         for config in ("danish", "swedish", "english", "simple"):
             part = func.websearch_to_tsquery(literal_column(f"'{config}'::regconfig"), text)
             wanted = part if wanted is None else wanted.op("||")(part)
+        wanted = select(wanted).scalar_subquery()
         matching = query.where(vector.op("@@")(wanted))
         return matching, matching, [func.ts_rank(vector, wanted).desc()]
     # SQLite: the index answers once, first. Left to itself, the planner may walk the cards and ask the index
