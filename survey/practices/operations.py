@@ -20,6 +20,10 @@ from survey.practices.models import (PARTICIPANTS, CardStatus, PracticeCard, Pra
 from survey.practices.tags import CARD_LANGUAGES, dimension_titles, item_texts
 
 
+ADMIN_ACTIONS = ("feature", "unfeature")
+"""The revisions a network admin makes; every other one is the card's school's."""
+
+
 class CardError(ValueError):
     """A write was refused; the message says why, in the reader's language."""
 

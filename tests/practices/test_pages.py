@@ -93,3 +93,14 @@ def test_an_invalid_form_says_why_and_keeps_what_was_typed(library, as_user):
     assert refused.status_code == 422
     assert "This field is required." in refused.text and "Give both the month and the year" in refused.text
     assert "Vores tekst" in refused.text
+
+
+def test_other_schools_read_the_history_without_names(library, as_user, write_card):
+    from survey.practices.operations import set_featured
+
+    card = write_card()
+    set_featured(library.admin, card, True)
+    history = as_user(library.other_staff).get(f"/school/practices/{card.id}/history", headers=EN).text
+    assert "nord@example.org" not in history and "admin@example.org" not in history
+    assert "the card&#39;s school" in history and "the network&#39;s admins" in history
+    assert "nord@example.org" in as_user(library.admin).get(f"/admin/practices/{card.id}/history").text
