@@ -45,7 +45,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    from survey.practices.fulltext import include_name
+
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
+                     include_name=include_name)  # autogenerate leaves the full-text index (migration 0021) alone
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -68,6 +71,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from survey.outcomes import views_admin as outcomes_admin, views_staff as outcomes_staff
     from survey.plans import views_admin as plans_admin, views_staff as plans_staff
     from survey.privacy import views_admin as privacy_admin, views_public as privacy_public
+    from survey.practices import views_admin as practices_admin, views_staff as practices_staff
     from survey.audit import views as audit_views
     from survey.accounts import views as accounts_views
     from survey.auth.sso import init_sso
@@ -94,7 +98,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
                       network_directory.bp, invitations_views.bp, privacy_admin.bp, audit_views.bp,
                       outcomes_admin.bp, outcomes_staff.bp,
                       partnering_views.bp, notifications_views.bp, learning_admin.bp,
-                      plans_staff.bp, plans_admin.bp):
+                      plans_staff.bp, plans_admin.bp, practices_admin.bp, practices_staff.bp):
         app.register_blueprint(portal_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health_bp)

@@ -97,6 +97,10 @@ class Config:
         self.JOB_RUNNER = env.get("JOB_RUNNER")
         self.JOB_THREADS = int(env.get("JOB_THREADS", "2"))
         self.REPORTS_DIR = env.get("REPORTS_DIR")
+        # Practice cards' attachments: the folder they are kept in (default: instance/attachments, outside the
+        # web root; downloads go through the app, which checks the reader may see the card) and the largest file.
+        self.ATTACHMENT_DIR = env.get("ATTACHMENT_DIR")
+        self.ATTACHMENT_MAX_BYTES = int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
     def as_mapping(self) -> dict[str, object]:
         return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -16,6 +16,7 @@ from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.partnering.models import BenchlearningRequest, RequestNote
 from survey.plans.models import ActionPlan, PlanAction, PlanFocus
 from survey.practices.models import PracticeAttachment, PracticeCard, PracticeRevision, PracticeTag
+from survey.practices import fulltext  # noqa: F401  (the full-text index beside practice_card, for create_all)
 from survey.network.models import Network, NetworkSchoolType, Organiser, Program, School
 from survey.privacy.models import RetentionSchedule
 from survey.responses.models import FreeTextAnswer, Response, ResponseDraft

@@ -13,6 +13,7 @@ from flask_migrate import downgrade, upgrade
 from survey.catalog.definition import QuestionnaireDefinition, canonical_json, checksum, load_definition
 from survey.catalog.yaml_lines import read_yaml
 from survey.extensions import db
+from survey.practices.fulltext import include_name
 
 from .conftest import fresh_database_url, make_app
 
@@ -29,7 +30,7 @@ def empty_app(request, tmp_path_factory):
 
 def schema_differences(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, db.metadata)
 
 

@@ -30,6 +30,8 @@ from survey.outcomes.models import OutcomeIndicator, OutcomeValue
 from survey.notifications.models import Notification
 from survey.partnering.models import BenchlearningRequest
 from survey.plans.models import ActionPlan, PlanAction
+from survey.practices.models import PracticeAttachment, PracticeCard
+from survey.practices.operations import CardContent, create_card, publish as publish_card
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -62,6 +64,7 @@ class Tenant:
     request: BenchlearningRequest  # a benchlearning request from the school to a partner school
     notification: Notification  # the staff member's notification of it
     plan: ActionPlan  # the school's action plan on its closed round, with one action
+    card: PracticeCard  # a published practice card of the school, with an attachment
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -70,7 +73,7 @@ class Tenant:
             f'/admin/questionnaires/{self.own_version.id}"', f'/admin/questionnaires/{self.shared_version.id}"',
             self.own_version.checksum, self.own_version.label, self.indicator.label["da"],
             self.request.message,
-            self.plan.title,
+            self.plan.title, self.card.title,
         ]
 
 
@@ -124,8 +127,13 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     plan.actions.append(PlanAction(description=f"Handling i {name}"))
     session.add(plan)
     session.flush()
+    card = create_card(staff, CardContent(title=f"Praksis i {name}", summary="Morgenlæsning"))
+    publish_card(staff, card)
+    card.attachments.append(PracticeAttachment(filename="plan.pdf", stored_name=secrets.token_hex(32),
+                                               content_type="application/pdf", size=1, sha256="0" * 64))
+    session.flush()
     return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, indicator, request,
-                  notification, plan)
+                  notification, plan, card)
 
 
 @pytest.fixture
@@ -156,6 +164,8 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "notification_id": [owner.notification.id],
         "plan_id": [owner.plan.id],
         "action_id": [owner.plan.actions[0].id],
+        "card_id": [owner.card.id],
+        "attachment_id": [owner.card.attachments[0].id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

@@ -25,6 +25,7 @@ ACTIONS = (
     "user.change",  # survey/accounts/views.py
     "round.change",  # survey/rounds/views_admin.py
     "outcomes.change",  # survey/outcomes/views_admin.py: an outcome file imported, an indicator deleted
+    "attachment.download",  # survey/practices/pages.py: a practice card's file
 )
 
 

@@ -17,6 +17,7 @@ from survey.backup import BackupError
 NAME = "manifest.json"
 FORMAT = 1
 REPORTS_PREFIX = "reports/"
+ATTACHMENTS_PREFIX = "attachments/"  # practice cards' files (survey/practices/attachments.py)
 CHUNK = 1 << 20
 
 
@@ -43,6 +44,10 @@ class Manifest:
     @property
     def report_files(self) -> int:
         return sum(name.startswith(REPORTS_PREFIX) for name in self.members)
+
+    @property
+    def attachment_files(self) -> int:
+        return sum(name.startswith(ATTACHMENTS_PREFIX) for name in self.members)
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=1, sort_keys=True).encode()

@@ -1,15 +1,16 @@
 """Create a backup archive, and restore one onto an empty database and report store.
 
 The archive is a plain tar (the PostgreSQL dump is compressed by pg_dump, the PDFs are compressed already):
-`database.pgdump` or `database.sqlite3`, the report store's files under `reports/`, and `manifest.json` last,
+`database.pgdump` or `database.sqlite3`, the report store's files under `reports/`, the practice cards'
+attachments under `attachments/` (ATTACHMENT_DIR), and `manifest.json` last,
 written once every member's sha256 is known. It is written next to its final name and renamed into place, so a
 failed backup never leaves a file that looks complete, and it is readable by its owner only: it holds the
 users' password hashes and every response.
 
 A restore checks everything before it touches anything: the manifest, each member's size and hash (while
 unpacking into a staging folder beside the report store), that the archive's database kind matches the app's,
-that its Alembic revision is one this code knows, and that the target database and store are empty
-(`force`: replace them).
+that its Alembic revision is one this code knows, and that the target database, report store and attachment
+folder are empty (`force`: replace them).
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from sqlalchemy.engine import Engine
 
 from survey.backup import BackupError
 from survey.backup.databases import current_revision, database_for
-from survey.backup.manifest import NAME as MANIFEST, REPORTS_PREFIX, HashingReader, Manifest, Member, check_member_name
+from survey.backup.manifest import (ATTACHMENTS_PREFIX, NAME as MANIFEST, REPORTS_PREFIX, HashingReader, Manifest,
+                                    Member, check_member_name)
 
 TEMPORARY_PREFIX = ".tmp-"  # the report store's files being written (survey/reporting/storage.py)
 
@@ -39,8 +41,9 @@ class Restored:
     head: str | None  # this code's newest revision: the restored database needs `db upgrade` when it differs
 
 
-def create_backup(target: Path, engine: Engine, report_root: Path) -> Manifest:
-    """Write the archive of the app's database and report store to `target` (which must not exist yet)."""
+def create_backup(target: Path, engine: Engine, report_root: Path, attachment_root: Path | None = None) -> Manifest:
+    """Write the archive of the app's database, report store and attachments to `target` (which must not exist
+    yet)."""
     target = Path(target)
     if target.exists():
         raise BackupError(f"{target} exists: name a new file (a backup never overwrites one)")
@@ -56,9 +59,10 @@ def create_backup(target: Path, engine: Engine, report_root: Path) -> Manifest:
             with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
                 os.chmod(partial, 0o600)
                 members = {database.member: _add_file(archive, dump, database.member)}
-                for path in _store_files(Path(report_root)):
-                    name = REPORTS_PREFIX + path.relative_to(report_root).as_posix()
-                    members[name] = _add_file(archive, path, name)
+                for prefix, root in ((REPORTS_PREFIX, report_root), (ATTACHMENTS_PREFIX, attachment_root)):
+                    for path in _store_files(Path(root)) if root else ():
+                        name = prefix + path.relative_to(root).as_posix()
+                        members[name] = _add_file(archive, path, name)
                 manifest = Manifest.new(database.kind, revision, members)
                 data = manifest.to_json()
                 info = tarfile.TarInfo(MANIFEST)
@@ -72,8 +76,9 @@ def create_backup(target: Path, engine: Engine, report_root: Path) -> Manifest:
 
 
 def restore_backup(source: Path, engine: Engine, report_root: Path, migrations: Path, *,
-                   force: bool = False) -> Restored:
-    """Restore the archive `source` into the app's (empty, unless `force`) database and report store."""
+                   force: bool = False, attachment_root: Path | None = None) -> Restored:
+    """Restore the archive `source` into the app's (empty, unless `force`) database, report store and
+    attachment folder."""
     source, report_root = Path(source), Path(report_root)
     database = database_for(engine)
     report_root.parent.mkdir(parents=True, exist_ok=True)
@@ -92,12 +97,17 @@ def restore_backup(source: Path, engine: Engine, report_root: Path, migrations: 
             if any(_store_files(report_root)):
                 raise BackupError(f"the report store {report_root} holds files: restore into an empty store, or "
                                   "pass --force to replace them")
+            if attachment_root and any(_store_files(Path(attachment_root))):
+                raise BackupError(f"the attachment folder {attachment_root} holds files: restore into an empty "
+                                  "folder, or pass --force to replace them")
         database.restore(Path(staging) / database.member, replace=force)
         restored_revision = current_revision(engine)
         if restored_revision != manifest.alembic_revision:
             raise BackupError(f"the restored database is at revision {restored_revision!r}, the archive says "
                               f"{manifest.alembic_revision!r}")
         _replace_store(Path(staging) / "reports", report_root)
+        if attachment_root:
+            _replace_store(Path(staging) / "attachments", Path(attachment_root))
     return Restored(manifest, head)
 
 
@@ -171,11 +181,13 @@ def _check_revision(revision: str | None, migrations: Path) -> str | None:
     return scripts.get_current_head()
 
 
-def _replace_store(unpacked: Path, report_root: Path) -> None:
-    """Put the unpacked reports where the store is (whatever was there goes: it was empty, or `--force`)."""
-    if report_root.exists():
-        shutil.rmtree(report_root)
+def _replace_store(unpacked: Path, root: Path) -> None:
+    """Put the unpacked files where the store is (whatever was there goes: it was empty, or `--force`); the
+    attachment folder may be on another file system than the report store's staging folder."""
+    if root.exists():
+        shutil.rmtree(root)
+    root.parent.mkdir(parents=True, exist_ok=True)
     if unpacked.is_dir():
-        unpacked.rename(report_root)
+        shutil.move(unpacked, root)
     else:
-        report_root.mkdir()
+        root.mkdir()

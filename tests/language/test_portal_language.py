@@ -24,6 +24,7 @@ from survey.notifications.models import Notification
 from survey.partnering.models import BenchlearningRequest, RequestNote
 from survey.plans.models import ActionPlan, PlanAction
 from survey.extensions import db
+from survey.practices.operations import CardContent, create_card, publish as publish_card
 from tests.conftest import csrf_token_from
 from tests.language.test_catalogue import messages_in_use
 from tests.respond.conftest import TODAY, create_link, create_round, publish_questionnaire
@@ -72,10 +73,13 @@ def portal(db_session, network, make_school, make_user, add_responses):
     plan = ActionPlan(school=school, base_round=closed, title="Plan")
     plan.actions.append(PlanAction(description="Handling"))
     db_session.add(plan)
+    card = create_card(staff, CardContent(title="Morgenlæsning", dimensions=["student/teaching"],
+                                          participants=["teachers"], started_on=TODAY))
+    publish_card(staff, card)
     db_session.commit()
     return {"school": school, "version": student, "open": open_round, "closed": closed, "staff_round": staff_round,
             "link": link, "job": job, "admin": admin, "staff": staff, "organiser": organiser, "indicator": indicator,
-            "request": request, "notification": notification, "plan": plan}
+            "request": request, "notification": notification, "plan": plan, "card": card}
 
 
 def log_in(client, user, language: str | None = None) -> None:
@@ -230,7 +234,8 @@ def portal_pages(app, portal) -> list[str]:
               "organiser_code": portal["organiser"].code, "language": "da", "fmt": "csv",
               "indicator_key": portal["indicator"].key,
               "request_id": portal["request"].id, "notification_id": portal["notification"].id,
-              "plan_id": portal["plan"].id, "action_id": portal["plan"].actions[0].id}
+              "plan_id": portal["plan"].id, "action_id": portal["plan"].actions[0].id,
+              "card_id": portal["card"].id, "attachment_id": 1}
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -244,6 +249,8 @@ def portal_pages(app, portal) -> list[str]:
                 if rule.rule.endswith("/mail"):  # personal invitations: a staff round's
                     round_id = portal["staff_round"].id
                 if "/privacy/records-" in rule.rule:  # the records of processing: a document, not a page
+                    continue
+                if "<int:attachment_id>" in rule.rule:  # a practice card's attachment: a file, not a page
                     continue
                 urls.append(url_for(rule.endpoint, **{name: values[name] for name in rule.arguments}
                                     | ({"round_id": round_id} if "round_id" in rule.arguments else {}),

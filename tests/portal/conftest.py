@@ -44,6 +44,7 @@ def portal(backend, tmp_path_factory):
         freeze_due_rounds()
         staff = staff_email(summary.network.schools[0].code)
         plan_for_the_crawl(staff)
+        practice_cards(summary.network, staff)
         db.session.commit()
         admin = summary.admin_email
         db.session.remove()
@@ -71,6 +72,33 @@ def plan_for_the_crawl(email: str) -> None:
                                       dimensions=[first.version.dimensions[0].key])
         operations.add_action(plan, user, description="Crawl action", owner="Team",
                               dimension=first.version.dimensions[0].key)
+
+
+def practice_cards(network, staff_address: str) -> None:
+    """A published practice card and a draft of the crawling staff member's school, and one published card of
+    another school, so that the crawl reads the library's card pages (unless the demo has written some)."""
+    from sqlalchemy import select
+
+    from survey.accounts.models import User
+    from survey.extensions import db
+    from survey.practices.models import PracticeCard
+    from survey.practices.operations import CardContent, create_card, publish
+    from survey.practices.tags import dimension_titles
+
+    if db.session.scalar(select(PracticeCard.id).where(PracticeCard.network_id == network.id).limit(1)):
+        return
+    staff = db.session.scalar(select(User).where(User.email == staff_address))
+    dimension = next(iter(dimension_titles(network.id)), None)
+    content = dict(summary="Eleverne læser et kvarter hver morgen.", what="Stillelæsning.", why="Ro og fordybelse.",
+                   contact_name="Mette", contact_email="mette@example.org", participants=["teachers", "students"],
+                   dimensions=[dimension] if dimension else [])
+    publish(staff, create_card(staff, CardContent(title="Morgenlæsning", **content)))
+    create_card(staff, CardContent(title="Kladde om mentorer"))
+    others = [user for user in db.session.scalars(select(User).where(User.network_id == network.id,
+                                                                     User.school_id.is_not(None),
+                                                                     User.school_id != staff.school_id))]
+    if others:
+        publish(others[0], create_card(others[0], CardContent(title="Makkerlæsning", **content)))
 
 
 def _free_port() -> int:

@@ -23,6 +23,7 @@ def test_the_crawl_reaches_the_pages_of_every_role(portal_pages):
                      "admin/reports", "admin/learning/"):
         assert expected in admin, expected
     assert "admin/results/" in admin and "breakdown=program" in admin  # a dashboard and its filter
+    assert "admin/practices" in admin and "school/practices" in staff  # the practice library
     for expected in ("school/", "school/rounds", "school/reports", "breakdown=program", "school/partners",
                      "school/requests", "school/notifications",
                      "school/plans", "school/plans/new/"):

@@ -13,6 +13,7 @@ from survey.api.tokens import create_token
 from survey.audit.models import AuditEntry
 from survey.extensions import db
 from survey.plans.models import ActionPlan, PlanAction
+from survey.practices.operations import CardContent, create_card, publish
 from survey.results.models import ResultSnapshot, RoundResult
 from survey.rounds.models import Population, SurveyLink
 from survey.rounds.operations import new_token
@@ -53,8 +54,11 @@ def unsettled(app, db_session, admin, staff, make_school, make_version, make_rou
     plan = ActionPlan(school=staff.school, base_round=closed, title="Plan")
     plan.actions.append(PlanAction(description="Handling"))
     db_session.add(plan)
+    card = create_card(staff, CardContent(title="Morgenlæsning"))
+    publish(staff, card)
     db_session.flush()
-    return {"closed": closed, "open": open_, "version": version, "school": staff.school, "plan": plan}
+    return {"closed": closed, "open": open_, "version": version, "school": staff.school, "plan": plan,
+            "card": card}
 
 
 def status_of(client, url: str, headers: dict | None = None) -> int:
@@ -93,7 +97,8 @@ def test_every_get_route_leaves_the_database_unchanged(app, db_session, admin, s
                   "program_code": school.programs[0].code, "organiser_code": "NONE",
                   "language": "da", "indicator_key": "NONE",
                   "request_id": 1, "notification_id": 1, "plan_id": unsettled["plan"].id,
-                  "action_id": unsettled["plan"].actions[0].id}
+                  "action_id": unsettled["plan"].actions[0].id, "card_id": unsettled["card"].id,
+                  "attachment_id": 1}  # none: its download answers 404 and records nothing
         for url in get_routes(app, values):
             if url.startswith("/api/"):
                 statuses = [status_of(staff_client, url, bearer[user.id]) for user in (admin, staff)]
