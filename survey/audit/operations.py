@@ -20,6 +20,7 @@ ACTIONS = (
     "export.microdata",  # survey/microdata/views.py
     "export.codebook",  # survey/microdata/views.py
     "pdf.download",  # survey/reporting (staff and admin)
+    "attachment.download",  # a practice card's attachment (survey/practices, survey/api/benchlearning.py)
     "settings.change",  # network settings, retention schedule
     "user.change",  # survey/accounts/views.py
     "round.change",  # survey/rounds/views_admin.py
