@@ -26,6 +26,9 @@ from survey.config import PROJECT_ROOT
 from survey.extensions import db
 from survey.jobs.models import Job, JobState
 from survey.network.models import Network, Organiser, Program, School
+from survey.partnering.models import BenchlearningRequest
+from survey.plans.models import ActionPlan
+from survey.practices.models import PracticeAttachment, PracticeCard
 from survey.rounds.models import SurveyLink, SurveyRound
 
 from .conftest import TEST_PASSWORD, csrf_token_from
@@ -54,6 +57,9 @@ class Tenant:
     closed_round: SurveyRound
     link: SurveyLink
     job: Job  # a report build this network's admin started
+    card: PracticeCard  # published, with an attachment
+    plan: ActionPlan
+    request: BenchlearningRequest  # from the school to a second school of the network
 
     def markers(self) -> list[str]:
         """Text that only a page or answer about this network's objects contains."""
@@ -94,8 +100,16 @@ def make_tenant(session, name: str, code: str, own_family: str, add_responses) -
     job = Job(kind="report.build", params={"round_id": rounds[1].id}, state=JobState.DONE, done=1, total=1,
               result={"built": 1}, created_at=datetime.now(timezone.utc), created_by=admin.id, network_id=network.id)
     session.add(job)
+    partner = School(network=network, code=f"{code}2", name=f"Partnerskolen {code}", type="EUD", region="Midtjylland")
+    card = PracticeCard(network=network, school=school, title=f"Praksis {code}", status="published")
+    card.attachments = [PracticeAttachment(filename="a.pdf", stored_name=secrets.token_hex(16),
+                                           content_type="application/pdf", size=1, sha256="0" * 64)]
+    plan = ActionPlan(school=school, base_round=rounds[1], title=f"Plan {code}")
+    request = BenchlearningRequest(network=network, from_school=school, to_school=partner, round=rounds[1],
+                                   dimension="wellbeing", partner_label="Partner A")
+    session.add_all([partner, card, plan, request])
     session.flush()
-    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job)
+    return Tenant(network, school, admin, staff, shared, own, rounds[0], rounds[1], link, job, card, plan, request)
 
 
 @pytest.fixture
@@ -121,6 +135,10 @@ def values_for(rule, owner: Tenant) -> list[dict]:
         "program_code": ["EL"],
         "organiser_code": [owner.school.organiser.code],
         "language": ["da"],
+        "card_id": [owner.card.id],
+        "attachment_id": [owner.card.attachments[0].id],
+        "plan_id": [owner.plan.id],
+        "request_id": [owner.request.id],
     }
     names = sorted(rule.arguments)
     unknown = [name for name in names if name not in choices]

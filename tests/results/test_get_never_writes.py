@@ -87,7 +87,7 @@ def test_every_get_route_leaves_the_database_unchanged(app, db_session, admin, s
         values = {"round_id": survey_round.id, "code": school.code, "key": school.code, "fmt": "csv", "job_id": 1,
                   "version_id": version.id, "link_id": link.id, "user_id": staff.id, "school_code": school.code,
                   "program_code": school.programs[0].code, "organiser_code": "NONE",
-                  "language": "da"}
+                  "language": "da", "card_id": 1, "attachment_id": 1, "plan_id": 1, "request_id": 1}
         for url in get_routes(app, values):
             if url.startswith("/api/"):
                 statuses = [status_of(staff_client, url, bearer[user.id]) for user in (admin, staff)]
