@@ -1,0 +1,299 @@
+"""The evidence beside practice cards, loaded for many cards at once.
+
+`evidence_for_cards(cards)` answers, for each card, its school's published index on each dimension the card
+tags ("<family key>/<dimension key>") across the comparable closed rounds of the family's current lineage, and
+the measured change since the practice began (`survey.analysis.evidence`). It is set-based because the network
+learning view asks for thousands of cards: the cards' facts and tags in two queries, the rounds in one, each
+round's frozen results read once through `survey.results.service.round_results` and kept per process by content
+hash (frozen results do not change; a re-freeze gives a new hash), and the change computed once per lineage and
+baseline for all the cards' schools together, not per card.
+
+Only published cells are used (a school's `all` row as every reader of the results gets it, "–" where
+suppressed): the evidence tells a reader of a card nothing that the school's results do not publish.
+`CardEvidence.shown()` writes the numbers in the reader's language for the macro
+`templates/learning/_evidence.html`.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from babel.dates import format_date
+from sqlalchemy import select
+
+from survey.analysis.evidence import (MEASURED, NOT_MEASURED, EvidenceRound, change_since_start, evidence_series)
+from survey.catalog.models import QuestionnaireFamily, QuestionnaireVersion
+from survey.catalog.texts import text_in
+from survey.extensions import db
+from survey.network.models import Network, School
+from survey.practices.models import PracticeCard, PracticeTag, TagKind
+from survey.reporting.format import (format_index, format_interval, format_n, format_percent, format_signed,
+                                     format_signed_interval)
+from survey.results.loading import questionnaire_spec
+from survey.results.models import RoundResult
+from survey.results.service import lineage_root, round_results
+from survey.rounds.models import SurveyRound
+
+UP, DOWN = "up", "down"
+
+
+@dataclass(frozen=True)
+class RoundPoint:
+    """A school's published cell of a dimension in one round: no number where it is suppressed."""
+
+    round_id: int
+    round_name: str
+    closes_on: date
+    n: int | None
+    index: float | None
+    ci_low: float | None
+    ci_high: float | None
+    response_rate: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class MeasuredChange:
+    """The change since the practice began: `status` one of `survey.analysis.evidence.STATUSES`; the numbers only
+    when it is "measured". `flag` "up", "down" or "" (the METHOD.md v2 trend rule)."""
+
+    status: str
+    baseline: RoundPoint | None = None
+    latest: RoundPoint | None = None
+    change: float | None = None
+    change_low: float | None = None
+    change_high: float | None = None
+    q_value: float | None = None
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class DimensionEvidence:
+    tag: str  # "<family key>/<dimension key>" as the card tags it
+    family: str
+    dimension: str
+    title: Mapping[str, str]  # the dimension's title by language (the latest round's questionnaire); {} unknown
+    series: tuple[RoundPoint, ...]  # oldest first
+    change: MeasuredChange
+
+
+@dataclass(frozen=True)
+class CardEvidence:
+    card_id: int
+    school: str  # the card's school's code
+    started_on: date | None
+    minimal_difference: float  # the network's minimal important difference (index points)
+    k_min: int  # the network's minimum group size, for the footnote of "–"
+    dimensions: tuple[DimensionEvidence, ...]  # one per dimension tag of the card, in the card's tag order
+
+    def shown(self, language: str | None = None) -> list[ShownDimension]:
+        """The evidence written in `language` (default: the reader's), for the macro."""
+        return [_shown(dimension, self, language or _reader_language()) for dimension in self.dimensions]
+
+
+@dataclass(frozen=True)
+class ShownRound:
+    round: str
+    closed: str
+    index: str
+    interval: str
+    n: str
+    response_rate: str
+
+
+@dataclass(frozen=True)
+class ShownDimension:
+    tag: str
+    title: str
+    rows: list[ShownRound]
+    status: str
+    change: str
+    interval: str
+    flag: str
+    baseline: str
+    latest: str
+    started: str
+    minimal_difference: str
+
+
+def card_evidence(card: PracticeCard, *, today: date | None = None) -> CardEvidence:
+    """The evidence beside one card (`evidence_for_cards` for a list of one)."""
+    return evidence_for_cards([card], today=today)[card.id]
+
+
+def evidence_for_cards(cards: Iterable[PracticeCard], *, today: date | None = None) -> dict[int, CardEvidence]:
+    """Card id -> its evidence, for every card given (drafts too: the caller decides who reads what)."""
+    today = today or date.today()
+    ids = sorted({card.id for card in cards})
+    if not ids:
+        return {}
+    facts = db.session.execute(
+        select(PracticeCard.id, PracticeCard.network_id, School.code, PracticeCard.started_on)
+        .join(School, PracticeCard.school_id == School.id).where(PracticeCard.id.in_(ids))).all()
+    tags: dict[int, list[str]] = defaultdict(list)
+    for card_id, value in db.session.execute(
+            select(PracticeTag.card_id, PracticeTag.value)
+            .where(PracticeTag.card_id.in_(ids), PracticeTag.kind == TagKind.DIMENSION.value)
+            .order_by(PracticeTag.card_id, PracticeTag.value)):
+        tags[card_id].append(value)
+    networks = {network.id: network for network in db.session.scalars(
+        select(Network).where(Network.id.in_({network_id for _, network_id, _, _ in facts})))}
+
+    wanted: dict[tuple[int, str], list] = defaultdict(list)  # (network, family) -> the cards' facts
+    for fact in facts:
+        for family in {_split(tag)[0] for tag in tags[fact.id]}:
+            wanted[(fact.network_id, family)].append(fact)
+    lineages = {key: _lineage(key, cards_facts, networks[key[0]], today) for key, cards_facts in wanted.items()}
+
+    evidence = {}
+    for fact in facts:
+        network = networks[fact.network_id]
+        dimensions = []
+        for tag in tags[fact.id]:
+            family, dimension = _split(tag)
+            lineage = lineages.get((fact.network_id, family))
+            dimensions.append(lineage.dimension(tag, fact.code, dimension, fact.started_on) if lineage
+                              else DimensionEvidence(tag, family, dimension, {}, (), MeasuredChange(NOT_MEASURED)))
+        evidence[fact.id] = CardEvidence(fact.id, fact.code, fact.started_on, float(network.minimal_difference),
+                                         network.k_min, tuple(dimensions))
+    return evidence
+
+
+def _split(tag: str) -> tuple[str, str]:
+    family, _, dimension = tag.partition("/")
+    return family, dimension
+
+
+class _Lineage:
+    """One family's current lineage in a network, with the evidence of the cards' schools computed set-wise."""
+
+    def __init__(self, rounds: list[SurveyRound], hashes: dict[int, str], schools: set[str],
+                 starts: set[date | None], network: Network, today: date):
+        self.rounds = {r.id: r for r in rounds}
+        specs: dict[int, object] = {}
+        for survey_round in rounds:
+            if survey_round.version_id not in specs:
+                specs[survey_round.version_id] = questionnaire_spec(survey_round.version)
+        self.ordered = [EvidenceRound(r.id, r.closes_on, specs[r.version_id]) for r in rounds]
+        latest = rounds[-1].version
+        self.titles = {d.key: dict(d.title or {}) for d in latest.dimensions}
+        cells = pd.concat([_school_cells(r, hashes[r.id], schools, today) for r in rounds], ignore_index=True)
+        self.points = self._points(evidence_series(cells, self.ordered))
+        self.changes: dict[object, dict[tuple[str, str], MeasuredChange]] = {}
+        for start in starts:
+            bucket = self._bucket(start)
+            if bucket not in self.changes:
+                self.changes[bucket] = self._changes(change_since_start(
+                    cells, self.ordered, start, k_min=network.k_min, minimal_difference=network.minimal_difference))
+
+    def _bucket(self, start: date | None):
+        """Practices begun between the same two rounds have the same baseline for every school."""
+        return None if start is None else sum(r.closes_on < start for r in self.ordered)
+
+    def _point(self, row) -> RoundPoint:
+        survey_round = self.rounds[int(row["round"])]
+        return RoundPoint(survey_round.id, survey_round.name, survey_round.closes_on,
+                          None if pd.isna(row["n"]) else int(row["n"]), _number(row["index"]),
+                          _number(row["ci_low"]), _number(row["ci_high"]), _number(row["response_rate"]),
+                          bool(row["suppressed"]))
+
+    def _points(self, series: pd.DataFrame) -> dict[tuple[str, str], tuple[RoundPoint, ...]]:
+        found: dict[tuple[str, str], list[RoundPoint]] = defaultdict(list)
+        for row in series.to_dict("records"):
+            found[(row["school"], row["dimension"])].append(self._point(row))
+        return {key: tuple(points) for key, points in found.items()}
+
+    def _changes(self, table: pd.DataFrame) -> dict[tuple[str, str], MeasuredChange]:
+        changes = {}
+        for row in table.to_dict("records"):
+            key = (row["school"], row["dimension"])
+            if row["status"] != MEASURED:
+                changes[key] = MeasuredChange(row["status"])
+                continue
+            points = {point.round_id: point for point in self.points.get(key, ())}
+            changes[key] = MeasuredChange(MEASURED, points.get(int(row["baseline_round"])),
+                                          points.get(int(row["latest_round"])), _number(row["change"]),
+                                          _number(row["change_low"]), _number(row["change_high"]),
+                                          _number(row["q_value"]), row["flag"])
+        return changes
+
+    def dimension(self, tag: str, school: str, dimension: str, started_on: date | None) -> DimensionEvidence:
+        family = _split(tag)[0]
+        change = self.changes[self._bucket(started_on)].get((school, dimension), MeasuredChange(NOT_MEASURED))
+        return DimensionEvidence(tag, family, dimension, self.titles.get(dimension, {}),
+                                 self.points.get((school, dimension), ()), change)
+
+
+def _lineage(key: tuple[int, str], facts: list, network: Network, today: date) -> _Lineage | None:
+    """The family's closed rounds with frozen results in the lineage of its latest such round; None: none."""
+    network_id, family = key
+    found = db.session.execute(
+        select(SurveyRound, RoundResult.content_hash)
+        .join(QuestionnaireVersion, SurveyRound.version_id == QuestionnaireVersion.id)
+        .join(QuestionnaireFamily, QuestionnaireVersion.family_id == QuestionnaireFamily.id)
+        .join(RoundResult, RoundResult.round_id == SurveyRound.id)
+        .where(SurveyRound.network_id == network_id, QuestionnaireFamily.key == family,
+               SurveyRound.closes_on < today)
+        .order_by(SurveyRound.closes_on, SurveyRound.id)).all()
+    if not found:
+        return None
+    root = lineage_root(found[-1][0].version)
+    rounds = [survey_round for survey_round, _ in found if lineage_root(survey_round.version) == root]
+    hashes = {survey_round.id: content for survey_round, content in found}
+    return _Lineage(rounds, hashes, {fact.code for fact in facts}, {fact.started_on for fact in facts}, network,
+                    today)
+
+
+_CELLS: OrderedDict[str, pd.DataFrame] = OrderedDict()
+_CELLS_KEPT = 32
+_CELLS_LOCK = threading.Lock()
+_CELL_COLUMNS = ["school", "dimension", "n", "index", "sd", "ci_low", "ci_high", "response_rate", "suppressed"]
+
+
+def _school_cells(survey_round: SurveyRound, content: str, schools: set[str], today: date) -> pd.DataFrame:
+    """The schools' published `all` cells of a closed round, read once per process and content hash."""
+    with _CELLS_LOCK:
+        cells = _CELLS.get(content)
+        if cells is not None:
+            _CELLS.move_to_end(content)
+    if cells is None:
+        aggregates = round_results(survey_round, today=today).aggregates
+        rows = (aggregates["breakdown"] == "all").to_numpy() & (aggregates["school"] != "NETWORK").to_numpy()
+        if "level" in aggregates.columns:
+            rows &= (aggregates["level"] == "school").to_numpy()
+        cells = aggregates.loc[rows, _CELL_COLUMNS].reset_index(drop=True)
+        cells["school"] = cells["school"].astype(str)
+        with _CELLS_LOCK:
+            _CELLS[content] = cells
+            while len(_CELLS) > _CELLS_KEPT:
+                _CELLS.popitem(last=False)
+    return cells[cells["school"].isin(schools).to_numpy()].assign(round=survey_round.id)
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _reader_language() -> str:
+    from survey.results.dashboard.page import page_language
+    return page_language()
+
+
+def _shown(dimension: DimensionEvidence, card: CardEvidence, language: str) -> ShownDimension:
+    rows = [ShownRound(point.round_name, format_date(point.closes_on, "medium", locale=language),
+                       format_index(point.index, language), format_interval(point.ci_low, point.ci_high, language),
+                       format_n(point.n, point.suppressed), format_percent(point.response_rate, language))
+            for point in dimension.series]
+    change = dimension.change
+    return ShownDimension(
+        tag=dimension.tag, title=text_in(dimension.title, language) if dimension.title else dimension.dimension,
+        rows=rows, status=change.status, change=format_signed(change.change, language),
+        interval=format_signed_interval(change.change_low, change.change_high, language), flag=change.flag,
+        baseline=change.baseline.round_name if change.baseline else "",
+        latest=change.latest.round_name if change.latest else "",
+        started=format_date(card.started_on, "MMMM y", locale=language) if card.started_on else "",
+        minimal_difference=format_signed(card.minimal_difference, language).lstrip("+"))
