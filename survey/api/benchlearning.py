@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from flask import abort, current_app, jsonify, request, send_file, url_for
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from survey.accounts.models import User
@@ -24,20 +24,20 @@ from survey.api import bp
 from survey.api.auth import current_api_user
 from survey.audit import record
 from survey.extensions import db
+from survey.learning.evidence import CardEvidence, RoundPoint, card_evidence
 from survey.network.models import School
 from survey.partnering import access as request_access
 from survey.partnering.models import BenchlearningRequest, RequestNote
 from survey.plans import access as plan_access
 from survey.plans.models import ActionPlan
 from survey.practices import access as card_access
-from survey.practices.models import PracticeAttachment, PracticeCard, PracticeTag, TagKind
+from survey.practices.models import PracticeAttachment, PracticeCard, TagKind
+from survey.practices.search import CardFilters, search_cards
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 CARD_FILTERS = ("dimension", "item", "school_type", "program", "language", "featured", "q")
 PAGE_PARAMETERS = ("limit", "offset")
-TAG_FILTERS = {"dimension": TagKind.DIMENSION, "item": TagKind.ITEM, "school_type": TagKind.SCHOOL_TYPE,
-               "program": TagKind.PROGRAM}
 
 
 # --- shared ----------------------------------------------------------------------------------------------
@@ -120,20 +120,15 @@ def school_json(user: User, school: School) -> dict | None:
 # --- practice cards --------------------------------------------------------------------------------------
 
 
-def filtered_cards(user: User) -> Select:
-    """The cards `user` may read that match the request's filters, featured first, then the newest."""
-    query = card_access.cards_visible_to(user)
-    for name, kind in TAG_FILTERS.items():
-        if request.args.get(name):
-            query = query.where(exists().where(PracticeTag.card_id == PracticeCard.id, PracticeTag.kind == kind.value,
-                                               PracticeTag.value == request.args[name]))
-    if request.args.get("language"):
-        query = query.where(PracticeCard.language == request.args["language"])
-    if request.args.get("featured", "false") not in ("true", "false"):
+def card_filters() -> CardFilters:
+    """The request's filters, as the library's search takes them; 400 for a `featured` that is not a boolean."""
+    args = request.args
+    if args.get("featured", "false") not in ("true", "false"):
         bad_request("'featured' is true or false")
-    if request.args.get("featured") == "true":
-        query = query.where(PracticeCard.featured.is_(True))
-    return query.order_by(PracticeCard.featured.desc(), PracticeCard.updated_at.desc(), PracticeCard.id.desc())
+    return CardFilters(text=args.get("q") or None, dimension=args.get("dimension") or None,
+                       item=args.get("item") or None, school_type=args.get("school_type") or None,
+                       program=args.get("program") or None, language=args.get("language") or None,
+                       featured=True if args.get("featured") == "true" else None)
 
 
 def card_url(card: PracticeCard) -> str:
@@ -174,9 +169,46 @@ def attachment_json(card: PracticeCard, attachment: PracticeAttachment) -> dict:
     }
 
 
+def round_point_json(point: RoundPoint | None) -> dict | None:
+    if point is None:
+        return None
+    return {"round": {"id": point.round_id, "name": point.round_name}, "closes_on": point.closes_on.isoformat(),
+            "n": point.n, "index": point.index, "ci_low": point.ci_low, "ci_high": point.ci_high,
+            "response_rate": point.response_rate, "suppressed": point.suppressed}
+
+
+def evidence_json(evidence: CardEvidence) -> dict:
+    """The card's school's published index on each dimension the card addresses, over the comparable closed
+    rounds, and the change measured since the practice began (survey/learning/evidence.py): what the card's page
+    shows beside it, as numbers. Suppressed cells carry no number, as everywhere."""
+    return {
+        "minimal_difference": evidence.minimal_difference,
+        "dimensions": [
+            {
+                "tag": dimension.tag,
+                "family": dimension.family,
+                "dimension": dimension.dimension,
+                "title": dict(dimension.title),
+                "series": [round_point_json(point) for point in dimension.series],
+                "change": {
+                    "status": dimension.change.status,
+                    "baseline": round_point_json(dimension.change.baseline),
+                    "latest": round_point_json(dimension.change.latest),
+                    "change": dimension.change.change,
+                    "change_low": dimension.change.change_low,
+                    "change_high": dimension.change.change_high,
+                    "q_value": dimension.change.q_value,
+                    "flag": dimension.change.flag,
+                },
+            }
+            for dimension in evidence.dimensions
+        ],
+    }
+
+
 def card_json(user: User, card: PracticeCard) -> dict:
     """Everything a reader of the card's page reads: its text, tags, contact (inside the network only, which
-    the token's scoping ensures) and its attachments' metadata with their download URL."""
+    the token's scoping ensures), its attachments' metadata with their download URL, and the evidence beside it."""
     return card_summary_json(user, card) | {
         "what": card.what,
         "why": card.why,
@@ -184,17 +216,20 @@ def card_json(user: User, card: PracticeCard) -> dict:
         "contact": {"name": card.contact_name, "role": card.contact_role, "email": card.contact_email},
         "created_at": utc_iso(card.created_at),
         "attachments": [attachment_json(card, attachment) for attachment in card.attachments],
+        "evidence": evidence_json(card_evidence(card)),
     }
 
 
 @bp.get("/practices")
 def practices():
     """The practice cards the token's user may read, filtered, a page at a time."""
-    user = current_api_user()
-    query = filtered_cards(user).options(selectinload(PracticeCard.tags),
-                                         selectinload(PracticeCard.school).joinedload(School.network))
-    cards, total, limit, offset = paginate(query)
-    return jsonify(page_json([card_summary_json(user, card) for card in cards], total, limit, offset))
+    user, filters = current_api_user(), card_filters()
+    limit, offset = page_window()
+    found = search_cards(user, filters, limit=limit, offset=offset)
+    # the page's tags and schools in two queries rather than two per card
+    db.session.scalars(select(PracticeCard).where(PracticeCard.id.in_([card.id for card in found.cards])).options(
+        selectinload(PracticeCard.tags), selectinload(PracticeCard.school).joinedload(School.network))).all()
+    return jsonify(page_json([card_summary_json(user, card) for card in found.cards], found.total, limit, offset))
 
 
 @bp.get("/practices/<int:card_id>")

@@ -3,7 +3,8 @@ action plans and its benchlearning requests. survey/api/openapi.py adds them to 
 from __future__ import annotations
 
 from survey.api.benchlearning import DEFAULT_LIMIT, MAX_LIMIT
-from survey.api.openapi import NULLABLE_NUMBER, NULLABLE_STRING, UNAUTHORIZED, _error, _json, _ref
+from survey.analysis.evidence import STATUSES as EVIDENCE_STATUSES
+from survey.api.openapi import NULLABLE_NUMBER, NULLABLE_STRING, SUPPRESSED_N, UNAUTHORIZED, _error, _json, _ref
 from survey.partnering.models import MEETING_KINDS, REQUEST_STATUSES
 from survey.plans.models import ACTION_STATUSES, PLAN_STATUSES
 from survey.practices.models import CARD_STATUSES, PARTICIPANTS
@@ -105,6 +106,24 @@ CARD_PROPERTIES = {
     },
     "created_at": DATE_TIME,
     "attachments": {"type": "array", "items": _ref("PracticeAttachment")},
+    "evidence": _ref("CardEvidence"),
+}
+ROUND_POINT = {
+    "type": ["object", "null"],
+    "required": ["round", "closes_on", "n", "index", "ci_low", "ci_high", "response_rate", "suppressed"],
+    "description": "The card's school's published cell of the dimension in one closed round; a suppressed cell "
+    "has no number (no n, index, interval or response rate).",
+    "properties": {
+        "round": {"type": "object", "required": ["id", "name"],
+                  "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "closes_on": {"type": "string", "format": "date"},
+        "n": SUPPRESSED_N,
+        "index": NULLABLE_NUMBER,
+        "ci_low": {**NULLABLE_NUMBER, "description": "95% interval of the index, low end."},
+        "ci_high": {**NULLABLE_NUMBER, "description": "95% interval of the index, high end."},
+        "response_rate": NULLABLE_NUMBER,
+        "suppressed": {"type": "boolean"},
+    },
 }
 PLAN_SUMMARY_PROPERTIES = {
     "id": {"type": "integer"},
@@ -163,6 +182,47 @@ SCHEMAS = {
             "sha256": {"type": "string"},
             "uploaded_at": DATE_TIME,
             "url": {**URL, "description": "Where to download it (with the same token)."},
+        },
+    },
+    "CardEvidence": {
+        "type": "object",
+        "required": ["minimal_difference", "dimensions"],
+        "description": "Beside the card: its school's index on each dimension the card addresses over the comparable "
+        "closed rounds, and the change measured since the practice began (METHOD.md v2 trend rule). A measured "
+        "change, never a claim that the practice caused it.",
+        "properties": {
+            "minimal_difference": {"type": "number", "description": "The network's minimal important difference "
+                                   "(index points): a change is flagged only when at least this large."},
+            "dimensions": {"type": "array", "items": {
+                "type": "object",
+                "required": ["tag", "family", "dimension", "title", "series", "change"],
+                "properties": {
+                    "tag": {"type": "string", "description": '"<family key>/<dimension key>" as the card tags it.'},
+                    "family": {"type": "string"},
+                    "dimension": {"type": "string"},
+                    "title": {"type": "object", "additionalProperties": {"type": "string"},
+                              "description": "The dimension's title by language; empty when not measured."},
+                    "series": {"type": "array", "items": ROUND_POINT, "description": "Oldest first."},
+                    "change": {
+                        "type": "object",
+                        "required": ["status", "baseline", "latest", "change", "change_low", "change_high",
+                                     "q_value", "flag"],
+                        "properties": {
+                            "status": {"enum": list(EVIDENCE_STATUSES), "description": "measured, or why there is "
+                                       "no number: no start date, no round before or since it began, the dimension "
+                                       "not comparable, a suppressed cell, not measured."},
+                            "baseline": {**ROUND_POINT, "description": "The last round closed before it began."},
+                            "latest": {**ROUND_POINT, "description": "The latest comparable round."},
+                            "change": {**NULLABLE_NUMBER, "description": "latest minus baseline index."},
+                            "change_low": {**NULLABLE_NUMBER, "description": "Welch 95% interval, low end."},
+                            "change_high": {**NULLABLE_NUMBER, "description": "Welch 95% interval, high end."},
+                            "q_value": NULLABLE_NUMBER,
+                            "flag": {"enum": ["up", "down", ""], "description": '"up" or "down" when q < 0.05 and '
+                                     "the change is at least the minimal difference, else empty."},
+                        },
+                    },
+                },
+            }},
         },
     },
     "PracticeCards": _page("PracticeCardSummary", "A page of practice cards, featured first, then the newest."),
@@ -265,7 +325,7 @@ PATHS = {
         "(all must hold).",
         "PracticeCards", [*CARD_FILTERS, *PAGE_PARAMETERS])},
     "/practices/{card_id}": {"get": _detail(
-        "One practice card: all its fields, tags, contact and attachments.", "PracticeCard", [CARD_ID],
+        "One practice card: all its fields, tags, contact, attachments and the evidence beside it.", "PracticeCard", [CARD_ID],
         NOT_FOUND.format("card", " draft"))},
     "/practices/{card_id}/attachments/{attachment_id}": {"get": {
         "summary": "Download an attachment of a practice card.",

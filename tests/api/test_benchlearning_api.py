@@ -281,8 +281,16 @@ def test_card_filters(conforming, staff, library, query, expected):
     assert titles(body) == expected and body["total"] == len(expected)
 
 
-def test_a_filter_never_reaches_a_card_the_user_may_not_read(api, admin, library):
+def test_a_filter_never_reaches_a_card_the_user_may_not_read(api, admin, staff, library):
     assert titles(api(admin, "/practices?language=da").json) == ["Morgenmad for alle"]
+    assert api(staff, "/practices?q=hemmelig").json["total"] == 0  # another school's draft
+    assert titles(api(library["other_staff"], "/practices?q=hemmelig").json) == ["Hemmelig kladde"]
+
+
+def test_text_search_goes_through_the_librarys_search(conforming, staff, library):
+    body = conforming(staff, "/practices?q=sammen", "PracticeCards").json  # in what OTHER's card says it does
+    assert titles(body) == ["Makkerlæsning"] and body["total"] == 1
+    assert titles(conforming(staff, "/practices?q=sammen&language=da", "PracticeCards").json) == []
 
 
 def test_pages_follow_next_links_to_the_whole_list(api, client, token_of, staff, library):
@@ -427,3 +435,25 @@ def test_every_list_and_object_needs_a_token(api, library):
     for path in ("/practices", f"/practices/{library['cards']['own'].id}", "/plans", "/requests"):
         response = api(None, path)
         assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+# --- evidence beside a card ---------------------------------------------------------------------------------------
+
+
+def test_a_card_carries_its_schools_published_index_as_the_results_give_it(conforming, api, db_session, staff, world):
+    """The evidence's index for STAFFSCH in the frozen round is the one the results route publishes."""
+    own = staff.school
+    made = card(own, "Motivation hver dag", tags={"dimension": ["student/motivation"]}, started_on=date(2020, 1, 1))
+    db_session.add(made)
+    db_session.flush()
+    body = conforming(staff, f"/practices/{made.id}", "PracticeCard").json
+    [dimension] = body["evidence"]["dimensions"]
+    assert (dimension["tag"], dimension["family"], dimension["dimension"]) == ("student/motivation", "student",
+                                                                               "motivation")
+    [point] = dimension["series"]
+    row = api(staff, f"/rounds/{world['shared'].id}/results?school=STAFFSCH&dimension=motivation&breakdown=all"
+              ).json["rows"][0]
+    assert point["round"] == {"id": world["shared"].id, "name": "Elever 2026"}
+    assert (point["index"], point["ci_low"], point["ci_high"], point["n"]) == pytest.approx(
+        (row["index"], row["ci_low"], row["ci_high"], row["n"]))
+    assert dimension["change"]["status"] == "no_round_before" and dimension["change"]["change"] is None
