@@ -8,7 +8,7 @@ those modules take: no adapter is needed.
 
 Other schools are named as the pages name them: a card's school where the network shares names (or to its own
 school's staff, the network's admins and the staff of the school's organiser); the other school of a request,
-and its staff, only when `BenchlearningRequest.identities_revealed()`.
+and its contact, only when `BenchlearningRequest.identities_revealed()`.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from survey.extensions import db
 from survey.learning.evidence import CardEvidence, RoundPoint, card_evidence
 from survey.network.models import School
 from survey.partnering import access as request_access
-from survey.partnering.models import BenchlearningRequest, RequestNote
+from survey.partnering.models import BenchlearningRequest
 from survey.plans import access as plan_access
 from survey.plans.models import ActionPlan
 from survey.practices import access as card_access
@@ -341,17 +341,16 @@ def plan_detail(plan_id: int):
 # --- benchlearning requests ------------------------------------------------------------------------------
 
 
-def author_email(user_id: int | None) -> str | None:
+def active_email(user_id: int | None) -> str | None:
     found = db.session.get(User, user_id) if user_id is not None else None
-    return found.email if found else None
+    return found.email if found is not None and found.active else None
 
 
 def request_summary_json(user: User, found: BenchlearningRequest) -> dict:
-    """A request as the token's school sees it. The other school is named, and its staff shown, only when
-    `identities_revealed()`; until then the requester reads the label under which it chose the partner, and the
-    partner reads nothing about who asked."""
+    """A request as the token's school sees it on its request page (survey/partnering): the other school is named
+    only when `identities_revealed()`; until then the requester reads the label under which it chose the
+    partner, and the partner reads nothing about who asked ("a school in the network")."""
     sent = found.from_school_id == user.school_id
-    revealed = found.identities_revealed()
     return {
         "id": found.id,
         "url": url_for("api.request_detail", request_id=found.id, _external=True),
@@ -363,7 +362,7 @@ def request_summary_json(user: User, found: BenchlearningRequest) -> dict:
             "name": request_access.counterpart_name(found, user.school_id),
             "label": found.partner_label if sent else None,
         },
-        "identities_revealed": revealed,
+        "identities_revealed": found.identities_revealed(),
         "own_school_reveals": found.from_reveals if sent else found.to_reveals,
         "counterpart_reveals": found.to_reveals if sent else found.from_reveals,
         "created_at": utc_iso(found.created_at),
@@ -373,25 +372,27 @@ def request_summary_json(user: User, found: BenchlearningRequest) -> dict:
     }
 
 
-def note_json(user: User, note: RequestNote, revealed: bool) -> dict:
-    own = note.school_id == user.school_id
-    return {
-        "id": note.id,
-        "by": "own_school" if own else "counterpart",
-        "author": author_email(note.author_id) if own or revealed else None,
-        "body": note.body,
-        "created_at": utc_iso(note.created_at),
-    }
-
-
 def request_json(user: User, found: BenchlearningRequest) -> dict:
-    revealed = found.identities_revealed()
+    """The request with its message and shared notes. As on the page, the other school's staff are never named
+    in its notes, and its contact only once identities are revealed: to the partner, who sent the request (the
+    requester's contact, who answered, comes with partnering's `answered_by`, not on main yet); a colleague's
+    notes carry their author."""
     sent = found.from_school_id == user.school_id
+    contact = active_email(found.created_by_id) if found.identities_revealed() and not sent else None
     return request_summary_json(user, found) | {
         "message": found.message,
-        "sent_by": author_email(found.created_by_id) if sent or revealed else None,
+        "contact": contact,
         "meeting_note": found.meeting_note,
-        "notes": [note_json(user, note, revealed) for note in found.notes],
+        "notes": [
+            {
+                "id": note.id,
+                "by": "own_school" if note.school_id == user.school_id else "counterpart",
+                "author": active_email(note.author_id) if note.school_id == user.school_id else None,
+                "body": note.body,
+                "created_at": utc_iso(note.created_at),
+            }
+            for note in found.notes
+        ],
     }
 
 

@@ -275,12 +275,12 @@ SCHEMAS = {
                                     "properties": REQUEST_SUMMARY_PROPERTIES},
     "BenchlearningRequest": {
         "type": "object",
-        "required": [*REQUEST_SUMMARY_PROPERTIES, "message", "sent_by", "meeting_note", "notes"],
+        "required": [*REQUEST_SUMMARY_PROPERTIES, "message", "contact", "meeting_note", "notes"],
         "properties": {
             **REQUEST_SUMMARY_PROPERTIES,
             "message": {"type": "string"},
-            "sent_by": {**NULLABLE_STRING, "description": "Who sent it (e-mail): shown to the requester's own staff, "
-                        "and to the partner only when identities are revealed."},
+            "contact": {**NULLABLE_STRING, "description": "The other school's contact (e-mail), only once identities "
+                        "are revealed: to the partner, who sent the request; null otherwise."},
             "meeting_note": {"type": "string"},
             "notes": {"type": "array", "items": {
                 "type": "object",
@@ -288,8 +288,8 @@ SCHEMAS = {
                 "properties": {
                     "id": {"type": "integer"},
                     "by": {"enum": ["own_school", "counterpart"]},
-                    "author": {**NULLABLE_STRING, "description": "The author's e-mail: a colleague's always, the "
-                               "other school's only when identities are revealed."},
+                    "author": {**NULLABLE_STRING, "description": "A colleague's e-mail on the token's school's "
+                               "notes; null on the other school's (as on the request page)."},
                     "body": {"type": "string"},
                     "created_at": DATE_TIME,
                 },

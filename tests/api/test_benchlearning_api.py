@@ -392,14 +392,14 @@ def test_a_request_not_yet_revealed_names_neither_school_nor_its_staff(conformin
     assert body["counterpart"] == {"name": None, "label": "Partner B"} and body["identities_revealed"] is False
     assert [(n["by"], n["author"], n["body"]) for n in body["notes"]] == [
         ("own_school", staff.email, "Vi kan komme i uge 12"), ("counterpart", None, "Uge 12 passer fint")]
-    assert body["sent_by"] == staff.email
+    assert body["contact"] is None
     for secret in ("OTHER", "kirsten", str(library["other"].id)):
         assert secret not in json.dumps({k: v for k, v in body.items() if k not in ("id", "url", "round")}), secret
 
     as_partner = conforming(other_staff, f"/requests/{sent.id}", "BenchlearningRequest").json
     assert as_partner["direction"] == "received"
     assert as_partner["counterpart"] == {"name": None, "label": None}  # "a school in the network"
-    assert as_partner["sent_by"] is None
+    assert as_partner["contact"] is None
     assert [(n["by"], n["author"]) for n in as_partner["notes"]] == [("counterpart", None),
                                                                      ("own_school", other_staff.email)]
     assert "STAFFSCH" not in as_partner_text(as_partner) and "staff@example.org" not in as_partner_text(as_partner)
@@ -413,8 +413,8 @@ def test_a_request_both_revealed_names_the_other_school_and_its_staff(conforming
     revealed = library["requests"]["revealed"]
     body = conforming(staff, f"/requests/{revealed.id}", "BenchlearningRequest").json
     assert body["counterpart"] == {"name": "Skolen THIRD", "label": None}
-    assert body["sent_by"] == library["third_staff"].email
-    assert [(n["by"], n["author"]) for n in body["notes"]] == [("counterpart", library["third_staff"].email)]
+    assert body["contact"] == library["third_staff"].email  # who sent it, now that both agreed
+    assert [(n["by"], n["author"]) for n in body["notes"]] == [("counterpart", None)]  # as on the page
     assert (body["meeting_on"], body["meeting_kind"], body["status"]) == ("2026-03-03", "online", "accepted")
 
 
@@ -422,7 +422,8 @@ def test_a_network_sharing_names_reveals_every_request(api, staff, network, libr
     network.share_school_names = True
     body = api(staff, f"/requests/{library['requests']['sent'].id}").json
     assert body["counterpart"] == {"name": "Skolen OTHER", "label": "Partner B"}
-    assert body["notes"][1]["author"] == library["other_staff"].email
+    as_partner = api(library["other_staff"], f"/requests/{library['requests']['sent'].id}").json
+    assert (as_partner["counterpart"]["name"], as_partner["contact"]) == ("Skolen STAFFSCH", staff.email)
 
 
 def test_requests_page_like_the_other_lists(api, staff, library):
