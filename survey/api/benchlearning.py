@@ -6,8 +6,8 @@ exactly what the pages show; anything the token's user may not read answers 404,
 exist. The token acts as its user (a school's staff, a network admin, an organiser's staff), which is the `user`
 those modules take: no adapter is needed.
 
-Other schools are named as the pages name them: a card's school where the network shares names (or to its own
-school's staff, the network's admins and the staff of the school's organiser); the other school of a request,
+Other schools are named as the pages name them: a card's school where the network shares names (and always to
+its own staff and the network's admins); the other school of a request,
 and its contact, only when `BenchlearningRequest.identities_revealed()`.
 """
 from __future__ import annotations
@@ -106,11 +106,10 @@ def day_iso(day: date | None) -> str | None:
 
 
 def school_named(user: User, school: School) -> bool:
-    """Whether `user` may read `school`'s name beside a card or a plan's partner: where the network shares
-    names, and always for their own school, their network's admins and the staff of the school's organiser
-    (who read its results by name)."""
-    return (school.network.share_school_names or user.is_network_admin or school.id == user.school_id
-            or (user.organiser_id is not None and school.organiser_id == user.organiser_id))
+    """Whether `user` may read `school`'s name beside a card or a plan's partner, as the library's pages name it
+    (survey/practices/display.py `school_label`): where the network shares names, and always to the school's
+    own staff and the network's admins."""
+    return school.network.share_school_names or user.is_network_admin or school.id == user.school_id
 
 
 def school_json(user: User, school: School) -> dict | None:

@@ -54,7 +54,7 @@ SCHOOL_REF = {
     "required": ["code", "name"],
     "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
     "description": "The school, where the reader may name it: the network shares school names, or it is the "
-    "reader's own school, or the reader is a network admin or staff of the school's organiser; null otherwise.",
+    "reader's own school, or the reader is a network admin; null otherwise (\"a school in the network\").",
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from survey.accounts.operations import add_user
 from survey.audit.models import AuditEntry
+from survey.network.models import Organiser
 from survey.partnering.models import BenchlearningRequest, RequestNote
 from survey.plans.models import ActionPlan, PlanAction, PlanFocus
 from survey.practices.models import PracticeAttachment, PracticeCard, PracticeTag
@@ -458,3 +459,16 @@ def test_a_card_carries_its_schools_published_index_as_the_results_give_it(confo
     assert (point["index"], point["ci_low"], point["ci_high"], point["n"]) == pytest.approx(
         (row["index"], row["ci_low"], row["ci_high"], row["n"]))
     assert dimension["change"]["status"] == "no_round_before" and dimension["change"]["change"] is None
+
+
+def test_an_organisers_staff_read_published_cards_unnamed_and_no_plans_or_requests(api, db_session, network,
+                                                                                    make_user, library):
+    organiser = Organiser(network=network, code="KOM", name="Kommunen", schools=[library["other"]])
+    db_session.add(organiser)
+    db_session.flush()
+    reader = make_user("kommune@example.org", role="organiser_staff", organiser=organiser)
+    body = api(reader, "/practices").json
+    assert titles(body) == ["Makkerlæsning", "Morgenmad for alle"]
+    assert all(item["school"] is None for item in body["items"])  # as the library's pages name schools
+    assert api(reader, "/plans").json["total"] == 0 and api(reader, "/requests").json["total"] == 0
+    not_found_like_missing(api, reader, f"/plans/{library['plans']['other'].id}", "/plans/987654")
