@@ -7,8 +7,8 @@ exist. The token acts as its user (a school's staff, a network admin, an organis
 those modules take: no adapter is needed.
 
 Other schools are named as the pages name them: a card's school where the network shares names (and always to
-its own staff and the network's admins); the other school of a request,
-and its contact, only when `BenchlearningRequest.identities_revealed()`.
+its own staff and the network's admins); the other school of a request, and its contact, only when
+`BenchlearningRequest.identities_revealed()`.
 """
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ PAGE_PARAMETERS = ("limit", "offset")
 
 
 def bad_request(message: str):
+    """Stop the request with a 400 that says what was wrong."""
     response = jsonify(error=message, status=400)
     response.status_code = 400
-    return abort(response)
+    abort(response)
 
 
 def page_window() -> tuple[int, int]:
@@ -94,7 +95,7 @@ def paginate(query: Select) -> tuple[list, int, int, int]:
 
 
 def utc_iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC; SQLite hands stored times back without their zone, which is UTC."""
+    """ISO 8601 in UTC, or None; SQLite hands stored times back without their zone, which is UTC."""
     if moment is None:
         return None
     zoned = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
