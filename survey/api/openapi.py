@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json.
 
 Written by hand so it says what each route means; tests/api/test_openapi.py fails when a route of the
-blueprint is missing here, or when a path's public/secured status disagrees with the view's.
+blueprint is missing here, or when a path's public/secured status disagrees with the view's. Benchlearning's
+paths and schemas (practice cards, action plans, requests) are in openapi_benchlearning.py.
 """
 from __future__ import annotations
 
@@ -333,6 +334,9 @@ PATHS = {
 }
 
 
+from survey.api import openapi_benchlearning as benchlearning  # noqa: E402  (it builds on the helpers above)
+
+
 @cache
 def openapi_document() -> dict:
     """The document as a dict (built once; callers must not change it)."""
@@ -341,15 +345,16 @@ def openapi_document() -> dict:
         "info": {
             "title": "Benchlearn API",
             "version": "1",
-            "description": "Rounds, response counts and benchmark results of a network of schools. Every route but "
-            "the public ones needs `Authorization: Bearer <token>` (`benchlearn token create EMAIL --name NAME`). "
-            "A school staff member's token sees their own school only.",
+            "description": "Rounds, response counts and benchmark results of a network of schools; its practice "
+            "cards, a school's own action plans and its benchlearning requests. Every route but the public ones needs "
+            "`Authorization: Bearer <token>` (`benchlearn token create EMAIL --name NAME`). A school staff member's "
+            "token sees their own school only (and the network's published practice cards).",
         },
         "servers": [{"url": "/api/v1"}],
         "security": SECURED,
-        "paths": PATHS,
+        "paths": PATHS | benchlearning.PATHS,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | benchlearning.SCHEMAS,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -6,7 +6,7 @@ import re
 import openapi_spec_validator
 import pytest
 
-from survey.api import views
+from survey.api import benchlearning, views
 from survey.api.auth import is_public
 
 PREFIX = "/api/v1"
@@ -53,7 +53,9 @@ def test_public_and_secured_routes_are_documented_as_they_behave(app, document):
 
 
 def test_every_path_and_query_parameter_is_declared(app, document):
-    filters = {"/rounds/{round_id}/results": views.RESULT_FILTERS, "/rounds/{round_id}/items": views.ITEM_FILTERS}
+    filters = {"/rounds/{round_id}/results": views.RESULT_FILTERS, "/rounds/{round_id}/items": views.ITEM_FILTERS,
+               "/practices": benchlearning.CARD_FILTERS + benchlearning.PAGE_PARAMETERS,
+               "/plans": benchlearning.PAGE_PARAMETERS, "/requests": benchlearning.PAGE_PARAMETERS}
     for path, method, _ in api_routes(app):
         parameters = document["paths"][path][method].get("parameters", [])
         in_path = {p["name"] for p in parameters if p["in"] == "path"}
