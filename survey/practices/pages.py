@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from survey.accounts.models import Role
 from survey.audit import record
+from survey.learning.evidence import card_evidence
 from survey.practices.attachments import path_of
 from survey.practices.display import TagLabels, action_labels, field_labels, page_helpers, school_label
 from survey.practices.forms import ActionForm
@@ -20,7 +21,7 @@ def card_page(card: PracticeCard, *, audience: str):
     return render_template("practices/card.html", card=card, audience=audience,
                            tags=TagLabels.of(card.network).of_card(card), school=school_label(current_user, card),
                            language_name=CARD_LANGUAGES.get(card.language), action_form=ActionForm(),
-                           **page_helpers(current_user))
+                           card_evidence=card_evidence(card), **page_helpers(current_user))
 
 
 def history_page(card: PracticeCard, *, audience: str):

@@ -196,3 +196,29 @@ def test_a_dimension_changed_between_the_rounds_has_no_change(make_spec):
     assert result.loc["a", "status"] == "not_comparable" and result.loc["overall", "status"] == "measured"
     series = pure.evidence_series(pd.DataFrame(rows), rounds)
     assert series.loc[series["dimension"] == "a", "round"].tolist() == [2]
+
+
+def test_the_card_page_shows_the_evidence_to_another_school(app, client, db_session, network, practice, make_user,
+                                                            login):
+    """A staff member of another school opens the published card and reads the card's school's measured change
+    since the practice began, the same numbers as `card_evidence` (itself checked above against scipy)."""
+    schools, _rounds, raw = practice
+    card = make_card(db_session, network, schools["AAA"], ["teach"])
+    reader = make_user("reader@ccc.example", school=schools["CCC"])
+    db_session.commit()
+    login(reader)
+    page = client.get(f"/school/practices/{card.id}", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        teaching = card_evidence(card, today=TODAY).shown("en")[0]
+    assert teaching.status == "measured"
+    text = " ".join(page.text.split())
+    assert "Measured at the school" in text
+    assert f"points from {teaching.baseline} to {teaching.latest}, 95% interval {teaching.interval}" in text
+    expected = stats.ttest_ind(scores_of(raw, "AAA", "Runde 2026", "teach"),
+                               scores_of(raw, "AAA", "Runde 2025", "teach"), equal_var=False)
+    difference = (scores_of(raw, "AAA", "Runde 2026", "teach").mean()
+                  - scores_of(raw, "AAA", "Runde 2025", "teach").mean())
+    assert teaching.change == f"{difference:+.1f}" and expected.statistic > 0
+    assert f"{teaching.change} points" in text
