@@ -13,7 +13,6 @@ its own staff and the network's admins); the other school of a request, and its 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from flask import abort, current_app, jsonify, request, send_file, url_for
 from sqlalchemy import Select, func, or_, select
@@ -30,7 +29,9 @@ from survey.partnering import access as request_access
 from survey.partnering.models import BenchlearningRequest
 from survey.plans import access as plan_access
 from survey.plans.models import ActionPlan
+from survey.plans.pages import partner_as_seen
 from survey.practices import access as card_access
+from survey.practices.attachments import path_of
 from survey.practices.models import PracticeAttachment, PracticeCard, TagKind
 from survey.practices.search import CardFilters, search_cards
 
@@ -238,20 +239,13 @@ def practice_detail(card_id: int):
     return jsonify(card_json(user, card_access.card_for(user, card_id)))
 
 
-def attachment_path(attachment: PracticeAttachment) -> Path:
-    """Where the attachment's file is stored: ATTACHMENT_DIR (default: the instance folder's attachments/),
-    outside the web root, under its random stored name."""
-    root = Path(current_app.config.get("ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
-    return root / attachment.stored_name
-
-
 @bp.get("/practices/<int:card_id>/attachments/<int:attachment_id>")
 def practice_attachment(card_id: int, attachment_id: int):
     """The attachment's file, to a reader of its card only; always a download, never rendered by the browser."""
     user = current_api_user()
     card = card_access.card_for(user, card_id)
     attachment = next((a for a in card.attachments if a.id == attachment_id), None)
-    path = attachment_path(attachment) if attachment is not None else None
+    path = path_of(attachment) if attachment is not None else None
     if path is None or not path.is_file():
         abort(404)
     record(user, "attachment.download", f"practice card {card.id}", {"attachment": attachment.id, "api": True})
@@ -266,12 +260,14 @@ def practice_attachment(card_id: int, attachment_id: int):
 
 
 def plan_partner_json(user: User, plan: ActionPlan) -> dict | None:
-    """The school the plan learns from, named where the reader may name it: a network admin always (admins read
-    plans only where the network allows it), a school's staff where the network shares names or a request
-    between the two schools revealed both."""
+    """The school the plan learns from: `label` as the plan's page shows it (the school's own partner list), and
+    `school` only where the reader may name it: a network admin always (admins read plans only where the network
+    allows it), a school's staff where the network shares names or a request between the two schools revealed
+    both."""
     partner = plan.partner_school
     if partner is None:
         return None
+    label = partner_as_seen(plan, plan.school.report_language)
     named = school_named(user, partner) or db.session.scalar(
         select(BenchlearningRequest).where(
             or_((BenchlearningRequest.from_school_id == plan.school_id)
@@ -281,7 +277,7 @@ def plan_partner_json(user: User, plan: ActionPlan) -> dict | None:
             BenchlearningRequest.from_reveals, BenchlearningRequest.to_reveals,
         ).limit(1)
     ) is not None
-    return {"code": partner.code, "name": partner.name} if named else None
+    return {"label": label, "school": {"code": partner.code, "name": partner.name} if named else None}
 
 
 def plan_summary_json(plan: ActionPlan) -> dict:
@@ -374,11 +370,12 @@ def request_summary_json(user: User, found: BenchlearningRequest) -> dict:
 
 def request_json(user: User, found: BenchlearningRequest) -> dict:
     """The request with its message and shared notes. As on the page, the other school's staff are never named
-    in its notes, and its contact only once identities are revealed: to the partner, who sent the request (the
-    requester's contact, who answered, comes with partnering's `answered_by`, not on main yet); a colleague's
-    notes carry their author."""
+    in its notes, and its contact only once identities are revealed: to the partner, who sent the request; to the
+    requester, who answered it; a colleague's notes carry their author."""
     sent = found.from_school_id == user.school_id
-    contact = active_email(found.created_by_id) if found.identities_revealed() and not sent else None
+    contact = None
+    if found.identities_revealed():
+        contact = active_email(found.answered_by_id if sent else found.created_by_id)
     return request_summary_json(user, found) | {
         "message": found.message,
         "contact": contact,

@@ -264,9 +264,17 @@ SCHEMAS = {
                 "required": ["id", "url", "title", "school"],
                 "properties": {"id": {"type": "integer"}, "url": URL, "title": {"type": "string"}, "school": SCHOOL_REF},
             }},
-            "partner": {**SCHOOL_REF, "description": "The school the plan learns from, where the reader may name it "
-                        "(the network shares names, or a request between the two revealed both; admins always); "
-                        "null without a partner or when it is not named."},
+            "partner": {
+                "type": ["object", "null"], "required": ["label", "school"],
+                "description": "The school the plan learns from; null without a partner.",
+                "properties": {
+                    "label": {**NULLABLE_STRING, "description": "The partner as the plan's page shows it: its label "
+                              "in the school's own partner list of the round, with the dimension."},
+                    "school": {**SCHOOL_REF, "description": "The partner school where the reader may name it (the "
+                               "network shares names, or a request between the two revealed both; admins always); "
+                               "null otherwise."},
+                },
+            },
             "partner_note": {"type": "string"},
         },
     },
@@ -280,7 +288,8 @@ SCHEMAS = {
             **REQUEST_SUMMARY_PROPERTIES,
             "message": {"type": "string"},
             "contact": {**NULLABLE_STRING, "description": "The other school's contact (e-mail), only once identities "
-                        "are revealed: to the partner, who sent the request; null otherwise."},
+                        "are revealed: to the partner, who sent the request; to the requester, who answered it; null "
+                        "otherwise."},
             "meeting_note": {"type": "string"},
             "notes": {"type": "array", "items": {
                 "type": "object",

@@ -99,6 +99,21 @@ def plan_page(plan: ActionPlan, language: str, audience: str, today: date | None
         review=review, review_html=review_section(review, language) if review else Markup(), ready=own is not None)
 
 
+def partner_as_seen(plan: ActionPlan, language: str, today: date | None = None) -> str | None:
+    """The plan's partner as the school's own partner list shows it (its label, anonymous unless the network
+    shares names, with the dimension), for the plan page and the API alike; None without a partner or results."""
+    if plan.partner_school is None:
+        return None
+    today = today or date.today()
+    try:
+        _key, own = school_view(plan.base_round, plan.school.code, staff=True, today=today)
+        _key, unfiltered = stored_results(plan.base_round, today)
+    except ResultsNotReady:
+        return None
+    labels = dimension_labels(plan.base_round.version, language)
+    return partner_label(unfiltered, own, plan.school.code, plan.partner_school.code, labels)
+
+
 def review_section(review: PlanReview, language: str) -> Markup:
     """The review's section of a page (plans/_review.html), in the reader's language."""
     return Markup(render_template("plans/_review.html", review=review, fmt=NUMBERS, language=language,

@@ -338,22 +338,23 @@ def test_a_plan_holds_its_focuses_actions_and_the_adopted_cards_the_reader_may_r
         ("Morgenmad hver dag", "Team A", "2026-06-01", "in_progress")]
     assert [(c["id"], c["school"]) for c in body["adopted_cards"]] == [(cards["own_draft"].id, {
         "code": "STAFFSCH", "name": "Skolen STAFFSCH"}), (cards["other"].id, None)]
-    assert body["partner"] is None  # names not shared, and no request between the two revealed them
+    assert body["partner"]["school"] is None  # names not shared, and no request between the two revealed them
     assert body["school"] == {"code": "STAFFSCH", "name": "Skolen STAFFSCH"}
     network.admins_read_plans = True
     as_admin = conforming(admin, f"/plans/{plan.id}", "ActionPlan").json
     assert [c["id"] for c in as_admin["adopted_cards"]] == [cards["other"].id]  # the draft is the school's
-    assert as_admin["partner"] == {"code": "OTHER", "name": "Skolen OTHER"}
+    assert as_admin["partner"]["school"] == {"code": "OTHER", "name": "Skolen OTHER"}
+    assert as_admin["partner"]["label"] == body["partner"]["label"]  # the school's own list's label, for both
 
 
 def test_the_plans_partner_is_named_once_a_request_between_them_revealed_both(api, staff, db_session, library):
     plan = library["plans"]["own"]
     library["requests"]["sent"].from_reveals = True
     db_session.flush()
-    assert api(staff, f"/plans/{plan.id}").json["partner"] is None  # one side is not enough
+    assert api(staff, f"/plans/{plan.id}").json["partner"]["school"] is None  # one side is not enough
     library["requests"]["sent"].to_reveals = True
     db_session.flush()
-    assert api(staff, f"/plans/{plan.id}").json["partner"] == {"code": "OTHER", "name": "Skolen OTHER"}
+    assert api(staff, f"/plans/{plan.id}").json["partner"]["school"] == {"code": "OTHER", "name": "Skolen OTHER"}
 
 
 def test_admins_read_plans_only_where_the_network_allows_it(api, admin, network, library):
@@ -419,10 +420,13 @@ def test_a_request_both_revealed_names_the_other_school_and_its_staff(conforming
     assert (body["meeting_on"], body["meeting_kind"], body["status"]) == ("2026-03-03", "online", "accepted")
 
 
-def test_a_network_sharing_names_reveals_every_request(api, staff, network, library):
+def test_a_network_sharing_names_reveals_every_request(api, staff, network, library, db_session):
     network.share_school_names = True
+    library["requests"]["sent"].answered_by_id = library["other_staff"].id
+    db_session.flush()
     body = api(staff, f"/requests/{library['requests']['sent'].id}").json
     assert body["counterpart"] == {"name": "Skolen OTHER", "label": "Partner B"}
+    assert body["contact"] == library["other_staff"].email  # to the requester: who answered
     as_partner = api(library["other_staff"], f"/requests/{library['requests']['sent'].id}").json
     assert (as_partner["counterpart"]["name"], as_partner["contact"]) == ("Skolen STAFFSCH", staff.email)
 
