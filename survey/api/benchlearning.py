@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from flask import abort, current_app, jsonify, request, send_file, url_for
+from flask import abort, jsonify, request, send_file, url_for
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
