@@ -16,6 +16,7 @@ suppressed): the evidence tells a reader of a card nothing that the school's res
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def evidence_for_cards(cards: Iterable[PracticeCard], *, today: date | None = No
         for tag in tags[fact.id]:
             family, dimension = _split(tag)
             lineage = lineages.get((fact.network_id, family))
-            dimensions.append(lineage.dimension(tag, fact.code, dimension, fact.started_on) if lineage
+            dimensions.append(lineage.dimension(tag, fact.code, fact.started_on) if lineage
                               else DimensionEvidence(tag, family, dimension, {}, (), MeasuredChange(NOT_MEASURED)))
         evidence[fact.id] = CardEvidence(fact.id, fact.code, fact.started_on, float(network.minimal_difference),
                                          network.k_min, tuple(dimensions))
@@ -183,10 +184,11 @@ class _Lineage:
         self.titles: dict[str, dict] = {}
         self.points: dict[tuple[str, str], tuple[RoundPoint, ...]] | None = None
         self.changes: dict[int, dict[tuple[str, str], MeasuredChange]] = {}
+        self.made: dict[tuple[str, str, int], DimensionEvidence] = {}
 
     def bucket(self, start: date | None) -> int:
         """How many of the lineage's rounds closed before the practice began (-1: no start given)."""
-        return -1 if start is None else sum(closes < start for closes in self.closes)
+        return -1 if start is None else bisect_left(self.closes, start)  # closes: in order
 
     def prepare(self, rounds: list[SurveyRound], network: Network, today: date, buckets: set[int]) -> None:
         """Compute the series and the changes of `buckets` that this process has not computed yet, from the
@@ -232,11 +234,16 @@ class _Lineage:
                                           _number(row["q_value"]), row["flag"])
         return changes
 
-    def dimension(self, tag: str, school: str, dimension: str, started_on: date | None) -> DimensionEvidence:
-        family = _split(tag)[0]
-        change = self.changes[self.bucket(started_on)].get((school, dimension), MeasuredChange(NOT_MEASURED))
-        return DimensionEvidence(tag, family, dimension, self.titles.get(dimension, {}),
-                                 self.points.get((school, dimension), ()), change)
+    def dimension(self, tag: str, school: str, started_on: date | None) -> DimensionEvidence:
+        """The evidence of one tag at one school (the same object for every card that shares all three)."""
+        key = (tag, school, self.bucket(started_on))
+        made = self.made.get(key)
+        if made is None:
+            family, dimension = _split(tag)
+            change = self.changes[key[2]].get((school, dimension), MeasuredChange(NOT_MEASURED))
+            made = self.made[key] = DimensionEvidence(tag, family, dimension, self.titles.get(dimension, {}),
+                                                      self.points.get((school, dimension), ()), change)
+        return made
 
 
 _LINEAGES: OrderedDict[tuple, _Lineage] = OrderedDict()
