@@ -196,3 +196,35 @@ def test_a_dimension_changed_between_the_rounds_has_no_change(make_spec):
     assert result.loc["a", "status"] == "not_comparable" and result.loc["overall", "status"] == "measured"
     series = pure.evidence_series(pd.DataFrame(rows), rounds)
     assert series.loc[series["dimension"] == "a", "round"].tolist() == [2]
+
+
+def _cells(rows):
+    return pd.DataFrame([dict(school=school, round=round_id, dimension=dimension, n=30, index=index, sd=10.0,
+                              ci_low=index - 4, ci_high=index + 4, response_rate=0.6, suppressed=False)
+                         for school, round_id, dimension, index in rows])
+
+
+def test_each_school_measures_from_the_rounds_it_took_part_in(make_spec):
+    spec = make_spec({"a": 1, "overall": 1})
+    rounds = [pure.EvidenceRound(r, date(2022 + r, 3, 1), spec) for r in (1, 2, 3)]
+    cells = _cells([("S", 1, "a", 50.0), ("S", 3, "a", 60.0),  # S skipped the round just before it began
+                    ("T", 1, "a", 50.0), ("T", 2, "a", 55.0),  # T has not taken part since it began
+                    ("U", 3, "a", 70.0)])  # U took part only after
+    result = pure.change_since_start(cells, rounds, date(2024, 6, 1)).set_index(["school", "dimension"])
+    assert result.loc[("S", "a"), "status"] == "measured"
+    assert (result.loc[("S", "a"), "baseline_round"], result.loc[("S", "a"), "change"]) == (1, 10.0)
+    assert result.loc[("T", "a"), "status"] == "no_round_since"
+    assert result.loc[("U", "a"), "status"] == "no_round_before"
+
+
+def test_a_renamed_dimension_keeps_its_series(make_spec):
+    before = make_spec({"teaching": 2, "overall": 1}, lineage={"teaching.1": "teaching.1", "teaching.2": "teaching.2"})
+    after = make_spec({"lessons": 2, "overall": 1}, lineage={"lessons.1": "teaching.1", "lessons.2": "teaching.2"})
+    rounds = [pure.EvidenceRound(1, date(2024, 3, 1), before), pure.EvidenceRound(2, date(2025, 3, 1), after)]
+    cells = _cells([("S", 1, "teaching", 50.0), ("S", 2, "lessons", 58.0), ("S", 1, "overall", 60.0),
+                    ("S", 2, "overall", 61.0)])
+    series = pure.evidence_series(cells, rounds)
+    lessons = series[series["dimension"] == "lessons"]
+    assert lessons["round"].tolist() == [1, 2] and lessons["round_dimension"].tolist() == ["teaching", "lessons"]
+    change = pure.change_since_start(cells, rounds, date(2024, 9, 1)).set_index("dimension")
+    assert change.loc["lessons", "change"] == pytest.approx(8.0)
