@@ -18,6 +18,7 @@ from survey.practices.models import CardStatus, PracticeCard, PracticeTag
 from survey.results.operations import freeze_round_results
 from survey.rounds.models import Population
 from tests.analysis.conftest import make_spec  # noqa: F401 (a fixture)
+from tests.portal.conftest import vnu  # noqa: F401 (a fixture)
 from tests.results.conftest import (DIMENSIONS, REVERSE, add_response, make_round,  # noqa: F401 (fixtures)
                                     make_version)
 
@@ -155,6 +156,24 @@ def test_the_macro_writes_the_evidence_in_the_readers_language(app, practice, db
     assert "A clear rise" in english and "caus" not in english.lower()
     assert f"+{change.change:.1f}".replace(".", ",") in danish and "Measured change" not in danish
     assert "<caption" in english and english.count("<tr>") == 4
+
+
+def test_the_macro_is_valid_html_for_every_kind_of_evidence(app, practice, db_session, network, vnu):
+    schools, _, _ = practice
+    cards = [make_card(db_session, network, schools["AAA"], ["teach", "wellbeing"]),
+             make_card(db_session, network, schools["BBB"], ["teach"]),  # a suppressed baseline
+             make_card(db_session, network, schools["CCC"], ["teach"], started_on=None),
+             make_card(db_session, network, schools["DDD"], ["nosuch"]),
+             make_card(db_session, network, schools["DDD"], [])]
+    found = evidence_for_cards(cards, today=TODAY)
+    template = ('<!doctype html><html lang="en"><title>Cards</title><main>{% from "learning/_evidence.html" '
+                'import evidence %}{% for card in cards %}<article><h2>Card</h2>{{ evidence(card) }}</article>'
+                '{% endfor %}</main></html>')
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        html = render_template_string(template, cards=[found[card.id] for card in cards])
+    assert vnu(html) == []
+    assert html.count("Measured change since it began") == 5  # every dimension says what it measured, or why not
 
 
 # --- the pure functions alone ----------------------------------------------------------------------------------
