@@ -19,8 +19,9 @@ Each database is timed in a fresh process:
 
     python bench/learning.py [--responses N] [--cards 5000] [--db sqlite|postgresql|both] [--repeat 20]
 
-`--keep FOLDER` keeps a SQLite database there (and `--url URL` times an already prepared database again), so the
-timing can be repeated without loading a million responses anew.
+`--keep FOLDER` keeps the SQLite database in that folder and the PostgreSQL database (its URL is printed), and
+`--url URL` times an already prepared database again, so the timing can be repeated without loading a million
+responses anew.
 """
 from __future__ import annotations
 
@@ -274,6 +275,8 @@ def bench(kind: str, args) -> dict:
             drop = (lambda: None) if args.keep else (lambda: path.unlink(missing_ok=True))
         else:
             url, drop = fresh_postgres_database("benchlearn_learning")
+            if args.keep:  # kept for `--url`: dropped by hand (DROP DATABASE) when done
+                drop = lambda: None  # noqa: E731
     try:
         if not args.url:
             loaded = child("load", url, responses=args.responses)
@@ -290,7 +293,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--keep", help="keep the SQLite database in this folder")
+    parser.add_argument("--keep", help="keep the databases (SQLite: in this folder)")
     parser.add_argument("--url", help="time this prepared database again (no load, no prepare)")
     parser.add_argument("--stage", choices=("prepare", "time"), help=argparse.SUPPRESS)
     args = parser.parse_args()
