@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -187,7 +188,7 @@ def time_it(url: str, repeat: int) -> dict:
     from survey.practices.search import search_cards
 
     app = make_app(url)
-    result: dict = {}
+    result: dict = {"load_average": os.getloadavg()[0]}  # wall times on a shared machine: say how busy it was
     with app.app_context(), app.test_request_context():
         staff = db.session.scalar(select(User).where(User.email == staff_email(STAFF_SCHOOL)))
         admin = db.session.scalar(select(User).where(User.email == ADMIN))
@@ -223,6 +224,7 @@ def time_it(url: str, repeat: int) -> dict:
             evidence_for_cards(cards, today=CLOSED_AFTER)
             warm.append(time.perf_counter() - started)
         result["evidence"] = {"cards": len(cards), "cold_s": cold, "warm_median_s": statistics.median(warm)}
+        result["load_average_after"] = os.getloadavg()[0]
         db.session.expire_all()
 
         view = _learning_view()
@@ -312,6 +314,8 @@ def main() -> None:
               f"({r.get('published', '?')} published), 200 plans"
               + (f"; results frozen in {r['freeze_s']:.1f} s, cards and plans written in {r['cards_s']:.1f} s"
                  if "freeze_s" in r else ""))
+        print(f"  load average {r['load_average']:.1f} before timing, {r['load_average_after']:.1f} after "
+              f"({os.cpu_count()} CPUs)")
         search = r["search"]
         print(f"  practice search: p50 {search['p50_ms']:.1f} ms, p95 {search['p95_ms']:.1f} ms over "
               f"{search['queries']} queries (target p95 < {SEARCH_TARGET_MS:.0f} ms)")
