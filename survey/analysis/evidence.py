@@ -131,30 +131,35 @@ def change_since_start(cells: pd.DataFrame, rounds: Sequence[EvidenceRound], sta
         return _empty(CHANGE_COLUMNS)
     lineage_latest = ordered[-1]
     dimensions = list(lineage_latest.spec.dimension_keys)
-    taken = cells.groupby("school")["round"].agg(lambda found: frozenset(found.tolist()))
-    parts = []
-    for school, took_part in taken.items():
-        mine = [r for r in ordered if r.round in took_part]
-        latest, baseline = mine[-1], baseline_round(mine, started_on)
-        if latest is not lineage_latest:  # the school's latest round is older: its keys, mapped to today's
-            current = {now: before for now, before in comparable_dimensions(latest.spec, lineage_latest.spec).items()
-                       if before is not None}
-        else:
-            current = {key: key for key in dimensions}
-        row = pd.DataFrame({"school": school, "dimension": dimensions,
-                            "latest_dimension": [current.get(key) for key in dimensions]})
-        row["latest_round"], row["baseline_round"] = latest.round, np.nan
-        if started_on is None:
-            row["status"] = NO_START
-        elif baseline is None:
-            row["status"] = NO_ROUND_BEFORE
-        elif baseline is latest:
-            row["status"] = NO_ROUND_SINCE
-        else:
-            row["baseline_round"] = baseline.round
-            row["status"] = NOT_COMPARABLE
-        parts.append(row)
-    result = pd.concat(parts, ignore_index=True)
+    position = {r.round: i for i, r in enumerate(ordered)}
+    before_start = (len(ordered) if started_on is None
+                    else sum(r.closes_on < started_on for r in ordered))  # rounds closed before it began
+    took_part = pd.DataFrame({"school": cells["school"], "position": cells["round"].map(position)})
+    latest = took_part.groupby("school")["position"].max()
+    baseline = took_part[took_part["position"] < before_start].groupby("school")["position"].max()
+    schools = latest.index.to_numpy(dtype=str)
+    result = pd.DataFrame({"school": np.repeat(schools, len(dimensions)),
+                           "dimension": np.tile(np.asarray(dimensions, dtype=str), len(schools))})
+    latest_position = np.repeat(latest.to_numpy(dtype=np.int64), len(dimensions))
+    baseline_position = np.repeat(baseline.reindex(latest.index).to_numpy(dtype=np.float64), len(dimensions))
+    ids = np.array([r.round for r in ordered], dtype=np.int64)
+    result["latest_round"] = ids[latest_position]
+    result["baseline_round"] = np.where(np.isnan(baseline_position), np.nan,
+                                        ids[np.nan_to_num(baseline_position).astype(np.int64)])
+    # a school whose latest round is older than the lineage's: its dimension keys there, mapped to today's
+    latest_positions = set(latest.tolist())
+    keys_then = {i: ({key: key for key in dimensions} if r is lineage_latest
+                     else comparable_dimensions(r.spec, lineage_latest.spec))
+                 for i, r in enumerate(ordered) if i in latest_positions}
+    result["latest_dimension"] = [keys_then[p].get(d) for p, d in zip(latest_position, result["dimension"])]
+    if started_on is None:
+        status = np.full(len(result), NO_START, dtype=object)
+    else:
+        status = np.where(np.isnan(baseline_position), NO_ROUND_BEFORE,
+                          np.where(baseline_position == latest_position, NO_ROUND_SINCE, NOT_COMPARABLE)
+                          ).astype(object)
+    result["baseline_round"] = np.where(status == NOT_COMPARABLE, result["baseline_round"], np.nan)
+    result["status"] = status
     for column in CHANGE_COLUMNS[5:]:
         result[column] = "" if column == "flag" else np.nan
     pairs = result.loc[result["status"] == NOT_COMPARABLE, ["baseline_round", "latest_round"]].drop_duplicates()

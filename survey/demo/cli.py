@@ -32,6 +32,9 @@ def seed_command() -> None:
         f"{', '.join(r.name for r in rounds.closed_rounds)} closed"
         + (f" ({rounds.responses_added} synthetic responses added)" if rounds.responses_added else "")
     )
+    learning = summary.learning
+    click.echo(f"  benchlearning: {len(learning.cards)} practice cards, {len(learning.plans)} action plans, "
+               f"{len(learning.requests)} benchlearning requests, {len(learning.indicators)} outcome indicators")
     click.echo(f"  results: {len(results.frozen)} rounds frozen, {len(results.snapshots)} provisional snapshots taken"
                " (later: `benchlearn jobs run-due` from cron, or Celery beat)")
     click.echo(f"  try the survey of {rounds.open_rounds[0].name} as a respondent:")

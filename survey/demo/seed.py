@@ -1,5 +1,6 @@
 """Seed the demo network: schools with programs, an admin, one staff user per school, the questionnaires,
-and rounds (open ones with links, a closed one with synthetic responses: see `survey/demo/rounds.py`).
+rounds (open ones with links, two closed ones per family with synthetic responses: see `survey/demo/rounds.py`),
+and benchlearning over them (practice cards, plans, requests, outcomes: `survey/demo/learning.py`).
 
 Seeding is idempotent: running it again leaves existing data as it is and adds only what is missing, so
 `make demo` can run it every time.
@@ -16,6 +17,7 @@ from survey.accounts.operations import add_user
 from survey.catalog.models import version_by_label
 from survey.catalog.operations import publish_definition, validate_source
 from survey.config import PROJECT_ROOT
+from survey.demo.learning import DemoLearning, seed_learning
 from survey.demo.rounds import DemoRounds, seed_rounds
 from survey.extensions import db
 from survey.network.importer import import_schools, parse_school_csv
@@ -40,6 +42,7 @@ class SeedSummary:
     users_created: int
     versions_published: int
     rounds: DemoRounds
+    learning: DemoLearning
 
 
 def staff_email(school_code: str) -> str:
@@ -75,4 +78,6 @@ def seed_demo(questionnaire_dir: Path = PROJECT_ROOT / "questionnaires") -> Seed
         published += publish_definition(network, definition, source, "demo seed").created
     db.session.flush()
     rounds = seed_rounds(network)
-    return SeedSummary(network, ADMIN_EMAIL, DEMO_PASSWORD, len(network.schools), created, published, rounds)
+    learning = seed_learning(network)
+    return SeedSummary(network, ADMIN_EMAIL, DEMO_PASSWORD, len(network.schools), created, published, rounds,
+                       learning)

@@ -18,6 +18,7 @@ from survey.practices.models import CardStatus, PracticeCard, PracticeTag
 from survey.results.operations import freeze_round_results
 from survey.rounds.models import Population
 from tests.analysis.conftest import make_spec  # noqa: F401 (a fixture)
+from tests.portal.conftest import vnu  # noqa: F401 (a fixture)
 from tests.results.conftest import (DIMENSIONS, REVERSE, add_response, make_round,  # noqa: F401 (fixtures)
                                     make_version)
 
@@ -157,6 +158,24 @@ def test_the_macro_writes_the_evidence_in_the_readers_language(app, practice, db
     assert "<caption" in english and english.count("<tr>") == 4
 
 
+def test_the_macro_is_valid_html_for_every_kind_of_evidence(app, practice, db_session, network, vnu):
+    schools, _, _ = practice
+    cards = [make_card(db_session, network, schools["AAA"], ["teach", "wellbeing"]),
+             make_card(db_session, network, schools["BBB"], ["teach"]),  # a suppressed baseline
+             make_card(db_session, network, schools["CCC"], ["teach"], started_on=None),
+             make_card(db_session, network, schools["DDD"], ["nosuch"]),
+             make_card(db_session, network, schools["DDD"], [])]
+    found = evidence_for_cards(cards, today=TODAY)
+    template = ('<!doctype html><html lang="en"><title>Cards</title><main>{% from "learning/_evidence.html" '
+                'import evidence %}{% for card in cards %}<article><h2>Card</h2>{{ evidence(card) }}</article>'
+                '{% endfor %}</main></html>')
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        html = render_template_string(template, cards=[found[card.id] for card in cards])
+    assert vnu(html) == []
+    assert html.count("Measured change since it began") == 5  # every dimension says what it measured, or why not
+
+
 # --- the pure functions alone ----------------------------------------------------------------------------------
 
 
@@ -222,3 +241,35 @@ def test_the_card_page_shows_the_evidence_to_another_school(app, client, db_sess
                   - scores_of(raw, "AAA", "Runde 2025", "teach").mean())
     assert teaching.change == f"{difference:+.1f}" and expected.statistic > 0
     assert f"{teaching.change} points" in text
+
+
+def _cells(rows):
+    return pd.DataFrame([dict(school=school, round=round_id, dimension=dimension, n=30, index=index, sd=10.0,
+                              ci_low=index - 4, ci_high=index + 4, response_rate=0.6, suppressed=False)
+                         for school, round_id, dimension, index in rows])
+
+
+def test_each_school_measures_from_the_rounds_it_took_part_in(make_spec):
+    spec = make_spec({"a": 1, "overall": 1})
+    rounds = [pure.EvidenceRound(r, date(2022 + r, 3, 1), spec) for r in (1, 2, 3)]
+    cells = _cells([("S", 1, "a", 50.0), ("S", 3, "a", 60.0),  # S skipped the round just before it began
+                    ("T", 1, "a", 50.0), ("T", 2, "a", 55.0),  # T has not taken part since it began
+                    ("U", 3, "a", 70.0)])  # U took part only after
+    result = pure.change_since_start(cells, rounds, date(2024, 6, 1)).set_index(["school", "dimension"])
+    assert result.loc[("S", "a"), "status"] == "measured"
+    assert (result.loc[("S", "a"), "baseline_round"], result.loc[("S", "a"), "change"]) == (1, 10.0)
+    assert result.loc[("T", "a"), "status"] == "no_round_since"
+    assert result.loc[("U", "a"), "status"] == "no_round_before"
+
+
+def test_a_renamed_dimension_keeps_its_series(make_spec):
+    before = make_spec({"teaching": 2, "overall": 1}, lineage={"teaching.1": "teaching.1", "teaching.2": "teaching.2"})
+    after = make_spec({"lessons": 2, "overall": 1}, lineage={"lessons.1": "teaching.1", "lessons.2": "teaching.2"})
+    rounds = [pure.EvidenceRound(1, date(2024, 3, 1), before), pure.EvidenceRound(2, date(2025, 3, 1), after)]
+    cells = _cells([("S", 1, "teaching", 50.0), ("S", 2, "lessons", 58.0), ("S", 1, "overall", 60.0),
+                    ("S", 2, "overall", 61.0)])
+    series = pure.evidence_series(cells, rounds)
+    lessons = series[series["dimension"] == "lessons"]
+    assert lessons["round"].tolist() == [1, 2] and lessons["round_dimension"].tolist() == ["teaching", "lessons"]
+    change = pure.change_since_start(cells, rounds, date(2024, 9, 1)).set_index("dimension")
+    assert change.loc["lessons", "change"] == pytest.approx(8.0)
