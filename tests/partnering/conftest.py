@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from email import message_from_bytes, policy
 
-import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -21,14 +20,9 @@ from survey.network.models import Network, Program, School
 from survey.results.models import RoundResult
 from survey.rounds.models import SurveyRound
 from tests.conftest import TEST_PASSWORD, csrf_token_from
-from tests.results.conftest import add_response, make_round, make_version  # noqa: F401  (fixtures)
+from tests.results.conftest import (SCHOOLS, add_response, answer_partner_round, make_round,  # noqa: F401 (fixtures)
+                                    make_version)
 
-# code -> (type, responses, mean answer on "teach"), as in tests/results/test_partners.py: the weak teachers
-# (LOW1, LOW2) must improve "teach" first, and the strong ones (TOP1-3) are their partners
-SCHOOLS = {
-    "LOW1": ("EUD", 14, 1.6), "LOW2": ("hhx", 12, 2.0), "MID1": ("EUD", 10, 3.0), "MID2": ("hhx", 16, 3.2),
-    "MID3": ("stx", 11, 3.3), "TOP1": ("hhx", 20, 4.6), "TOP2": ("EUD", 12, 4.5), "TOP3": ("EUD", 25, 4.4),
-}
 ROUND_NAME = "Elevtrivsel 2026"
 _FROZEN: dict[tuple[str, bool], dict] = {}  # (backend, shares names) -> the stored results' columns
 
@@ -86,15 +80,7 @@ def freeze(survey_round: SurveyRound, backend: str, add_response) -> None:
 
     key = (backend, survey_round.network.share_school_names)
     if key not in _FROZEN:
-        rng = np.random.default_rng(11)
-        for school in survey_round.schools:
-            _, size, teach = SCHOOLS[school.code]
-            for _ in range(size):
-                t = int(np.clip(round(teach + rng.normal(0, 0.6)), 1, 5))
-                answers = {"teach.explains": t, "teach.boring": 6 - t, "teach.feedback": t,
-                           "wellbeing.safe": int(rng.integers(2, 5)), "wellbeing.friends": int(rng.integers(2, 5)),
-                           "overall.satisfied": t, "overall.recommend": int(np.clip(t + rng.integers(-1, 2), 1, 5))}
-                add_response(survey_round, school, answers, program="EL")
+        answer_partner_round(survey_round, add_response)
         stored = freeze_round_results(survey_round)
         _FROZEN[key] = {"content_hash": stored.content_hash, "responses": stored.responses,
                         "aggregates": stored.aggregates}

@@ -190,3 +190,26 @@ def random_answers(rng: np.random.Generator, n: int, points: int = 5, missing: f
                 row[item] = int(rng.integers(1, points + 1))
         rows.append(row)
     return rows
+
+
+# code -> (type, responses, mean answer on "teach"); overall satisfaction follows teach, so teach is the important
+# dimension: the weak teachers (LOW1, LOW2) must improve it first and the strong ones (TOP1-3) are their partners
+# (tests/results/test_partners.py, tests/partnering)
+SCHOOLS = {
+    "LOW1": ("EUD", 14, 1.6), "LOW2": ("hhx", 12, 2.0), "MID1": ("EUD", 10, 3.0), "MID2": ("hhx", 16, 3.2),
+    "MID3": ("stx", 11, 3.3), "TOP1": ("hhx", 20, 4.6), "TOP2": ("EUD", 12, 4.5), "TOP3": ("EUD", 25, 4.4),
+}
+
+
+def answer_partner_round(survey_round, add_response) -> None:
+    """Each school of SCHOOLS answers as its size and its "teach" mean say (seeded): the weak teachers must
+    improve "teach" first and the strong ones are their partners. Also used by tests/partnering."""
+    rng = np.random.default_rng(11)
+    for school in survey_round.schools:
+        _, size, teach = SCHOOLS[school.code]
+        for _ in range(size):
+            t = int(np.clip(round(teach + rng.normal(0, 0.6)), 1, 5))
+            answers = {"teach.explains": t, "teach.boring": 6 - t, "teach.feedback": t,
+                       "wellbeing.safe": int(rng.integers(2, 5)), "wellbeing.friends": int(rng.integers(2, 5)),
+                       "overall.satisfied": t, "overall.recommend": int(np.clip(t + rng.integers(-1, 2), 1, 5))}
+            add_response(survey_round, school, answers, program="EL")

@@ -14,31 +14,17 @@ from survey.extensions import db
 from survey.results.compute import NETWORK, PARTNER_COLUMNS, content_hash
 from survey.results.models import RoundResult
 from survey.results.service import from_parquet, questions_from_parquet, round_results, verify
-from tests.results.conftest import stored_results
+from tests.results.conftest import SCHOOLS, answer_partner_round, stored_results
 
 AFTER = date(2026, 6, 1)
-# code -> (type, responses, mean answer on "teach"); overall satisfaction follows teach, so teach is the
-# important dimension and the weak teachers must improve it first
-SCHOOLS = {
-    "LOW1": ("EUD", 14, 1.6), "LOW2": ("hhx", 12, 2.0), "MID1": ("EUD", 10, 3.0), "MID2": ("hhx", 16, 3.2),
-    "MID3": ("stx", 11, 3.3), "TOP1": ("hhx", 20, 4.6), "TOP2": ("EUD", 12, 4.5), "TOP3": ("EUD", 25, 4.4),
-}
 
 
 @pytest.fixture
 def partner_round(make_version, make_school, make_round, add_response):
-    rng = np.random.default_rng(11)
     schools = [make_school(code, name=f"Skolen {code.lower()}", type=kind, programs=("EL",))
                for code, (kind, _, _) in SCHOOLS.items()]
     survey_round = make_round(make_version(), schools)
-    for school in schools:
-        _, size, teach = SCHOOLS[school.code]
-        for _ in range(size):
-            t = int(np.clip(round(teach + rng.normal(0, 0.6)), 1, 5))
-            answers = {"teach.explains": t, "teach.boring": 6 - t, "teach.feedback": t,
-                       "wellbeing.safe": int(rng.integers(2, 5)), "wellbeing.friends": int(rng.integers(2, 5)),
-                       "overall.satisfied": t, "overall.recommend": int(np.clip(t + rng.integers(-1, 2), 1, 5))}
-            add_response(survey_round, school, answers, program="EL")
+    answer_partner_round(survey_round, add_response)
     return survey_round
 
 
