@@ -1,5 +1,5 @@
 """The records of processing (GDPR art. 30) of a network, drawn from its settings at the moment they are read:
-the retention limits from its schedule, who reads comments from its network settings, hosting from the
+the retention limits from its schedule, who reads comments and plans from its network settings, hosting from the
 deployment's `HOSTING_LOCATION`. The wording is in the templates (da/sv/en); this module only gathers the facts,
 so the HTML page and the PDF say the same."""
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Records:
     k_min: int
     share_school_names: bool
     admins_read_comments: bool
+    admins_read_plans: bool
     schedule: RetentionSchedule
     as_of: date
 
@@ -33,6 +34,7 @@ def records_of(network: Network, today: date | None = None) -> Records:
     return Records(network=network.name, contact_email=schedule.contact_email,
                    hosting=current_app.config["HOSTING_LOCATION"], k_min=network.k_min,
                    share_school_names=network.share_school_names, admins_read_comments=network.admins_read_comments,
+                   admins_read_plans=network.admins_read_plans,
                    schedule=schedule, as_of=today or date.today())
 
 

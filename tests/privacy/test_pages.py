@@ -83,3 +83,10 @@ def test_records_page_shows_the_network_settings(client, login, admin, network, 
     assert page.status_code == 200
     assert "Removed 30 days after the round closes." in page.text  # the default schedule
     assert "not the comments" in page.text  # admins_read_comments is off by default
+    assert "read by their own staff only" in page.text  # admins_read_plans is off by default
+    assert "The contact person a school names on a card" in page.text
+
+    network.admins_read_plans = True
+    db_session.commit()
+    page = client.get("/admin/privacy/records")
+    assert "administrators read the schools' action plans" in page.text
