@@ -179,7 +179,8 @@ def test_learning_activity_counts_requests_in_every_state(learning_network, db_s
     for i, status in enumerate(states):
         db_session.add(BenchlearningRequest(network_id=learning_network.network.id, from_school_id=schools["LOW1"].id,
                                             to_school_id=schools["TOP1"].id, round_id=learning_network.new.id,
-                                            dimension="teach", partner_label=f"School {i}", status=status))
+                                            # one open request per pair and dimension (partnering's index)
+                                            dimension=f"teach-{i}", partner_label=f"School {i}", status=status))
     db_session.flush()
     activity = learning_inputs(learning_network.new, "en", today=AFTER).activity
     assert activity["requests_sent"] == 8
