@@ -344,7 +344,9 @@ def test_a_plan_holds_its_focuses_actions_and_the_adopted_cards_the_reader_may_r
     as_admin = conforming(admin, f"/plans/{plan.id}", "ActionPlan").json
     assert [c["id"] for c in as_admin["adopted_cards"]] == [cards["other"].id]  # the draft is the school's
     assert as_admin["partner"]["school"] == {"code": "OTHER", "name": "Skolen OTHER"}
-    assert as_admin["partner"]["label"] == body["partner"]["label"]  # the school's own list's label, for both
+    # the round has no frozen results here, so there is no partner list to read a label from (tests/plans reads
+    # the labels of a frozen round's partner list)
+    assert body["partner"]["label"] is None and as_admin["partner"]["label"] is None
 
 
 def test_the_plans_partner_is_named_once_a_request_between_them_revealed_both(api, staff, db_session, library):
